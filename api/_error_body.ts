@@ -1,0 +1,139 @@
+/**
+ * Turns an HTTP error response into an {@linkcode ApiError}, whatever body
+ * variant the server used (PROTOCOL §11.2): A, B, B', C, HTML or other text.
+ *
+ * @module
+ */
+import { ApiError, type ApiErrorVariant } from "./errors.ts";
+
+/** How much of a non-JSON body is kept. */
+export const SNIPPET_LENGTH = 200;
+
+/** What the transport knows about a failed response. */
+export interface ErrorResponse {
+  readonly status: number;
+  readonly text: string;
+  readonly retryAfterHeader: string | null;
+  readonly operation: string;
+  readonly url: string;
+  readonly now?: number;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** Parses a `Retry-After` header (seconds or HTTP date) into seconds. */
+export function parseRetryAfter(
+  header: string | null,
+  now: number = Date.now(),
+): number | undefined {
+  if (header === null) return undefined;
+  const trimmed = header.trim();
+  if (/^\d+$/.test(trimmed)) return Number(trimmed);
+  const date = Date.parse(trimmed);
+  if (Number.isNaN(date)) return undefined;
+  return Math.max(0, Math.ceil((date - now) / 1000));
+}
+
+function stringRecord(value: unknown): Record<string, string> | undefined {
+  if (!isRecord(value)) return undefined;
+  const out: Record<string, string> = {};
+  for (const [key, item] of Object.entries(value)) {
+    out[key] = typeof item === "string" ? item : JSON.stringify(item);
+  }
+  return out;
+}
+
+/** Shortens a text body to a one-line readable snippet (tags stripped, spaces collapsed). */
+export function snippet(text: string): string {
+  const readable = text
+    .replace(/<(script|style)[\s\S]*?<\/\1>/gi, " ")
+    .replace(/<br\s*\/?>/gi, " ")
+    .replace(/<[^>]*>/g, " ")
+    .replace(/&nbsp;/g, " ")
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, "&")
+    .replace(/\s+/g, " ")
+    .trim();
+  return readable.length > SNIPPET_LENGTH ? `${readable.slice(0, SNIPPET_LENGTH)}…` : readable;
+}
+
+/** Builds the {@linkcode ApiError} for a response whose status is not a documented success. */
+export function toApiError(response: ErrorResponse): ApiError {
+  const { status, text, operation, url } = response;
+  const headerRetry = parseRetryAfter(response.retryAfterHeader, response.now);
+  const fallbackCode = `HTTP_${status}`;
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch (cause) {
+    const shown = snippet(text);
+    const kept = text.length > SNIPPET_LENGTH ? `${text.slice(0, SNIPPET_LENGTH)}…` : text;
+    return new ApiError(
+      `Server answered ${status} to "${operation}" with a body that is not JSON${
+        shown === "" ? "" : `: "${shown}"`
+      }`,
+      {
+        status,
+        code: fallbackCode,
+        body: kept,
+        variant: "non-json",
+        operation,
+        url,
+        ...(headerRetry === undefined ? {} : { retryAfter: headerRetry }),
+      },
+      { cause },
+    );
+  }
+  const error = isRecord(body) ? body.error : undefined;
+  if (typeof error === "string") {
+    return new ApiError(error, {
+      status,
+      code: fallbackCode,
+      body,
+      variant: "C",
+      operation,
+      url,
+      ...(headerRetry === undefined ? {} : { retryAfter: headerRetry }),
+    });
+  }
+  if (isRecord(error) && typeof error.code === "string" && typeof error.message === "string") {
+    const bodyRetry = typeof error.retryAfter === "number" ? error.retryAfter : undefined;
+    const retryAfter = bodyRetry ?? headerRetry;
+    const details = stringRecord(error.details);
+    const variant: ApiErrorVariant = bodyRetry !== undefined
+      ? "B'"
+      : typeof error.replaceDefaultText === "boolean"
+      ? "A"
+      : "B";
+    return new ApiError(error.message, {
+      status,
+      code: error.code,
+      body,
+      variant,
+      operation,
+      url,
+      ...(details === undefined ? {} : { details }),
+      ...(retryAfter === undefined ? {} : { retryAfter }),
+      ...(typeof error.replaceDefaultText === "boolean"
+        ? { replaceDefaultText: error.replaceDefaultText }
+        : {}),
+    });
+  }
+  return new ApiError(
+    `Server answered ${status} to "${operation}" with an unrecognised body`,
+    {
+      status,
+      code: fallbackCode,
+      body,
+      variant: "unrecognised",
+      operation,
+      url,
+      ...(headerRetry === undefined ? {} : { retryAfter: headerRetry }),
+    },
+  );
+}

@@ -1,0 +1,120 @@
+/**
+ * The only place in `api/` that touches the runtime (`Deno.*`, `process`,
+ * `node:fs`). Everything else uses web standards, so the client runs in Deno
+ * and Node alike. Every function tolerates missing permissions: an
+ * environment variable that cannot be read is reported as unset.
+ *
+ * @module
+ */
+
+interface DenoLike {
+  readonly env: { get(name: string): string | undefined };
+  readonly build: { readonly os: string };
+}
+
+interface ProcessLike {
+  readonly env: Record<string, string | undefined>;
+  readonly platform: string;
+}
+
+function deno(): DenoLike | undefined {
+  return (globalThis as { Deno?: DenoLike }).Deno;
+}
+
+function nodeProcess(): ProcessLike | undefined {
+  return (globalThis as { process?: ProcessLike }).process;
+}
+
+/**
+ * Reads an environment variable, or `undefined` when it is unset, empty or not
+ * readable (no `--allow-env` in Deno, no environment at all in a browser).
+ */
+export function getEnv(name: string): string | undefined {
+  try {
+    const value = deno()?.env.get(name) ?? nodeProcess()?.env[name];
+    return value === undefined || value === "" ? undefined : value;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The operating system family, as far as this library cares. */
+export type OsFamily = "windows" | "darwin" | "linux" | "other";
+
+/** The operating system the code runs on. */
+export function osFamily(): OsFamily {
+  const os = deno()?.build.os ?? nodeProcess()?.platform;
+  if (os === "windows" || os === "win32") return "windows";
+  if (os === "darwin") return "darwin";
+  if (os === undefined) return "other";
+  return "linux";
+}
+
+/** The directory part of a path (`.` when it has none). */
+export function dirName(path: string): string {
+  const i = Math.max(path.lastIndexOf("/"), path.lastIndexOf("\\"));
+  if (i < 0) return ".";
+  return i === 0 ? path.slice(0, 1) : path.slice(0, i);
+}
+
+/** Whether file modes are meaningful (false on Windows). */
+export function hasPosixModes(): boolean {
+  return osFamily() !== "windows";
+}
+
+type Fs = typeof import("node:fs/promises");
+let fsModule: Promise<Fs> | undefined;
+
+function fs(): Promise<Fs> {
+  fsModule ??= import("node:fs/promises");
+  return fsModule;
+}
+
+function isNotFound(error: unknown): boolean {
+  return (error as { code?: unknown })?.code === "ENOENT" ||
+    (error as { name?: unknown })?.name === "NotFound";
+}
+
+/** Reads a text file, or `undefined` when it does not exist. */
+export async function readTextFile(path: string): Promise<string | undefined> {
+  try {
+    return await (await fs()).readFile(path, "utf8");
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
+  }
+}
+
+/** The permission bits (`mode & 0o777`) of a file, or `undefined` when it does not exist. */
+export async function fileMode(path: string): Promise<number | undefined> {
+  try {
+    return (await (await fs()).stat(path)).mode & 0o777;
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
+  }
+}
+
+/** Creates a directory (and its parents) and sets the given mode on the directory itself. */
+export async function ensurePrivateDir(path: string, mode: number): Promise<void> {
+  const f = await fs();
+  await f.mkdir(path, { recursive: true, mode });
+  if (hasPosixModes()) await f.chmod(path, mode);
+}
+
+/**
+ * Writes a file atomically: a temporary sibling is written with `mode`, then
+ * renamed over `path`.
+ */
+export async function writeFileAtomic(path: string, data: string, mode: number): Promise<void> {
+  const f = await fs();
+  const temp = `${path}.${crypto.randomUUID()}.tmp`;
+  try {
+    await f.writeFile(temp, data, { mode, flag: "wx" });
+    if (hasPosixModes()) await f.chmod(temp, mode);
+    await f.rename(temp, path);
+  } catch (error) {
+    await f.rm(temp, { force: true }).catch(() => {});
+    throw error;
+  }
+}

@@ -1,0 +1,143 @@
+/**
+ * Hands out the bot token for one server: an explicit token when one was
+ * given (option or `TALKOMATIC_TOKEN`), else a cached one, else a fresh one
+ * requested from the server. Concurrent callers share a single request, so
+ * many calls cost one token (a server gives an IP at most 3, PROTOCOL §12.5).
+ *
+ * @example
+ * ```ts
+ * import { TokenProvider } from "./token_provider.ts";
+ * import { MemoryTokenStore } from "./token_store.ts";
+ *
+ * const tokens = new TokenProvider({
+ *   server: "http://127.0.0.1:3000",
+ *   store: new MemoryTokenStore(),
+ *   request: () => Promise.resolve({ token: "tk_03", expiresAt: Date.now() + 60_000 }),
+ * });
+ * const token: string = await tokens.get();
+ * ```
+ *
+ * @module
+ */
+import type { StoredToken, TokenStore } from "./token_store.ts";
+
+/** Options of {@linkcode TokenProvider}. */
+export interface TokenProviderOptions {
+  /** The key the token is cached under (the server's base URL). */
+  readonly server: string;
+  /** Where tokens are cached. */
+  readonly store: TokenStore;
+  /** A token to use as is; it is never replaced. */
+  readonly token?: string;
+  /** Requests a new token from the server. */
+  readonly request: () => Promise<StoredToken>;
+  /** The clock, in milliseconds since the epoch; defaults to `Date.now`. */
+  readonly now?: () => number;
+  /** A cached token expiring within this many milliseconds is replaced; defaults to 60 000. */
+  readonly expiryMargin?: number;
+}
+
+/**
+ * Provides the bot token for one server, requesting and caching it as needed.
+ *
+ * @example
+ * ```ts
+ * import { TokenProvider } from "./token_provider.ts";
+ * import { MemoryTokenStore } from "./token_store.ts";
+ * import { assertEquals } from "@std/assert";
+ *
+ * const tokens = new TokenProvider({
+ *   server: "http://127.0.0.1:3000",
+ *   store: new MemoryTokenStore(),
+ *   token: "tk_given",
+ *   request: () => Promise.reject(new Error("never called")),
+ * });
+ * assertEquals(await tokens.get(), "tk_given");
+ * ```
+ */
+export class TokenProvider {
+  /** The key the token is cached under. */
+  readonly server: string;
+  /** Whether the token was given explicitly (and is therefore never replaced). */
+  readonly fixed: boolean;
+  #store: TokenStore;
+  #given: string | undefined;
+  #request: () => Promise<StoredToken>;
+  #now: () => number;
+  #margin: number;
+  #current: StoredToken | undefined;
+  #pending: Promise<StoredToken> | undefined;
+
+  /**
+   * Creates a provider.
+   *
+   * @param options The server key, store, explicit token and request function.
+   */
+  constructor(options: TokenProviderOptions) {
+    this.server = options.server;
+    this.#store = options.store;
+    this.#given = options.token;
+    this.fixed = options.token !== undefined;
+    this.#request = options.request;
+    this.#now = options.now ?? Date.now;
+    this.#margin = options.expiryMargin ?? 60_000;
+  }
+
+  /**
+   * Returns a usable token: the explicit one, the cached one while it has not
+   * expired, or a new one from the server.
+   *
+   * @param signal Aborts waiting for the token.
+   * @returns The token.
+   */
+  async get(signal?: AbortSignal): Promise<string> {
+    if (this.#given !== undefined) return this.#given;
+    if (this.#current !== undefined && this.#fresh(this.#current)) return this.#current.token;
+    this.#pending ??= this.#obtain().finally(() => {
+      this.#pending = undefined;
+    });
+    const token = await abortable(this.#pending, signal);
+    return token.token;
+  }
+
+  /**
+   * Forgets `token` after the server rejected it, so the next
+   * {@linkcode TokenProvider.get} requests a new one.
+   *
+   * @param token The rejected token.
+   * @returns Whether a replacement can be requested (false for an explicit token).
+   */
+  async invalidate(token: string): Promise<boolean> {
+    if (this.fixed) return false;
+    if (this.#current?.token === token) this.#current = undefined;
+    const stored = await this.#store.get(this.server);
+    if (stored?.token === token) await this.#store.delete(this.server);
+    return true;
+  }
+
+  #fresh(token: StoredToken): boolean {
+    return token.expiresAt - this.#now() > this.#margin;
+  }
+
+  async #obtain(): Promise<StoredToken> {
+    const stored = await this.#store.get(this.server);
+    if (stored !== undefined && this.#fresh(stored)) {
+      this.#current = stored;
+      return stored;
+    }
+    const token = await this.#request();
+    await this.#store.set(this.server, token);
+    this.#current = token;
+    return token;
+  }
+}
+
+function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined) return promise;
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
+}

@@ -1,0 +1,453 @@
+/**
+ * The HTTP layer under every REST operation: builds the request, applies the
+ * authentication layers the operation needs (PROTOCOL §11.1), keeps the
+ * `connect.sid` session cookie, enforces timeouts and aborts, validates the
+ * success body and turns everything else into typed errors.
+ *
+ * The generated functions in `operations.gen.ts` describe each operation as
+ * an {@linkcode OperationSpec} and hand it to a {@linkcode Transport}.
+ *
+ * @example
+ * ```ts
+ * import * as v from "valibot";
+ * import { HttpTransport } from "./transport.ts";
+ * import { MemoryTokenStore } from "./token_store.ts";
+ *
+ * const transport = new HttpTransport({
+ *   baseUrl: "http://127.0.0.1:3000",
+ *   tokenStore: new MemoryTokenStore(),
+ * });
+ * const call = () =>
+ *   transport.call({
+ *     id: "getEmojiList",
+ *     method: "GET",
+ *     path: "/js/emojiList.json",
+ *     auth: "none",
+ *     success: { 200: v.record(v.string(), v.string()) },
+ *   });
+ * ```
+ *
+ * @module
+ */
+import * as v from "valibot";
+import { getEnv } from "./_platform.ts";
+import { requestBotToken } from "./operations.gen.ts";
+import { toApiError } from "./_error_body.ts";
+import { ApiError, PayloadValidationError, TransportError } from "./errors.ts";
+import { consoleLogger, type Logger } from "./logger.ts";
+import { TokenProvider } from "./token_provider.ts";
+import { FileTokenStore, type StoredToken, type TokenStore } from "./token_store.ts";
+import { validate } from "./validate.ts";
+
+/**
+ * Which authentication an operation needs: `none`; `bearer` (the token is
+ * sent, but the endpoint has no token layer: token info); `token` (the bot
+ * token layer); `token+key` (token layer plus `x-api-key`).
+ */
+export type AuthLayer = "none" | "bearer" | "token" | "token+key";
+
+/** One REST request, as described by a generated operation function. */
+export interface OperationSpec<T> {
+  /** The operation id (`getRoom`, …), used in errors. */
+  readonly id: string;
+  /** The HTTP method. */
+  readonly method: "GET" | "POST";
+  /** The path, with parameters already substituted and encoded. */
+  readonly path: string;
+  /** Query parameters; `undefined` values are left out. */
+  readonly query?: Readonly<Record<string, string | number | boolean | undefined>>;
+  /** A JSON request body. */
+  readonly body?: unknown;
+  /** The authentication layers the endpoint needs. */
+  readonly auth: AuthLayer;
+  /** Success status → schema of the body. Any other status is an error. */
+  readonly success: Readonly<Record<number, v.GenericSchema<unknown, T>>>;
+}
+
+/** Per-call options. */
+export interface CallOptions {
+  /** Aborts the call. */
+  readonly signal?: AbortSignal;
+  /** Milliseconds each HTTP request may take; overrides the transport's default. */
+  readonly timeout?: number;
+}
+
+/** Sends operations to a server. */
+export interface Transport {
+  /** Performs `spec` and resolves with its validated success body. */
+  call<T>(spec: OperationSpec<T>, options?: CallOptions): Promise<T>;
+}
+
+/** The `fetch` signature the transport needs. */
+export type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
+
+/** The public server. */
+export const DEFAULT_BASE_URL = "https://classic.talkomatic.co";
+/** The server's default (public) `x-api-key` value. */
+export const DEFAULT_API_KEY = "tK_public_key_4f8a9b2c7d6e3f1a5g8h9i0j4k5l6m7n8o9p";
+/** The default timeout of one HTTP request, in milliseconds. */
+export const DEFAULT_TIMEOUT = 10_000;
+/** The name of the server's session cookie. */
+export const SESSION_COOKIE_NAME = "connect.sid";
+/** The `User-Agent` sent; it matches none of the server's browser patterns (PROTOCOL §1.3). */
+export const USER_AGENT = "talkomatic-sdk/0.1";
+
+/** Options of {@linkcode HttpTransport}. */
+export interface HttpTransportOptions {
+  /** The server; defaults to `$TALKOMATIC_URL`, else {@linkcode DEFAULT_BASE_URL}. */
+  readonly baseUrl?: string;
+  /** The `fetch` to use; defaults to the global one. */
+  readonly fetch?: FetchLike;
+  /** Default milliseconds per HTTP request; defaults to {@linkcode DEFAULT_TIMEOUT}. */
+  readonly timeout?: number;
+  /** The `x-api-key` value; defaults to {@linkcode DEFAULT_API_KEY}. */
+  readonly apiKey?: string;
+  /** A bot token to use as is; defaults to `$TALKOMATIC_TOKEN`, else one is requested. */
+  readonly token?: string;
+  /** Where requested tokens are cached; defaults to a {@linkcode FileTokenStore}. */
+  readonly tokenStore?: TokenStore;
+  /** Receives warnings; defaults to `console.warn`. */
+  readonly logger?: Logger;
+  /** A session cookie to start with (`connect.sid=…` or just its value). */
+  readonly sessionCookie?: string;
+}
+
+const TOKEN_REJECTED = new Set(["INVALID_BOT_TOKEN", "BOT_TOKEN_REQUIRED"]);
+
+/**
+ * Resolves the server base URL: the given one, else `$TALKOMATIC_URL`, else
+ * {@linkcode DEFAULT_BASE_URL}; without trailing slashes.
+ *
+ * @param baseUrl An explicit base URL.
+ * @returns The normalised base URL.
+ * @throws {TypeError} When the URL is not an absolute http(s) URL.
+ *
+ * @example
+ * ```ts
+ * import { resolveBaseUrl } from "./transport.ts";
+ * import { assertEquals } from "@std/assert";
+ *
+ * assertEquals(resolveBaseUrl("http://127.0.0.1:3000/"), "http://127.0.0.1:3000");
+ * ```
+ */
+export function resolveBaseUrl(baseUrl?: string): string {
+  const raw = baseUrl ?? getEnv("TALKOMATIC_URL") ?? DEFAULT_BASE_URL;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch (cause) {
+    throw new TypeError(`Cannot use server URL "${raw}": not an absolute URL`, { cause });
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new TypeError(`Cannot use server URL "${raw}": only http and https are supported`);
+  }
+  return `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
+}
+
+function checkTimeout(timeout: number): number {
+  if (typeof timeout !== "number" || Number.isNaN(timeout) || timeout <= 0) {
+    throw new RangeError(`Cannot use timeout "${timeout}": must be a positive number of ms`);
+  }
+  return timeout;
+}
+
+function cookieValue(cookie: string): string {
+  const prefix = `${SESSION_COOKIE_NAME}=`;
+  return cookie.startsWith(prefix) ? cookie.slice(prefix.length) : cookie;
+}
+
+function setCookies(headers: Headers): string[] {
+  const withGetter = headers as Headers & { getSetCookie?: () => string[] };
+  if (typeof withGetter.getSetCookie === "function") return withGetter.getSetCookie();
+  const joined = headers.get("set-cookie");
+  return joined === null ? [] : [joined];
+}
+
+/**
+ * A {@linkcode Transport} over `fetch`.
+ *
+ * - `bearer`, `token` and `token+key` operations send `Authorization: Bearer`
+ *   with the token from {@linkcode HttpTransport.tokens}; `token+key` also
+ *   sends `x-api-key`.
+ * - When the server rejects a requested token (401 `INVALID_BOT_TOKEN` or
+ *   `BOT_TOKEN_REQUIRED`, e.g. after a server restart), the token is dropped, a
+ *   new one is requested and the call is retried once. Explicit tokens are
+ *   never replaced.
+ * - The `connect.sid` cookie from any response is kept and sent back; the bot
+ *   sends the same cookie on its socket handshake
+ *   ({@linkcode HttpTransport.sessionCookie}).
+ * - Only `Accept`, `User-Agent`, `Content-Type` and the auth headers are set,
+ *   none browser-like, so the server treats the client as a bot.
+ *
+ * @example
+ * ```ts
+ * import { HttpTransport, MemoryTokenStore } from "./mod.ts";
+ *
+ * const transport = new HttpTransport({
+ *   baseUrl: "http://127.0.0.1:3000",
+ *   tokenStore: new MemoryTokenStore(),
+ *   timeout: 5_000,
+ * });
+ * const cookie: string | undefined = transport.sessionCookie;
+ * ```
+ */
+export class HttpTransport implements Transport {
+  /** The normalised server base URL. */
+  readonly baseUrl: string;
+  /** The default timeout of one HTTP request, in milliseconds. */
+  readonly timeout: number;
+  /** Provides the bot token (explicit, cached or requested). */
+  readonly tokens: TokenProvider;
+  #fetch: FetchLike;
+  #apiKey: string;
+  #logger: Logger;
+  #cookie: string | undefined;
+  #cookiePending: Promise<string> | undefined;
+
+  /**
+   * Creates a transport.
+   *
+   * @param options The server, fetch, timeout, API key, token and token store.
+   * @throws {TypeError} When the base URL is not an absolute http(s) URL.
+   * @throws {RangeError} When the timeout is not a positive number.
+   */
+  constructor(options: HttpTransportOptions = {}) {
+    this.baseUrl = resolveBaseUrl(options.baseUrl);
+    this.timeout = checkTimeout(options.timeout ?? DEFAULT_TIMEOUT);
+    this.#fetch = options.fetch ?? ((input, init) => fetch(input, init));
+    this.#apiKey = options.apiKey ?? DEFAULT_API_KEY;
+    this.#logger = options.logger ?? consoleLogger;
+    this.#cookie = options.sessionCookie === undefined
+      ? undefined
+      : cookieValue(options.sessionCookie);
+    const token = options.token ?? getEnv("TALKOMATIC_TOKEN");
+    this.tokens = new TokenProvider({
+      server: this.baseUrl,
+      store: options.tokenStore ?? new FileTokenStore({ logger: this.#logger }),
+      request: () => this.#requestToken(),
+      ...(token === undefined ? {} : { token }),
+    });
+  }
+
+  /**
+   * The session cookie as a `Cookie` header value (`connect.sid=…`), or
+   * `undefined` before any response carried one.
+   */
+  get sessionCookie(): string | undefined {
+    return this.#cookie === undefined ? undefined : `${SESSION_COOKIE_NAME}=${this.#cookie}`;
+  }
+
+  /**
+   * Returns the session cookie, first fetching one with the cheapest request
+   * (`GET /js/emojiList.json`: no token, not rate-limited) when none is held.
+   *
+   * @param options Signal and timeout.
+   * @returns The `Cookie` header value (`connect.sid=…`).
+   * @throws {ApiError} When the server answered without setting the cookie.
+   * @throws {TransportError} When the server could not be reached.
+   */
+  async ensureSessionCookie(options: CallOptions = {}): Promise<string> {
+    const held = this.sessionCookie;
+    if (held !== undefined) return held;
+    this.#cookiePending ??= this.#fetchCookie(options).finally(() => {
+      this.#cookiePending = undefined;
+    });
+    return await this.#cookiePending;
+  }
+
+  /**
+   * Performs one operation: authenticates it, sends it, validates the
+   * success body, and retries once with a new token when a requested token
+   * was rejected.
+   *
+   * @param spec The operation.
+   * @param options Signal and timeout.
+   * @returns The validated success body.
+   * @throws {ApiError} When the server answered with an error status.
+   * @throws {TransportError} On network failure, timeout or abort.
+   * @throws {PayloadValidationError} When the success body has the wrong shape.
+   */
+  async call<T>(spec: OperationSpec<T>, options: CallOptions = {}): Promise<T> {
+    if (spec.auth === "none") return await this.#send(spec, undefined, options);
+    const token = await this.#token(spec, options);
+    try {
+      return await this.#send(spec, token, options);
+    } catch (error) {
+      if (!(error instanceof ApiError) || error.status !== 401) throw error;
+      if (spec.auth === "bearer") {
+        if (error.code === "INVALID_TOKEN") await this.tokens.invalidate(token);
+        throw error;
+      }
+      if (!TOKEN_REJECTED.has(error.code) || !(await this.tokens.invalidate(token))) throw error;
+      const fresh = await this.#token(spec, options);
+      return await this.#send(spec, fresh, options);
+    }
+  }
+
+  async #token(spec: OperationSpec<unknown>, options: CallOptions): Promise<string> {
+    try {
+      return await this.tokens.get(options.signal);
+    } catch (error) {
+      if (options.signal?.aborted && error === options.signal.reason) {
+        throw this.#aborted(this.#url(spec), error);
+      }
+      throw error;
+    }
+  }
+
+  async #requestToken(): Promise<StoredToken> {
+    const started = Date.now();
+    const body = await requestBotToken(this);
+    const parsed = Date.parse(body.expiresAt);
+    return {
+      token: body.token,
+      expiresAt: Number.isNaN(parsed) ? started + body.expiresIn : parsed,
+    };
+  }
+
+  async #fetchCookie(options: CallOptions): Promise<string> {
+    const spec: OperationSpec<unknown> = {
+      id: "getEmojiList",
+      method: "GET",
+      path: "/js/emojiList.json",
+      auth: "none",
+      success: { 200: v.unknown() },
+    };
+    const { response } = await this.#exchange(spec, undefined, options, false);
+    const cookie = this.sessionCookie;
+    if (cookie !== undefined) return cookie;
+    throw new ApiError(
+      `Server answered ${response.status} to "${spec.id}" without a session cookie`,
+      {
+        status: response.status,
+        code: "SESSION_COOKIE_MISSING",
+        body: undefined,
+        variant: "unrecognised",
+        operation: spec.id,
+        url: response.url || this.#url(spec).href,
+      },
+    );
+  }
+
+  #url(spec: OperationSpec<unknown>): URL {
+    const url = new URL(this.baseUrl + spec.path);
+    for (const [key, value] of Object.entries(spec.query ?? {})) {
+      if (value !== undefined) url.searchParams.set(key, String(value));
+    }
+    return url;
+  }
+
+  #headers(spec: OperationSpec<unknown>, token: string | undefined): Headers {
+    const headers = new Headers({ "accept": "application/json", "user-agent": USER_AGENT });
+    if (spec.body !== undefined) headers.set("content-type", "application/json");
+    if (token !== undefined) headers.set("authorization", `Bearer ${token}`);
+    if (spec.auth === "token+key") headers.set("x-api-key", this.#apiKey);
+    if (this.#cookie !== undefined) headers.set("cookie", `${SESSION_COOKIE_NAME}=${this.#cookie}`);
+    return headers;
+  }
+
+  #aborted(url: URL, cause: unknown): TransportError {
+    return new TransportError(`Request to "${url.href}" was aborted`, {
+      kind: "aborted",
+      url: url.href,
+      cause,
+    });
+  }
+
+  #captureCookie(headers: Headers): void {
+    for (const line of setCookies(headers)) {
+      const pair = line.split(";", 1)[0].trim();
+      const eq = pair.indexOf("=");
+      if (eq > 0 && pair.slice(0, eq).trim() === SESSION_COOKIE_NAME) {
+        this.#cookie = pair.slice(eq + 1).trim();
+      }
+    }
+  }
+
+  /** Sends the request and reads the whole body within the timeout. */
+  async #exchange(
+    spec: OperationSpec<unknown>,
+    token: string | undefined,
+    options: CallOptions,
+    readBody: boolean,
+  ): Promise<{ response: Response; text: string }> {
+    const url = this.#url(spec);
+    const timeout = checkTimeout(options.timeout ?? this.timeout);
+    const signal = options.signal;
+    if (signal?.aborted) throw this.#aborted(url, signal.reason);
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = Number.isFinite(timeout)
+      ? setTimeout(() => {
+        timedOut = true;
+        controller.abort();
+      }, timeout)
+      : undefined;
+    const onAbort = (): void => controller.abort();
+    signal?.addEventListener("abort", onAbort, { once: true });
+    try {
+      const response = await this.#fetch(url, {
+        method: spec.method,
+        headers: this.#headers(spec, token),
+        body: spec.body === undefined ? undefined : JSON.stringify(spec.body),
+        signal: controller.signal,
+        redirect: "follow",
+      });
+      this.#captureCookie(response.headers);
+      let text = "";
+      if (readBody) text = await response.text();
+      else await response.body?.cancel();
+      return { response, text };
+    } catch (cause) {
+      if (signal?.aborted) throw this.#aborted(url, cause);
+      if (timedOut) {
+        throw new TransportError(`Request to "${url.href}" timed out after ${timeout}ms`, {
+          kind: "timeout",
+          url: url.href,
+          timeout,
+          cause,
+        });
+      }
+      const reason = cause instanceof Error ? cause.message : String(cause);
+      throw new TransportError(`Cannot reach "${url.href}": ${reason}`, {
+        kind: "network",
+        url: url.href,
+        cause,
+      });
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
+    }
+  }
+
+  async #send<T>(
+    spec: OperationSpec<T>,
+    token: string | undefined,
+    options: CallOptions,
+  ): Promise<T> {
+    const { response, text } = await this.#exchange(spec, token, options, true);
+    const url = response.url || this.#url(spec).href;
+    const schema = Object.hasOwn(spec.success, response.status)
+      ? spec.success[response.status]
+      : undefined;
+    if (schema === undefined) {
+      throw toApiError({
+        status: response.status,
+        text,
+        retryAfterHeader: response.headers.get("retry-after"),
+        operation: spec.id,
+        url,
+      });
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch (cause) {
+      throw new PayloadValidationError(
+        `Invalid inbound payload for "${spec.id}": the ${response.status} body is not JSON`,
+        { direction: "inbound", target: spec.id, path: "", issues: [], payload: text, cause },
+      );
+    }
+    return validate(spec.success[response.status], body, { direction: "inbound", target: spec.id });
+  }
+}

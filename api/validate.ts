@@ -1,0 +1,100 @@
+/**
+ * Runtime validation of payloads against the generated valibot schemas,
+ * turning failures into {@linkcode PayloadValidationError}. Used by the REST
+ * transport for responses and by the bot for socket events.
+ *
+ * @example
+ * ```ts
+ * import * as v from "valibot";
+ * import { validate } from "./validate.ts";
+ *
+ * const id: string = validate(v.string(), "123456", { direction: "inbound", target: "room created" });
+ * ```
+ *
+ * @module
+ */
+import * as v from "valibot";
+import { type PayloadDirection, PayloadValidationError } from "./errors.ts";
+
+/** Where a validated payload comes from, for the error's message and fields. */
+export interface ValidateContext {
+  /** Whether the payload came from the server (`inbound`) or is about to be sent (`outbound`). */
+  readonly direction: PayloadDirection;
+  /** The REST operation id or socket event name carrying the payload. */
+  readonly target: string;
+}
+
+/**
+ * Dotted path of a valibot issue (`users.0.id`), or `""` when the issue is
+ * about the payload itself.
+ *
+ * @param issue A valibot issue.
+ * @returns The dotted path.
+ *
+ * @example
+ * ```ts
+ * import * as v from "valibot";
+ * import { issuePath } from "./validate.ts";
+ * import { assertEquals } from "@std/assert";
+ *
+ * const result = v.safeParse(v.object({ users: v.array(v.object({ id: v.string() })) }), {
+ *   users: [{ id: 1 }],
+ * });
+ * assertEquals(issuePath(result.issues![0]), "users.0.id");
+ * ```
+ */
+export function issuePath(issue: v.BaseIssue<unknown>): string {
+  return issue.path?.map((item) => String(item.key)).join(".") ?? "";
+}
+
+/**
+ * Checks `value` against `schema` and returns the parsed output, or throws a
+ * {@linkcode PayloadValidationError} naming the first bad field.
+ *
+ * @param schema The valibot schema.
+ * @param value The payload to check.
+ * @param context The direction and the operation or event carrying the payload.
+ * @returns The parsed payload.
+ * @throws {PayloadValidationError} When the payload does not match the schema.
+ *
+ * @example
+ * ```ts
+ * import * as v from "valibot";
+ * import { PayloadValidationError } from "./errors.ts";
+ * import { validate } from "./validate.ts";
+ * import { assertEquals, assertThrows } from "@std/assert";
+ *
+ * const Room = v.object({ id: v.string() });
+ * assertEquals(validate(Room, { id: "123456" }, { direction: "inbound", target: "getRoom" }), {
+ *   id: "123456",
+ * });
+ * const error = assertThrows(
+ *   () => validate(Room, { id: 123456 }, { direction: "inbound", target: "getRoom" }),
+ *   PayloadValidationError,
+ * );
+ * assertEquals(error.path, "id");
+ * ```
+ */
+export function validate<T>(
+  schema: v.GenericSchema<unknown, T>,
+  value: unknown,
+  context: ValidateContext,
+): T {
+  const result = v.safeParse(schema, value);
+  if (result.success) return result.output;
+  const issues = result.issues;
+  const first = issues[0];
+  const path = issuePath(first);
+  const where = path === "" ? "" : ` at "${path}"`;
+  const more = issues.length > 1 ? ` (and ${issues.length - 1} more issues)` : "";
+  throw new PayloadValidationError(
+    `Invalid ${context.direction} payload for "${context.target}"${where}: ${first.message}${more}`,
+    {
+      direction: context.direction,
+      target: context.target,
+      path,
+      issues,
+      payload: value,
+    },
+  );
+}
