@@ -26,6 +26,14 @@ export async function generateTypes(docs: Documents, header: string): Promise<st
   let body = astToString(ast);
   // Refer to components through their short aliases.
   body = body.replace(/components\["schemas"\]\["([A-Za-z0-9_]+)"\]/g, "$1");
+  // Give each member of a top-level interface a summary (deno doc --lint).
+  const lines = body.split("\n");
+  body = lines.map((line, i) => {
+    const member = /^ {4}("[^"]+"|[\w$]+)\??: /.exec(line);
+    const previous = lines[i - 1]?.trim() ?? "";
+    if (!member || previous.endsWith("*/")) return line;
+    return `    /** \`${member[1].replaceAll('"', "")}\` */\n${line}`;
+  }).join("\n");
   // Give each top-level declaration a summary (deno doc --lint).
   body = body.replace(
     /^export (interface|type) (\$?\w+)/gm,

@@ -148,6 +148,7 @@ export function generateValidators(docs: Documents, header: string): string {
     " * @module",
     " */",
     'import * as v from "valibot";',
+    'import type { Validator } from "./standard.ts";',
     `import type { ${names.join(", ")} } from "./types.gen.ts";`,
     "",
   ];
@@ -157,5 +158,27 @@ export function generateValidators(docs: Documents, header: string): string {
     lines.push(`export const ${name}Schema: v.GenericSchema<${name}> = ${name}Object;`);
     lines.push("");
   }
+  lines.push(
+    "/** Every wire shape, by component name. */",
+    "export interface WireShapes {",
+    ...names.map((name) => `  /** {@linkcode ${name}} */\n  ${name}: ${name};`),
+    "}",
+    "",
+    "/**",
+    " * Standard Schema validators for every wire shape, by component name.",
+    " *",
+    " * @example",
+    " * ```ts",
+    ' * import { validators } from "@talkomatic/talkomatic";',
+    " *",
+    ' * const result = validators.RoomId["~standard"].validate("854431");',
+    ' * console.log("value" in result); // true',
+    " * ```",
+    " */",
+    "export const validators: { readonly [K in keyof WireShapes]: Validator<WireShapes[K]> } = {",
+    ...names.map((name) => `  ${name}: ${name}Schema,`),
+    "};",
+    "",
+  );
   return lines.join("\n");
 }

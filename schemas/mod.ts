@@ -6,11 +6,10 @@
  *
  * @example Validate a payload
  * ```ts
- * import * as v from "valibot";
- * import { RoomSnapshotSchema } from "./mod.ts";
+ * import { validators } from "./mod.ts";
  *
- * const ok = v.is(RoomSnapshotSchema, { id: "123456" });
- * console.log(ok); // false: the snapshot misses most fields
+ * const result = validators.RoomSnapshot["~standard"].validate({ id: "123456" });
+ * console.log("issues" in result); // true: the snapshot misses most fields
  * ```
  *
  * @module
@@ -19,3 +18,4 @@ export * from "./types.gen.ts";
 export * from "./validators.gen.ts";
 export * from "./events.gen.ts";
 export { type EventSpec, NoPayloadSchema, type PayloadKind } from "./event_spec.ts";
+export type { StandardIssue, StandardResult, Validator } from "./standard.ts";

@@ -7,6 +7,7 @@
  * @module
  */
 import * as v from "valibot";
+import type { Validator } from "./standard.ts";
 import type {
   AddDiff,
   AfkTimeout,
@@ -776,3 +777,279 @@ export const ValidationErrorsSchema: v.GenericSchema<ValidationErrors> = Validat
 const VoteRequestObject = v.looseObject({ "targetUserId": UserIdSchema });
 /** Validator for {@linkcode VoteRequest}. Toggles the sender's vote against the target. */
 export const VoteRequestSchema: v.GenericSchema<VoteRequest> = VoteRequestObject;
+
+/** Every wire shape, by component name. */
+export interface WireShapes {
+  /** {@linkcode AddDiff} */
+  AddDiff: AddDiff;
+  /** {@linkcode AfkTimeout} */
+  AfkTimeout: AfkTimeout;
+  /** {@linkcode AfkWarning} */
+  AfkWarning: AfkWarning;
+  /** {@linkcode ApiErrorDetailed} */
+  ApiErrorDetailed: ApiErrorDetailed;
+  /** {@linkcode ApiErrorRateLimited} */
+  ApiErrorRateLimited: ApiErrorRateLimited;
+  /** {@linkcode ApiErrorSimple} */
+  ApiErrorSimple: ApiErrorSimple;
+  /** {@linkcode ApiErrorText} */
+  ApiErrorText: ApiErrorText;
+  /** {@linkcode ApiErrorBody} */
+  ApiErrorBody: ApiErrorBody;
+  /** {@linkcode Timestamp} */
+  Timestamp: Timestamp;
+  /** {@linkcode UserId} */
+  UserId: UserId;
+  /** {@linkcode BoardChat} */
+  BoardChat: BoardChat;
+  /** {@linkcode BoardChatRequest} */
+  BoardChatRequest: BoardChatRequest;
+  /** {@linkcode BoardCursor} */
+  BoardCursor: BoardCursor;
+  /** {@linkcode BoardCursorRequest} */
+  BoardCursorRequest: BoardCursorRequest;
+  /** {@linkcode Point} */
+  Point: Point;
+  /** {@linkcode Stroke} */
+  Stroke: Stroke;
+  /** {@linkcode BoardState} */
+  BoardState: BoardState;
+  /** {@linkcode BoardStrokeEnd} */
+  BoardStrokeEnd: BoardStrokeEnd;
+  /** {@linkcode BoardStrokeMove} */
+  BoardStrokeMove: BoardStrokeMove;
+  /** {@linkcode BoardStrokeMoveRequest} */
+  BoardStrokeMoveRequest: BoardStrokeMoveRequest;
+  /** {@linkcode BoardStrokeStart} */
+  BoardStrokeStart: BoardStrokeStart;
+  /** {@linkcode BoardStrokeStartRequest} */
+  BoardStrokeStartRequest: BoardStrokeStartRequest;
+  /** {@linkcode BoardUserStatus} */
+  BoardUserStatus: BoardUserStatus;
+  /** {@linkcode IsoDate} */
+  IsoDate: IsoDate;
+  /** {@linkcode BotTokenInfo} */
+  BotTokenInfo: BotTokenInfo;
+  /** {@linkcode BotTokenResponse} */
+  BotTokenResponse: BotTokenResponse;
+  /** {@linkcode CharacterSubstitutions} */
+  CharacterSubstitutions: CharacterSubstitutions;
+  /** {@linkcode DeleteDiff} */
+  DeleteDiff: DeleteDiff;
+  /** {@linkcode FullReplaceDiff} */
+  FullReplaceDiff: FullReplaceDiff;
+  /** {@linkcode ReplaceDiff} */
+  ReplaceDiff: ReplaceDiff;
+  /** {@linkcode Diff} */
+  Diff: Diff;
+  /** {@linkcode ChatUpdate} */
+  ChatUpdate: ChatUpdate;
+  /** {@linkcode ChatUpdateRequest} */
+  ChatUpdateRequest: ChatUpdateRequest;
+  /** {@linkcode ChatWarning} */
+  ChatWarning: ChatWarning;
+  /** {@linkcode Features} */
+  Features: Features;
+  /** {@linkcode PressureTier} */
+  PressureTier: PressureTier;
+  /** {@linkcode Limits} */
+  Limits: Limits;
+  /** {@linkcode RoomStatistics} */
+  RoomStatistics: RoomStatistics;
+  /** {@linkcode Config} */
+  Config: Config;
+  /** {@linkcode Layout} */
+  Layout: Layout;
+  /** {@linkcode RoomType} */
+  RoomType: RoomType;
+  /** {@linkcode CreateRoomRequest} */
+  CreateRoomRequest: CreateRoomRequest;
+  /** {@linkcode RoomId} */
+  RoomId: RoomId;
+  /** {@linkcode CreateRoomResponse} */
+  CreateRoomResponse: CreateRoomResponse;
+  /** {@linkcode CurrentRoomDetails} */
+  CurrentRoomDetails: CurrentRoomDetails;
+  /** {@linkcode DevContext} */
+  DevContext: DevContext;
+  /** {@linkcode DevForceKickRequest} */
+  DevForceKickRequest: DevForceKickRequest;
+  /** {@linkcode DevHideStatus} */
+  DevHideStatus: DevHideStatus;
+  /** {@linkcode DevKickSuccess} */
+  DevKickSuccess: DevKickSuccess;
+  /** {@linkcode DevLobbyContext} */
+  DevLobbyContext: DevLobbyContext;
+  /** {@linkcode DevSetColorRequest} */
+  DevSetColorRequest: DevSetColorRequest;
+  /** {@linkcode DevSetHideRequest} */
+  DevSetHideRequest: DevSetHideRequest;
+  /** {@linkcode DevSetVanishRequest} */
+  DevSetVanishRequest: DevSetVanishRequest;
+  /** {@linkcode DevVanishStatus} */
+  DevVanishStatus: DevVanishStatus;
+  /** {@linkcode EmojiList} */
+  EmojiList: EmojiList;
+  /** {@linkcode ErrorCode} */
+  ErrorCode: ErrorCode;
+  /** {@linkcode ErrorEnvelope} */
+  ErrorEnvelope: ErrorEnvelope;
+  /** {@linkcode Health} */
+  Health: Health;
+  /** {@linkcode JoinCheckRequest} */
+  JoinCheckRequest: JoinCheckRequest;
+  /** {@linkcode JoinCheckResponse} */
+  JoinCheckResponse: JoinCheckResponse;
+  /** {@linkcode JoinLobbyRequest} */
+  JoinLobbyRequest: JoinLobbyRequest;
+  /** {@linkcode JoinRoomRequest} */
+  JoinRoomRequest: JoinRoomRequest;
+  /** {@linkcode ListedRoomType} */
+  ListedRoomType: ListedRoomType;
+  /** {@linkcode UserView} */
+  UserView: UserView;
+  /** {@linkcode LobbyRoom} */
+  LobbyRoom: LobbyRoom;
+  /** {@linkcode LobbyRoomList} */
+  LobbyRoomList: LobbyRoomList;
+  /** {@linkcode MeSignedIn} */
+  MeSignedIn: MeSignedIn;
+  /** {@linkcode MeSignedOut} */
+  MeSignedOut: MeSignedOut;
+  /** {@linkcode Me} */
+  Me: Me;
+  /** {@linkcode MessageMap} */
+  MessageMap: MessageMap;
+  /** {@linkcode OffensiveWords} */
+  OffensiveWords: OffensiveWords;
+  /** {@linkcode RestRoomUser} */
+  RestRoomUser: RestRoomUser;
+  /** {@linkcode RestRoom} */
+  RestRoom: RestRoom;
+  /** {@linkcode RestRoomListItem} */
+  RestRoomListItem: RestRoomListItem;
+  /** {@linkcode RestRoomList} */
+  RestRoomList: RestRoomList;
+  /** {@linkcode VoteMap} */
+  VoteMap: VoteMap;
+  /** {@linkcode RoomJoined} */
+  RoomJoined: RoomJoined;
+  /** {@linkcode RoomSnapshot} */
+  RoomSnapshot: RoomSnapshot;
+  /** {@linkcode SigninStatusSignedIn} */
+  SigninStatusSignedIn: SigninStatusSignedIn;
+  /** {@linkcode SigninStatusSignedOut} */
+  SigninStatusSignedOut: SigninStatusSignedOut;
+  /** {@linkcode SigninStatus} */
+  SigninStatus: SigninStatus;
+  /** {@linkcode TypingRequest} */
+  TypingRequest: TypingRequest;
+  /** {@linkcode UserJoined} */
+  UserJoined: UserJoined;
+  /** {@linkcode UserTyping} */
+  UserTyping: UserTyping;
+  /** {@linkcode ValidationErrors} */
+  ValidationErrors: ValidationErrors;
+  /** {@linkcode VoteRequest} */
+  VoteRequest: VoteRequest;
+}
+
+/**
+ * Standard Schema validators for every wire shape, by component name.
+ *
+ * @example
+ * ```ts
+ * import { validators } from "@talkomatic/talkomatic";
+ *
+ * const result = validators.RoomId["~standard"].validate("854431");
+ * console.log("value" in result); // true
+ * ```
+ */
+export const validators: { readonly [K in keyof WireShapes]: Validator<WireShapes[K]> } = {
+  AddDiff: AddDiffSchema,
+  AfkTimeout: AfkTimeoutSchema,
+  AfkWarning: AfkWarningSchema,
+  ApiErrorDetailed: ApiErrorDetailedSchema,
+  ApiErrorRateLimited: ApiErrorRateLimitedSchema,
+  ApiErrorSimple: ApiErrorSimpleSchema,
+  ApiErrorText: ApiErrorTextSchema,
+  ApiErrorBody: ApiErrorBodySchema,
+  Timestamp: TimestampSchema,
+  UserId: UserIdSchema,
+  BoardChat: BoardChatSchema,
+  BoardChatRequest: BoardChatRequestSchema,
+  BoardCursor: BoardCursorSchema,
+  BoardCursorRequest: BoardCursorRequestSchema,
+  Point: PointSchema,
+  Stroke: StrokeSchema,
+  BoardState: BoardStateSchema,
+  BoardStrokeEnd: BoardStrokeEndSchema,
+  BoardStrokeMove: BoardStrokeMoveSchema,
+  BoardStrokeMoveRequest: BoardStrokeMoveRequestSchema,
+  BoardStrokeStart: BoardStrokeStartSchema,
+  BoardStrokeStartRequest: BoardStrokeStartRequestSchema,
+  BoardUserStatus: BoardUserStatusSchema,
+  IsoDate: IsoDateSchema,
+  BotTokenInfo: BotTokenInfoSchema,
+  BotTokenResponse: BotTokenResponseSchema,
+  CharacterSubstitutions: CharacterSubstitutionsSchema,
+  DeleteDiff: DeleteDiffSchema,
+  FullReplaceDiff: FullReplaceDiffSchema,
+  ReplaceDiff: ReplaceDiffSchema,
+  Diff: DiffSchema,
+  ChatUpdate: ChatUpdateSchema,
+  ChatUpdateRequest: ChatUpdateRequestSchema,
+  ChatWarning: ChatWarningSchema,
+  Features: FeaturesSchema,
+  PressureTier: PressureTierSchema,
+  Limits: LimitsSchema,
+  RoomStatistics: RoomStatisticsSchema,
+  Config: ConfigSchema,
+  Layout: LayoutSchema,
+  RoomType: RoomTypeSchema,
+  CreateRoomRequest: CreateRoomRequestSchema,
+  RoomId: RoomIdSchema,
+  CreateRoomResponse: CreateRoomResponseSchema,
+  CurrentRoomDetails: CurrentRoomDetailsSchema,
+  DevContext: DevContextSchema,
+  DevForceKickRequest: DevForceKickRequestSchema,
+  DevHideStatus: DevHideStatusSchema,
+  DevKickSuccess: DevKickSuccessSchema,
+  DevLobbyContext: DevLobbyContextSchema,
+  DevSetColorRequest: DevSetColorRequestSchema,
+  DevSetHideRequest: DevSetHideRequestSchema,
+  DevSetVanishRequest: DevSetVanishRequestSchema,
+  DevVanishStatus: DevVanishStatusSchema,
+  EmojiList: EmojiListSchema,
+  ErrorCode: ErrorCodeSchema,
+  ErrorEnvelope: ErrorEnvelopeSchema,
+  Health: HealthSchema,
+  JoinCheckRequest: JoinCheckRequestSchema,
+  JoinCheckResponse: JoinCheckResponseSchema,
+  JoinLobbyRequest: JoinLobbyRequestSchema,
+  JoinRoomRequest: JoinRoomRequestSchema,
+  ListedRoomType: ListedRoomTypeSchema,
+  UserView: UserViewSchema,
+  LobbyRoom: LobbyRoomSchema,
+  LobbyRoomList: LobbyRoomListSchema,
+  MeSignedIn: MeSignedInSchema,
+  MeSignedOut: MeSignedOutSchema,
+  Me: MeSchema,
+  MessageMap: MessageMapSchema,
+  OffensiveWords: OffensiveWordsSchema,
+  RestRoomUser: RestRoomUserSchema,
+  RestRoom: RestRoomSchema,
+  RestRoomListItem: RestRoomListItemSchema,
+  RestRoomList: RestRoomListSchema,
+  VoteMap: VoteMapSchema,
+  RoomJoined: RoomJoinedSchema,
+  RoomSnapshot: RoomSnapshotSchema,
+  SigninStatusSignedIn: SigninStatusSignedInSchema,
+  SigninStatusSignedOut: SigninStatusSignedOutSchema,
+  SigninStatus: SigninStatusSchema,
+  TypingRequest: TypingRequestSchema,
+  UserJoined: UserJoinedSchema,
+  UserTyping: UserTypingSchema,
+  ValidationErrors: ValidationErrorsSchema,
+  VoteRequest: VoteRequestSchema,
+};
