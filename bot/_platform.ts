@@ -1,0 +1,58 @@
+/**
+ * The only bot file that touches `Deno.*` or `process`: shutdown signals
+ * (Ctrl+C, SIGTERM) in Deno and Node.
+ *
+ * @module
+ */
+
+interface DenoSignals {
+  addSignalListener(signal: string, handler: () => void): void;
+  removeSignalListener(signal: string, handler: () => void): void;
+  build: { os: string };
+}
+
+interface NodeProcess {
+  on(event: string, handler: () => void): unknown;
+  off(event: string, handler: () => void): unknown;
+  platform: string;
+}
+
+/**
+ * Calls `handler` on Ctrl+C (SIGINT) or SIGTERM until the returned function
+ * is called. Silently does nothing where signals are not available.
+ *
+ * @param handler Called with the signal name.
+ * @returns Removes the listeners.
+ */
+export function onShutdownSignal(handler: (signal: string) => void): () => void {
+  const deno = (globalThis as { Deno?: DenoSignals }).Deno;
+  const proc = (globalThis as { process?: NodeProcess }).process;
+  const signals = (deno?.build.os ?? proc?.platform) === "windows" ||
+      proc?.platform === "win32"
+    ? ["SIGINT", "SIGBREAK"]
+    : ["SIGINT", "SIGTERM"];
+  const removers: (() => void)[] = [];
+  for (const signal of signals) {
+    const listener = (): void => handler(signal);
+    try {
+      if (deno) {
+        deno.addSignalListener(signal, listener);
+        removers.push(() => deno.removeSignalListener(signal, listener));
+      } else if (proc) {
+        proc.on(signal, listener);
+        removers.push(() => proc.off(signal, listener));
+      }
+    } catch {
+      // Signal not supported here (e.g. restricted permissions): ignore.
+    }
+  }
+  return () => {
+    for (const remove of removers.splice(0)) {
+      try {
+        remove();
+      } catch {
+        // Already removed.
+      }
+    }
+  };
+}
