@@ -1,0 +1,630 @@
+// The server's state and the event sequences of PROTOCOL.md §6: rooms,
+// connections, lobby subscriptions, leave/kick/AFK, chat batching and sweeps.
+
+import type { ResolvedOptions } from "./_options.ts";
+import { Limiter, SlidingCounter } from "./_limiter.ts";
+import { type Session, type SessionStore, TokenStore } from "./_session.ts";
+import { sanitizeChat, WordFilter } from "./_text.ts";
+import { unref } from "./_platform.ts";
+
+/** The part of a socket.io socket the world uses. */
+export interface SocketLike {
+  id: string;
+  emit(event: string, ...args: unknown[]): unknown;
+  disconnect(close?: boolean): unknown;
+}
+
+/** One live socket connection. */
+export interface Conn {
+  socket: SocketLike;
+  ip: string;
+  isBot: boolean;
+  session: Session;
+  roomId: string | null;
+  lobby: boolean;
+  afkWarn?: ReturnType<typeof setTimeout>;
+  afkKick?: ReturnType<typeof setTimeout>;
+  boardOpen: boolean;
+  handlerErrors: number;
+}
+
+/** A user entry in a room (name and location as at join time). */
+export interface RoomUser {
+  id: string;
+  username: string;
+  location: string;
+}
+
+/** A chat diff as accepted by the server. */
+export type Diff =
+  | { type: "full-replace"; text: string }
+  | { type: "add"; index: number; text: string }
+  | { type: "delete"; index: number; count: number }
+  | { type: "replace"; index: number; text: string };
+
+/** A shared-board stroke. */
+export interface Stroke {
+  points: { x: number; y: number }[];
+  color: string;
+  size: number;
+  eraser: boolean;
+}
+
+/** A room. */
+export interface Room {
+  id: string;
+  name: string;
+  type: "public" | "semi-private" | "private";
+  layout: "horizontal" | "vertical";
+  accessCode?: string;
+  users: RoomUser[];
+  votes: Map<string, string>;
+  banned: Set<string>;
+  messages: Map<string, string>;
+  createdAt?: number;
+  lastActiveTime: number;
+  lastChatActivity: number;
+  soloSince?: number;
+  deletionTimer?: ReturnType<typeof setTimeout>;
+  typingTimers: Map<string, ReturnType<typeof setTimeout>>;
+  strokes: Stroke[];
+  activeStrokes: Map<string, Stroke>;
+}
+
+interface ChatQueue {
+  diffs: Diff[];
+  conn: Conn;
+  timer?: ReturnType<typeof setTimeout>;
+}
+
+/** Everything that dies with a restart. */
+export class World {
+  readonly opts: ResolvedOptions;
+  readonly sessions: SessionStore;
+  readonly tokens: TokenStore;
+  readonly filter: WordFilter | undefined;
+  readonly rooms = new Map<string, Room>();
+  readonly conns = new Map<string, Conn>();
+  readonly startedAt = Date.now();
+  readonly lastCreateByUser = new Map<string, number>();
+  readonly lastCreateByIp = new Map<string, number>();
+  readonly lastRestCreateByIp = new Map<string, number>();
+  readonly blacklistUsers = new Set<string>();
+  readonly blacklistIps = new Set<string>();
+  readonly joinUser: SlidingCounter;
+  readonly joinIp: SlidingCounter;
+  readonly limiters: Record<
+    | "socketHuman"
+    | "socketBot"
+    | "connectionAttempts"
+    | "httpGlobal"
+    | "apiBot"
+    | "apiHuman"
+    | "tokenRequests"
+    | "chatBatch",
+    Limiter
+  >;
+  readonly connectionsPerIp = new Map<string, number>();
+  readonly cache = new Map<string, { at: number; value: unknown }>();
+  #chat = new Map<string, ChatQueue>();
+  #timers: ReturnType<typeof setInterval | typeof setTimeout>[] = [];
+  #onChange: () => void;
+  #closed = false;
+
+  constructor(opts: ResolvedOptions, sessions: SessionStore, onChange: () => void) {
+    this.opts = opts;
+    this.sessions = sessions;
+    this.tokens = new TokenStore(opts.timing.tokenExpiryMs);
+    this.filter = opts.wordFilter === false ? undefined : new WordFilter(opts.wordFilter);
+    const r = opts.rateLimits;
+    this.limiters = {
+      socketHuman: new Limiter(r.socketHuman),
+      socketBot: new Limiter(r.socketBot),
+      connectionAttempts: new Limiter(r.connectionAttempts),
+      httpGlobal: new Limiter(r.httpGlobal),
+      apiBot: new Limiter(r.apiBot),
+      apiHuman: new Limiter(r.apiHuman),
+      tokenRequests: new Limiter(r.tokenRequests),
+      chatBatch: new Limiter(r.chatBatch),
+    };
+    this.joinUser = new SlidingCounter(r.joinAttemptWindowMs);
+    this.joinIp = new SlidingCounter(r.joinAttemptWindowMs);
+    this.#onChange = onChange;
+    const t = opts.timing;
+    this.#timers.push(
+      setInterval(() => this.sweepEmptyRooms(), t.emptyRoomSweepIntervalMs),
+      setInterval(() => this.sweepGhosts(), t.ghostSweepIntervalMs),
+      setInterval(() => this.checkSoloRooms(), t.pressureIntervalMs),
+    );
+    if (t.startupPurgeDelayMs !== false) {
+      this.#timers.push(setTimeout(() => this.startupPurge(), t.startupPurgeDelayMs));
+    }
+    for (const timer of this.#timers) unref(timer);
+  }
+
+  /** Stops every timer. */
+  stop(): void {
+    this.#closed = true;
+    for (const t of this.#timers) clearTimeout(t as ReturnType<typeof setTimeout>);
+    for (const room of this.rooms.values()) this.#clearRoomTimers(room);
+    for (const q of this.#chat.values()) clearTimeout(q.timer);
+    for (const conn of this.conns.values()) this.clearAfk(conn);
+  }
+
+  /** Emits an event to one connection and notifies waiters. */
+  send(conn: Conn, event: string, ...args: unknown[]): void {
+    if (this.#closed) return;
+    conn.socket.emit(event, ...args);
+    this.#onChange();
+  }
+
+  /** Notifies waiters of a state change. */
+  changed(): void {
+    this.#onChange();
+  }
+
+  /** The session user id of a connection, if any. */
+  userIdOf(conn: Conn): string | undefined {
+    return conn.session.data.userId;
+  }
+
+  /** Saves the connection's session copy to the store. */
+  save(conn: Conn): void {
+    this.sessions.save(conn.session);
+  }
+
+  /** Connections currently in a room. */
+  members(roomId: string): Conn[] {
+    return [...this.conns.values()].filter((c) => c.roomId === roomId);
+  }
+
+  /** Current room limit (§8.5). */
+  currentLimit(): number {
+    const l = this.opts.limits;
+    return l.baseMaxRooms + l.roomScalingIncrement * Math.floor(this.totalUsers() / 75);
+  }
+
+  /** Users in rooms. */
+  totalUsers(): number {
+    let n = 0;
+    for (const room of this.rooms.values()) n += room.users.length;
+    return n;
+  }
+
+  /** True when the room counts as healthy (§8.5). */
+  isHealthy(room: Room, now: number = Date.now()): boolean {
+    return room.users.length >= 2 ||
+      now - (room.createdAt ?? room.lastActiveTime) < this.opts.timing.healthyRoomAgeMs;
+  }
+
+  /** Current solo-room TTL in ms. */
+  soloTtl(): number {
+    let ttl = this.opts.timing.pressureTiers[0].ttlMs;
+    for (const tier of this.opts.timing.pressureTiers) {
+      if (this.rooms.size >= tier.threshold) ttl = tier.ttlMs;
+    }
+    return ttl;
+  }
+
+  /** `roomStatistics` of health/config/REST create. */
+  statistics(): Record<string, unknown> {
+    const rooms = [...this.rooms.values()];
+    const limit = this.currentLimit();
+    const now = Date.now();
+    return {
+      totalRooms: rooms.length,
+      totalUsers: this.totalUsers(),
+      currentLimit: limit,
+      healthyRooms: rooms.filter((r) => this.isHealthy(r, now)).length,
+      soloRooms: rooms.filter((r) => r.users.length === 1).length,
+      roomsWithUsers: rooms.filter((r) => r.users.length > 0).length,
+      emptyRooms: rooms.filter((r) => r.users.length === 0).length,
+      roomTypes: {
+        public: rooms.filter((r) => r.type === "public").length,
+        "semi-private": rooms.filter((r) => r.type === "semi-private").length,
+        private: rooms.filter((r) => r.type === "private").length,
+      },
+      currentSoloTTL: Math.round(this.soloTtl() / 1000),
+      hardCap: this.opts.limits.hardMaxRooms,
+      utilizationPercentage: Math.min(100, Math.round(rooms.length / Math.max(1, limit) * 100)),
+    };
+  }
+
+  // ------------------------------------------------------------ payloads
+
+  /** `LobbyRoom[]`. */
+  lobbyList(): unknown[] {
+    return [...this.rooms.values()].filter((r) => r.type !== "private").map((r) => ({
+      id: r.id,
+      name: r.name,
+      type: r.type,
+      layout: r.layout,
+      isFull: r.users.length >= this.opts.limits.roomCapacity,
+      userCount: r.users.length,
+      visibleUserCount: r.users.length,
+      lastChatActivity: r.lastChatActivity,
+      createdAt: r.createdAt ?? r.lastActiveTime,
+      users: r.users.map((u) => ({ ...u })),
+    }));
+  }
+
+  /** `RoomSnapshot`. */
+  snapshot(room: Room): Record<string, unknown> {
+    return {
+      id: room.id,
+      name: room.name,
+      type: room.type,
+      layout: room.layout,
+      users: room.users.map((u) => ({ ...u })),
+      votes: Object.fromEntries(room.votes),
+      currentMessages: this.messagesOf(room),
+      isFull: room.users.length >= this.opts.limits.roomCapacity,
+      userCount: room.users.length,
+      visibleUserCount: room.users.length,
+    };
+  }
+
+  /** `MessageMap` of a room. */
+  messagesOf(room: Room): Record<string, string> {
+    return Object.fromEntries(room.users.map((u) => [u.id, room.messages.get(u.id) ?? ""]));
+  }
+
+  /** Sends `lobby update` to every lobby subscriber. */
+  broadcastLobby(): void {
+    const list = this.lobbyList();
+    for (const conn of this.conns.values()) {
+      if (conn.lobby) this.send(conn, "lobby update", structuredClone(list));
+    }
+  }
+
+  /** Sends `room update` to every member. */
+  broadcastRoom(room: Room): void {
+    for (const conn of this.members(room.id)) this.send(conn, "room update", this.snapshot(room));
+  }
+
+  // ------------------------------------------------------------ rooms
+
+  /** Generates a free 6-digit id, or undefined after 100 attempts. */
+  newRoomId(): string | undefined {
+    for (let i = 0; i < 100; i++) {
+      const id = String(100000 + Math.floor(Math.random() * 900000));
+      if (!this.rooms.has(id)) return id;
+    }
+    return undefined;
+  }
+
+  /** Stores a new room. */
+  addRoom(
+    room: Omit<
+      Room,
+      | "users"
+      | "votes"
+      | "banned"
+      | "messages"
+      | "typingTimers"
+      | "strokes"
+      | "activeStrokes"
+      | "lastChatActivity"
+    >,
+  ): Room {
+    const full: Room = {
+      ...room,
+      users: [],
+      votes: new Map(),
+      banned: new Set(),
+      messages: new Map(),
+      lastChatActivity: 0,
+      typingTimers: new Map(),
+      strokes: [],
+      activeStrokes: new Map(),
+    };
+    this.rooms.set(room.id, full);
+    this.cache.delete("rooms");
+    return full;
+  }
+
+  /** Deletes a room and its timers. */
+  deleteRoom(room: Room): void {
+    this.#clearRoomTimers(room);
+    this.rooms.delete(room.id);
+    for (const q of [...this.#chat.entries()]) {
+      if (q[1].conn.roomId === room.id) {
+        clearTimeout(q[1].timer);
+        this.#chat.delete(q[0]);
+      }
+    }
+  }
+
+  #clearRoomTimers(room: Room): void {
+    clearTimeout(room.deletionTimer);
+    for (const t of room.typingTimers.values()) clearTimeout(t);
+    room.typingTimers.clear();
+  }
+
+  /** Updates single-occupancy tracking after a membership change. */
+  trackSolo(room: Room, now: number = Date.now()): void {
+    if (room.users.length === 1) room.soloSince ??= now;
+    else room.soloSince = undefined;
+  }
+
+  /** Adds the connection's user to the room and runs the join sequence (§6.3). */
+  completeJoin(conn: Conn, room: Room): void {
+    const data = conn.session.data;
+    const userId = data.userId!;
+    clearTimeout(room.deletionTimer);
+    room.deletionTimer = undefined;
+    if (!room.users.some((u) => u.id === userId)) {
+      room.users.push({ id: userId, username: data.username!, location: data.location! });
+    }
+    room.lastActiveTime = Date.now();
+    this.trackSolo(room);
+    conn.roomId = room.id;
+    conn.lobby = false;
+    data.currentRoom = room.id;
+    this.save(conn);
+    this.resetAfk(conn);
+    const user = room.users.find((u) => u.id === userId)!;
+    this.send(conn, "room joined", {
+      roomId: room.id,
+      userId,
+      username: data.username,
+      location: data.location,
+      isDev: false,
+      isHidden: false,
+      isVanished: false,
+      roomName: room.name,
+      roomType: room.type,
+      users: room.users.map((u) => ({ ...u })),
+      layout: room.layout,
+      votes: Object.fromEntries(room.votes),
+      currentMessages: this.messagesOf(room),
+    });
+    for (const other of this.members(room.id)) {
+      if (other.session.data.userId === userId) continue;
+      this.send(other, "user joined", { ...user, roomName: room.name, roomType: room.type });
+    }
+    this.broadcastRoom(room);
+    this.broadcastLobby();
+  }
+
+  /**
+   * Removes a user from a room and runs the leave sequence (§6.4). `conn` is the
+   * leaver's connection when it is still connected.
+   */
+  removeUser(
+    room: Room,
+    userId: string,
+    conn: Conn | undefined,
+    opts: { keepRoom?: boolean } = {},
+  ): void {
+    room.users = room.users.filter((u) => u.id !== userId);
+    for (const [voter, target] of [...room.votes]) {
+      if (voter === userId || target === userId) room.votes.delete(voter);
+    }
+    room.messages.delete(userId);
+    clearTimeout(room.typingTimers.get(userId));
+    room.typingTimers.delete(userId);
+    room.activeStrokes.delete(userId);
+    const queue = this.#chat.get(userId);
+    if (queue) {
+      clearTimeout(queue.timer);
+      this.#chat.delete(userId);
+    }
+    room.lastActiveTime = Date.now();
+    this.trackSolo(room);
+    const members = this.members(room.id);
+    for (const m of members) this.send(m, "update votes", Object.fromEntries(room.votes));
+    for (const m of members) this.send(m, "user left", userId);
+    for (const m of members) this.send(m, "room update", this.snapshot(room));
+    for (const m of members) {
+      if (m.session.data.userId !== userId) continue;
+      m.roomId = null;
+      m.lobby = true;
+      m.boardOpen = false;
+      this.clearAfk(m);
+      m.session.data.currentRoom = null;
+      delete m.session.data.validatedRooms[room.id];
+      this.save(m);
+    }
+    if (conn && conn.roomId === room.id) {
+      conn.roomId = null;
+      this.clearAfk(conn);
+    }
+    if (room.users.length === 0 && !opts.keepRoom) this.scheduleDeletion(room);
+    this.broadcastLobby();
+  }
+
+  /** Starts the empty-room deletion timer. */
+  scheduleDeletion(room: Room): void {
+    clearTimeout(room.deletionTimer);
+    room.deletionTimer = unref(setTimeout(() => {
+      if (this.rooms.get(room.id) === room && room.users.length === 0) {
+        this.deleteRoom(room);
+        this.broadcastLobby();
+      }
+    }, this.opts.timing.roomDeletionTimeoutMs));
+  }
+
+  /** Vote kick: `kicked`, ban, leave sequence (§9). */
+  kick(room: Room, targetId: string): void {
+    const target = this.members(room.id).find((c) => c.session.data.userId === targetId);
+    if (!target) return;
+    this.send(target, "kicked");
+    room.banned.add(targetId);
+    this.removeUser(room, targetId, target);
+  }
+
+  // ------------------------------------------------------------ AFK
+
+  /** Restarts the AFK timers of a connection in a room. */
+  resetAfk(conn: Conn): void {
+    this.clearAfk(conn);
+    if (!conn.roomId || conn.boardOpen) return;
+    const t = this.opts.timing;
+    conn.afkWarn = unref(setTimeout(() => {
+      if (conn.roomId) {
+        this.send(conn, "afk warning", {
+          message: "You have been inactive.",
+          secondsRemaining: 30,
+        });
+      }
+    }, t.afkWarningMs));
+    conn.afkKick = unref(setTimeout(() => {
+      const room = conn.roomId ? this.rooms.get(conn.roomId) : undefined;
+      const userId = conn.session.data.userId;
+      if (!room || !userId) return;
+      this.send(conn, "afk timeout", {
+        message: "Removed from room due to inactivity.",
+        redirectTo: "/",
+      });
+      this.removeUser(room, userId, conn);
+    }, t.afkTimeoutMs));
+  }
+
+  /** Stops the AFK timers of a connection. */
+  clearAfk(conn: Conn): void {
+    clearTimeout(conn.afkWarn);
+    clearTimeout(conn.afkKick);
+    conn.afkWarn = conn.afkKick = undefined;
+  }
+
+  // ------------------------------------------------------------ chat
+
+  /** Queues an accepted diff (§7.3). */
+  queueDiff(conn: Conn, userId: string, diff: Diff): void {
+    let q = this.#chat.get(userId);
+    if (!q) {
+      q = { diffs: [], conn };
+      this.#chat.set(userId, q);
+    }
+    q.conn = conn;
+    q.diffs.push(diff);
+    if (!q.timer) this.#scheduleBatch(userId, q);
+  }
+
+  #scheduleBatch(userId: string, q: ChatQueue): void {
+    q.timer = unref(setTimeout(() => this.#runBatch(userId, q), this.opts.timing.batchIntervalMs));
+  }
+
+  #runBatch(userId: string, q: ChatQueue): void {
+    q.timer = undefined;
+    const conn = q.conn;
+    const room = conn.roomId ? this.rooms.get(conn.roomId) : undefined;
+    if (!room || !room.users.some((u) => u.id === userId)) {
+      this.#chat.delete(userId);
+      return;
+    }
+    const cost = q.diffs.length >= 10 ? 2 : 1;
+    const limited = !this.limiters.chatBatch.consume(userId, cost).allowed;
+    const batch = q.diffs.splice(0, limited ? 10 : 50);
+    let m = room.messages.get(userId) ?? "";
+    for (const d of batch) m = applyDiff(m, d);
+    m = sanitizeChat(m);
+    room.messages.set(userId, m);
+    room.lastChatActivity = Date.now();
+    this.resetAfk(conn);
+    for (const other of this.members(room.id)) {
+      if (other === conn) continue;
+      this.send(other, "chat update", {
+        userId,
+        username: conn.session.data.username ?? "Anonymous",
+        diff: { type: "full-replace", text: m },
+      });
+    }
+    if (q.diffs.length > 0) this.#scheduleBatch(userId, q);
+    else this.#chat.delete(userId);
+  }
+
+  // ------------------------------------------------------------ sweeps
+
+  /** Deletes unoccupied rooms older than the max age. */
+  sweepEmptyRooms(now: number = Date.now()): void {
+    let changed = false;
+    for (const room of [...this.rooms.values()]) {
+      if (
+        room.users.length === 0 && now - room.lastActiveTime > this.opts.timing.emptyRoomMaxAgeMs
+      ) {
+        this.deleteRoom(room);
+        changed = true;
+      }
+    }
+    if (changed) this.broadcastLobby();
+  }
+
+  /** Removes occupants without a live socket (room update only, no user left). */
+  sweepGhosts(): void {
+    const live = new Set([...this.conns.values()].map((c) => c.session.data.userId));
+    let changed = false;
+    for (const room of this.rooms.values()) {
+      const ghosts = room.users.filter((u) => !live.has(u.id));
+      if (ghosts.length === 0) continue;
+      for (const g of ghosts) {
+        room.users = room.users.filter((u) => u.id !== g.id);
+        room.messages.delete(g.id);
+        for (const [voter, target] of [...room.votes]) {
+          if (voter === g.id || target === g.id) room.votes.delete(voter);
+        }
+      }
+      this.trackSolo(room);
+      if (room.users.length === 0) this.scheduleDeletion(room);
+      this.broadcastRoom(room);
+      changed = true;
+    }
+    if (changed) this.broadcastLobby();
+  }
+
+  /** Closes rooms with a single occupant for longer than the solo TTL (§10.2). */
+  checkSoloRooms(now: number = Date.now()): void {
+    const ttl = this.soloTtl();
+    for (const room of [...this.rooms.values()]) {
+      if (room.users.length !== 1 || room.soloSince === undefined || now - room.soloSince < ttl) {
+        continue;
+      }
+      const userId = room.users[0].id;
+      const conn = this.members(room.id).find((c) => c.session.data.userId === userId);
+      if (conn) {
+        this.send(conn, "afk timeout", {
+          message:
+            "Your room was closed due to extended single-occupancy. You can create a new room anytime.",
+          redirectTo: "/",
+        });
+      }
+      this.removeUser(room, userId, conn, { keepRoom: true });
+      this.deleteRoom(room);
+      this.broadcastLobby();
+    }
+  }
+
+  /** Empties every room silently and broadcasts the lobby (start-up purge). */
+  startupPurge(): void {
+    for (const room of this.rooms.values()) {
+      room.users = [];
+      room.votes.clear();
+      room.messages.clear();
+      room.soloSince = undefined;
+    }
+    for (const conn of this.conns.values()) {
+      if (conn.roomId) {
+        conn.roomId = null;
+        this.clearAfk(conn);
+      }
+    }
+    this.broadcastLobby();
+  }
+}
+
+/** Applies one diff to a buffer (§7.2). */
+export function applyDiff(m: string, d: Diff, max = 5000): string {
+  if (d.type === "full-replace") return d.text;
+  const index = Math.min(Math.trunc(d.index), m.length);
+  if (d.type === "add") {
+    const text = d.text.slice(0, Math.max(0, max - m.length));
+    return m.slice(0, index) + text + m.slice(index);
+  }
+  if (d.type === "delete") {
+    const count = Math.min(Math.trunc(d.count), m.length - index);
+    return m.slice(0, index) + m.slice(index + count);
+  }
+  const overwritten = Math.min(d.text.length, m.length - index);
+  return m.slice(0, index) + d.text + m.slice(index + overwritten);
+}
