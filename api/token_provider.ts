@@ -91,11 +91,16 @@ export class TokenProvider {
    * @returns The token.
    */
   async get(signal?: AbortSignal): Promise<string> {
+    if (signal?.aborted) throw signal.reason;
     if (this.#given !== undefined) return this.#given;
     if (this.#current !== undefined && this.#fresh(this.#current)) return this.#current.token;
-    this.#pending ??= this.#obtain().finally(() => {
-      this.#pending = undefined;
-    });
+    if (this.#pending === undefined) {
+      this.#pending = this.#obtain().finally(() => {
+        this.#pending = undefined;
+      });
+      // Every waiter may have given up (aborted); the outcome is still consumed.
+      this.#pending.catch(() => {});
+    }
     const token = await abortable(this.#pending, signal);
     return token.token;
   }

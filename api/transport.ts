@@ -256,6 +256,25 @@ export class HttpTransport implements Transport {
   }
 
   /**
+   * Returns the bot token in use: the explicit one, the cached one, or a new
+   * one requested from the server.
+   *
+   * @param options Signal and timeout.
+   * @returns The token.
+   * @throws {ApiError} When the server refused to issue a token.
+   * @throws {TransportError} When the server could not be reached or the call was aborted.
+   */
+  botToken(options: CallOptions = {}): Promise<string> {
+    return this.#token({
+      id: "requestBotToken",
+      method: "POST",
+      path: "/api/v1/bot-tokens/request",
+      auth: "none",
+      success: {},
+    }, options);
+  }
+
+  /**
    * Performs one operation: authenticates it, sends it, validates the
    * success body, and retries once with a new token when a requested token
    * was rejected.

@@ -1,0 +1,397 @@
+/**
+ * {@linkcode TalkomaticApi}: the friendly REST client, built on the generated
+ * operation functions and {@linkcode HttpTransport}.
+ *
+ * @example
+ * ```ts
+ * import { TalkomaticApi } from "./client.ts";
+ * import { MemoryTokenStore } from "./token_store.ts";
+ *
+ * const api = new TalkomaticApi({
+ *   baseUrl: "http://127.0.0.1:3000",
+ *   tokenStore: new MemoryTokenStore(),
+ * });
+ * const listRooms = async (): Promise<string[]> => (await api.rooms()).map((room) => room.name);
+ * ```
+ *
+ * @module
+ */
+import type {
+  BotTokenInfo,
+  CharacterSubstitutions,
+  Config,
+  EmojiList,
+  Health,
+  Layout,
+  Me,
+  RestRoom,
+  RestRoomList,
+  RoomType,
+} from "../schemas/mod.ts";
+import { ApiError, TransportError } from "./errors.ts";
+import {
+  checkRoomJoin,
+  createRoom,
+  getBotTokenInfo,
+  getCharacterSubstitutions,
+  getConfig,
+  getEmojiList,
+  getHealth,
+  getMe,
+  getOffensiveWords,
+  getRoom,
+  listRooms,
+} from "./operations.gen.ts";
+import { type CallOptions, HttpTransport, type HttpTransportOptions } from "./transport.ts";
+
+/** Options of {@linkcode TalkomaticApi}: those of {@linkcode HttpTransport}, or a transport to share. */
+export interface TalkomaticApiOptions extends HttpTransportOptions {
+  /** An existing transport to share (its token and session cookie); the other options are then ignored. */
+  readonly transport?: HttpTransport;
+}
+
+/** What {@linkcode TalkomaticApi.createRoom} needs (PROTOCOL §4.5). */
+export interface CreateRoomOptions {
+  /** 1 to 25 characters, not only spaces. The server replaces `<` by `&lt;`. */
+  readonly name: string;
+  /** `public`, `semi-private` (needs `accessCode`) or `private` (unlisted, no code). */
+  readonly type: RoomType;
+  /** `horizontal` or `vertical` (display only). */
+  readonly layout: Layout;
+  /** Exactly 6 digits, as a string; required for semi-private rooms and ignored otherwise. */
+  readonly accessCode?: string;
+}
+
+/** Options of {@linkcode TalkomaticApi.canJoin}. */
+export interface CanJoinOptions extends CallOptions {
+  /** The room's 6-digit access code (semi-private rooms). */
+  readonly accessCode?: string;
+}
+
+/** Why a room cannot be joined. */
+export type JoinRefusal = "not_found" | "full" | "code_required" | "wrong_code";
+
+/** The answer of {@linkcode TalkomaticApi.canJoin}. */
+export type JoinStatus = { readonly ok: true } | {
+  readonly ok: false;
+  readonly reason: JoinRefusal;
+};
+
+/** The server is up: its health report. */
+export type HealthUp = Health;
+
+/** The server is down: unreachable, or answering 5xx or something that is not JSON. */
+export interface HealthDown {
+  /** Always `"down"`. */
+  readonly status: "down";
+  /** What went wrong. */
+  readonly error: ApiError | TransportError;
+}
+
+/** The answer of {@linkcode TalkomaticApi.health}. */
+export type HealthReport = HealthUp | HealthDown;
+
+/** The word filter's lists (the server filters names, not chat). */
+export interface WordFilter {
+  /** Words the filter rejects. */
+  readonly offensiveWords: readonly string[];
+  /** Words that contain an offensive word but are allowed. */
+  readonly whitelistedWords: readonly string[];
+}
+
+const ROOM_ID = /^[0-9]{6}$/;
+const ACCESS_CODE = /^[0-9]{6}$/;
+const ROOM_TYPES: readonly string[] = ["public", "semi-private", "private"];
+const LAYOUTS: readonly string[] = ["horizontal", "vertical"];
+/** The longest room name the server accepts (PROTOCOL §13.1 `MAX_ROOM_NAME_LENGTH`). */
+export const MAX_ROOM_NAME_LENGTH = 25;
+
+function show(value: unknown): string {
+  return typeof value === "string" ? `"${value}"` : String(value);
+}
+
+function checkRoomId(id: unknown, action: string): string {
+  if (typeof id !== "string") {
+    throw new TypeError(`Cannot ${action} room ${show(id)}: room ids are strings`);
+  }
+  if (!ROOM_ID.test(id)) {
+    throw new RangeError(`Cannot ${action} room "${id}": room ids have 6 digits`);
+  }
+  return id;
+}
+
+function checkAccessCode(code: unknown, action: string): string {
+  if (typeof code !== "string") {
+    throw new TypeError(`Cannot ${action}: access code ${show(code)} must be a string`);
+  }
+  if (!ACCESS_CODE.test(code)) {
+    throw new RangeError(`Cannot ${action}: access code "${code}" must have 6 digits`);
+  }
+  return code;
+}
+
+function checkCreateRoom(options: CreateRoomOptions): CreateRoomOptions {
+  if (typeof options !== "object" || options === null) {
+    throw new TypeError(`Cannot create room: expected an object, got ${show(options)}`);
+  }
+  const { name, type, layout, accessCode } = options;
+  if (typeof name !== "string") {
+    throw new TypeError(`Cannot create room ${show(name)}: the name must be a string`);
+  }
+  if (name.trim() === "") throw new RangeError(`Cannot create room "${name}": the name is empty`);
+  if (name.length > MAX_ROOM_NAME_LENGTH) {
+    throw new RangeError(
+      `Cannot create room "${name}": names have at most ${MAX_ROOM_NAME_LENGTH} characters`,
+    );
+  }
+  if (typeof type !== "string") {
+    throw new TypeError(`Cannot create room "${name}": type ${show(type)} must be a string`);
+  }
+  if (!ROOM_TYPES.includes(type)) {
+    throw new RangeError(
+      `Cannot create room "${name}": type "${type}" is not public, semi-private or private`,
+    );
+  }
+  if (typeof layout !== "string") {
+    throw new TypeError(`Cannot create room "${name}": layout ${show(layout)} must be a string`);
+  }
+  if (!LAYOUTS.includes(layout)) {
+    throw new RangeError(
+      `Cannot create room "${name}": layout "${layout}" is not horizontal or vertical`,
+    );
+  }
+  if (type !== "semi-private") return { name, type, layout };
+  if (accessCode === undefined) {
+    throw new RangeError(`Cannot create room "${name}": semi-private rooms need an access code`);
+  }
+  return { name, type, layout, accessCode: checkAccessCode(accessCode, `create room "${name}"`) };
+}
+
+function refusal(error: ApiError): JoinRefusal | undefined {
+  if (error.code === "NOT_FOUND") return "not_found";
+  if (error.code === "ROOM_FULL") return "full";
+  if (error.code === "FORBIDDEN" && /code required/i.test(error.message)) return "code_required";
+  if (error.code === "FORBIDDEN" && /wrong code/i.test(error.message)) return "wrong_code";
+  return undefined;
+}
+
+/**
+ * The Talkomatic Classic REST API (PROTOCOL §11), with friendly names,
+ * validated inputs and validated answers.
+ *
+ * The server is `baseUrl`, else `$TALKOMATIC_URL`, else
+ * `https://classic.talkomatic.co`. A bot token is requested when first
+ * needed and cached per server (by default in the user's cache directory),
+ * unless one is given (`token` or `$TALKOMATIC_TOKEN`). Obviously bad input
+ * (a room id that is not 6 digits, a name longer than 25 characters, …)
+ * throws a `TypeError`/`RangeError` without a request.
+ *
+ * Failures: {@linkcode ApiError} (the server answered with an error),
+ * {@linkcode TransportError} (no answer), `PayloadValidationError` (the answer
+ * had the wrong shape).
+ *
+ * @example
+ * ```ts
+ * import { TalkomaticApi } from "./client.ts";
+ *
+ * const api = new TalkomaticApi({ baseUrl: "http://127.0.0.1:3000" });
+ * async function describeRoom(id: string): Promise<string> {
+ *   const room = await api.room(id);
+ *   return `${room.name}: ${room.users.length} users`;
+ * }
+ * ```
+ */
+export class TalkomaticApi {
+  /** The transport (shared token and session cookie); the bot uses it for its handshake. */
+  readonly transport: HttpTransport;
+
+  /**
+   * Creates a client.
+   *
+   * @param options The server, token, token store, fetch, timeout, API key and logger.
+   * @throws {TypeError} When the base URL is not an absolute http(s) URL.
+   */
+  constructor(options: TalkomaticApiOptions = {}) {
+    this.transport = options.transport ?? new HttpTransport(options);
+  }
+
+  /** The server base URL. */
+  get baseUrl(): string {
+    return this.transport.baseUrl;
+  }
+
+  /** The session cookie (`connect.sid=…`), once a response carried one. */
+  get sessionCookie(): string | undefined {
+    return this.transport.sessionCookie;
+  }
+
+  /**
+   * Returns the session cookie, fetching one cheaply when none is held.
+   *
+   * @param options Signal and timeout.
+   * @returns The `Cookie` header value (`connect.sid=…`).
+   */
+  ensureSessionCookie(options?: CallOptions): Promise<string> {
+    return this.transport.ensureSessionCookie(options);
+  }
+
+  /**
+   * Lists the public and semi-private rooms (private rooms are never listed;
+   * the server caches the list for up to 10 s).
+   *
+   * @param options Signal and timeout.
+   * @returns The rooms.
+   */
+  rooms(options?: CallOptions): Promise<RestRoomList> {
+    return listRooms(this.transport, options);
+  }
+
+  /**
+   * Gets one room, private rooms included.
+   *
+   * @param id The 6-digit room id.
+   * @param options Signal and timeout.
+   * @returns The room.
+   * @throws {RangeError} When `id` is not 6 digits.
+   * @throws {ApiError} `NOT_FOUND` when there is no such room.
+   */
+  room(id: string, options?: CallOptions): Promise<RestRoom> {
+    return getRoom(this.transport, { id: checkRoomId(id, "get") }, options);
+  }
+
+  /**
+   * Creates a room. This does not join it: join it over the socket within
+   * about 30 s or the server deletes it.
+   *
+   * @param room Name, type, layout and (semi-private) access code.
+   * @param options Signal and timeout.
+   * @returns The new room's id.
+   * @throws {RangeError} When a field is out of range (empty or long name, unknown type, bad code).
+   * @throws {ApiError} `VALIDATION_ERROR` (with `details`), `ROOM_NAME_EXISTS`, `RATE_LIMITED`, `ROOM_LIMIT_REACHED`.
+   */
+  async createRoom(room: CreateRoomOptions, options?: CallOptions): Promise<string> {
+    const body = checkCreateRoom(room);
+    const created = await createRoom(this.transport, { body }, options);
+    return created.roomId;
+  }
+
+  /**
+   * Checks whether a room can be joined. For a semi-private room a correct
+   * code is remembered in the session, so a socket that connects afterwards
+   * with {@linkcode TalkomaticApi.sessionCookie} can join without the code.
+   *
+   * @param id The 6-digit room id.
+   * @param options The access code, signal and timeout.
+   * @returns `{ ok: true }`, or `{ ok: false, reason }`.
+   * @throws {ApiError} For any other error (rate limits, auth).
+   */
+  async canJoin(id: string, options: CanJoinOptions = {}): Promise<JoinStatus> {
+    checkRoomId(id, "check");
+    const { accessCode, ...call } = options;
+    const body = accessCode === undefined
+      ? {}
+      : { accessCode: checkAccessCode(accessCode, `check room "${id}"`) };
+    try {
+      await checkRoomJoin(this.transport, { id, body }, call);
+      return { ok: true };
+    } catch (error) {
+      const reason = error instanceof ApiError ? refusal(error) : undefined;
+      if (reason === undefined) throw error;
+      return { ok: false, reason };
+    }
+  }
+
+  /**
+   * Gets the server's limits, features, versions and room statistics.
+   *
+   * @param options Signal and timeout.
+   * @returns The configuration.
+   */
+  config(options?: CallOptions): Promise<Config> {
+    return getConfig(this.transport, options);
+  }
+
+  /**
+   * Reports the server's health. Never throws for an unreachable server or
+   * one answering 5xx or non-JSON: that is `{ status: "down", error }`.
+   *
+   * @param options Signal and timeout.
+   * @returns The health report, or `{ status: "down", error }`.
+   * @throws {ApiError} For 4xx answers (for example a rejected token or a rate limit).
+   */
+  async health(options?: CallOptions): Promise<HealthReport> {
+    try {
+      return await getHealth(this.transport, options);
+    } catch (error) {
+      if (error instanceof TransportError && error.kind !== "aborted") {
+        return { status: "down", error };
+      }
+      if (error instanceof ApiError && (error.status >= 500 || error.variant === "non-json")) {
+        return { status: "down", error };
+      }
+      throw error;
+    }
+  }
+
+  /**
+   * Gets the sign-in state of this client's HTTP session (shared with a
+   * socket using the same cookie).
+   *
+   * @param options Signal and timeout.
+   * @returns The session state.
+   */
+  me(options?: CallOptions): Promise<Me> {
+    return getMe(this.transport, options);
+  }
+
+  /**
+   * Gets the word filter's lists.
+   *
+   * @param options Signal and timeout.
+   * @returns The offensive and whitelisted words.
+   */
+  async wordFilter(options?: CallOptions): Promise<WordFilter> {
+    const words = await getOffensiveWords(this.transport, options);
+    return { offensiveWords: words.offensive_words, whitelistedWords: words.whitelisted_words };
+  }
+
+  /**
+   * Gets the word filter's obfuscation mapping (character → replacement).
+   *
+   * @param options Signal and timeout.
+   * @returns The mapping.
+   */
+  characterSubstitutions(options?: CallOptions): Promise<CharacterSubstitutions> {
+    return getCharacterSubstitutions(this.transport, options);
+  }
+
+  /**
+   * Gets the emote list: code (written `:code:` in chat) → image URL.
+   *
+   * @param options Signal and timeout.
+   * @returns The emotes.
+   */
+  emojis(options?: CallOptions): Promise<EmojiList> {
+    return getEmojiList(this.transport, options);
+  }
+
+  /**
+   * Returns the bot token in use, requesting one when none is cached.
+   *
+   * @param options Signal and timeout.
+   * @returns The token (keep it secret).
+   */
+  botToken(options?: CallOptions): Promise<string> {
+    return this.transport.botToken(options);
+  }
+
+  /**
+   * Gets the server's record of the bot token in use (creation, expiry, uses).
+   *
+   * @param options Signal and timeout.
+   * @returns The token information.
+   */
+  tokenInfo(options?: CallOptions): Promise<BotTokenInfo> {
+    return getBotTokenInfo(this.transport, options);
+  }
+}

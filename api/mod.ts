@@ -1,0 +1,83 @@
+/**
+ * The Talkomatic Classic REST client.
+ *
+ * {@linkcode TalkomaticApi} covers every endpoint (rooms, room, create room,
+ * join check, config, health, me, word filter, emojis, bot token). Under it,
+ * {@linkcode HttpTransport} applies the two authentication layers, requests
+ * and caches bot tokens ({@linkcode FileTokenStore}, {@linkcode MemoryTokenStore}),
+ * keeps the session cookie and validates every answer. Failures are typed by
+ * origin: {@linkcode ApiError}, {@linkcode TransportError},
+ * {@linkcode PayloadValidationError}.
+ *
+ * @example
+ * ```ts
+ * import { ApiError, TalkomaticApi } from "./mod.ts";
+ *
+ * const api = new TalkomaticApi(); // $TALKOMATIC_URL or https://classic.talkomatic.co
+ * async function show(id: string): Promise<void> {
+ *   try {
+ *     const room = await api.room(id);
+ *     console.log(room.name, room.users.map((user) => user.username));
+ *   } catch (error) {
+ *     if (error instanceof ApiError && error.code === "NOT_FOUND") console.log("no such room");
+ *     else throw error;
+ *   }
+ * }
+ * ```
+ *
+ * @module
+ */
+export {
+  type CanJoinOptions,
+  type CreateRoomOptions,
+  type HealthDown,
+  type HealthReport,
+  type HealthUp,
+  type JoinRefusal,
+  type JoinStatus,
+  MAX_ROOM_NAME_LENGTH,
+  TalkomaticApi,
+  type TalkomaticApiOptions,
+  type WordFilter,
+} from "./client.ts";
+export {
+  type AuthLayer,
+  type CallOptions,
+  DEFAULT_API_KEY,
+  DEFAULT_BASE_URL,
+  DEFAULT_TIMEOUT,
+  type FetchLike,
+  HttpTransport,
+  type HttpTransportOptions,
+  type OperationSpec,
+  resolveBaseUrl,
+  SESSION_COOKIE_NAME,
+  type Transport,
+  USER_AGENT,
+} from "./transport.ts";
+export {
+  ApiError,
+  type ApiErrorInit,
+  type ApiErrorVariant,
+  type PayloadDirection,
+  PayloadValidationError,
+  type PayloadValidationErrorInit,
+  redactTokens,
+  TalkomaticError,
+  TransportError,
+  type TransportErrorInit,
+  type TransportErrorKind,
+} from "./errors.ts";
+export { issuePath, validate, type ValidateContext } from "./validate.ts";
+export {
+  defaultTokenFilePath,
+  FileTokenStore,
+  type FileTokenStoreOptions,
+  MemoryTokenStore,
+  type StoredToken,
+  type TokenPathEnvironment,
+  type TokenStore,
+} from "./token_store.ts";
+export { TokenProvider, type TokenProviderOptions } from "./token_provider.ts";
+export { consoleLogger, type Logger } from "./logger.ts";
+export * as operations from "./operations.gen.ts";

@@ -1,0 +1,637 @@
+import * as v from "valibot";
+import {
+  assert,
+  assertEquals,
+  assertFalse,
+  assertInstanceOf,
+  assertMatch,
+  assertNotEquals,
+  assertRejects,
+  assertStrictEquals,
+  assertStringIncludes,
+  assertThrows,
+} from "@std/assert";
+import {
+  ApiError,
+  DEFAULT_API_KEY,
+  HttpTransport,
+  type HttpTransportOptions,
+  MemoryTokenStore,
+  type OperationSpec,
+  PayloadValidationError,
+  resolveBaseUrl,
+  TransportError,
+} from "../../api/mod.ts";
+import { browserScore, errorA, errorB, FakeTalkomatic, htmlError, USER_A } from "./_server.ts";
+
+const EmojiSchema = v.record(v.string(), v.string());
+const HealthLike = v.object({ status: v.literal("ok"), version: v.string() });
+const RoomLike = v.object({
+  id: v.string(),
+  users: v.array(v.object({ id: v.string(), username: v.string() })),
+});
+
+const emojiSpec: OperationSpec<Record<string, string>> = {
+  id: "getEmojiList",
+  method: "GET",
+  path: "/js/emojiList.json",
+  auth: "none",
+  success: { 200: EmojiSchema },
+};
+const healthSpec: OperationSpec<v.InferOutput<typeof HealthLike>> = {
+  id: "getHealth",
+  method: "GET",
+  path: "/api/v1/health",
+  auth: "token",
+  success: { 200: HealthLike },
+};
+const roomsSpec: OperationSpec<unknown[]> = {
+  id: "listRooms",
+  method: "GET",
+  path: "/api/v1/rooms",
+  auth: "token+key",
+  success: { 200: v.array(v.unknown()) },
+};
+
+async function withServer(
+  fn: (server: FakeTalkomatic, make: (options?: HttpTransportOptions) => HttpTransport) => Promise<
+    void
+  >,
+): Promise<void> {
+  const server = await FakeTalkomatic.start();
+  const make = (options: HttpTransportOptions = {}) =>
+    new HttpTransport({
+      baseUrl: server.url,
+      tokenStore: new MemoryTokenStore(),
+      logger: { warn: () => {} },
+      ...options,
+    });
+  try {
+    await fn(server, make);
+  } finally {
+    await server.close();
+  }
+}
+
+function waitForAbort(request: Request, ms = 5_000): Promise<Response> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(new Response("{}")), ms);
+    request.signal.addEventListener("abort", () => {
+      clearTimeout(timer);
+      resolve(new Response("{}"));
+    });
+  });
+}
+
+Deno.test("HttpTransport.call() returns the validated body and sends no auth for auth none", async () => {
+  await withServer(async (server, make) => {
+    const transport = make();
+    const emojis = await transport.call(emojiSpec);
+    assertEquals(emojis.smile, "/images/emoticons/smile.png");
+    const [seen] = server.requests("/js/emojiList.json");
+    assertEquals(seen.headers.get("authorization"), null);
+    assertEquals(seen.headers.get("x-api-key"), null);
+    assertEquals(server.requests("/api/v1/bot-tokens/request").length, 0);
+  });
+});
+
+Deno.test("HttpTransport.call() sends Bearer for token and adds x-api-key for token+key", async () => {
+  await withServer(async (server, make) => {
+    const transport = make({ apiKey: DEFAULT_API_KEY });
+    await transport.call(healthSpec);
+    await transport.call(roomsSpec);
+    const [health] = server.requests("/api/v1/health");
+    const [rooms] = server.requests("/api/v1/rooms");
+    assertMatch(health.headers.get("authorization") ?? "", /^Bearer tk_[0-9a-f]{64}$/);
+    assertEquals(health.headers.get("x-api-key"), null);
+    assertEquals(rooms.headers.get("authorization"), health.headers.get("authorization"));
+    assertEquals(rooms.headers.get("x-api-key"), DEFAULT_API_KEY);
+  });
+});
+
+Deno.test("HttpTransport.call() sends the configured apiKey and surfaces the key layer's 403", async () => {
+  await withServer(async (_server, make) => {
+    const error = await assertRejects(
+      () => make({ apiKey: "wrong" }).call(roomsSpec),
+      ApiError,
+    );
+    assertEquals(error.status, 403);
+    assertEquals(error.code, "UNAUTHORIZED");
+    assertEquals(error.message, "Forbidden: invalid or missing x-api-key.");
+    assertEquals(error.variant, "A");
+    assertEquals(error.replaceDefaultText, false);
+  });
+});
+
+Deno.test("HttpTransport.call() sends headers that do not look like a browser", async () => {
+  await withServer(async (server, make) => {
+    await make().call(healthSpec);
+    for (const seen of server.seen) {
+      assert(browserScore(seen.headers) < 3, `browser score ${browserScore(seen.headers)}`);
+      assertEquals(seen.headers.get("origin"), null);
+      assertFalse(
+        /Mozilla|Chrome|Safari|Firefox|Edge|Opera/i.test(seen.headers.get("user-agent") ?? ""),
+      );
+      assertFalse((seen.headers.get("accept") ?? "").includes("text/html"));
+    }
+  });
+});
+
+Deno.test("HttpTransport.call() requests one token for many calls", async () => {
+  await withServer(async (server, make) => {
+    const transport = make();
+    await Promise.all(Array.from({ length: 6 }, () => transport.call(healthSpec)));
+    await transport.call(healthSpec);
+    await transport.call(roomsSpec);
+    assertEquals(server.requests("/api/v1/bot-tokens/request").length, 1);
+    const tokens = new Set(server.seen.map((seen) => seen.headers.get("authorization")));
+    tokens.delete(null);
+    assertEquals(tokens.size, 1);
+  });
+});
+
+Deno.test("HttpTransport.call() caches the requested token in the store keyed by server URL", async () => {
+  await withServer(async (server, make) => {
+    const store = new MemoryTokenStore();
+    const before = Date.now();
+    await make({ tokenStore: store, baseUrl: server.url + "/" }).call(healthSpec);
+    const stored = await store.get(server.url);
+    assert(stored !== undefined);
+    assert(server.tokens.has(stored.token));
+    const thirtyDays = 2592000000;
+    assert(Math.abs(stored.expiresAt - (before + thirtyDays)) < 5_000);
+    // A second transport sharing the store needs no new token.
+    await make({ tokenStore: store }).call(healthSpec);
+    assertEquals(server.requests("/api/v1/bot-tokens/request").length, 1);
+  });
+});
+
+Deno.test("HttpTransport.call() replaces a stored token that is about to expire", async () => {
+  await withServer(async (server, make) => {
+    const store = new MemoryTokenStore();
+    const old = server.issueToken();
+    await store.set(server.url, { token: old, expiresAt: Date.now() + 1_000 });
+    await make({ tokenStore: store }).call(healthSpec);
+    assertEquals(server.requests("/api/v1/bot-tokens/request").length, 1);
+    assertNotEquals((await store.get(server.url))?.token, old);
+  });
+});
+
+Deno.test("HttpTransport.call() retries once with a new token when the server rejects it", async () => {
+  await withServer(async (server, make) => {
+    const store = new MemoryTokenStore();
+    const transport = make({ tokenStore: store });
+    await transport.call(healthSpec);
+    const first = (await store.get(server.url))?.token;
+    server.restart(); // tokens die with the server process
+    const health = await transport.call(healthSpec);
+    assertEquals(health.status, "ok");
+    assertEquals(server.requests("/api/v1/bot-tokens/request").length, 2);
+    assertEquals(server.requests("/api/v1/health").length, 3);
+    const second = (await store.get(server.url))?.token;
+    assert(second !== undefined && second !== first);
+  });
+});
+
+Deno.test("HttpTransport.call() gives up after one retry when the new token is rejected too", async () => {
+  await withServer(async (server, make) => {
+    server.override = (_request, seen) =>
+      seen.path === "/api/v1/health"
+        ? errorB(401, "INVALID_BOT_TOKEN", "Invalid or expired bot token")
+        : undefined;
+    const error = await assertRejects(() => make().call(healthSpec), ApiError);
+    assertEquals(error.status, 401);
+    assertEquals(error.code, "INVALID_BOT_TOKEN");
+    assertEquals(error.variant, "B");
+    assertEquals(server.requests("/api/v1/bot-tokens/request").length, 2);
+    assertEquals(server.requests("/api/v1/health").length, 2);
+  });
+});
+
+Deno.test("HttpTransport.call() never replaces an explicit token", async () => {
+  await withServer(async (server, make) => {
+    const error = await assertRejects(
+      () => make({ token: "tk_" + "ab".repeat(32) }).call(healthSpec),
+      ApiError,
+    );
+    assertEquals(error.code, "INVALID_BOT_TOKEN");
+    assertEquals(server.requests("/api/v1/bot-tokens/request").length, 0);
+    assertFalse(error.message.includes("abab"));
+  });
+});
+
+Deno.test("HttpTransport.call() uses an explicit token without requesting one", async () => {
+  await withServer(async (server, make) => {
+    const token = server.issueToken();
+    await make({ token }).call(roomsSpec);
+    assertEquals(
+      server.requests("/api/v1/rooms")[0].headers.get("authorization"),
+      `Bearer ${token}`,
+    );
+    assertEquals(server.requests("/api/v1/bot-tokens/request").length, 0);
+  });
+});
+
+Deno.test("HttpTransport.call() drops the token on INVALID_TOKEN from a bearer-only endpoint without retrying", async () => {
+  await withServer(async (server, make) => {
+    const store = new MemoryTokenStore();
+    const transport = make({ tokenStore: store });
+    await transport.call(healthSpec);
+    server.restart();
+    const infoSpec: OperationSpec<unknown> = {
+      id: "getBotTokenInfo",
+      method: "GET",
+      path: "/api/v1/bot-tokens/info",
+      auth: "bearer",
+      success: { 200: v.unknown() },
+    };
+    const error = await assertRejects(() => transport.call(infoSpec), ApiError);
+    assertEquals(error.code, "INVALID_TOKEN");
+    assertEquals(server.requests("/api/v1/bot-tokens/info").length, 1);
+    assertEquals(await store.get(server.url), undefined);
+    await transport.call(infoSpec);
+    assertEquals(server.requests("/api/v1/bot-tokens/request").length, 2);
+  });
+});
+
+Deno.test("HttpTransport.call() surfaces a refused token request as an ApiError", async () => {
+  await withServer(async (server, make) => {
+    server.tokensIssued = 3;
+    const error = await assertRejects(() => make().call(healthSpec), ApiError);
+    assertEquals(error.status, 429);
+    assertEquals(error.code, "TOKEN_LIMIT_EXCEEDED");
+    assertEquals(error.operation, "requestBotToken");
+    assertEquals(server.requests("/api/v1/health").length, 0);
+  });
+});
+
+Deno.test("HttpTransport.call() maps a variant A body with details", async () => {
+  await withServer(async (server, make) => {
+    const details = { name: "Room name is required and must be a string." };
+    server.override = () => errorA(400, "VALIDATION_ERROR", "Validation failed", details);
+    const error = await assertRejects(() => make().call(emojiSpec), ApiError);
+    assertEquals(error.status, 400);
+    assertEquals(error.code, "VALIDATION_ERROR");
+    assertEquals(error.message, "Validation failed");
+    assertEquals(error.details, details);
+    assertEquals(error.variant, "A");
+    assertEquals(error.operation, "getEmojiList");
+    assertEquals(error.url, `${server.url}/js/emojiList.json`);
+    assertEquals(error.name, "ApiError");
+    assertEquals(
+      (error.body as { error: { code: string } }).error.code,
+      "VALIDATION_ERROR",
+    );
+  });
+});
+
+Deno.test("HttpTransport.call() maps a variant B' body with retryAfter", async () => {
+  await withServer(async (server, make) => {
+    server.override = () =>
+      new Response(
+        JSON.stringify({
+          error: {
+            code: "RATE_LIMITED",
+            message: "Rate limit exceeded. Try again in 42 seconds.",
+            retryAfter: 42,
+          },
+        }),
+        { status: 429, headers: { "content-type": "application/json", "retry-after": "41" } },
+      );
+    const error = await assertRejects(() => make().call(emojiSpec), ApiError);
+    assertEquals(error.code, "RATE_LIMITED");
+    assertEquals(error.retryAfter, 42);
+    assertEquals(error.variant, "B'");
+  });
+});
+
+Deno.test("HttpTransport.call() takes retryAfter from the Retry-After header of a variant B body", async () => {
+  await withServer(async (server, make) => {
+    server.override = () =>
+      new Response(
+        JSON.stringify({ error: { code: "RATE_LIMITED", message: "Too many requests." } }),
+        {
+          status: 429,
+          headers: { "content-type": "application/json", "retry-after": "900" },
+        },
+      );
+    const error = await assertRejects(() => make().call(emojiSpec), ApiError);
+    assertEquals(error.variant, "B");
+    assertEquals(error.retryAfter, 900);
+    assertEquals(error.message, "Too many requests.");
+  });
+});
+
+Deno.test("HttpTransport.call() maps a variant C body with a string error", async () => {
+  await withServer(async (server, make) => {
+    server.override = () =>
+      new Response(JSON.stringify({ error: "World Cup data unavailable" }), { status: 502 });
+    const error = await assertRejects(() => make().call(emojiSpec), ApiError);
+    assertEquals(error.status, 502);
+    assertEquals(error.code, "HTTP_502");
+    assertEquals(error.message, "World Cup data unavailable");
+    assertEquals(error.variant, "C");
+  });
+});
+
+Deno.test("HttpTransport.call() maps an HTML error page", async () => {
+  await withServer(async (_server, make) => {
+    const spec = { ...emojiSpec, path: "/nope" };
+    const error = await assertRejects(() => make().call(spec), ApiError);
+    assertEquals(error.status, 404);
+    assertEquals(error.code, "HTTP_404");
+    assertEquals(error.variant, "non-json");
+    assertStringIncludes(error.message, "404");
+    assertStringIncludes(error.message, "not JSON");
+    assertStringIncludes(error.message, "Cannot GET /nope");
+    assertStringIncludes(error.body as string, "<!DOCTYPE html>");
+    assertInstanceOf(error.cause, SyntaxError);
+  });
+});
+
+Deno.test("HttpTransport.call() keeps only the start of a long non-JSON body", async () => {
+  await withServer(async (server, make) => {
+    server.override = () => htmlError(500, "Error: CORS blocked " + "at frame\n".repeat(200));
+    const error = await assertRejects(() => make().call(emojiSpec), ApiError);
+    assertEquals(error.code, "HTTP_500");
+    assert((error.body as string).length <= 201);
+    assert(error.message.length < 300, error.message);
+    assertStringIncludes(error.message, "Error: CORS blocked");
+  });
+});
+
+Deno.test("HttpTransport.call() maps invalid JSON on an error status", async () => {
+  await withServer(async (server, make) => {
+    server.override = () =>
+      new Response('{"error": {"code": "SERVER_ER', {
+        status: 500,
+        headers: { "content-type": "application/json" },
+      });
+    const error = await assertRejects(() => make().call(emojiSpec), ApiError);
+    assertEquals(error.code, "HTTP_500");
+    assertEquals(error.variant, "non-json");
+    assertEquals(error.body, '{"error": {"code": "SERVER_ER');
+  });
+});
+
+Deno.test("HttpTransport.call() maps a JSON error body of unknown shape", async () => {
+  await withServer(async (server, make) => {
+    server.override = () => new Response("[1, 2]", { status: 418 });
+    const error = await assertRejects(() => make().call(emojiSpec), ApiError);
+    assertEquals(error.code, "HTTP_418");
+    assertEquals(error.variant, "unrecognised");
+    assertEquals(error.body, [1, 2]);
+  });
+});
+
+Deno.test("HttpTransport.call() treats an undocumented success status as an ApiError", async () => {
+  await withServer(async (server, make) => {
+    server.override = () => new Response(JSON.stringify({ success: true }), { status: 200 });
+    const spec: OperationSpec<unknown> = {
+      id: "createRoom",
+      method: "POST",
+      path: "/api/v1/rooms",
+      body: { name: "x" },
+      auth: "none",
+      success: { 201: v.unknown() },
+    };
+    const error = await assertRejects(() => make().call(spec), ApiError);
+    assertEquals(error.status, 200);
+    assertEquals(error.code, "HTTP_200");
+  });
+});
+
+Deno.test("HttpTransport.call() rejects a success body of the wrong shape with the path of the bad field", async () => {
+  await withServer(async (server, make) => {
+    server.override = () =>
+      new Response(
+        JSON.stringify({ id: "123456", users: [{ id: USER_A, username: "Ada" }, { id: 7 }] }),
+      );
+    const spec: OperationSpec<unknown> = {
+      id: "getRoom",
+      method: "GET",
+      path: "/api/v1/rooms/123456",
+      auth: "none",
+      success: { 200: RoomLike },
+    };
+    const error = await assertRejects(() => make().call(spec), PayloadValidationError);
+    assertEquals(error.direction, "inbound");
+    assertEquals(error.target, "getRoom");
+    assertEquals(error.path, "users.1.id");
+    assert(error.issues.length >= 1);
+    assertStringIncludes(error.message, '"users.1.id"');
+    assertStringIncludes(error.message, '"getRoom"');
+  });
+});
+
+Deno.test("HttpTransport.call() rejects a success body that is not JSON", async () => {
+  await withServer(async (server, make) => {
+    server.override = () => new Response("<html>maintenance</html>", { status: 200 });
+    const error = await assertRejects(() => make().call(emojiSpec), PayloadValidationError);
+    assertEquals(error.path, "");
+    assertEquals(error.issues, []);
+    assertInstanceOf(error.cause, SyntaxError);
+  });
+});
+
+Deno.test("HttpTransport.call() fails with a timeout TransportError naming the URL", async () => {
+  await withServer(async (server, make) => {
+    server.override = (request) => waitForAbort(request);
+    const started = Date.now();
+    const error = await assertRejects(() => make({ timeout: 100 }).call(emojiSpec), TransportError);
+    assertEquals(error.kind, "timeout");
+    assertEquals(error.timeout, 100);
+    assertStringIncludes(error.message, `${server.url}/js/emojiList.json`);
+    assert(Date.now() - started < 3_000);
+  });
+});
+
+Deno.test("HttpTransport.call() lets a per-call timeout override the default", async () => {
+  await withServer(async (server, make) => {
+    server.override = (request) => waitForAbort(request, 300);
+    const transport = make({ timeout: 60 });
+    const error = await assertRejects(() => transport.call(emojiSpec), TransportError);
+    assertEquals(error.kind, "timeout");
+    server.override = (request) =>
+      waitForAbort(request, 150).then(() => new Response(JSON.stringify({ a: "b" })));
+    assertEquals(await transport.call(emojiSpec, { timeout: 5_000 }), { a: "b" });
+  });
+});
+
+Deno.test("HttpTransport.call() fails with an aborted TransportError when the signal aborts", async () => {
+  await withServer(async (server, make) => {
+    server.override = (request) => waitForAbort(request);
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 50);
+    const error = await assertRejects(
+      () => make().call(emojiSpec, { signal: controller.signal }),
+      TransportError,
+    );
+    assertEquals(error.kind, "aborted");
+    assertStringIncludes(error.message, "aborted");
+  });
+});
+
+Deno.test("HttpTransport.call() sends nothing when the signal is already aborted", async () => {
+  await withServer(async (server, make) => {
+    const error = await assertRejects(
+      () => make().call(healthSpec, { signal: AbortSignal.abort() }),
+      TransportError,
+    );
+    assertEquals(error.kind, "aborted");
+    assertEquals(server.seen.length, 0);
+  });
+});
+
+Deno.test("HttpTransport.call() fails with a network TransportError when the connection is refused", async () => {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  listener.close();
+  const transport = new HttpTransport({
+    baseUrl: `http://127.0.0.1:${port}`,
+    tokenStore: new MemoryTokenStore(),
+  });
+  const error = await assertRejects(() => transport.call(emojiSpec), TransportError);
+  assertEquals(error.kind, "network");
+  assertStringIncludes(error.message, `http://127.0.0.1:${port}/js/emojiList.json`);
+  assert(error.cause !== undefined);
+});
+
+Deno.test("HttpTransport.call() rejects a non-positive timeout before sending", () => {
+  assertThrows(() => new HttpTransport({ baseUrl: "http://127.0.0.1:1", timeout: 0 }), RangeError);
+});
+
+Deno.test("HttpTransport.call() keeps the session cookie and sends it back", async () => {
+  await withServer(async (server, make) => {
+    const transport = make();
+    assertEquals(transport.sessionCookie, undefined);
+    await transport.call(emojiSpec);
+    const cookie = transport.sessionCookie;
+    assertMatch(cookie ?? "", /^connect\.sid=s%3Asess\d+\.signature$/);
+    await transport.call(healthSpec);
+    for (const seen of server.seen.slice(1)) assertEquals(seen.headers.get("cookie"), cookie);
+    assertEquals(server.seen[0].headers.get("cookie"), null);
+    assertEquals(server.sessions.size, 1);
+  });
+});
+
+Deno.test("HttpTransport.call() starts from a given session cookie", async () => {
+  await withServer(async (server, make) => {
+    const transport = make({ sessionCookie: "connect.sid=s%3Aabc.def" });
+    assertEquals(transport.sessionCookie, "connect.sid=s%3Aabc.def");
+    await transport.call(emojiSpec);
+    assertEquals(server.seen[0].headers.get("cookie"), "connect.sid=s%3Aabc.def");
+  });
+});
+
+Deno.test("HttpTransport.ensureSessionCookie() fetches the emoji list once and only when no cookie is held", async () => {
+  await withServer(async (server, make) => {
+    const transport = make();
+    const [a, b] = await Promise.all([
+      transport.ensureSessionCookie(),
+      transport.ensureSessionCookie(),
+    ]);
+    assertStrictEquals(a, b);
+    assertEquals(await transport.ensureSessionCookie(), a);
+    assertEquals(server.seen.map((seen) => seen.path), ["/js/emojiList.json"]);
+    assertEquals(server.seen[0].headers.get("authorization"), null);
+  });
+});
+
+Deno.test("HttpTransport.ensureSessionCookie() fails when the server sets no cookie", async () => {
+  await withServer(async (server, make) => {
+    server.override = () => new Response("{}", { headers: { "set-cookie": "other=1; Path=/" } });
+    const error = await assertRejects(() => make().ensureSessionCookie(), ApiError);
+    assertEquals(error.code, "SESSION_COOKIE_MISSING");
+  });
+});
+
+Deno.test("HttpTransport.call() sends query parameters and a JSON body", async () => {
+  await withServer(async (server, make) => {
+    server.override = () => new Response("{}");
+    await make().call({
+      id: "probe",
+      method: "POST",
+      path: "/probe/a%20b",
+      query: { q: "x y", n: 3, flag: true, skip: undefined },
+      body: { accessCode: "123456" },
+      auth: "none",
+      success: { 200: v.object({}) },
+    });
+    const [seen] = server.seen;
+    assertEquals(seen.method, "POST");
+    assertEquals(seen.path, "/probe/a%20b");
+    assertEquals(seen.url.search, "?q=x+y&n=3&flag=true");
+    assertEquals(seen.headers.get("content-type"), "application/json");
+    assertEquals(JSON.parse(seen.body), { accessCode: "123456" });
+  });
+});
+
+Deno.test("HttpTransport.call() uses an injected fetch", async () => {
+  const urls: string[] = [];
+  const transport = new HttpTransport({
+    baseUrl: "http://talkomatic.invalid",
+    tokenStore: new MemoryTokenStore(),
+    fetch: (input) => {
+      urls.push(String(input));
+      return Promise.resolve(new Response(JSON.stringify({ wave: "/w.png" })));
+    },
+  });
+  assertEquals(await transport.call(emojiSpec), { wave: "/w.png" });
+  assertEquals(urls, ["http://talkomatic.invalid/js/emojiList.json"]);
+});
+
+Deno.test("HttpTransport.botToken() returns the cached token without another request", async () => {
+  await withServer(async (server, make) => {
+    const transport = make();
+    const token = await transport.botToken();
+    assertMatch(token, /^tk_[0-9a-f]{64}$/);
+    assertEquals(await transport.botToken(), token);
+    assertEquals(server.requests("/api/v1/bot-tokens/request").length, 1);
+  });
+});
+
+Deno.test("resolveBaseUrl() rejects URLs that are not absolute http(s)", () => {
+  assertEquals(resolveBaseUrl("https://classic.talkomatic.co/"), "https://classic.talkomatic.co");
+  assertEquals(resolveBaseUrl("http://host:8080/prefix//"), "http://host:8080/prefix");
+  const relative = assertThrows(() => resolveBaseUrl("classic.talkomatic.co"), TypeError);
+  assertStringIncludes(relative.message, '"classic.talkomatic.co"');
+  assertThrows(() => resolveBaseUrl("ftp://example.com"), TypeError);
+});
+
+Deno.test("HttpTransport honours TALKOMATIC_URL and TALKOMATIC_TOKEN", async () => {
+  await withServer(async (server) => {
+    const token = server.issueToken();
+    const script = `
+      import { HttpTransport, MemoryTokenStore } from ${
+      JSON.stringify(new URL("../../api/mod.ts", import.meta.url).href)
+    };
+      import * as v from "valibot";
+      const t = new HttpTransport({ tokenStore: new MemoryTokenStore() });
+      const body = await t.call({ id: "getHealth", method: "GET", path: "/api/v1/health",
+        auth: "token", success: { 200: v.object({ status: v.string() }) } });
+      console.log(JSON.stringify({ baseUrl: t.baseUrl, status: body.status }));
+    `;
+    const output = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "eval",
+        "--no-check",
+        "--config",
+        new URL("../../deno.json", import.meta.url).pathname,
+        script,
+      ],
+      env: { TALKOMATIC_URL: server.url, TALKOMATIC_TOKEN: token },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const stderr = new TextDecoder().decode(output.stderr);
+    assert(output.success, stderr);
+    const result = JSON.parse(new TextDecoder().decode(output.stdout));
+    assertEquals(result, { baseUrl: server.url, status: "ok" });
+    assertEquals(
+      server.requests("/api/v1/health")[0].headers.get("authorization"),
+      `Bearer ${token}`,
+    );
+    assertEquals(server.requests("/api/v1/bot-tokens/request").length, 0);
+  });
+});
