@@ -184,7 +184,7 @@ function refusal(error: ApiError): JoinRefusal | undefined {
  * needed and cached per server (by default in the user's cache directory),
  * unless one is given (`token` or `$TALKOMATIC_TOKEN`). Obviously bad input
  * (a room id that is not 6 digits, a name longer than 25 characters, …)
- * throws a `TypeError`/`RangeError` without a request.
+ * rejects with a `TypeError`/`RangeError` without a request.
  *
  * Failures: {@linkcode ApiError} (the server answered with an error),
  * {@linkcode TransportError} (no answer), `PayloadValidationError` (the answer
@@ -255,8 +255,8 @@ export class TalkomaticApi {
    * @throws {RangeError} When `id` is not 6 digits.
    * @throws {ApiError} `NOT_FOUND` when there is no such room.
    */
-  room(id: string, options?: CallOptions): Promise<RestRoom> {
-    return getRoom(this.transport, { id: checkRoomId(id, "get") }, options);
+  async room(id: string, options?: CallOptions): Promise<RestRoom> {
+    return await getRoom(this.transport, { id: checkRoomId(id, "get") }, options);
   }
 
   /**
