@@ -214,7 +214,8 @@ export class FileTokenStore implements TokenStore {
   constructor(options: FileTokenStoreOptions = {}) {
     this.path = options.path ?? defaultTokenFilePath();
     this.#ownDir = options.path === undefined;
-    this.#logger = options.logger ?? consoleLogger;
+    const logger = options.logger ?? consoleLogger;
+    this.#logger = { warn: (message) => logger.warn(redactTokens(message)) };
   }
 
   /** Returns the token cached for `server`. */
@@ -230,8 +231,9 @@ export class FileTokenStore implements TokenStore {
   /** Caches `token` for `server` and writes the file. */
   set(server: string, token: StoredToken): Promise<void> {
     return this.#exclusive(async () => {
-      if (this.#memory) return this.#memory.set(server, token);
-      const file = await this.#load();
+      const file = this.#memory ? undefined : await this.#load();
+      const memory = this.#memory as MemoryTokenStore | undefined;
+      if (file === undefined || memory) return (memory as MemoryTokenStore).set(server, token);
       file.tokens[server] = { token: token.token, expiresAt: token.expiresAt };
       await this.#save(file);
     });
@@ -240,8 +242,9 @@ export class FileTokenStore implements TokenStore {
   /** Forgets the token cached for `server` and writes the file. */
   delete(server: string): Promise<void> {
     return this.#exclusive(async () => {
-      if (this.#memory) return this.#memory.delete(server);
-      const file = await this.#load();
+      const file = this.#memory ? undefined : await this.#load();
+      const memory = this.#memory as MemoryTokenStore | undefined;
+      if (file === undefined || memory) return (memory as MemoryTokenStore).delete(server);
       if (!(server in file.tokens)) return;
       delete file.tokens[server];
       await this.#save(file);
@@ -255,6 +258,7 @@ export class FileTokenStore implements TokenStore {
   }
 
   #fallBack(reason: string): void {
+    if (this.#memory) return;
     this.#memory = new MemoryTokenStore();
     this.#logger.warn(`Keeping bot tokens in memory only: ${reason}`);
   }
