@@ -1,6 +1,19 @@
 // The server's state and the event sequences of PROTOCOL.md §6: rooms,
 // connections, lobby subscriptions, leave/kick/AFK, chat batching and sweeps.
 
+import type {
+  ChatUpdate,
+  Diff,
+  Layout,
+  LobbyRoom,
+  MessageMap,
+  RoomJoined,
+  RoomSnapshot,
+  RoomStatistics,
+  RoomType,
+  UserJoined,
+  VoteMap,
+} from "../schemas/mod.ts";
 import type { ResolvedOptions } from "./_options.ts";
 import { Limiter, SlidingCounter } from "./_limiter.ts";
 import { type Session, type SessionStore, TokenStore } from "./_session.ts";
@@ -35,12 +48,7 @@ export interface RoomUser {
   location: string;
 }
 
-/** A chat diff as accepted by the server. */
-export type Diff =
-  | { type: "full-replace"; text: string }
-  | { type: "add"; index: number; text: string }
-  | { type: "delete"; index: number; count: number }
-  | { type: "replace"; index: number; text: string };
+export type { Diff };
 
 /** A shared-board stroke. */
 export interface Stroke {
@@ -54,8 +62,8 @@ export interface Stroke {
 export interface Room {
   id: string;
   name: string;
-  type: "public" | "semi-private" | "private";
-  layout: "horizontal" | "vertical";
+  type: RoomType;
+  layout: Layout;
   accessCode?: string;
   users: RoomUser[];
   votes: Map<string, string>;
@@ -207,7 +215,7 @@ export class World {
   }
 
   /** `roomStatistics` of health/config/REST create. */
-  statistics(): Record<string, unknown> {
+  statistics(): RoomStatistics {
     const rooms = [...this.rooms.values()];
     const limit = this.currentLimit();
     const now = Date.now();
@@ -233,11 +241,11 @@ export class World {
   // ------------------------------------------------------------ payloads
 
   /** `LobbyRoom[]`. */
-  lobbyList(): unknown[] {
-    return [...this.rooms.values()].filter((r) => r.type !== "private").map((r) => ({
+  lobbyList(): LobbyRoom[] {
+    return [...this.rooms.values()].filter((r) => r.type !== "private").map((r): LobbyRoom => ({
       id: r.id,
       name: r.name,
-      type: r.type,
+      type: r.type as LobbyRoom["type"],
       layout: r.layout,
       isFull: r.users.length >= this.opts.limits.roomCapacity,
       userCount: r.users.length,
@@ -249,14 +257,14 @@ export class World {
   }
 
   /** `RoomSnapshot`. */
-  snapshot(room: Room): Record<string, unknown> {
+  snapshot(room: Room): RoomSnapshot {
     return {
       id: room.id,
       name: room.name,
       type: room.type,
       layout: room.layout,
       users: room.users.map((u) => ({ ...u })),
-      votes: Object.fromEntries(room.votes),
+      votes: Object.fromEntries(room.votes) as VoteMap,
       currentMessages: this.messagesOf(room),
       isFull: room.users.length >= this.opts.limits.roomCapacity,
       userCount: room.users.length,
@@ -265,7 +273,7 @@ export class World {
   }
 
   /** `MessageMap` of a room. */
-  messagesOf(room: Room): Record<string, string> {
+  messagesOf(room: Room): MessageMap {
     return Object.fromEntries(room.users.map((u) => [u.id, room.messages.get(u.id) ?? ""]));
   }
 
@@ -364,24 +372,29 @@ export class World {
     this.save(conn);
     this.resetAfk(conn);
     const user = room.users.find((u) => u.id === userId)!;
-    this.send(conn, "room joined", {
-      roomId: room.id,
-      userId,
-      username: data.username,
-      location: data.location,
-      isDev: false,
-      isHidden: false,
-      isVanished: false,
-      roomName: room.name,
-      roomType: room.type,
-      users: room.users.map((u) => ({ ...u })),
-      layout: room.layout,
-      votes: Object.fromEntries(room.votes),
-      currentMessages: this.messagesOf(room),
-    });
+    this.send(
+      conn,
+      "room joined",
+      {
+        roomId: room.id,
+        userId,
+        username: data.username!,
+        location: data.location!,
+        isDev: false,
+        isHidden: false,
+        isVanished: false,
+        roomName: room.name,
+        roomType: room.type,
+        users: room.users.map((u) => ({ ...u })),
+        layout: room.layout,
+        votes: Object.fromEntries(room.votes),
+        currentMessages: this.messagesOf(room),
+      } satisfies RoomJoined,
+    );
     for (const other of this.members(room.id)) {
       if (other.session.data.userId === userId) continue;
-      this.send(other, "user joined", { ...user, roomName: room.name, roomType: room.type });
+      const joined: UserJoined = { ...user, roomName: room.name, roomType: room.type };
+      this.send(other, "user joined", joined);
     }
     this.broadcastRoom(room);
     this.broadcastLobby();
@@ -525,11 +538,15 @@ export class World {
     this.resetAfk(conn);
     for (const other of this.members(room.id)) {
       if (other === conn) continue;
-      this.send(other, "chat update", {
-        userId,
-        username: conn.session.data.username ?? "Anonymous",
-        diff: { type: "full-replace", text: m },
-      });
+      this.send(
+        other,
+        "chat update",
+        {
+          userId,
+          username: conn.session.data.username ?? "Anonymous",
+          diff: { type: "full-replace", text: m },
+        } satisfies ChatUpdate,
+      );
     }
     if (q.diffs.length > 0) this.#scheduleBatch(userId, q);
     else this.#chat.delete(userId);

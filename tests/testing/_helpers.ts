@@ -1,0 +1,155 @@
+// Raw socket.io clients for the TestServer conformance tests.
+import { io, type Socket } from "socket.io-client";
+import { TestServer, type TestServerOptions } from "../../testing/mod.ts";
+
+/** Deno.test without the op/resource sanitizers (socket.io keeps timers briefly). */
+export function test(name: string, fn: () => Promise<void>): void {
+  Deno.test({ name, fn, sanitizeOps: false, sanitizeResources: false });
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** A server with the start-up purge off (no unsolicited lobby update). */
+export function startServer(options: TestServerOptions = {}): Promise<TestServer> {
+  return TestServer.start({
+    ...options,
+    timing: { startupPurgeDelayMs: false, ...options.timing },
+  });
+}
+
+let ipCounter = 1;
+
+/** A raw socket.io client recording every event as [name, payload]. */
+export class Raw {
+  socket!: Socket;
+  events: [string, unknown][] = [];
+  ip: string;
+  cookie: string | undefined;
+  userId = "";
+  constructor(readonly server: TestServer, ip?: string) {
+    this.ip = ip ?? `10.9.${Math.floor(ipCounter / 250)}.${ipCounter++ % 250 + 1}`;
+  }
+
+  /** Gets a cookie over HTTP (unless `cookie: false`) and connects. Resolves with the connect_error message or "connect". */
+  async connect(
+    opts: { token?: string | null | number; cookie?: boolean; headers?: Record<string, string> } =
+      {},
+  ): Promise<string> {
+    if (opts.cookie !== false && !this.cookie) {
+      const res = await fetch(`${this.server.url}/js/emojiList.json`, {
+        headers: { "X-Forwarded-For": this.ip },
+      });
+      await res.body?.cancel();
+      this.cookie = res.headers.getSetCookie()[0]?.split(";")[0];
+    }
+    const token = opts.token === undefined ? this.server.issueToken() : opts.token;
+    this.socket = io(this.server.url, {
+      transports: ["websocket"],
+      reconnection: false,
+      forceNew: true,
+      auth: token === null ? {} : { token },
+      extraHeaders: {
+        "X-Forwarded-For": this.ip,
+        ...(this.cookie && opts.cookie !== false ? { Cookie: this.cookie } : {}),
+        ...opts.headers,
+      },
+    });
+    this.socket.onAny((name, ...args) => this.events.push([name, args[0]]));
+    return await new Promise((resolve) => {
+      this.socket.once("connect", () => resolve("connect"));
+      this.socket.once("connect_error", (e) => {
+        this.socket.close();
+        resolve(e.message);
+      });
+    });
+  }
+
+  emit(event: string, ...args: unknown[]): void {
+    this.socket.emit(event, ...args);
+  }
+
+  /** Waits until an event with that name (and payload predicate) is recorded. */
+  async until(
+    name: string,
+    pred: (p: unknown) => boolean = () => true,
+    timeout = 3000,
+  ): Promise<unknown> {
+    const end = Date.now() + timeout;
+    while (Date.now() < end) {
+      const hit = this.events.find(([n, p]) => n === name && pred(p));
+      if (hit) return hit[1];
+      await sleep(5);
+    }
+    throw new Error(`timed out waiting for "${name}"; got ${JSON.stringify(this.names())}`);
+  }
+
+  names(): string[] {
+    return this.events.map(([n]) => n);
+  }
+
+  /** Returns and clears the recorded events. */
+  take(): [string, unknown][] {
+    const out = this.events;
+    this.events = [];
+    return out;
+  }
+
+  async signIn(username: string, location: string): Promise<void> {
+    this.emit("join lobby", { username, location });
+    const s = await this.until("signin status") as { userId: string };
+    this.userId = s.userId;
+    this.take();
+  }
+
+  close(): void {
+    this.socket?.close();
+  }
+}
+
+/** Waits until no client received anything for `quietMs`. */
+export async function quiet(clients: Raw[], quietMs = 60): Promise<void> {
+  let last = clients.reduce((n, c) => n + c.events.length, 0);
+  for (;;) {
+    await sleep(quietMs);
+    const now = clients.reduce((n, c) => n + c.events.length, 0);
+    if (now === last) return;
+    last = now;
+  }
+}
+
+/** A signed-in client. */
+export async function signedIn(
+  server: TestServer,
+  username: string,
+  location: string,
+): Promise<Raw> {
+  const c = new Raw(server);
+  const r = await c.connect();
+  if (r !== "connect") throw new Error(r);
+  await c.signIn(username, location);
+  return c;
+}
+
+/** Creates a room with `owner` and returns its id (events cleared on every client). */
+export async function createRoom(
+  owner: Raw,
+  room: Record<string, unknown> = { name: "Room", type: "public", layout: "vertical" },
+): Promise<string> {
+  owner.emit("create room", room);
+  const id = await owner.until("room created") as string;
+  return id;
+}
+
+/** Joins and waits for the joiner's room update, then for quiet; clears everyone's events. */
+export async function join(c: Raw, roomId: string, all: Raw[], accessCode?: string): Promise<void> {
+  c.emit("join room", accessCode ? { roomId, accessCode } : { roomId });
+  await c.until("room update");
+  await quiet(all);
+  for (const x of all) x.take();
+}
+
+/** Waits for quiet and clears every client's events. */
+export async function reset(all: Raw[]): Promise<void> {
+  await quiet(all);
+  for (const x of all) x.take();
+}
