@@ -1,4 +1,4 @@
-import { assert, assertEquals, assertFalse, assertMatch, assertStringIncludes } from "@std/assert";
+import { assert, assertEquals, assertFalse, assertStringIncludes } from "@std/assert";
 import {
   defaultTokenFilePath,
   FileTokenStore,
