@@ -88,7 +88,7 @@ export class Raw {
   }
 
   /** Returns and clears the recorded events. */
-  take(): [string, unknown][] {
+  take(): unknown[] {
     const out = this.events;
     this.events = [];
     return out;

@@ -224,7 +224,7 @@ test("TestServer lets an unsigned user join anonymously but refuses it room crea
   anon.emit("get rooms");
   anon.emit("join room", { roomId: id });
   await quiet([anon]);
-  const [e, rooms, joined] = anon.take();
+  const [e, rooms, joined] = anon.take() as [string, unknown][];
   assertEquals(e, ["error", err("UNAUTHORIZED", "Sign in to create a room.")]);
   assertEquals(rooms, ["initial rooms", []]);
   assertEquals((joined[1] as { username: string; location: string }).username, "Anonymous");
