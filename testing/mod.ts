@@ -11,7 +11,7 @@
  * const roomId = await alice.createRoom({ name: "Lounge" });
  * await alice.joinRoom(roomId);
  * await alice.type("hello", { cps: 100 });
- * console.log(server.room(roomId)?.messages[alice.userId]); // "hello"
+ * console.log(server.room(roomId)?.messages[alice.userId!]); // "hello"
  * ```
  *
  * @module
