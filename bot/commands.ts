@@ -65,6 +65,7 @@ export type DefaultCheck<O> = O extends { readonly default: unknown }
   ? { readonly default: O extends { readonly rest: true } ? readonly ValueOf<O>[] : ValueOf<O> }
   : unknown;
 
+// deno-lint-ignore ban-types
 type Simplify<T> = { [K in keyof T]: T[K] } & {};
 
 /** What a command handler's context has beyond the event context. */
