@@ -27,7 +27,7 @@
  *
  * @module
  */
-import type * as v from "valibot";
+import type { StandardIssue } from "../schemas/standard.ts";
 
 /** Matches bot tokens (`tk_` + hex) so they can be kept out of messages and logs. */
 const TOKEN_PATTERN = /tk_[0-9A-Za-z]+/g;
@@ -229,8 +229,8 @@ export interface PayloadValidationErrorInit extends ErrorOptions {
   readonly target: string;
   /** Dotted path to the first bad field (`users.0.id`), `""` for the payload itself. */
   readonly path: string;
-  /** Every issue valibot reported (empty when the payload could not be parsed at all). */
-  readonly issues: readonly v.BaseIssue<unknown>[];
+  /** Every issue the validator reported (empty when the payload could not be parsed at all). */
+  readonly issues: readonly StandardIssue[];
   /** The payload that failed. */
   readonly payload?: unknown;
 }
@@ -261,8 +261,8 @@ export class PayloadValidationError extends TalkomaticError {
   readonly target: string;
   /** Dotted path to the first bad field, `""` for the payload itself. */
   readonly path: string;
-  /** Every issue valibot reported. */
-  readonly issues: readonly v.BaseIssue<unknown>[];
+  /** Every issue the validator reported. */
+  readonly issues: readonly StandardIssue[];
   /** The payload that failed. */
   readonly payload?: unknown;
 

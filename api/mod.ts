@@ -82,17 +82,5 @@ export { TokenProvider, type TokenProviderOptions } from "./token_provider.ts";
 export { consoleLogger, type Logger } from "./logger.ts";
 export * as operations from "./operations.gen.ts";
 export type { OsFamily } from "./_platform.ts";
-export type {
-  BotTokenInfo,
-  CharacterSubstitutions,
-  Config,
-  EmojiList,
-  Health,
-  Layout,
-  Me,
-  RestRoom,
-  RestRoomList,
-  RestRoomListItem,
-  RestRoomUser,
-  RoomType,
-} from "../schemas/mod.ts";
+export type * from "../schemas/types.gen.ts";
+export type { StandardIssue, StandardResult, Validator } from "../schemas/standard.ts";

@@ -30,6 +30,7 @@
  * @module
  */
 import * as v from "valibot";
+import type { Validator } from "../schemas/standard.ts";
 import { getEnv } from "./_platform.ts";
 import { requestBotToken } from "./operations.gen.ts";
 import { toApiError } from "./_error_body.ts";
@@ -61,7 +62,7 @@ export interface OperationSpec<T> {
   /** The authentication layers the endpoint needs. */
   readonly auth: AuthLayer;
   /** Success status → schema of the body. Any other status is an error. */
-  readonly success: Readonly<Record<number, v.GenericSchema<unknown, T>>>;
+  readonly success: Readonly<Record<number, Validator<T>>>;
 }
 
 /** Per-call options. */

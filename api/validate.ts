@@ -1,5 +1,6 @@
 /**
- * Runtime validation of payloads against the generated valibot schemas,
+ * Runtime validation of payloads against the generated validators (valibot
+ * schemas, used through their Standard Schema interface),
  * turning failures into {@linkcode PayloadValidationError}. Used by the REST
  * transport for responses and by the bot for socket events.
  *
@@ -13,7 +14,7 @@
  *
  * @module
  */
-import * as v from "valibot";
+import type { StandardIssue, Validator } from "../schemas/standard.ts";
 import { type PayloadDirection, PayloadValidationError } from "./errors.ts";
 
 /** Where a validated payload comes from, for the error's message and fields. */
@@ -28,7 +29,7 @@ export interface ValidateContext {
  * Dotted path of a valibot issue (`users.0.id`), or `""` when the issue is
  * about the payload itself.
  *
- * @param issue A valibot issue.
+ * @param issue A validation issue.
  * @returns The dotted path.
  *
  * @example
@@ -43,15 +44,16 @@ export interface ValidateContext {
  * assertEquals(issuePath(result.issues![0]), "users.0.id");
  * ```
  */
-export function issuePath(issue: v.BaseIssue<unknown>): string {
-  return issue.path?.map((item) => String(item.key)).join(".") ?? "";
+export function issuePath(issue: StandardIssue): string {
+  return issue.path?.map((item) => String(typeof item === "object" ? item.key : item)).join(".") ??
+    "";
 }
 
 /**
  * Checks `value` against `schema` and returns the parsed output, or throws a
  * {@linkcode PayloadValidationError} naming the first bad field.
  *
- * @param schema The valibot schema.
+ * @param schema The validator (any Standard Schema, e.g. a generated valibot schema).
  * @param value The payload to check.
  * @param context The direction and the operation or event carrying the payload.
  * @returns The parsed payload.
@@ -76,12 +78,15 @@ export function issuePath(issue: v.BaseIssue<unknown>): string {
  * ```
  */
 export function validate<T>(
-  schema: v.GenericSchema<unknown, T>,
+  schema: Validator<T>,
   value: unknown,
   context: ValidateContext,
 ): T {
-  const result = v.safeParse(schema, value);
-  if (result.success) return result.output;
+  const result = schema["~standard"].validate(value);
+  if (result instanceof Promise) {
+    throw new TypeError(`Cannot validate "${context.target}": the validator is asynchronous`);
+  }
+  if (result.issues === undefined) return result.value;
   const issues = result.issues;
   const first = issues[0];
   const path = issuePath(first);

@@ -4,6 +4,7 @@
  * @module
  */
 import * as v from "valibot";
+import type { Validator } from "./standard.ts";
 
 /** How an event's payload travels on the wire. */
 export type PayloadKind = "none" | "object" | "array" | "string";
@@ -13,7 +14,7 @@ export interface EventSpec<T> {
   /** The wire event name (with spaces, case-sensitive). */
   readonly name: string;
   /** Validates a payload and returns it typed; `undefined` for events without payload. */
-  readonly schema: v.GenericSchema<unknown, T>;
+  readonly schema: Validator<T>;
   /** Whether the payload is absent, an object, a bare array or a bare string. */
   readonly payload: PayloadKind;
   /** Only sent to or accepted from developer sockets. */
