@@ -357,9 +357,8 @@ Deno.test("event tables cover both directions with validators and payload kinds"
   assertEquals(S.clientEvents["get room state"].payload, "string");
   assertEquals(S.clientEvents["leave room"].payload, "none");
   assertEquals(S.clientEvents["dev force kick"].devOnly, true);
-  assertEquals(S.serverEvents["access code required"].schema["~standard"].validate("ignored"), {
-    value: undefined,
-  });
+  const none = S.serverEvents["access code required"].schema["~standard"].validate("ignored");
+  assert(!(none instanceof Promise) && none.issues === undefined && none.value === undefined);
   for (const [name, spec] of Object.entries(S.serverEvents)) assertEquals(spec.name, name);
   assert(S.ignoredClientEvents.includes("leave lobby"));
 });
