@@ -110,7 +110,7 @@ export class Reconnector {
       if (roomId !== undefined) {
         try {
           await this.#hooks.rejoin(roomId);
-          this.#scheduleVerify(roomId, o.verifyAfterMs);
+          this.#scheduleVerify(this.#bot.room?.id ?? roomId, o.verifyAfterMs);
         } catch (err) {
           if (this.#bot.stopped) return undefined;
           this.#bot.reportError(err);

@@ -1,0 +1,29 @@
+/**
+ * create_room: creates its own public room, joins it and greets visitors.
+ *
+ * Run: `TALKOMATIC_URL=http://127.0.0.1:3000 deno run -A examples/create_room.ts`
+ *
+ * @module
+ */
+import { Bot } from "../bot/mod.ts";
+
+const bot = new Bot({ username: "My Room", location: "Bot" });
+
+bot.on("ready", async ({ bot }) => {
+  const id = await bot.createRoom({
+    name: "My awesome room!",
+    type: "public",
+    layout: "horizontal",
+  });
+  await bot.joinRoom(id);
+});
+
+bot.on("roomJoined", (ctx) =>
+  ctx.reply(
+    "Welcome to my awesome room!\n\nThis is an automated message from a talkomatic bot.\n" +
+      "Bot owner: press Ctrl+C in the terminal to stop me.",
+  ));
+
+bot.on("userJoin", ({ user }) => console.log(`${user.name} / ${user.location} came in`));
+
+await bot.run();
