@@ -103,7 +103,7 @@ try {
     }
     const status = await Promise.race([
       child.status,
-      new Promise<undefined>((r) => setTimeout(r, 5000)),
+      new Promise<undefined>((r) => setTimeout(() => r(undefined), 5000)),
     ]);
     if (!status) {
       child.kill("SIGKILL");
