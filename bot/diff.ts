@@ -26,9 +26,11 @@ export type TextDiff =
   | { readonly type: "delete"; readonly index: number; readonly count: number }
   | { readonly type: "replace"; readonly index: number; readonly text: string };
 
+// Like the server: clamp with min/max and let `slice` truncate fractions
+// (so `delete {index: 1.5, count: 0.5}` removes the unit at 1, as slicing 2 does).
+// NaN counts as 0; an index past the end (even Infinity) appends.
 function clampIndex(index: number, length: number): number {
-  const i = Math.trunc(Number.isFinite(index) ? index : 0);
-  return Math.min(Math.max(i, 0), length);
+  return Math.min(Math.max(Number.isNaN(index) ? 0 : index, 0), length);
 }
 
 /**
@@ -62,8 +64,9 @@ export function applyDiff(text: string, diff: TextDiff): string {
     }
     case "replace": {
       const i = clampIndex(diff.index, text.length);
-      const overwritten = Math.min(diff.text.length, text.length - i);
-      return text.slice(0, i) + diff.text + text.slice(i + overwritten);
+      const replacement = diff.text.slice(0, MAX_MESSAGE_LENGTH); // cut on receipt, as the server does
+      const overwritten = Math.min(replacement.length, text.length - i);
+      return text.slice(0, i) + replacement + text.slice(i + overwritten);
     }
     default:
       throw new TypeError(
