@@ -633,13 +633,14 @@ export class World {
 /** Applies one diff to a buffer (§7.2). */
 export function applyDiff(m: string, d: Diff, max = 5000): string {
   if (d.type === "full-replace") return d.text;
-  const index = Math.min(Math.trunc(d.index), m.length);
+  // No Math.trunc: fractions go to slice() as on the real server ("truncated by string slicing").
+  const index = Math.min(d.index, m.length);
   if (d.type === "add") {
     const text = d.text.slice(0, Math.max(0, max - m.length));
     return m.slice(0, index) + text + m.slice(index);
   }
   if (d.type === "delete") {
-    const count = Math.min(Math.trunc(d.count), m.length - index);
+    const count = Math.min(d.count, m.length - index);
     return m.slice(0, index) + m.slice(index + count);
   }
   const overwritten = Math.min(d.text.length, m.length - index);
