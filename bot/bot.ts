@@ -116,7 +116,7 @@ export class Bot extends BotCore {
    * @param user A user or user id.
    * @returns The text, or `undefined` when that user is not in the room.
    */
-  textOf(user: User | UserId): string | undefined {
+  textOf(user: { readonly id: UserId } | UserId): string | undefined {
     const id = typeof user === "string" ? user : user?.id;
     if (typeof id !== "string") throw new TypeError("Cannot read text: pass a user or a user id");
     return this._state.room?.texts.get(id);
