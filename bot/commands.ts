@@ -9,7 +9,7 @@
  * ```ts
  * import { CommandBuilder } from "./commands.ts";
  *
- * const echo = new CommandBuilder("echo")
+ * const echo = new CommandBuilder<Record<never, never>, { reply(text: string): void }>("echo")
  *   .description("Repeats your words")
  *   .alias("e")
  *   .param("words", { rest: true })

@@ -14,11 +14,11 @@
  *   action: "createRoom",
  *   context: "Cannot create room \"Hi\"",
  *   timeoutMs: 1000,
- *   send: () => {},
+ *   // The server's answer arrives later, as a separate event:
+ *   send: () => queueMicrotask(() => queue.handle("room created", "123456")),
  *   match: (event, payload) => event === "room created" ? payload as string : undefined,
  * });
- * queue.handle("room created", "123456"); // answer resolves to "123456"
- * await answer;
+ * console.log(await answer); // "123456"
  * ```
  *
  * @module

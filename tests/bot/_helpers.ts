@@ -48,7 +48,6 @@ export function person(server: TestServer, username: string): Promise<TestUser> 
 
 /** A room created and joined by `owner`, then joined by the bot. */
 export async function roomWith(
-  server: TestServer,
   bot: Bot,
   owner: TestUser,
   name = "Test room",
@@ -98,6 +97,6 @@ export async function scene(
   const bot = scope.add(makeBot(server, botOptions), (b) => b.stop());
   await bot.start();
   const alice = scope.add(await person(server, "Alice"), (u) => u.close());
-  const roomId = await roomWith(server, bot, alice);
+  const roomId = await roomWith(bot, alice);
   return { scope, server, bot, alice, roomId };
 }
