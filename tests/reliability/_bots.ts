@@ -1,0 +1,62 @@
+// Bots and servers for the reliability suites.
+import { MemoryTokenStore } from "../../api/mod.ts";
+import { Bot, type BotLogger, type BotOptions } from "../../bot/mod.ts";
+import { TestServer, type TestServerOptions } from "../../testing/mod.ts";
+
+/** A logger that records every line (and prints nothing). */
+export function recordingLogger(): BotLogger & { lines: string[] } {
+  const lines: string[] = [];
+  return {
+    lines,
+    debug: (m) => void lines.push(`debug ${m}`),
+    warn: (m) => void lines.push(`warn ${m}`),
+    error: (m, e) => void lines.push(`error ${m}${e === undefined ? "" : ` ${String(e)}`}`),
+  };
+}
+
+/** A local server with relaxed limits and no start-up purge. */
+export function startServer(options: TestServerOptions = {}): Promise<TestServer> {
+  return TestServer.start({
+    relaxRateLimits: true,
+    ...options,
+    timing: { startupPurgeDelayMs: false, ...options.timing },
+  });
+}
+
+/** A bot with fast reconnection and pacing, its errors collected. */
+export function makeBot(
+  server: TestServer | string,
+  options: Partial<BotOptions> = {},
+): Bot & { errors: Error[]; log: string[] } {
+  const logger = recordingLogger();
+  const bot = new Bot({
+    username: "RelBot",
+    location: "Lab",
+    server: typeof server === "string" ? server : server.url,
+    tokenStore: new MemoryTokenStore(),
+    actionTimeoutMs: 2000,
+    logger,
+    reconnect: { initialDelayMs: 30, maxDelayMs: 200, verifyAfterMs: 0 },
+    ...options,
+    pacing: { createCooldownMs: 0, sendIntervalMs: 10, ...options.pacing },
+  }) as Bot & { errors: Error[]; log: string[] };
+  bot.errors = [];
+  bot.log = logger.lines;
+  bot.on("error", (ctx) => void bot.errors.push(ctx.error));
+  return bot;
+}
+
+/** Waits until `check` returns something truthy (polling; for conditions on the bot side). */
+export async function until<T>(
+  check: () => T | undefined | false | null | "",
+  what: string,
+  timeoutMs = 5000,
+): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = check();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
