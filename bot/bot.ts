@@ -162,6 +162,7 @@ export class Bot extends BotCore {
     return this;
   }
 
+  /** @ignore */
   protected _add(name: BotEventName, handler: unknown, once: boolean): this {
     assertEventName(name);
     if (typeof handler !== "function") {
@@ -476,6 +477,7 @@ export class Bot extends BotCore {
 
   // ---------------------------------------------------------------- reconnection
 
+  /** @ignore */
   protected async _rejoin(roomId: string): Promise<void> {
     const text = this._plan?.text ?? "";
     try {
@@ -494,6 +496,7 @@ export class Bot extends BotCore {
     if (text) await this.send(text);
   }
 
+  /** @ignore */
   protected async _verify(roomId: string): Promise<boolean> {
     const snapshot = await this._request(
       "verifyRoom",

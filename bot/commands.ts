@@ -50,8 +50,10 @@ export interface ParamOptions {
   readonly rest?: boolean;
 }
 
-type TypeOf<O> = O extends { readonly type: infer T extends ParamType } ? T : "string";
-type ValueOf<O> = ParamValue<TypeOf<O>>;
+/** The value type a parameter with options `O` is declared with (`"string"` by default). */
+export type TypeOf<O> = O extends { readonly type: infer T extends ParamType } ? T : "string";
+/** The value of one occurrence of a parameter with options `O`. */
+export type ValueOf<O> = ParamValue<TypeOf<O>>;
 
 /** The argument type a parameter with options `O` produces. */
 export type ArgOf<O> = O extends { readonly rest: true } ? ValueOf<O>[]
@@ -65,8 +67,9 @@ export type DefaultCheck<O> = O extends { readonly default: unknown }
   ? { readonly default: O extends { readonly rest: true } ? readonly ValueOf<O>[] : ValueOf<O> }
   : unknown;
 
+/** Flattens an intersection of argument objects for readable hover types. */
 // deno-lint-ignore ban-types
-type Simplify<T> = { [K in keyof T]: T[K] } & {};
+export type Simplify<T> = { [K in keyof T]: T[K] } & {};
 
 /** What a command handler's context has beyond the event context. */
 export interface CommandInfo<A> {

@@ -55,30 +55,59 @@ export type AnyHandler = { fn: (ctx: never) => unknown; once: boolean };
 export abstract class BotCore {
   /** The resolved options. */
   readonly options: ResolvedBotOptions;
+  /** @ignore */
   protected readonly _transport: HttpTransport;
-  protected readonly _state = new BotState();
-  protected readonly _commands = new CommandRegistry<CommandBaseContext<BotCore>>();
+  /** @ignore */
+  protected readonly _state: BotState = new BotState();
+  /** @ignore */
+  protected readonly _commands: CommandRegistry<CommandBaseContext<BotCore>> = new CommandRegistry<
+    CommandBaseContext<BotCore>
+  >();
+  /** @ignore */
   protected readonly _watcher: LineWatcher;
-  protected readonly _handlers = new Map<BotEventName, AnyHandler[]>();
-  protected readonly _requests = new RequestQueue();
+  /** @ignore */
+  protected readonly _handlers: Map<BotEventName, AnyHandler[]> = new Map();
+  /** @ignore */
+  protected readonly _requests: RequestQueue = new RequestQueue();
+  /** @ignore */
   protected readonly _budget: EventBudget;
+  /** @ignore */
   protected readonly _joins: SlidingCounter;
+  /** @ignore */
   protected readonly _createCooldown: Cooldown;
+  /** @ignore */
   protected readonly _text: Coalescer<string>;
-  protected readonly _abort = new AbortController();
-  protected readonly _created = new Map<string, Required<CreateRoomOptions>>();
-  protected readonly _accessCodes = new Map<string, string>();
+  /** @ignore */
+  protected readonly _abort: AbortController = new AbortController();
+  /** @ignore */
+  protected readonly _created: Map<string, Required<CreateRoomOptions>> = new Map();
+  /** @ignore */
+  protected readonly _accessCodes: Map<string, string> = new Map();
+  /** @ignore */
   protected readonly _reconnector: Reconnector;
+  /** @ignore */
   protected _catch: ((error: HandlerError) => unknown) | undefined;
+  /** @ignore */
   protected _conn: Connection | undefined;
+  /** @ignore */
   protected _cookie: string | undefined;
+  /** @ignore */
   protected _started: Promise<Me> | undefined;
+  /** @ignore */
   protected _ready = false;
+  /** @ignore */
   protected _stopped = false;
+  /** @ignore */
   protected _resolveStopped!: () => void;
-  protected readonly _stoppedPromise = new Promise<void>((r) => (this._resolveStopped = r));
+  /** @ignore */
+  protected readonly _stoppedPromise: Promise<void> = new Promise<void>((r) => (
+    this._resolveStopped = r
+  ));
+  /** @ignore */
   protected _lastSendAt = 0;
+  /** @ignore */
   protected _typingGen = 0;
+  /** @ignore */
   protected _autoHelp = false;
   /** The room to come back to after a reconnect, and the text the bot last showed. */
   protected _plan: { roomId: string; text: string } | undefined;
@@ -124,6 +153,7 @@ export abstract class BotCore {
     });
   }
 
+  /** @ignore */
   protected _context(record: BotEventRecord): BaseContext<BotCore> & Record<string, unknown> {
     const data = record.data as unknown as Record<string, unknown>;
     return {
@@ -154,6 +184,7 @@ export abstract class BotCore {
     }
   }
 
+  /** @ignore */
   protected _failed(event: string, error: unknown, ctx: unknown): void {
     const wrapped = error instanceof HandlerError ? error : new HandlerError(event, error, ctx);
     if (!this._catch) return this.options.logger.error(wrapped.message, error);
@@ -196,6 +227,7 @@ export abstract class BotCore {
 
   // ---------------------------------------------------------------- the way in
 
+  /** @ignore */
   protected _onWire(event: string, args: unknown[]): void {
     const spec = (serverEvents as Record<string, (typeof serverEvents)[ServerEventName]>)[event];
     if (!spec) {
@@ -237,6 +269,7 @@ export abstract class BotCore {
     }
   }
 
+  /** @ignore */
   protected _react(record: BotEventRecord): void {
     switch (record.name) {
       case "roomJoined":
@@ -260,6 +293,7 @@ export abstract class BotCore {
     }
   }
 
+  /** @ignore */
   protected async _runLine(userId: string, line: string): Promise<void> {
     const user = this._state.room?.users.find((u) => u.id === userId) ??
       this._state.users.get(userId);
@@ -276,6 +310,7 @@ export abstract class BotCore {
 
   // ---------------------------------------------------------------- the way out
 
+  /** @ignore */
   protected _connectionFor(): Connection {
     return new Connection({
       url: this._transport.baseUrl,
@@ -289,6 +324,7 @@ export abstract class BotCore {
     });
   }
 
+  /** @ignore */
   protected _check<E extends keyof ClientEvents>(event: E, payload: unknown): void {
     validate(clientEvents[event].schema as Validator<unknown>, payload, {
       direction: "outbound",
@@ -296,12 +332,14 @@ export abstract class BotCore {
     });
   }
 
+  /** @ignore */
   protected _emitNow<E extends keyof ClientEvents>(event: E, payload?: ClientEvents[E]): void {
     this._check(event, payload);
     if (!this._conn) throw this._notConnected(event);
     this._conn.emit(event, payload);
   }
 
+  /** @ignore */
   protected async _emit<E extends keyof ClientEvents>(
     event: E,
     payload?: ClientEvents[E],
@@ -313,6 +351,7 @@ export abstract class BotCore {
     this._emitNow(event, payload);
   }
 
+  /** @ignore */
   protected async _paceSend(): Promise<void> {
     const gap = this._lastSendAt + this.options.pacing.sendIntervalMs - Date.now();
     if (gap > 0) await delay(gap, this._abort.signal);
@@ -320,6 +359,7 @@ export abstract class BotCore {
     this._lastSendAt = Date.now();
   }
 
+  /** @ignore */
   protected _notConnected(action: string): ActionError {
     if (this._stopped) {
       return new ActionError(action, `Cannot ${action}: the bot was stopped`, {
@@ -333,6 +373,7 @@ export abstract class BotCore {
     });
   }
 
+  /** @ignore */
   protected _requireRoom(action: string): Room {
     if (this._stopped || !this._conn) throw this._notConnected(action);
     const room = this._state.room;
@@ -345,6 +386,7 @@ export abstract class BotCore {
     return room;
   }
 
+  /** @ignore */
   protected _request<T>(
     action: string,
     context: string,
@@ -364,6 +406,7 @@ export abstract class BotCore {
     });
   }
 
+  /** @ignore */
   protected async _waitOrReject(ms: number, action: string, context: string): Promise<void> {
     if (ms <= 0) return;
     if (this.options.pacing.onCooldown === "reject") {
@@ -376,6 +419,7 @@ export abstract class BotCore {
     await delay(ms, this._abort.signal);
   }
 
+  /** @ignore */
   protected async _connectAndSignIn(): Promise<Me> {
     this._cookie ??= await this._transport.ensureSessionCookie({ signal: this._abort.signal });
     for (let fresh = 0;; fresh++) {
@@ -397,6 +441,7 @@ export abstract class BotCore {
     }
   }
 
+  /** @ignore */
   protected _signIn(): Promise<Me> {
     const { username, location } = this.options;
     return this._request(
@@ -410,6 +455,7 @@ export abstract class BotCore {
     );
   }
 
+  /** @ignore */
   protected _onClose(reason: string): void {
     this._conn = undefined;
     this._ready = false;

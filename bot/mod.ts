@@ -54,12 +54,24 @@ export {
   type CommandHandler,
   type CommandInfo,
   CommandRegistry,
+  type DefaultCheck,
   LineWatcher,
   type ParamOptions,
   parseCommandLine,
+  type ParsedCommandLine,
+  type Simplify,
+  type TypeOf,
   usageLine,
+  type ValueOf,
 } from "./commands.ts";
-export { type ParamSpec, type ParamType, parseArgs, tokenize, usageOf } from "./parse.ts";
+export {
+  type ParamSpec,
+  type ParamType,
+  type ParamValue,
+  parseArgs,
+  tokenize,
+  usageOf,
+} from "./parse.ts";
 export {
   applyDiff,
   diffTexts,
@@ -103,6 +115,7 @@ export {
   DEFAULT_PACING,
   EventBudget,
   type PacingOptions,
+  type ResolvedPacing,
   resolvePacing,
   SlidingCounter,
 } from "./pacer.ts";

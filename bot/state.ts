@@ -303,11 +303,13 @@ export class BotState {
     return room;
   }
 
+  /** @ignore */
   private remember(user: User): User {
     this.users.set(user.id, user);
     return user;
   }
 
+  /** @ignore */
   private userFor(id: UserId, name?: string): User {
     const inRoom = this.room?.users.find((u) => u.id === id);
     if (inRoom) return inRoom;
@@ -316,6 +318,7 @@ export class BotState {
     return this.remember(toUser({ id, username: name ?? "", location: "" }));
   }
 
+  /** @ignore */
   private roomFrom(
     wire: {
       users: WireUserView[];
@@ -342,6 +345,7 @@ export class BotState {
     return this.reduce(event, payload as unknown);
   }
 
+  /** @ignore */
   private reduce(event: ServerEventName, payload: unknown): BotEventRecord[] {
     switch (event) {
       case "signin status": {
@@ -428,6 +432,7 @@ export class BotState {
     }
   }
 
+  /** @ignore */
   private joined(p: WireRoomJoined): BotEventRecord[] {
     this.me = Object.freeze({
       id: p.userId,
@@ -446,6 +451,7 @@ export class BotState {
     return [{ name: "roomJoined", data: { room: this.room } }];
   }
 
+  /** @ignore */
   private left(id: UserId): BotEventRecord[] {
     const room = this.room;
     if (!room) return [];
@@ -473,6 +479,7 @@ export class BotState {
     return [{ name: "userLeave", data: { user, reason: "left" } }];
   }
 
+  /** @ignore */
   private snapshot(p: WireRoomSnapshot): BotEventRecord[] {
     const room = this.room;
     if (!room || p.id !== room.id) return [];
@@ -514,6 +521,7 @@ export class BotState {
     return [...out, ...votes];
   }
 
+  /** @ignore */
   private votes(wire: Record<UserId, UserId>): BotEventRecord[] {
     if (!this.room) return [];
     const events = this.voteEvents({ ...wire }, this.room.users);
@@ -521,6 +529,7 @@ export class BotState {
     return events;
   }
 
+  /** @ignore */
   private voteEvents(wire: Record<UserId, UserId>, users: readonly User[]): BotEventRecord[] {
     const changes = voteChanges(this.wireVotes, wire);
     this.wireVotes = wire;

@@ -200,14 +200,23 @@ const UNLIMITED: LimiterOptions = { points: Infinity, windowMs: 1000, blockMs: 0
 
 /** Fully resolved options. */
 export interface ResolvedOptions {
+  /** The port listened on (0 until the server is bound). */
   port: number;
+  /** The loopback host listened on. */
   host: string;
+  /** Whether sockets and /api need a bot token. */
   requireToken: boolean;
+  /** The x-api-key the room routes require. */
   apiKey: string;
+  /** The secret that signs session cookies (random when undefined). */
   sessionSecret: string | undefined;
+  /** Every timing constant, in milliseconds. */
   timing: TimingOptions;
+  /** Every rate limit. */
   rateLimits: RateLimitOptions;
+  /** Room and text limits. */
   limits: RoomLimitOptions;
+  /** The word filter's lists, or false when the filter is off. */
   wordFilter: WordFilterOptions | false;
 }
 

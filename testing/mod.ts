@@ -24,6 +24,7 @@ export type {
   LimiterOptions,
   PressureTier,
   RateLimitOptions,
+  ResolvedOptions,
   RoomLimitOptions,
   TestServerOptions,
   TimingOptions,

@@ -1,0 +1,82 @@
+/**
+ * talkomatic: build bots for Talkomatic Classic, the real-time chat where
+ * everyone sees each other type letter by letter, and use its REST API.
+ *
+ * - {@linkcode Bot}: typed events, a command builder with typed arguments,
+ *   room state, paced actions and reconnection (also at `./bot`).
+ * - {@linkcode TalkomaticApi}: the REST client with bot tokens, every
+ *   response validated (also at `./api`, with every wire type).
+ * - The wire protocol described once: the typed socket event tables
+ *   {@linkcode serverEvents} and {@linkcode clientEvents}, and a Standard
+ *   Schema {@linkcode validators} table for every wire shape.
+ * - A local server that speaks the real protocol, for tests and offline
+ *   development, is at `./testing`.
+ *
+ * @example A bot that echoes
+ * ```ts
+ * import { Bot } from "@talkomatic/talkomatic";
+ *
+ * const bot = new Bot({ username: "Echo Bot", location: "do /help" });
+ * bot.command("echo")
+ *   .description("Repeats your words")
+ *   .param("words", { rest: true })
+ *   .handle((ctx, args) => ctx.reply(`${ctx.user.name} said: ${args.words.join(" ")}`));
+ * bot.on("ready", async ({ bot }) => {
+ *   const room = bot.rooms.find((r) => r.type === "public" && !r.isFull);
+ *   if (room) await bot.joinRoom(room);
+ * });
+ * // await bot.run(); // connects to $TALKOMATIC_URL, stops on Ctrl+C
+ * ```
+ *
+ * @module
+ */
+export {
+  ActionError,
+  type ActionErrorReason,
+  Bot,
+  type BotEventData,
+  type BotEventName,
+  type BotOptions,
+  type CommandBuilder,
+  type CommandHandler,
+  type CreateRoomOptions,
+  type EventContext,
+  type EventHandler,
+  HandlerError,
+  type LobbyRoom,
+  type Me,
+  type PacingOptions,
+  type ParamOptions,
+  type ReconnectOptions,
+  type Room,
+  type TypeOptions,
+  type User,
+  UsageError,
+} from "./bot/mod.ts";
+export {
+  ApiError,
+  FileTokenStore,
+  MemoryTokenStore,
+  PayloadValidationError,
+  TalkomaticApi,
+  type TalkomaticApiOptions,
+  TalkomaticError,
+  type TokenStore,
+  TransportError,
+} from "./api/mod.ts";
+export {
+  type ClientEventName,
+  type ClientEvents,
+  clientEvents,
+  type EventSpec,
+  ignoredClientEvents,
+  type PayloadKind,
+  type ServerEventName,
+  type ServerEvents,
+  serverEvents,
+  type StandardIssue,
+  type StandardResult,
+  type Validator,
+  validators,
+  type WireShapes,
+} from "./schemas/mod.ts";
