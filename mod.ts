@@ -50,8 +50,8 @@ export {
   type ReconnectOptions,
   type Room,
   type TypeOptions,
-  type User,
   UsageError,
+  type User,
 } from "./bot/mod.ts";
 export {
   ApiError,
