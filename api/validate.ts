@@ -44,7 +44,9 @@ export interface ValidateContext {
  * assertEquals(issuePath(result.issues![0]), "users.0.id");
  * ```
  */
-export function issuePath(issue: StandardIssue): string {
+export function issuePath(
+  issue: { readonly path?: ReadonlyArray<PropertyKey | { readonly key: unknown }> | undefined },
+): string {
   return issue.path?.map((item) => String(typeof item === "object" ? item.key : item)).join(".") ??
     "";
 }

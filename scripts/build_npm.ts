@@ -54,6 +54,8 @@ const packed = join(out, "deno-pack.tgz");
 await run(Deno.execPath(), ["pack", "--allow-dirty", "--no-source-maps", "--output", packed]);
 await run("tar", ["-xzf", packed, "-C", out]);
 await Deno.remove(packed);
+// deno pack adds the lock file; npm users get package.json's ranges instead.
+await Deno.remove(join(pkgDir, "deno.lock")).catch(() => {});
 
 // 2. package.json: the npm name, Node 20+, our metadata; exports must match deno.json.
 const pkgPath = join(pkgDir, "package.json");
