@@ -27,7 +27,7 @@ export interface TokenProviderOptions {
   readonly server: string;
   /** Where tokens are cached. */
   readonly store: TokenStore;
-  /** A token to use as is; it is never replaced. */
+  /** A token to use first; replaced (once, like any token) when the server rejects it. */
   readonly token?: string;
   /** Requests a new token from the server. */
   readonly request: () => Promise<StoredToken>;
@@ -58,8 +58,6 @@ export interface TokenProviderOptions {
 export class TokenProvider {
   /** The key the token is cached under. */
   readonly server: string;
-  /** Whether the token was given explicitly (and is therefore never replaced). */
-  readonly fixed: boolean;
   #store: TokenStore;
   #given: string | undefined;
   #request: () => Promise<StoredToken>;
@@ -77,10 +75,14 @@ export class TokenProvider {
     this.server = options.server;
     this.#store = options.store;
     this.#given = options.token;
-    this.fixed = options.token !== undefined;
     this.#request = options.request;
     this.#now = options.now ?? Date.now;
     this.#margin = options.expiryMargin ?? 60_000;
+  }
+
+  /** Whether an explicit token is (still) in use. */
+  get fixed(): boolean {
+    return this.#given !== undefined;
   }
 
   /**
@@ -110,10 +112,15 @@ export class TokenProvider {
    * {@linkcode TokenProvider.get} requests a new one.
    *
    * @param token The rejected token.
-   * @returns Whether a replacement can be requested (false for an explicit token).
+   * @returns Whether a replacement can be requested (always true: a rejected
+   * explicit token, e.g. one from `TALKOMATIC_TOKEN` that died with a server
+   * restart, gives way to requested ones).
    */
   async invalidate(token: string): Promise<boolean> {
-    if (this.fixed) return false;
+    if (this.#given === token) {
+      this.#given = undefined;
+      return true;
+    }
     if (this.#current?.token === token) this.#current = undefined;
     const stored = await this.#store.get(this.server);
     if (stored?.token === token) await this.#store.delete(this.server);

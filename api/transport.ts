@@ -172,8 +172,9 @@ function setCookies(headers: Headers): string[] {
  *   sends `x-api-key`.
  * - When the server rejects a requested token (401 `INVALID_BOT_TOKEN` or
  *   `BOT_TOKEN_REQUIRED`, e.g. after a server restart), the token is dropped, a
- *   new one is requested and the call is retried once. Explicit tokens are
- *   never replaced.
+ *   new one is requested and the call is retried once. An explicit token
+ *   (option or `TALKOMATIC_TOKEN`) is replaced the same way: tokens die with a
+ *   server restart.
  * - The `connect.sid` cookie from any response is kept and sent back; the bot
  *   sends the same cookie on its socket handshake
  *   ({@linkcode HttpTransport.sessionCookie}).

@@ -208,15 +208,14 @@ Deno.test("HttpTransport.call() gives up after one retry when the new token is r
   });
 });
 
-Deno.test("HttpTransport.call() never replaces an explicit token", async () => {
+Deno.test("HttpTransport.call() replaces a rejected explicit token once, then keeps the new one", async () => {
   await withServer(async (server, make) => {
-    const error = await assertRejects(
-      () => make({ token: "tk_" + "ab".repeat(32) }).call(healthSpec),
-      ApiError,
-    );
-    assertEquals(error.code, "INVALID_BOT_TOKEN");
-    assertEquals(server.requests("/api/v1/bot-tokens/request").length, 0);
-    assertFalse(error.message.includes("abab"));
+    const transport = make({ token: "tk_" + "ab".repeat(32) });
+    await transport.call(healthSpec);
+    await transport.call(healthSpec);
+    assertEquals(server.requests("/api/v1/bot-tokens/request").length, 1);
+    assertEquals(server.requests("/api/v1/health").length, 3);
+    assertFalse(transport.tokens.fixed);
   });
 });
 
