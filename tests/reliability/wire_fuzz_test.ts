@@ -167,11 +167,30 @@ test("Server and Bot survive thousands of random and malformed events from raw c
           sent++;
         }
       }
-      await server.waitFor((srv) => srv.sockets().length >= sockets.length);
+      // A barrier per client: "get rooms" is answered after everything sent before it.
+      await Promise.all(
+        sockets.filter((s) => s.connected).map((s) =>
+          new Promise<void>((resolve, reject) => {
+            const timer = setTimeout(
+              () => reject(new Error("The server stopped answering")),
+              30_000,
+            );
+            s.once("initial rooms", () => {
+              clearTimeout(timer);
+              resolve();
+            });
+            s.emit("get rooms");
+          })
+        ),
+      );
       checkInvariants(server);
     }
     // Everything processed: a fresh user can still do everything.
-    await using probe = await TestUser.connect(server, { username: "Probe", location: "After" });
+    await using probe = await TestUser.connect(server, {
+      username: "Probe",
+      location: "After",
+      timeout: 10_000,
+    });
     const probeRoom = await probe.createRoom({ name: "After the storm" });
     await probe.joinRoom(probeRoom);
     await probe.send("still works");
