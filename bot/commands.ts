@@ -24,6 +24,7 @@ import { UsageError } from "./errors.ts";
 import {
   checkParamList,
   checkParamSpec,
+  type ParamOptions,
   type ParamSpec,
   type ParamType,
   type ParamValue,
@@ -31,24 +32,6 @@ import {
   tokenize,
   usageOf,
 } from "./parse.ts";
-
-/** Options of one command parameter (see {@linkcode CommandBuilder.param}). */
-export interface ParamOptions {
-  /** Value type; default `"string"`. */
-  readonly type?: ParamType;
-  /** Shown by `/help <command>`. */
-  readonly description?: string;
-  /** A `--name value` flag rather than a positional parameter. */
-  readonly flag?: boolean;
-  /** Other flag names: one letter gives `-x`, longer ones `--alias`. */
-  readonly aliases?: readonly string[];
-  /** May be omitted (the value is then `undefined`, or `[]` for rest). */
-  readonly optional?: boolean;
-  /** Value when omitted (implies optional). */
-  readonly default?: unknown;
-  /** Takes every remaining word (positional) or every repetition (flag), as an array. */
-  readonly rest?: boolean;
-}
 
 /** The value type a parameter with options `O` is declared with (`"string"` by default). */
 export type TypeOf<O> = O extends { readonly type: infer T extends ParamType } ? T : "string";

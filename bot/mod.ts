@@ -56,7 +56,6 @@ export {
   CommandRegistry,
   type DefaultCheck,
   LineWatcher,
-  type ParamOptions,
   parseCommandLine,
   type ParsedCommandLine,
   type Simplify,
@@ -65,6 +64,7 @@ export {
   type ValueOf,
 } from "./commands.ts";
 export {
+  type ParamOptions,
   type ParamSpec,
   type ParamType,
   type ParamValue,

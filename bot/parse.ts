@@ -28,24 +28,30 @@ export type ParamValue<T extends ParamType> = T extends "integer" | "number" ? n
   : T extends "boolean" ? boolean
   : string;
 
+/** Options of one command parameter (`.param(name, options)`). */
+export interface ParamOptions {
+  /** Value type; default `"string"`. */
+  readonly type?: ParamType;
+  /** Shown by `/help <command>`. */
+  readonly description?: string;
+  /** A `--name value` flag rather than a positional parameter. */
+  readonly flag?: boolean;
+  /** Other flag names: one letter gives `-x`, longer ones `--alias`. */
+  readonly aliases?: readonly string[];
+  /** May be omitted (the value is then `undefined`, or `[]` for rest). */
+  readonly optional?: boolean;
+  /** Value when omitted (implies optional). */
+  readonly default?: unknown;
+  /** Takes every remaining word (positional) or every repetition (flag), as an array. */
+  readonly rest?: boolean;
+}
+
 /** A fully resolved parameter specification, as the parser consumes it. */
-export interface ParamSpec {
+export interface ParamSpec extends ParamOptions {
   /** Parameter name: the key in the parsed arguments and the long flag `--name`. */
   readonly name: string;
   /** Value type (default `"string"`). */
   readonly type: ParamType;
-  /** Shown by `/help <command>`. */
-  readonly description?: string;
-  /** A `--name value` flag instead of a positional parameter. */
-  readonly flag?: boolean;
-  /** Other flag names: one letter gives `-x`, longer ones `--alias`. */
-  readonly aliases?: readonly string[];
-  /** May be omitted. */
-  readonly optional?: boolean;
-  /** Value when omitted (implies `optional`). */
-  readonly default?: unknown;
-  /** Collects every remaining positional word (or every repetition of a flag) into an array. */
-  readonly rest?: boolean;
 }
 
 const PARAM_NAME = /^[A-Za-z][A-Za-z0-9_-]*$/;

@@ -54,6 +54,16 @@ function schemaMembers(printed: string): Map<string, string> {
   return members;
 }
 
+/** Replaces the body of `RestComponents.schemas` by `Name: Name;` members. */
+function replaceSchemaMembers(printed: string, names: string[]): string {
+  const lines = printed.split("\n");
+  const start = lines.indexOf("export interface RestComponents {");
+  const open = lines.indexOf("    schemas: {", start);
+  const close = lines.indexOf("    };", open);
+  const members = names.map((name) => `        ${name}: ${name};`);
+  return [...lines.slice(0, open + 1), ...members, ...lines.slice(close)].join("\n");
+}
+
 /** Generates the types module. */
 export async function generateTypes(docs: Documents, header: string): Promise<string> {
   const ast = await openapiTS(structuredClone(docs.openapi) as never, {
@@ -84,6 +94,8 @@ export async function generateTypes(docs: Documents, header: string): Promise<st
       `/** ${TOP_LEVEL_DOCS[name] ?? `The ${name} declarations.`} */\n${match}`,
   );
   const shapes = schemaMembers(body);
+  // RestComponents.schemas refers to the aliases instead of repeating each shape.
+  body = replaceSchemaMembers(body, [...shapes.keys()]);
   const aliases = Object.keys(docs.components).sort().map((name) => {
     const description = docs.components[name].description?.trim();
     const summary = description ?? `The \`${name}\` wire shape.`;

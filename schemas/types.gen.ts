@@ -216,566 +216,92 @@ export interface RestPaths {
 export interface RestComponents {
   /** `schemas` */
   schemas: {
-    /** @description A user id: the session id, 32 characters over [A-Za-z0-9_-] (or "ip_" + 8 hex with the disabled IP-identity feature). Always a string. */
-    UserId: string;
-    /** @description A room id, exactly 6 decimal digits ("100000".."999999"). Always a string. */
-    RoomId: string;
-    /**
-     * @description Public rooms need an id, semi-private rooms an id and a 6-digit access code, private rooms are unlisted.
-     * @enum {string}
-     */
-    RoomType: "public" | "semi-private" | "private";
-    /**
-     * @description The room types that appear in lobby and REST lists (private rooms are never listed).
-     * @enum {string}
-     */
-    ListedRoomType: "public" | "semi-private";
-    /**
-     * @description Display-only layout of a room.
-     * @enum {string}
-     */
-    Layout: "horizontal" | "vertical";
-    /** @description Milliseconds since the Unix epoch. */
-    Timestamp: number;
-    /** @description An ISO-8601 date-time string. */
-    IsoDate: string;
-    /** @description A user as seen by one recipient (room lists, "user joined", room snapshots). */
-    UserView: {
-      id: UserId;
-      /** @description At most 15 characters, sanitised. */
-      username: string;
-      /** @description At most 20 characters; "On The Web" by default. */
-      location: string;
-      /**
-       * @description Only for developers who are not hidden.
-       * @constant
-       */
-      isDev?: true;
-      /** @description "#rrggbb", only with isDev. */
-      devColor?: string;
-      /**
-       * @description Only with isDev; visible only to developers and the user itself.
-       * @constant
-       */
-      isVanished?: true;
-    };
-    /** @description Votes of a room, keyed by VOTER; the value is the user that voter wants kicked. */
-    VoteMap: {
-      [key: string]: UserId;
-    };
-    /** @description Current text of every visible user in a room, keyed by user id ("" when nothing typed). */
-    MessageMap: {
-      [key: string]: string;
-    };
-    /** @description An entry of the lobby list ("initial rooms", "lobby update"). */
-    LobbyRoom: {
-      id: RoomId;
-      name: string;
-      type: ListedRoomType;
-      layout: Layout;
-      /** @description userCount >= 5. */
-      isFull: boolean;
-      /** @description Occupants, vanished developers excluded. */
-      userCount: number;
-      /** @description users.length for this recipient. */
-      visibleUserCount: number;
-      /** @description Last processed chat batch, 0 if none. */
-      lastChatActivity: Timestamp;
-      /** @description Falls back to the room's last activity time for REST-created rooms. */
-      createdAt: Timestamp;
-      users: UserView[];
-    };
-    /** @description The full lobby list, public and semi-private rooms in creation order (never a diff). */
-    LobbyRoomList: LobbyRoom[];
-    /** @description A full room snapshot ("room update", "room state"). */
-    RoomSnapshot: {
-      id: RoomId;
-      name: string;
-      type: RoomType;
-      layout: Layout;
-      users: UserView[];
-      votes: VoteMap;
-      currentMessages: MessageMap;
-      isFull: boolean;
-      userCount: number;
-      visibleUserCount: number;
-    };
-    /** @description Sent to the joining socket ("room joined"); note roomId/roomName/roomType and userId. */
-    RoomJoined: {
-      roomId: RoomId;
-      userId: UserId;
-      username: string;
-      location: string;
-      isDev: boolean;
-      isHidden: boolean;
-      isVanished: boolean;
-      roomName: string;
-      roomType: RoomType;
-      /** @description Includes the joiner. */
-      users: UserView[];
-      layout: Layout;
-      votes: VoteMap;
-      currentMessages: MessageMap;
-    };
-    /** @description Sent to the other members ("user joined"); note `id`, not `userId`. */
-    UserJoined: UserView & {
-      roomName: string;
-      roomType: RoomType;
-    };
-    FullReplaceDiff: {
-      /** @constant */
-      type: "full-replace";
-      text: string;
-    };
-    AddDiff: {
-      /** @constant */
-      type: "add";
-      /** @description Clamped to the buffer length by the server. */
-      index: number;
-      text: string;
-    };
-    DeleteDiff: {
-      /** @constant */
-      type: "delete";
-      index: number;
-      count: number;
-    };
-    ReplaceDiff: {
-      /** @constant */
-      type: "replace";
-      index: number;
-      /** @description Overwrites min(text.length, length - index) characters, so the buffer may grow. */
-      text: string;
-    };
-    /** @description A change to one user's chat buffer. The server only ever sends full-replace. */
-    Diff: FullReplaceDiff | AddDiff | DeleteDiff | ReplaceDiff;
-    /** @description "chat update" from a client: one diff applied to the sender's buffer. */
-    ChatUpdateRequest: {
-      diff: Diff;
-      /** @description Redundant field sent by the browser client; ignored. */
-      index?: number;
-    };
-    /** @description "chat update" to the other members: always a full-replace of the sender's sanitised buffer. */
-    ChatUpdate: {
-      userId: UserId;
-      /** @description The sender's current session name (may differ from the room list after a rename). */
-      username: string;
-      diff: Diff;
-    };
-    /** @description "message" sent to a chatting socket whose chat-batch limiter is exhausted. */
-    ChatWarning: {
-      /** @constant */
-      type: "warning";
-      text: string;
-    };
-    TypingRequest: {
-      isTyping: boolean;
-    };
-    UserTyping: {
-      userId: UserId;
-      username: string;
-      isTyping: boolean;
-    };
-    /** @description "join lobby": sign in or rename. */
-    JoinLobbyRequest: {
-      username: string;
-      location?: string;
-    };
-    /** @description "create room" and POST /api/v1/rooms. accessCode is required (6 digits) for semi-private rooms only. */
-    CreateRoomRequest: {
-      name: string;
-      type: RoomType;
-      layout: Layout;
-      accessCode?: string;
-    };
-    JoinRoomRequest: {
-      roomId: RoomId;
-      accessCode?: string;
-    };
-    /** @description Toggles the sender's vote against the target. */
-    VoteRequest: {
-      targetUserId: UserId;
-    };
-    SigninStatusSignedIn: {
-      /** @constant */
-      isSignedIn: true;
-      username: string;
-      location: string;
-      userId: UserId;
-      isIPBased: boolean;
-      /** @description True when the socket connected with a bot token. */
-      isBot: boolean;
-      isDev: boolean;
-      /** @description Only present in the answer to "check signin status". */
-      isHidden?: boolean;
-    };
-    SigninStatusSignedOut: {
-      /** @constant */
-      isSignedIn: false;
-      isBot: boolean;
-      isDev: boolean;
-    };
-    SigninStatus: SigninStatusSignedIn | SigninStatusSignedOut;
-    /**
-     * @description Socket error codes; several share a code, distinguish them by message.
-     * @enum {string}
-     */
-    ErrorCode:
-      | "VALIDATION_ERROR"
-      | "SERVER_ERROR"
-      | "UNAUTHORIZED"
-      | "NOT_FOUND"
-      | "RATE_LIMITED"
-      | "ROOM_FULL"
-      | "BAD_REQUEST"
-      | "FORBIDDEN"
-      | "CIRCUIT_OPEN"
-      | "ROOM_NAME_EXISTS"
-      | "ROOM_LIMIT_REACHED"
-      | "ACCESS_DENIED"
-      | "AFK_WARNING"
-      | "AFK_TIMEOUT"
-      | "BOT_TOKEN_REQUIRED"
-      | "INVALID_BOT_TOKEN"
-      | "TOKEN_NOT_ALLOWED_IN_BROWSER"
-      | "AUTOMATED_ACCESS_BLOCKED";
-    CurrentRoomDetails: {
-      currentRoomId: RoomId;
-      currentRoomName: string;
-    };
-    /** @description Socket error envelope ("error", "room not found", "room full"). */
-    ErrorEnvelope: {
-      error: {
-        code: ErrorCode;
-        message: string;
-        /** @description True only for the already-in-another-room errors. */
-        replaceDefaultText: boolean;
-        details?: CurrentRoomDetails;
-      };
-    };
-    /** @description "validation_error": a flat map field -> message (no envelope). */
-    ValidationErrors: {
-      username?: string;
-      location?: string;
-      name?: string;
-      type?: string;
-      layout?: string;
-      accessCode?: string;
-      _general?: string;
-    };
-    AfkWarning: {
-      message: string;
-      secondsRemaining: number;
-    };
-    /** @description Idle removal, or closure of a room that had a single occupant for too long (different message). */
-    AfkTimeout: {
-      message: string;
-      redirectTo: string;
-    };
-    Point: {
-      x: number;
-      y: number;
-    };
-    Stroke: {
-      points: Point[];
-      color: string;
-      size: number;
-      eraser: boolean;
-    };
-    BoardState: {
-      strokes: Stroke[];
-      active: {
-        [key: string]: Stroke;
-      };
-    };
-    BoardUserStatus: {
-      userId: UserId;
-      open: boolean;
-    };
-    BoardStrokeStartRequest: {
-      color: string;
-      size: number;
-      point: Point;
-      eraser?: boolean;
-    };
-    BoardStrokeStart: {
-      userId: UserId;
-      color: string;
-      size: number;
-      eraser: boolean;
-      point: Point;
-    };
-    BoardStrokeMoveRequest: {
-      points: Point[];
-    };
-    BoardStrokeMove: {
-      userId: UserId;
-      points: Point[];
-    };
-    BoardStrokeEnd: {
-      userId: UserId;
-    };
-    BoardCursorRequest: {
-      x: number;
-      y: number;
-    };
-    BoardCursor: {
-      userId: UserId;
-      username: string;
-      x: number;
-      y: number;
-    };
-    BoardChatRequest: {
-      text: string;
-    };
-    BoardChat: {
-      userId: UserId;
-      username: string;
-      text: string;
-      timestamp: Timestamp;
-    };
-    DevForceKickRequest: {
-      targetUserId: UserId;
-    };
-    DevSetColorRequest: {
-      color: string;
-    };
-    DevSetVanishRequest: {
-      isVanished?: boolean;
-    };
-    DevSetHideRequest: {
-      isHidden?: boolean;
-    };
-    /** @description Client IP of each visible member, for developer sockets in a room. */
-    DevContext: {
-      [key: string]: {
-        d: string;
-      };
-    };
-    /** @description Semi-private access code of each room, for developer sockets in the lobby. */
-    DevLobbyContext: {
-      [key: string]: string;
-    };
-    DevKickSuccess: {
-      targetUserId: UserId;
-      targetUsername: string;
-      roomId: RoomId;
-      roomName: string;
-    };
-    DevVanishStatus: {
-      isVanished: boolean;
-    };
-    DevHideStatus: {
-      isHidden: boolean;
-    };
-    BotTokenResponse: {
-      token: string;
-      /** @description Milliseconds (30 days). */
-      expiresIn: number;
-      expiresAt: IsoDate;
-      usage: {
-        rateLimit: string;
-        headers: string;
-      };
-    };
-    BotTokenInfo: {
-      /** @constant */
-      valid: true;
-      createdAt: IsoDate;
-      lastUsed: IsoDate;
-      expiresAt: IsoDate;
-      /** @description Successful passes through the token layer. */
-      uses: number;
-    };
-    RoomStatistics: {
-      totalRooms: number;
-      /** @description Visible users in rooms. */
-      totalUsers: number;
-      currentLimit: number;
-      healthyRooms: number;
-      soloRooms: number;
-      roomsWithUsers: number;
-      emptyRooms: number;
-      roomTypes: {
-        public: number;
-        "semi-private": number;
-        private: number;
-      };
-      /** @description SECONDS. */
-      currentSoloTTL: number;
-      hardCap: number;
-      utilizationPercentage: number;
-    };
-    Health: {
-      /** @constant */
-      status: "ok";
-      /** @description Seconds, fractional. */
-      uptime: number;
-      timestamp: Timestamp;
-      version: string;
-      roomStatistics: RoomStatistics;
-      botTokens: {
-        active: number;
-      };
-    };
-    PressureTier: {
-      /** @description Total rooms from which this tier applies. */
-      threshold: number;
-      /** @description Solo-room time to live, milliseconds. */
-      ttl: number;
-    };
-    /** @description Server LIMITS (PROTOCOL.md section 13.1), keys in UPPER_SNAKE_CASE. */
-    Limits: {
-      BASE_MAX_ROOMS?: number;
-      BATCH_SIZE_LIMIT?: number;
-      BOT_DETECTION_JOIN_THRESHOLD?: number;
-      BOT_DETECTION_WINDOW?: number;
-      BOT_TOKEN_REQUEST_COOLDOWN?: number;
-      CHAT_UPDATE_RATE_LIMIT?: number;
-      CONNECTION_DELAY?: number;
-      HARD_MAX_ROOMS?: number;
-      HEALTHY_ROOM_AGE_MS?: number;
-      IP_ROOM_CREATION_COOLDOWN?: number;
-      IP_USER_CLEANUP_INTERVAL?: number;
-      MAX_AFK_TIME: number;
-      MAX_BOT_REQUESTS_PER_MINUTE?: number;
-      MAX_BOT_TOKENS_PER_IP?: number;
-      MAX_COMBINING_MARKS?: number;
-      MAX_CONNECTIONS_PER_IP?: number;
-      MAX_ID_GEN_ATTEMPTS?: number;
-      MAX_LOCATION_LENGTH: number;
-      MAX_MESSAGE_LENGTH: number;
-      MAX_REQUESTS_PER_MINUTE?: number;
-      MAX_ROOMS_PER_IP?: number;
-      MAX_ROOMS_PER_USER?: number;
-      MAX_ROOM_CAPACITY: number;
-      MAX_ROOM_NAME_LENGTH: number;
-      MAX_USERNAME_LENGTH: number;
-      MIN_USERS_FOR_VOTING?: number;
-      PRESSURE_CLEANUP_INTERVAL?: number;
-      PRESSURE_TIERS: PressureTier[];
-      ROOM_SCALING_INCREMENT?: number;
-      SOCKET_MAX_REQUESTS_PER_WINDOW?: number;
-      SOCKET_MAX_REQUESTS_WINDOW?: number;
-      TYPING_RATE_LIMIT?: number;
-    };
-    /** @description Server FEATURES (PROTOCOL.md section 13.2). */
-    Features: {
-      ENABLE_BOT_PROTECTION?: boolean;
-      ENABLE_BOT_TOKENS?: boolean;
-      ENABLE_DYNAMIC_SCALING?: boolean;
-      ENABLE_IP_BASED_USERS?: boolean;
-      ENABLE_STRICT_ANTIBOT?: boolean;
-      ENABLE_WORD_FILTER?: boolean;
-      LOAD_ROOMS_ON_STARTUP?: boolean;
-      REQUIRE_USER_AGENT?: boolean;
-    };
-    Config: {
-      limits: Limits;
-      features: Features;
-      versions: {
-        API: string;
-        SERVER: string;
-      };
-      roomStatistics: RoomStatistics;
-    };
-    MeSignedIn: {
-      /** @constant */
-      isSignedIn: true;
-      username: string;
-      location: string;
-      userId: UserId;
-      isIPBased: boolean;
-      isBot: boolean;
-    };
-    MeSignedOut: {
-      /** @constant */
-      isSignedIn: false;
-      isBot: boolean;
-    };
-    /** @description The HTTP session's sign-in state (GET /api/v1/me). */
-    Me: MeSignedIn | MeSignedOut;
-    RestRoomUser: {
-      id: UserId;
-      username: string;
-      location: string;
-    };
-    RestRoomListItem: {
-      id: RoomId;
-      /** @description REST-created names have "<" escaped as "&lt;". */
-      name: string;
-      type: ListedRoomType;
-      users: RestRoomUser[];
-      isFull: boolean;
-    };
-    /** @description Public and semi-private rooms (cached up to 10 s by the server; no layout, no counts). */
-    RestRoomList: RestRoomListItem[];
-    RestRoom: {
-      id: RoomId;
-      name: string;
-      type: RoomType;
-      users: RestRoomUser[];
-      isFull: boolean;
-    };
-    CreateRoomResponse: {
-      /** @constant */
-      success: true;
-      roomId: RoomId;
-      currentStatistics: RoomStatistics;
-    };
-    JoinCheckRequest: {
-      accessCode?: string;
-    };
-    JoinCheckResponse: {
-      /** @constant */
-      success: true;
-      message: string;
-    };
-    /** @description Emote code (used in chat as ":code:") -> image URL (absolute or site-relative). */
-    EmojiList: {
-      [key: string]: string;
-    };
-    OffensiveWords: {
-      offensive_words: string[];
-      whitelisted_words: string[];
-    };
-    /** @description Obfuscation mapping used by the word filter. */
-    CharacterSubstitutions: {
-      [key: string]: string;
-    };
-    /** @description Variant A: route handlers and the API-key check. */
-    ApiErrorDetailed: {
-      error: {
-        code: string;
-        message: string;
-        replaceDefaultText: boolean;
-        details?: {
-          [key: string]: string;
-        };
-      };
-    };
-    /** @description Variant B: token layer, token endpoints, global limiter. */
-    ApiErrorSimple: {
-      error: {
-        code: string;
-        message: string;
-      };
-    };
-    /** @description Variant B': the per-minute /api limiter, with retryAfter in seconds. */
-    ApiErrorRateLimited: {
-      error: {
-        /** @constant */
-        code: "RATE_LIMITED";
-        message: string;
-        retryAfter: number;
-      };
-    };
-    /** @description Variant C: a bare string error. */
-    ApiErrorText: {
-      error: string;
-    };
-    /** @description Any JSON error body the REST API sends. */
-    ApiErrorBody: ApiErrorRateLimited | ApiErrorDetailed | ApiErrorSimple | ApiErrorText;
+    UserId: UserId;
+    RoomId: RoomId;
+    RoomType: RoomType;
+    ListedRoomType: ListedRoomType;
+    Layout: Layout;
+    Timestamp: Timestamp;
+    IsoDate: IsoDate;
+    UserView: UserView;
+    VoteMap: VoteMap;
+    MessageMap: MessageMap;
+    LobbyRoom: LobbyRoom;
+    LobbyRoomList: LobbyRoomList;
+    RoomSnapshot: RoomSnapshot;
+    RoomJoined: RoomJoined;
+    UserJoined: UserJoined;
+    FullReplaceDiff: FullReplaceDiff;
+    AddDiff: AddDiff;
+    DeleteDiff: DeleteDiff;
+    ReplaceDiff: ReplaceDiff;
+    Diff: Diff;
+    ChatUpdateRequest: ChatUpdateRequest;
+    ChatUpdate: ChatUpdate;
+    ChatWarning: ChatWarning;
+    TypingRequest: TypingRequest;
+    UserTyping: UserTyping;
+    JoinLobbyRequest: JoinLobbyRequest;
+    CreateRoomRequest: CreateRoomRequest;
+    JoinRoomRequest: JoinRoomRequest;
+    VoteRequest: VoteRequest;
+    SigninStatusSignedIn: SigninStatusSignedIn;
+    SigninStatusSignedOut: SigninStatusSignedOut;
+    SigninStatus: SigninStatus;
+    ErrorCode: ErrorCode;
+    CurrentRoomDetails: CurrentRoomDetails;
+    ErrorEnvelope: ErrorEnvelope;
+    ValidationErrors: ValidationErrors;
+    AfkWarning: AfkWarning;
+    AfkTimeout: AfkTimeout;
+    Point: Point;
+    Stroke: Stroke;
+    BoardState: BoardState;
+    BoardUserStatus: BoardUserStatus;
+    BoardStrokeStartRequest: BoardStrokeStartRequest;
+    BoardStrokeStart: BoardStrokeStart;
+    BoardStrokeMoveRequest: BoardStrokeMoveRequest;
+    BoardStrokeMove: BoardStrokeMove;
+    BoardStrokeEnd: BoardStrokeEnd;
+    BoardCursorRequest: BoardCursorRequest;
+    BoardCursor: BoardCursor;
+    BoardChatRequest: BoardChatRequest;
+    BoardChat: BoardChat;
+    DevForceKickRequest: DevForceKickRequest;
+    DevSetColorRequest: DevSetColorRequest;
+    DevSetVanishRequest: DevSetVanishRequest;
+    DevSetHideRequest: DevSetHideRequest;
+    DevContext: DevContext;
+    DevLobbyContext: DevLobbyContext;
+    DevKickSuccess: DevKickSuccess;
+    DevVanishStatus: DevVanishStatus;
+    DevHideStatus: DevHideStatus;
+    BotTokenResponse: BotTokenResponse;
+    BotTokenInfo: BotTokenInfo;
+    RoomStatistics: RoomStatistics;
+    Health: Health;
+    PressureTier: PressureTier;
+    Limits: Limits;
+    Features: Features;
+    Config: Config;
+    MeSignedIn: MeSignedIn;
+    MeSignedOut: MeSignedOut;
+    Me: Me;
+    RestRoomUser: RestRoomUser;
+    RestRoomListItem: RestRoomListItem;
+    RestRoomList: RestRoomList;
+    RestRoom: RestRoom;
+    CreateRoomResponse: CreateRoomResponse;
+    JoinCheckRequest: JoinCheckRequest;
+    JoinCheckResponse: JoinCheckResponse;
+    EmojiList: EmojiList;
+    OffensiveWords: OffensiveWords;
+    CharacterSubstitutions: CharacterSubstitutions;
+    ApiErrorDetailed: ApiErrorDetailed;
+    ApiErrorSimple: ApiErrorSimple;
+    ApiErrorRateLimited: ApiErrorRateLimited;
+    ApiErrorText: ApiErrorText;
+    ApiErrorBody: ApiErrorBody;
   };
   /** `responses` */
   responses: {
