@@ -146,7 +146,10 @@ export class Connection {
     });
     this.#log(`connected as socket ${socket.id}`);
     socket.onAny((event: string, ...args: unknown[]) => {
-      this.#log(`<- ${event} ${args.map((a) => JSON.stringify(a)).join(" ")}`);
+      // Only with a log sink: serialising every payload was a large share of the inbound cost.
+      if (this.#options.log) {
+        this.#log(`<- ${event} ${args.map((a) => JSON.stringify(a)).join(" ")}`);
+      }
       this.#options.onEvent(event, args);
     });
     socket.on("disconnect", (reason: string) => {
@@ -172,7 +175,9 @@ export class Connection {
         url: this.#options.url,
       });
     }
-    this.#log(`-> ${event}${payload === undefined ? "" : " " + JSON.stringify(payload)}`);
+    if (this.#options.log) {
+      this.#log(`-> ${event}${payload === undefined ? "" : " " + JSON.stringify(payload)}`);
+    }
     if (payload === undefined) socket.emit(event);
     else socket.emit(event, payload);
   }
