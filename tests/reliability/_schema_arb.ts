@@ -78,9 +78,12 @@ export function arbitraryOf(schema: JsonSchema, components: Components): fc.Arbi
         : anyJson;
       if (!extraValue) return record;
       const extraKey = extra && typeof extra === "object"
-        ? fc.string({ maxLength: 34 }).filter((k) => !(k in props))
+        ? fc.string({ maxLength: 34 }).filter((k) => !(k in props) && k !== "__proto__")
         : fc.constantFrom("x_future", "devFlair", "_extra");
-      return fc.tuple(record, fc.dictionary(extraKey, extraValue, { maxKeys: 3 }))
+      return fc.tuple(
+        record,
+        fc.dictionary(extraKey, extraValue, { maxKeys: 3, noNullPrototype: true }),
+      )
         .map(([r, more]) => ({ ...more, ...r }));
     }
   }
