@@ -2,16 +2,16 @@
 // the resident memory is this run's alone; the server is another process).
 //
 // usage: deno run -A bench/_many.ts <bot|raw> <N> <url> <token> [window]
-// Starts N clients, at most `window` (50) at a time; every fifth creates a room and joins it, the
+// Starts N clients, at most `window` (20) at a time; every fifth creates a room and joins it, the
 // other four join that room. Prints one JSON line with the time until all
 // have joined, the failures and the resident memory per client.
 
 import { benchBot, RawClient } from "./_clients.ts";
-import { sleep } from "./_util.ts";
+import { cpuMs, sleep } from "./_util.ts";
 
 const [kind, nArg, url, token, windowArg] = Deno.args;
 const n = Number(nArg);
-const windowSize = Number(windowArg ?? "50");
+const windowSize = Number(windowArg ?? "20");
 if ((kind !== "bot" && kind !== "raw") || !(n > 0) || !url || !token) {
   console.error("usage: deno run -A bench/_many.ts <bot|raw> <N> <url> <token> [window]");
   Deno.exit(2);
@@ -71,6 +71,7 @@ async function one(i: number): Promise<void> {
 }
 
 const t0 = performance.now();
+const c0 = cpuMs();
 // At most `window` clients are between connecting and joining at any time:
 // every sign-in and join sends the whole lobby to every signed-in client not
 // yet in a room, so starting all N at once costs O(N²) lobby traffic (for
@@ -81,6 +82,7 @@ await Promise.all(Array.from({ length: Math.min(windowSize, n) }, async () => {
   while (next < n) await one(next++);
 }));
 const allJoinedMs = performance.now() - t0;
+const cpuPerClientMs = (cpuMs() - c0) / n;
 await sleep(500);
 gc?.();
 await sleep(200);
@@ -90,6 +92,7 @@ console.log(JSON.stringify({
   n,
   window: windowSize,
   allJoinedMs,
+  cpuPerClientMs,
   failures: failures.length,
   firstFailure: failures[0],
   loggedErrors: errors.count,

@@ -32,14 +32,14 @@ const CONFIG = quick
     throughput: { typists: 4, durationMs: 1000, runs: 1 },
     validatorRuns: 1,
     latency: { rounds: 10, runs: 1 },
-    many: { sizes: [100], runs: 1, window: 50 },
+    many: { sizes: [100], runs: 1, window: 20 },
     startupRuns: 1,
   }
   : {
     throughput: { typists: 4, durationMs: 3000, runs: 3 },
     validatorRuns: 3,
-    latency: { rounds: 40, runs: 3 },
-    many: { sizes: [100, 500, 1000], runs: 3, window: 50 },
+    latency: { rounds: 30, runs: 3 },
+    many: { sizes: [100, 500, 1000], runs: 3, window: 20 },
     startupRuns: 5,
   };
 
@@ -48,6 +48,7 @@ interface ManyRun {
   n: number;
   window: number;
   allJoinedMs: number;
+  cpuPerClientMs: number;
   failures: number;
   firstFailure?: string;
   loggedErrors: number;
@@ -65,6 +66,8 @@ interface ManyResult {
   rawJoinedMs: number;
   botRssPerClient: number;
   rawRssPerClient: number;
+  botCpuPerClientMs: number;
+  rawCpuPerClientMs: number;
   botFailures: number;
   rawFailures: number;
 }
@@ -111,6 +114,8 @@ async function many(n: number, runs: number, window: number): Promise<ManyResult
     botJoinedMs: median(bot.map((r) => r.allJoinedMs)),
     rawJoinedMs: median(raw.map((r) => r.allJoinedMs)),
     botRssPerClient: median(bot.map((r) => r.rssPerClient)),
+    botCpuPerClientMs: median(bot.map((r) => r.cpuPerClientMs)),
+    rawCpuPerClientMs: median(raw.map((r) => r.cpuPerClientMs)),
     rawRssPerClient: median(raw.map((r) => r.rssPerClient)),
     botFailures: bot.reduce((s, r) => s + r.failures, 0),
     rawFailures: raw.reduce((s, r) => s + r.failures, 0),
@@ -159,8 +164,7 @@ if (want("many")) {
   results.many = [];
   for (const n of CONFIG.many.sizes) {
     log(`many clients: ${n}`);
-    const runs = n >= 1000 ? Math.min(CONFIG.many.runs, 1) : CONFIG.many.runs;
-    results.many.push(await many(n, runs, CONFIG.many.window));
+    results.many.push(await many(n, CONFIG.many.runs, CONFIG.many.window));
   }
 }
 if (want("startup")) {
@@ -246,6 +250,14 @@ for (const r of results.many ?? []) {
     `${round(r.botJoinedMs / r.rawJoinedMs, 2)}`,
     `${r.runs} (${r.window} starting at once)`,
     `failures ${r.botFailures} / ${r.rawFailures}`,
+  ]);
+  rows.push([
+    `${r.n} clients: CPU time per client until joined`,
+    ms(r.botCpuPerClientMs),
+    ms(r.rawCpuPerClientMs),
+    `${round(r.botCpuPerClientMs / r.rawCpuPerClientMs, 2)}`,
+    `${r.runs}`,
+    "",
   ]);
   rows.push([
     `${r.n} clients: resident memory per client`,
