@@ -77,8 +77,10 @@ export function arbitraryOf(schema: JsonSchema, components: Components): fc.Arbi
         ? undefined
         : anyJson;
       if (!extraValue) return record;
+      // valibot skips "__proto__", "prototype" and "constructor" in records (its guard
+      // against prototype pollution): such keys are neither checked nor kept.
       const extraKey = extra && typeof extra === "object"
-        ? fc.string({ maxLength: 34 }).filter((k) => !(k in props) && k !== "__proto__")
+        ? fc.string({ maxLength: 34 }).filter((k) => !(k in props) && !UNCHECKED_KEYS.has(k))
         : fc.constantFrom("x_future", "devFlair", "_extra");
       return fc.tuple(
         record,
@@ -89,6 +91,9 @@ export function arbitraryOf(schema: JsonSchema, components: Components): fc.Arbi
   }
   throw new Error(`No arbitrary for ${JSON.stringify(s)}`);
 }
+
+/** Record keys valibot never validates nor copies. */
+const UNCHECKED_KEYS = new Set(["__proto__", "prototype", "constructor"]);
 
 /** One way to break a valid value: where, and the broken whole value. */
 export interface Mutation {
