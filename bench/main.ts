@@ -10,6 +10,7 @@
  * @module
  */
 
+import { inboundPath, type InboundPathResult } from "./inbound_path.ts";
 import { latency, type LatencyResult } from "./latency.ts";
 import { size, type SizeResult } from "./size.ts";
 import { startup, type StartupResult } from "./startup.ts";
@@ -31,6 +32,7 @@ const CONFIG = quick
   ? {
     throughput: { typists: 4, durationMs: 1000, runs: 1 },
     validatorRuns: 1,
+    inboundPathEvents: 20_000,
     latency: { rounds: 10, runs: 1 },
     many: { sizes: [100], runs: 1, window: 20 },
     startupRuns: 1,
@@ -38,6 +40,7 @@ const CONFIG = quick
   : {
     throughput: { typists: 4, durationMs: 3000, runs: 3 },
     validatorRuns: 3,
+    inboundPathEvents: 200_000,
     latency: { rounds: 30, runs: 3 },
     many: { sizes: [100, 500, 1000], runs: 3, window: 20 },
     startupRuns: 5,
@@ -129,6 +132,7 @@ const results: {
   durationMs?: number;
   throughput?: ThroughputResult;
   validators?: ValidatorResult[];
+  inboundPath?: InboundPathResult;
   latency?: LatencyResult;
   many?: ManyResult[];
   startup?: StartupResult;
@@ -142,6 +146,8 @@ const log = (line: string): void =>
 if (want("throughput")) {
   log("validators alone");
   results.validators = validators(CONFIG.validatorRuns);
+  log("inbound path alone");
+  results.inboundPath = inboundPath(CONFIG.inboundPathEvents, 3);
   log("inbound throughput");
   // A 1 ms chat batch: the listeners see about 1400 events/s instead of 200.
   const server = await ServerProcess.start(1);
@@ -203,6 +209,17 @@ if (results.validators) {
       "",
     ]);
   }
+}
+if (results.inboundPath) {
+  const p = results.inboundPath;
+  rows.push([
+    "Bot inbound path alone (validate, state, dispatch; no socket)",
+    `${round(p.microsPerEvent, 2)} µs/event`,
+    "",
+    "",
+    `${p.runs} × ${num(p.events)} events`,
+    "the framework's own cost",
+  ]);
 }
 if (results.throughput) {
   const t = results.throughput;
