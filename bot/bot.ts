@@ -90,22 +90,118 @@ export class Bot extends BotCore {
   }
   // ---------------------------------------------------------------- state
 
-  /** The bot's identity, once signed in. */
+  /**
+   * The bot's identity, once signed in.
+   *
+   * @example
+   * ```ts
+   * import { Bot } from "@talkomatic/talkomatic/bot";
+   * import { MemoryTokenStore } from "@talkomatic/talkomatic/api";
+   * import { TestServer } from "@talkomatic/talkomatic/testing";
+   * import { assertEquals } from "@std/assert";
+   *
+   * await using server = await TestServer.start({ timing: { startupPurgeDelayMs: false } });
+   * await using bot = new Bot({
+   *   username: "Helper",
+   *   location: "Lab",
+   *   server: server.url,
+   *   token: server.issueToken(),
+   *   tokenStore: new MemoryTokenStore(),
+   * });
+   * assertEquals(bot.me, undefined); // not signed in yet
+   * await bot.start();
+   * assertEquals(bot.me?.name, "Helper");
+   * assertEquals(bot.me?.isBot, true);
+   * ```
+   */
   get me(): Me | undefined {
     return this._state.me;
   }
 
-  /** The lobby (public and semi-private rooms), kept current while the bot is not in a room. */
+  /**
+   * The lobby (public and semi-private rooms), kept current while the bot is not in a room.
+   *
+   * @example
+   * ```ts
+   * import { Bot } from "@talkomatic/talkomatic/bot";
+   * import { MemoryTokenStore } from "@talkomatic/talkomatic/api";
+   * import { TestServer, TestUser } from "@talkomatic/talkomatic/testing";
+   * import { assertEquals } from "@std/assert";
+   *
+   * await using server = await TestServer.start({ timing: { startupPurgeDelayMs: false } });
+   * await using bot = new Bot({
+   *   username: "Helper",
+   *   location: "Lab",
+   *   server: server.url,
+   *   token: server.issueToken(),
+   *   tokenStore: new MemoryTokenStore(),
+   * });
+   * await using alice = await TestUser.connect(server, { username: "Alice", location: "Home" });
+   * await alice.joinRoom(await alice.createRoom({ name: "Lounge" }));
+   * await bot.start(); // the lobby is filled before `ready`
+   * const lounge = bot.rooms.find((room) => room.name === "Lounge" && !room.isFull);
+   * assertEquals(lounge?.users.map((user) => user.name), ["Alice"]);
+   * ```
+   */
   get rooms(): readonly LobbyRoom[] {
     return this._state.rooms;
   }
 
-  /** Every user seen, by id. */
+  /**
+   * Every user seen, by id.
+   *
+   * @example
+   * ```ts
+   * import { Bot } from "@talkomatic/talkomatic/bot";
+   * import { MemoryTokenStore } from "@talkomatic/talkomatic/api";
+   * import { TestServer, TestUser } from "@talkomatic/talkomatic/testing";
+   * import { assertEquals } from "@std/assert";
+   *
+   * await using server = await TestServer.start({ timing: { startupPurgeDelayMs: false } });
+   * await using bot = new Bot({
+   *   username: "Helper",
+   *   location: "Lab",
+   *   server: server.url,
+   *   token: server.issueToken(),
+   *   tokenStore: new MemoryTokenStore(),
+   * });
+   * await using alice = await TestUser.connect(server, { username: "Alice", location: "Home" });
+   * const roomId = await alice.createRoom({ name: "Lounge" });
+   * await alice.joinRoom(roomId);
+   * await bot.start();
+   * await bot.joinRoom(roomId);
+   * assertEquals(bot.users.get(alice.userId!)?.location, "Home");
+   * ```
+   */
   get users(): ReadonlyMap<UserId, User> {
     return this._state.users;
   }
 
-  /** Whether the bot is connected and signed in. */
+  /**
+   * Whether the bot is connected and signed in.
+   *
+   * @example
+   * ```ts
+   * import { Bot } from "@talkomatic/talkomatic/bot";
+   * import { MemoryTokenStore } from "@talkomatic/talkomatic/api";
+   * import { TestServer } from "@talkomatic/talkomatic/testing";
+   * import { assert, assertFalse } from "@std/assert";
+   *
+   * await using server = await TestServer.start({ timing: { startupPurgeDelayMs: false } });
+   * await using bot = new Bot({
+   *   username: "Helper",
+   *   location: "Lab",
+   *   server: server.url,
+   *   token: server.issueToken(),
+   *   tokenStore: new MemoryTokenStore(),
+   * });
+   * assertFalse(bot.connected);
+   * await bot.start();
+   * assert(bot.connected);
+   * await bot.stop();
+   * assertFalse(bot.connected);
+   * ```
+   */
   get connected(): boolean {
     return this._conn?.connected === true && this._ready;
   }
@@ -115,6 +211,31 @@ export class Bot extends BotCore {
    *
    * @param user A user or user id.
    * @returns The text, or `undefined` when that user is not in the room.
+   * @example
+   * ```ts
+   * import { Bot } from "@talkomatic/talkomatic/bot";
+   * import { MemoryTokenStore } from "@talkomatic/talkomatic/api";
+   * import { TestServer, TestUser } from "@talkomatic/talkomatic/testing";
+   * import { assertEquals } from "@std/assert";
+   *
+   * await using server = await TestServer.start({ timing: { startupPurgeDelayMs: false } });
+   * await using bot = new Bot({
+   *   username: "Helper",
+   *   location: "Lab",
+   *   server: server.url,
+   *   token: server.issueToken(),
+   *   tokenStore: new MemoryTokenStore(),
+   * });
+   * await using alice = await TestUser.connect(server, { username: "Alice", location: "Home" });
+   * const roomId = await alice.createRoom({ name: "Lounge" });
+   * await alice.joinRoom(roomId);
+   * await bot.start();
+   * await bot.joinRoom(roomId);
+   * const heard = new Promise((resolve) => bot.once("message", resolve));
+   * await alice.send("good morning");
+   * await heard;
+   * assertEquals(bot.textOf(alice.userId!), "good morning");
+   * ```
    */
   textOf(user: { readonly id: UserId } | UserId): string | undefined {
     const id = typeof user === "string" ? user : user?.id;
@@ -131,6 +252,28 @@ export class Bot extends BotCore {
    * @param handler Receives the typed context.
    * @returns This bot, for chaining.
    * @throws {TypeError} Listing the permitted names when `name` is unknown.
+   * @example Welcome everyone who joins
+   * ```ts
+   * import { Bot } from "@talkomatic/talkomatic/bot";
+   * import { MemoryTokenStore } from "@talkomatic/talkomatic/api";
+   * import { TestServer, TestUser } from "@talkomatic/talkomatic/testing";
+   *
+   * await using server = await TestServer.start({ timing: { startupPurgeDelayMs: false } });
+   * await using bot = new Bot({
+   *   username: "Helper",
+   *   location: "Lab",
+   *   server: server.url,
+   *   token: server.issueToken(),
+   *   tokenStore: new MemoryTokenStore(),
+   * });
+   * bot.on("userJoin", (ctx) => ctx.reply(`Welcome, ${ctx.user.name}!`));
+   * await bot.start();
+   * const roomId = await bot.createRoom({ name: "Welcome desk" });
+   * await bot.joinRoom(roomId);
+   * await using alice = await TestUser.connect(server, { username: "Alice", location: "Home" });
+   * await alice.joinRoom(roomId);
+   * await server.waitFor((s) => s.room(roomId)?.messages[bot.me!.id] === "Welcome, Alice!");
+   * ```
    */
   on<E extends BotEventName>(name: E, handler: EventHandler<Bot, E>): this {
     return this._add(name, handler, false);
@@ -142,6 +285,30 @@ export class Bot extends BotCore {
    * @param name The event name.
    * @param handler Receives the typed context.
    * @returns This bot.
+   * @example Wait for the next message
+   * ```ts
+   * import { Bot } from "@talkomatic/talkomatic/bot";
+   * import { MemoryTokenStore } from "@talkomatic/talkomatic/api";
+   * import { TestServer, TestUser } from "@talkomatic/talkomatic/testing";
+   * import { assertEquals } from "@std/assert";
+   *
+   * await using server = await TestServer.start({ timing: { startupPurgeDelayMs: false } });
+   * await using bot = new Bot({
+   *   username: "Helper",
+   *   location: "Lab",
+   *   server: server.url,
+   *   token: server.issueToken(),
+   *   tokenStore: new MemoryTokenStore(),
+   * });
+   * await using alice = await TestUser.connect(server, { username: "Alice", location: "Home" });
+   * const roomId = await alice.createRoom({ name: "Lounge" });
+   * await alice.joinRoom(roomId);
+   * await bot.start();
+   * await bot.joinRoom(roomId);
+   * const next = new Promise<string>((resolve) => bot.once("message", (ctx) => resolve(ctx.text)));
+   * await alice.send("ping");
+   * assertEquals(await next, "ping");
+   * ```
    */
   once<E extends BotEventName>(name: E, handler: EventHandler<Bot, E>): this {
     return this._add(name, handler, true);
@@ -153,6 +320,20 @@ export class Bot extends BotCore {
    * @param name The event name.
    * @param handler The same function.
    * @returns This bot.
+   * @example A command that turns the welcomes off
+   * ```ts
+   * import { Bot, type EventHandler } from "@talkomatic/talkomatic/bot";
+   *
+   * const bot = new Bot({ username: "Greeter" });
+   * const welcome: EventHandler<Bot, "userJoin"> = (ctx) => ctx.reply(`Welcome, ${ctx.user.name}!`);
+   * bot.on("userJoin", welcome);
+   * bot.command("quiet")
+   *   .description("Stops the welcomes")
+   *   .handle((ctx) => {
+   *     bot.off("userJoin", welcome);
+   *     return ctx.reply("OK, no more welcomes");
+   *   });
+   * ```
    */
   off<E extends BotEventName>(name: E, handler: EventHandler<Bot, E>): this {
     assertEventName(name);
@@ -180,6 +361,30 @@ export class Bot extends BotCore {
    *
    * @param handler Receives the {@linkcode HandlerError}.
    * @returns This bot.
+   * @example
+   * ```ts
+   * import { Bot, type HandlerError } from "@talkomatic/talkomatic/bot";
+   * import { MemoryTokenStore } from "@talkomatic/talkomatic/api";
+   * import { TestServer } from "@talkomatic/talkomatic/testing";
+   * import { assertEquals } from "@std/assert";
+   *
+   * await using server = await TestServer.start({ timing: { startupPurgeDelayMs: false } });
+   * await using bot = new Bot({
+   *   username: "Helper",
+   *   location: "Lab",
+   *   server: server.url,
+   *   token: server.issueToken(),
+   *   tokenStore: new MemoryTokenStore(),
+   * });
+   * const caught = new Promise<HandlerError>((resolve) => bot.catch(resolve));
+   * bot.on("ready", () => {
+   *   throw new Error("weather feed is down");
+   * });
+   * await bot.start(); // the bot keeps running
+   * const error = await caught;
+   * assertEquals(error.event, "ready");
+   * assertEquals((error.error as Error).message, "weather feed is down");
+   * ```
    */
   catch(handler: (error: HandlerError) => unknown): this {
     if (typeof handler !== "function") throw new TypeError("Cannot set catch: not a function");
@@ -193,6 +398,32 @@ export class Bot extends BotCore {
    * @param name The word typed after the prefix.
    * @returns The command builder.
    * @throws {TypeError} When the name is invalid or taken.
+   * @example
+   * ```ts
+   * import { Bot } from "@talkomatic/talkomatic/bot";
+   * import { MemoryTokenStore } from "@talkomatic/talkomatic/api";
+   * import { TestServer, TestUser } from "@talkomatic/talkomatic/testing";
+   *
+   * await using server = await TestServer.start({ timing: { startupPurgeDelayMs: false } });
+   * await using bot = new Bot({
+   *   username: "Helper",
+   *   location: "Lab",
+   *   server: server.url,
+   *   token: server.issueToken(),
+   *   tokenStore: new MemoryTokenStore(),
+   * });
+   * bot.command("echo")
+   *   .description("Repeats your words")
+   *   .param("words", { rest: true })
+   *   .handle((ctx, args) => ctx.reply(args.words.join(" ")));
+   * await bot.start();
+   * await using alice = await TestUser.connect(server, { username: "Alice", location: "Home" });
+   * const roomId = await alice.createRoom({ name: "Lounge" });
+   * await alice.joinRoom(roomId);
+   * await bot.joinRoom(roomId);
+   * await alice.send("/echo hello there\n"); // Enter completes the command line
+   * await server.waitFor((s) => s.room(roomId)?.messages[bot.me!.id] === "hello there");
+   * ```
    */
   command(name: string): CommandBuilder<Record<never, never>, CommandBaseContext<Bot>> {
     if (this._autoHelp && typeof name === "string" && name.toLowerCase() === "help") {
@@ -220,6 +451,26 @@ export class Bot extends BotCore {
    * @returns The new room's id.
    * @throws {TypeError} / {RangeError} On invalid options.
    * @throws {ActionError} When the server refuses (name taken, limits, cooldown...).
+   * @example
+   * ```ts
+   * import { Bot } from "@talkomatic/talkomatic/bot";
+   * import { MemoryTokenStore } from "@talkomatic/talkomatic/api";
+   * import { TestServer } from "@talkomatic/talkomatic/testing";
+   * import { assertEquals } from "@std/assert";
+   *
+   * await using server = await TestServer.start({ timing: { startupPurgeDelayMs: false } });
+   * await using bot = new Bot({
+   *   username: "Helper",
+   *   location: "Lab",
+   *   server: server.url,
+   *   token: server.issueToken(),
+   *   tokenStore: new MemoryTokenStore(),
+   * });
+   * await bot.start();
+   * const roomId = await bot.createRoom({ name: "Trivia night", layout: "horizontal" });
+   * const room = await bot.joinRoom(roomId); // join soon: unjoined rooms are deleted
+   * assertEquals([room.name, room.layout], ["Trivia night", "horizontal"]);
+   * ```
    */
   async createRoom(options: CreateRoomOptions): Promise<string> {
     if (options === null || typeof options !== "object") {
@@ -292,6 +543,28 @@ export class Bot extends BotCore {
    * @returns The room, once the server confirmed.
    * @throws {TypeError} / {RangeError} On an invalid id or code.
    * @throws {ActionError} `roomNotFound`, `roomFull`, `accessCodeRequired`, `wrongAccessCode`, `banned`, `nameInUse`, `rateLimited`, `timeout`...
+   * @example
+   * ```ts
+   * import { Bot } from "@talkomatic/talkomatic/bot";
+   * import { MemoryTokenStore } from "@talkomatic/talkomatic/api";
+   * import { TestServer, TestUser } from "@talkomatic/talkomatic/testing";
+   * import { assertEquals } from "@std/assert";
+   *
+   * await using server = await TestServer.start({ timing: { startupPurgeDelayMs: false } });
+   * await using bot = new Bot({
+   *   username: "Helper",
+   *   location: "Lab",
+   *   server: server.url,
+   *   token: server.issueToken(),
+   *   tokenStore: new MemoryTokenStore(),
+   * });
+   * await using alice = await TestUser.connect(server, { username: "Alice", location: "Home" });
+   * const roomId = await alice.createRoom({ name: "Club", type: "semi-private", accessCode: "123456" });
+   * await alice.joinRoom(roomId, "123456");
+   * await bot.start();
+   * const room = await bot.joinRoom(roomId, { accessCode: "123456" });
+   * assertEquals(room.users.map((user) => user.name), ["Alice", "Helper"]);
+   * ```
    */
   async joinRoom(
     room: { readonly id: string } | string,
@@ -338,6 +611,26 @@ export class Bot extends BotCore {
    * Leaves the current room (nothing happens when not in one).
    *
    * @returns When the server confirmed.
+   * @example
+   * ```ts
+   * import { Bot } from "@talkomatic/talkomatic/bot";
+   * import { MemoryTokenStore } from "@talkomatic/talkomatic/api";
+   * import { TestServer } from "@talkomatic/talkomatic/testing";
+   * import { assertEquals } from "@std/assert";
+   *
+   * await using server = await TestServer.start({ timing: { startupPurgeDelayMs: false } });
+   * await using bot = new Bot({
+   *   username: "Helper",
+   *   location: "Lab",
+   *   server: server.url,
+   *   token: server.issueToken(),
+   *   tokenStore: new MemoryTokenStore(),
+   * });
+   * await bot.start();
+   * await bot.joinRoom(await bot.createRoom({ name: "Quick visit" }));
+   * await bot.leaveRoom();
+   * assertEquals(bot.room, undefined);
+   * ```
    */
   async leaveRoom(): Promise<void> {
     if (!this._state.room) return;
@@ -362,6 +655,26 @@ export class Bot extends BotCore {
    * @param text The new text (at most 5000 characters).
    * @returns When this text (or a newer one) was handed to the server.
    * @throws {ActionError} `notInRoom`, `notConnected` or `stopped`.
+   * @example
+   * ```ts
+   * import { Bot } from "@talkomatic/talkomatic/bot";
+   * import { MemoryTokenStore } from "@talkomatic/talkomatic/api";
+   * import { TestServer } from "@talkomatic/talkomatic/testing";
+   *
+   * await using server = await TestServer.start({ timing: { startupPurgeDelayMs: false } });
+   * await using bot = new Bot({
+   *   username: "Helper",
+   *   location: "Lab",
+   *   server: server.url,
+   *   token: server.issueToken(),
+   *   tokenStore: new MemoryTokenStore(),
+   * });
+   * await bot.start();
+   * const roomId = await bot.createRoom({ name: "News" });
+   * await bot.joinRoom(roomId);
+   * await bot.send("Headlines:\n- Rain tomorrow");
+   * await server.waitFor((s) => s.room(roomId)?.messages[bot.me!.id] === "Headlines:\n- Rain tomorrow");
+   * ```
    */
   send(text: string): Promise<void> {
     try {
@@ -387,6 +700,28 @@ export class Bot extends BotCore {
    * @param options `cps`: characters per second.
    * @returns When the text is complete, or interrupted.
    * @throws {ActionError} `notInRoom`, `notConnected` or `stopped`.
+   * @example
+   * ```ts
+   * import { Bot } from "@talkomatic/talkomatic/bot";
+   * import { MemoryTokenStore } from "@talkomatic/talkomatic/api";
+   * import { TestServer } from "@talkomatic/talkomatic/testing";
+   * import { assertEquals } from "@std/assert";
+   *
+   * await using server = await TestServer.start({ timing: { startupPurgeDelayMs: false } });
+   * await using bot = new Bot({
+   *   username: "Helper",
+   *   location: "Lab",
+   *   server: server.url,
+   *   token: server.issueToken(),
+   *   tokenStore: new MemoryTokenStore(),
+   * });
+   * await bot.start();
+   * const roomId = await bot.createRoom({ name: "Typing" });
+   * await bot.joinRoom(roomId);
+   * await bot.type("hi!", { cps: 50 }); // "h", "hi", "hi!" at 20 ms intervals
+   * assertEquals(bot.textOf(bot.me!), "hi!");
+   * await server.waitFor((s) => s.room(roomId)?.messages[bot.me!.id] === "hi!");
+   * ```
    */
   async type(text: string, options: TypeOptions = {}): Promise<void> {
     checkText(text, "type");
@@ -423,6 +758,31 @@ export class Bot extends BotCore {
    * @param user A user or user id in the bot's room.
    * @returns `true` when the vote now stands, `false` when it was withdrawn.
    * @throws {ActionError} When the vote cannot count (not in room, fewer than 3 users, self, unknown target).
+   * @example
+   * ```ts
+   * import { Bot } from "@talkomatic/talkomatic/bot";
+   * import { MemoryTokenStore } from "@talkomatic/talkomatic/api";
+   * import { TestServer, TestUser } from "@talkomatic/talkomatic/testing";
+   * import { assertEquals } from "@std/assert";
+   *
+   * await using server = await TestServer.start({ timing: { startupPurgeDelayMs: false } });
+   * await using bot = new Bot({
+   *   username: "Helper",
+   *   location: "Lab",
+   *   server: server.url,
+   *   token: server.issueToken(),
+   *   tokenStore: new MemoryTokenStore(),
+   * });
+   * await using alice = await TestUser.connect(server, { username: "Alice", location: "Home" });
+   * await using spammer = await TestUser.connect(server, { username: "Spammer", location: "?" });
+   * const roomId = await alice.createRoom({ name: "Lounge" });
+   * await alice.joinRoom(roomId);
+   * await spammer.joinRoom(roomId);
+   * await bot.start();
+   * await bot.joinRoom(roomId);
+   * assertEquals(await bot.vote(spammer.userId!), true); // the vote stands
+   * assertEquals(await bot.vote(spammer.userId!), false); // withdrawn again
+   * ```
    */
   async vote(user: User | UserId): Promise<boolean> {
     const id = typeof user === "string" ? user : user?.id;
@@ -451,6 +811,30 @@ export class Bot extends BotCore {
    *
    * @param on Typing or not.
    * @returns When sent.
+   * @example
+   * ```ts
+   * import { Bot } from "@talkomatic/talkomatic/bot";
+   * import { MemoryTokenStore } from "@talkomatic/talkomatic/api";
+   * import { TestServer, TestUser } from "@talkomatic/talkomatic/testing";
+   *
+   * await using server = await TestServer.start({ timing: { startupPurgeDelayMs: false } });
+   * await using bot = new Bot({
+   *   username: "Helper",
+   *   location: "Lab",
+   *   server: server.url,
+   *   token: server.issueToken(),
+   *   tokenStore: new MemoryTokenStore(),
+   * });
+   * await using alice = await TestUser.connect(server, { username: "Alice", location: "Home" });
+   * const roomId = await alice.createRoom({ name: "Lounge" });
+   * await alice.joinRoom(roomId);
+   * await bot.start();
+   * await bot.joinRoom(roomId);
+   * const seen = alice.waitFor("user typing");
+   * await bot.typing(true); // "Helper is typing..." while it thinks
+   * await seen;
+   * await bot.typing(false);
+   * ```
    */
   async typing(on: boolean): Promise<void> {
     if (typeof on !== "boolean") throw new TypeError("Cannot set typing: pass true or false");
@@ -463,6 +847,27 @@ export class Bot extends BotCore {
    * updated while the bot is not in a room).
    *
    * @returns The rooms.
+   * @example
+   * ```ts
+   * import { Bot } from "@talkomatic/talkomatic/bot";
+   * import { MemoryTokenStore } from "@talkomatic/talkomatic/api";
+   * import { TestServer, TestUser } from "@talkomatic/talkomatic/testing";
+   * import { assert } from "@std/assert";
+   *
+   * await using server = await TestServer.start({ timing: { startupPurgeDelayMs: false } });
+   * await using bot = new Bot({
+   *   username: "Helper",
+   *   location: "Lab",
+   *   server: server.url,
+   *   token: server.issueToken(),
+   *   tokenStore: new MemoryTokenStore(),
+   * });
+   * await bot.start();
+   * await using alice = await TestUser.connect(server, { username: "Alice", location: "Home" });
+   * await alice.joinRoom(await alice.createRoom({ name: "Fresh room" }));
+   * const rooms = await bot.refreshRooms();
+   * assert(rooms.some((room) => room.name === "Fresh room"));
+   * ```
    */
   async refreshRooms(): Promise<readonly LobbyRoom[]> {
     this.#signedIn("refresh rooms");
@@ -519,6 +924,24 @@ export class Bot extends BotCore {
    * Ctrl+C or SIGTERM, or when reconnection gave up.
    *
    * @returns When stopped.
+   * @example
+   * ```ts
+   * import { Bot } from "@talkomatic/talkomatic/bot";
+   * import { MemoryTokenStore } from "@talkomatic/talkomatic/api";
+   * import { TestServer } from "@talkomatic/talkomatic/testing";
+   *
+   * await using server = await TestServer.start({ timing: { startupPurgeDelayMs: false } });
+   * await using bot = new Bot({
+   *   username: "Helper",
+   *   location: "Lab",
+   *   server: server.url,
+   *   token: server.issueToken(),
+   *   tokenStore: new MemoryTokenStore(),
+   * });
+   * bot.command("shutdown").hidden().handle(() => bot.stop());
+   * bot.once("ready", () => bot.stop()); // here: stop at once, so that run() returns
+   * await bot.run(); // in a real bot: runs until Ctrl+C, SIGTERM or bot.stop()
+   * ```
    */
   async run(): Promise<void> {
     const off = onShutdownSignal((signal) => {
@@ -536,7 +959,33 @@ export class Bot extends BotCore {
     }
   }
 
-  /** Stops the bot (`await using bot = new Bot(...)`). */
+  /**
+   * Stops the bot (`await using bot = new Bot(...)`).
+   *
+   * @example
+   * ```ts
+   * import { Bot } from "@talkomatic/talkomatic/bot";
+   * import { MemoryTokenStore } from "@talkomatic/talkomatic/api";
+   * import { TestServer } from "@talkomatic/talkomatic/testing";
+   * import { assert } from "@std/assert";
+   *
+   * await using server = await TestServer.start({ timing: { startupPurgeDelayMs: false } });
+   * async function announce(text: string): Promise<Bot> {
+   *   await using bot = new Bot({
+   *     username: "Announcer",
+   *     server: server.url,
+   *     token: server.issueToken(),
+   *     tokenStore: new MemoryTokenStore(),
+   *   });
+   *   await bot.start();
+   *   await bot.joinRoom(await bot.createRoom({ name: "Announcements" }));
+   *   await bot.send(text);
+   *   return bot;
+   * } // the bot stops here, whatever happened
+   * const bot = await announce("Maintenance at noon");
+   * assert(bot.stopped);
+   * ```
+   */
   [Symbol.asyncDispose](): Promise<void> {
     return this.stop();
   }

@@ -139,7 +139,23 @@ export class CommandBuilder<A extends Record<string, unknown> = Record<never, ne
     this.#onChange?.(this.definition, previous);
   }
 
-  /** The command as registered so far. */
+  /**
+   * The command as registered so far.
+   *
+   * @example
+   * ```ts
+   * import { CommandRegistry } from "@talkomatic/talkomatic/bot";
+   * import { assertEquals } from "@std/assert";
+   *
+   * const roll = new CommandRegistry().create("roll")
+   *   .alias("r")
+   *   .param("sides", { type: "integer", default: 6 });
+   * const def = roll.definition;
+   * assertEquals([def.name, ...def.aliases], ["roll", "r"]);
+   * assertEquals(def.params.map((p) => p.name), ["sides"]);
+   * assertEquals(def.handler, undefined); // not finished with .handle() yet
+   * ```
+   */
   get definition(): CommandDefinition {
     return Object.freeze({
       name: this.#name,
@@ -156,6 +172,16 @@ export class CommandBuilder<A extends Record<string, unknown> = Record<never, ne
    *
    * @param text The description.
    * @returns This builder.
+   * @example
+   * ```ts
+   * import { Bot } from "@talkomatic/talkomatic/bot";
+   *
+   * const bot = new Bot({ username: "Dice" });
+   * bot.command("roll")
+   *   .description("Rolls a six-sided die")
+   *   .handle((ctx) => ctx.reply(`${ctx.user.name} rolled ${1 + Math.floor(Math.random() * 6)}`));
+   * // "/help" now lists: /roll - Rolls a six-sided die
+   * ```
    */
   description(text: string): CommandBuilder<A, C> {
     if (typeof text !== "string") throw new TypeError("Cannot set description: not a string");
@@ -169,6 +195,16 @@ export class CommandBuilder<A extends Record<string, unknown> = Record<never, ne
    *
    * @param names Aliases (same rules as names).
    * @returns This builder.
+   * @example
+   * ```ts
+   * import { CommandRegistry } from "@talkomatic/talkomatic/bot";
+   * import { assertEquals } from "@std/assert";
+   *
+   * const commands = new CommandRegistry();
+   * commands.create("weather").alias("w", "forecast");
+   * assertEquals(commands.get("W")?.name, "weather");
+   * assertEquals(commands.get("forecast")?.name, "weather");
+   * ```
    */
   alias(...names: string[]): CommandBuilder<A, C> {
     const previous = [this.#name, ...this.#aliases];
@@ -185,6 +221,16 @@ export class CommandBuilder<A extends Record<string, unknown> = Record<never, ne
    *
    * @param hidden Default `true`.
    * @returns This builder.
+   * @example
+   * ```ts
+   * import { CommandRegistry } from "@talkomatic/talkomatic/bot";
+   * import { assertEquals } from "@std/assert";
+   *
+   * const commands = new CommandRegistry();
+   * commands.create("ping").handle(() => "pong");
+   * commands.create("debug").hidden().handle(() => "state dump");
+   * assertEquals(commands.helpText("/"), "Commands:\n/ping");
+   * ```
    */
   hidden(hidden = true): CommandBuilder<A, C> {
     this.#hidden = hidden;
@@ -200,6 +246,22 @@ export class CommandBuilder<A extends Record<string, unknown> = Record<never, ne
    * @param options Type and behaviour.
    * @returns This builder, with `args` extended by the new key.
    * @throws {TypeError} On a duplicate or badly placed parameter.
+   * @example
+   * ```ts
+   * import { CommandRegistry, parseArgs } from "@talkomatic/talkomatic/bot";
+   * import { assertEquals } from "@std/assert";
+   *
+   * const remind = new CommandRegistry().create("remind")
+   *   .param("minutes", { type: "integer" })
+   *   .param("loud", { type: "boolean", flag: true, aliases: ["l"] })
+   *   .param("words", { rest: true })
+   *   .handle((_ctx, args) => {
+   *     const minutes: number = args.minutes; // typed from the options above
+   *     return `${args.loud ? "!!! " : ""}in ${minutes} min: ${args.words.join(" ")}`;
+   *   });
+   * const args = parseArgs(["5", "-l", "tea", "time"], remind.definition.params);
+   * assertEquals(args, { minutes: 5, loud: true, words: ["tea", "time"] });
+   * ```
    */
   param<N extends string, const O extends ParamOptions = Record<never, never>>(
     name: N extends keyof A ? never : N,
@@ -217,6 +279,18 @@ export class CommandBuilder<A extends Record<string, unknown> = Record<never, ne
    *
    * @param handler The function to run once per complete command line.
    * @returns This builder.
+   * @example
+   * ```ts
+   * import { Bot } from "@talkomatic/talkomatic/bot";
+   *
+   * const bot = new Bot({ username: "Greeter" });
+   * bot.command("hello")
+   *   .param("name", { optional: true })
+   *   .handle(async (ctx, args) => {
+   *     // ctx.line is the whole line typed, ctx.user who typed it
+   *     await ctx.reply(`Hello, ${args.name ?? ctx.user.name}!`);
+   *   });
+   * ```
    */
   handle(handler: CommandHandler<A, C>): CommandBuilder<A, C> {
     if (typeof handler !== "function") {
@@ -266,6 +340,15 @@ export class CommandRegistry<C = unknown> {
    * @param name Its name.
    * @returns Its builder.
    * @throws {TypeError} When the name or an alias is taken by another command.
+   * @example
+   * ```ts
+   * import { CommandRegistry } from "@talkomatic/talkomatic/bot";
+   * import { assertThrows } from "@std/assert";
+   *
+   * const commands = new CommandRegistry();
+   * commands.create("echo").description("Repeats your words");
+   * assertThrows(() => commands.create("Echo"), TypeError, "already exists");
+   * ```
    */
   create(name: string): CommandBuilder<Record<never, never>, C> {
     return new CommandBuilder<Record<never, never>, C>(name, (def, previous) => {
@@ -289,6 +372,17 @@ export class CommandRegistry<C = unknown> {
    *
    * @param name Its name.
    * @returns Whether it existed.
+   * @example
+   * ```ts
+   * import { CommandRegistry } from "@talkomatic/talkomatic/bot";
+   * import { assertEquals } from "@std/assert";
+   *
+   * const commands = new CommandRegistry();
+   * commands.create("echo").alias("e");
+   * assertEquals(commands.delete("echo"), true);
+   * assertEquals(commands.get("e"), undefined); // its aliases go too
+   * assertEquals(commands.delete("echo"), false);
+   * ```
    */
   delete(name: string): boolean {
     const def = this.#primary.get(name.toLowerCase());
@@ -303,12 +397,35 @@ export class CommandRegistry<C = unknown> {
    *
    * @param name Name or alias, any case.
    * @returns The command, if any.
+   * @example
+   * ```ts
+   * import { CommandRegistry, parseCommandLine } from "@talkomatic/talkomatic/bot";
+   * import { assertEquals } from "@std/assert";
+   *
+   * const commands = new CommandRegistry();
+   * commands.create("echo").alias("say");
+   * const line = parseCommandLine("/SAY hello there", "/");
+   * assertEquals(line && commands.get(line.name)?.name, "echo");
+   * ```
    */
   get(name: string): CommandDefinition | undefined {
     return this.#byName.get(name.toLowerCase());
   }
 
-  /** Every command, in registration order. */
+  /**
+   * Every command, in registration order.
+   *
+   * @example
+   * ```ts
+   * import { CommandRegistry } from "@talkomatic/talkomatic/bot";
+   * import { assertEquals } from "@std/assert";
+   *
+   * const commands = new CommandRegistry();
+   * commands.create("roll");
+   * commands.create("echo").alias("e");
+   * assertEquals(commands.all.map((c) => c.name), ["roll", "echo"]);
+   * ```
+   */
   get all(): readonly CommandDefinition[] {
     return [...this.#primary.values()];
   }
@@ -318,6 +435,16 @@ export class CommandRegistry<C = unknown> {
    *
    * @param prefix The command prefix.
    * @returns The text.
+   * @example
+   * ```ts
+   * import { CommandRegistry } from "@talkomatic/talkomatic/bot";
+   * import { assertEquals } from "@std/assert";
+   *
+   * const commands = new CommandRegistry();
+   * commands.create("echo").alias("e").description("Repeats your words").handle(() => {});
+   * commands.create("roll").handle(() => {});
+   * assertEquals(commands.helpText("!"), "Commands:\n!echo, !e - Repeats your words\n!roll");
+   * ```
    */
   helpText(prefix: string): string {
     const lines = ["Commands:"];
@@ -335,6 +462,22 @@ export class CommandRegistry<C = unknown> {
    * @param name Name or alias.
    * @param prefix The command prefix.
    * @returns The text.
+   * @example
+   * ```ts
+   * import { CommandRegistry } from "@talkomatic/talkomatic/bot";
+   * import { assertEquals } from "@std/assert";
+   *
+   * const commands = new CommandRegistry();
+   * commands.create("roll")
+   *   .description("Rolls a die")
+   *   .param("sides", { type: "integer", default: 6, description: "faces of the die" })
+   *   .handle(() => {});
+   * assertEquals(
+   *   commands.helpFor("roll", "/"),
+   *   "Usage: /roll [sides]\nRolls a die\n  sides (integer, default 6) faces of the die",
+   * );
+   * assertEquals(commands.helpFor("nope", "/"), undefined);
+   * ```
    */
   helpFor(name: string, prefix: string): string | undefined {
     const def = this.get(name.replace(prefix, ""));
@@ -473,6 +616,18 @@ export class LineWatcher {
    *
    * @param userId The user.
    * @param text Their current text.
+   * @example
+   * ```ts
+   * import { LineWatcher } from "@talkomatic/talkomatic/bot";
+   * import { assertEquals } from "@std/assert";
+   *
+   * const seen: string[] = [];
+   * const watcher = new LineWatcher({ prefix: "/", idleMs: 500, onLine: (_id, line) => seen.push(line) });
+   * watcher.baseline("u1", "/roll\n"); // typed before the bot arrived
+   * watcher.update("u1", "/roll\n/echo hi\n");
+   * assertEquals(seen, ["/echo hi"]); // the old line does not run
+   * watcher.clear();
+   * ```
    */
   baseline(userId: string, text: string): void {
     const entry = this.#entry(userId);
@@ -486,6 +641,21 @@ export class LineWatcher {
    *
    * @param userId The user.
    * @param text Their new text.
+   * @example
+   * ```ts
+   * import { LineWatcher } from "@talkomatic/talkomatic/bot";
+   * import { assertEquals } from "@std/assert";
+   *
+   * const seen: string[] = [];
+   * const watcher = new LineWatcher({ prefix: "/", idleMs: 20, onLine: (_id, line) => seen.push(line) });
+   * watcher.update("u1", "/ec"); // still typing: nothing yet
+   * watcher.update("u1", "/echo hi"); // then left unchanged...
+   * await new Promise((resolve) => setTimeout(resolve, 50));
+   * assertEquals(seen, ["/echo hi"]); // ...for idleMs: complete
+   * watcher.update("u1", "/echo hi\n"); // Enter on the same line: not again
+   * assertEquals(seen, ["/echo hi"]);
+   * watcher.clear();
+   * ```
    */
   update(userId: string, text: string): void {
     const entry = this.#entry(userId);
@@ -515,6 +685,18 @@ export class LineWatcher {
    * Forgets a user (they left); cancels a pending idle run.
    *
    * @param userId The user.
+   * @example
+   * ```ts
+   * import { LineWatcher } from "@talkomatic/talkomatic/bot";
+   * import { assertEquals } from "@std/assert";
+   *
+   * const seen: string[] = [];
+   * const watcher = new LineWatcher({ prefix: "/", idleMs: 20, onLine: (_id, line) => seen.push(line) });
+   * watcher.update("u1", "/echo bye"); // an idle run is pending...
+   * watcher.forget("u1"); // ...but the user left
+   * await new Promise((resolve) => setTimeout(resolve, 50));
+   * assertEquals(seen, []);
+   * ```
    */
   forget(userId: string): void {
     const entry = this.#users.get(userId);
@@ -522,7 +704,19 @@ export class LineWatcher {
     this.#users.delete(userId);
   }
 
-  /** Forgets everyone and cancels every timer. */
+  /**
+   * Forgets everyone and cancels every timer.
+   *
+   * @example
+   * ```ts
+   * import { LineWatcher } from "@talkomatic/talkomatic/bot";
+   *
+   * const watcher = new LineWatcher({ prefix: "/", idleMs: 10_000, onLine: () => {} });
+   * watcher.update("u1", "/echo a");
+   * watcher.update("u2", "/echo b");
+   * watcher.clear(); // both pending idle timers cancelled: nothing keeps the process alive
+   * ```
+   */
   clear(): void {
     for (const id of [...this.#users.keys()]) this.forget(id);
   }

@@ -51,9 +51,35 @@ export type AnyHandler = { fn: (ctx: never) => unknown; once: boolean };
 /**
  * The engine of a bot; use {@linkcode Bot}. Its protected members are for
  * `Bot` only.
+ *
+ * @example
+ * ```ts
+ * import { Bot, BotCore } from "@talkomatic/talkomatic/bot";
+ * import { assert } from "@std/assert";
+ *
+ * // Code that only needs the lifecycle (start, stop, room, signal) can take a BotCore.
+ * async function stopAll(bots: BotCore[]): Promise<void> {
+ *   await Promise.all(bots.map((bot) => bot.stop()));
+ * }
+ * const bot = new Bot({ username: "Helper" });
+ * await stopAll([bot]);
+ * assert(bot.stopped);
+ * ```
  */
 export abstract class BotCore {
-  /** The resolved options. */
+  /**
+   * The resolved options.
+   *
+   * @example
+   * ```ts
+   * import { Bot } from "@talkomatic/talkomatic/bot";
+   * import { assertEquals } from "@std/assert";
+   *
+   * const bot = new Bot({ username: "Helper", prefix: "!" });
+   * assertEquals(bot.options.prefix, "!");
+   * assertEquals(bot.options.help, true); // defaults filled in
+   * ```
+   */
   readonly options: ResolvedBotOptions;
   /** @ignore */
   protected readonly _transport: HttpTransport;
@@ -165,7 +191,22 @@ export abstract class BotCore {
     };
   }
 
-  /** Dispatches one friendly event to its handlers (internal). */
+  /**
+   * Dispatches one friendly event to its handlers (internal).
+   *
+   * @param record The event name and its data.
+   * @example Drive handlers without a server (unit tests)
+   * ```ts
+   * import { Bot } from "@talkomatic/talkomatic/bot";
+   * import { assertEquals } from "@std/assert";
+   *
+   * const bot = new Bot({ username: "Helper" });
+   * const warnings: number[] = [];
+   * bot.on("afkWarning", (ctx) => void warnings.push(ctx.secondsRemaining));
+   * bot.dispatch({ name: "afkWarning", data: { message: "Are you still there?", secondsRemaining: 30 } });
+   * assertEquals(warnings, [30]);
+   * ```
+   */
   dispatch(record: BotEventRecord): void {
     const list = this._handlers.get(record.name);
     if (!list || list.length === 0) {
@@ -196,17 +237,69 @@ export abstract class BotCore {
     }
   }
 
-  /** Whether {@linkcode BotCore.stop} was called. */
+  /**
+   * Whether {@linkcode BotCore.stop} was called.
+   *
+   * @example
+   * ```ts
+   * import { Bot } from "@talkomatic/talkomatic/bot";
+   * import { assert, assertFalse } from "@std/assert";
+   *
+   * const bot = new Bot({ username: "Helper" });
+   * assertFalse(bot.stopped);
+   * await bot.stop();
+   * assert(bot.stopped); // for good: start() now rejects
+   * ```
+   */
   get stopped(): boolean {
     return this._stopped;
   }
 
-  /** Aborted when the bot stops. */
+  /**
+   * Aborted when the bot stops.
+   *
+   * @example Cancel the bot's own background work when it stops
+   * ```ts
+   * import { Bot } from "@talkomatic/talkomatic/bot";
+   * import { assert } from "@std/assert";
+   *
+   * const bot = new Bot({ username: "Helper" });
+   * const poll = setInterval(() => console.log("fetch a feed, post it"), 60_000);
+   * bot.signal.addEventListener("abort", () => clearInterval(poll));
+   * await bot.stop();
+   * assert(bot.signal.aborted);
+   * ```
+   */
   get signal(): AbortSignal {
     return this._abort.signal;
   }
 
-  /** The bot's current room, or `undefined`. */
+  /**
+   * The bot's current room, or `undefined`.
+   *
+   * @example
+   * ```ts
+   * import { Bot } from "@talkomatic/talkomatic/bot";
+   * import { MemoryTokenStore } from "@talkomatic/talkomatic/api";
+   * import { TestServer } from "@talkomatic/talkomatic/testing";
+   * import { assertEquals } from "@std/assert";
+   *
+   * await using server = await TestServer.start({ timing: { startupPurgeDelayMs: false } });
+   * await using bot = new Bot({
+   *   username: "Helper",
+   *   location: "Lab",
+   *   server: server.url,
+   *   token: server.issueToken(),
+   *   tokenStore: new MemoryTokenStore(),
+   * });
+   * await bot.start();
+   * assertEquals(bot.room, undefined);
+   * const roomId = await bot.createRoom({ name: "Lounge" });
+   * await bot.joinRoom(roomId);
+   * assertEquals(bot.room?.id, roomId);
+   * assertEquals(bot.room?.users.map((user) => user.name), ["Helper"]);
+   * ```
+   */
   get room(): Room | undefined {
     return this._state.room;
   }
@@ -219,7 +312,22 @@ export abstract class BotCore {
    */
   abstract send(text: string): Promise<void>;
 
-  /** Reports an error on the `error` event (internal). */
+  /**
+   * Reports an error on the `error` event (internal).
+   *
+   * @param error What went wrong (non-errors are wrapped in an `Error`).
+   * @example Surface a background failure on the `error` event
+   * ```ts
+   * import { Bot } from "@talkomatic/talkomatic/bot";
+   * import { assertEquals } from "@std/assert";
+   *
+   * const bot = new Bot({ username: "Helper" });
+   * const errors: string[] = [];
+   * bot.on("error", (ctx) => void errors.push(ctx.error.message));
+   * bot.reportError(new Error("weather feed is down"));
+   * assertEquals(errors, ["weather feed is down"]);
+   * ```
+   */
   reportError(error: unknown): void {
     const err = error instanceof Error ? error : new Error(String(error));
     this.dispatch({ name: "error", data: { error: err } });
@@ -486,6 +594,25 @@ export abstract class BotCore {
    * @returns The bot's identity.
    * @throws {TransportError} When the server cannot be reached or refuses the bot.
    * @throws {ActionError} When sign-in is refused.
+   * @example
+   * ```ts
+   * import { Bot } from "@talkomatic/talkomatic/bot";
+   * import { MemoryTokenStore } from "@talkomatic/talkomatic/api";
+   * import { TestServer } from "@talkomatic/talkomatic/testing";
+   * import { assertEquals } from "@std/assert";
+   *
+   * await using server = await TestServer.start({ timing: { startupPurgeDelayMs: false } });
+   * await using bot = new Bot({
+   *   username: "Helper",
+   *   location: "Lab",
+   *   server: server.url,
+   *   token: server.issueToken(),
+   *   tokenStore: new MemoryTokenStore(),
+   * });
+   * const me = await bot.start();
+   * assertEquals(me, bot.me);
+   * assertEquals(await bot.start(), me); // a second call changes nothing
+   * ```
    */
   start(): Promise<Me> {
     if (this._stopped) return Promise.reject(this._notConnected("start"));
@@ -507,6 +634,26 @@ export abstract class BotCore {
    * reconnection happens, `run()` returns.
    *
    * @returns When stopped.
+   * @example
+   * ```ts
+   * import { Bot } from "@talkomatic/talkomatic/bot";
+   * import { MemoryTokenStore } from "@talkomatic/talkomatic/api";
+   * import { TestServer } from "@talkomatic/talkomatic/testing";
+   * import { assertEquals } from "@std/assert";
+   *
+   * await using server = await TestServer.start({ timing: { startupPurgeDelayMs: false } });
+   * const bot = new Bot({
+   *   username: "Helper",
+   *   server: server.url,
+   *   token: server.issueToken(),
+   *   tokenStore: new MemoryTokenStore(),
+   * });
+   * const reasons: string[] = [];
+   * bot.on("disconnect", (ctx) => void reasons.push(ctx.reason));
+   * await bot.start();
+   * await bot.stop();
+   * assertEquals(reasons, ["stopped"]);
+   * ```
    */
   stop(): Promise<void> {
     if (this._stopped) return this._stoppedPromise;

@@ -16,7 +16,20 @@
  * @module
  */
 
-/** Maximum chat buffer length (PROTOCOL.md §13.1 MAX_MESSAGE_LENGTH). */
+/**
+ * Maximum chat buffer length (PROTOCOL.md §13.1 MAX_MESSAGE_LENGTH).
+ *
+ * @example
+ * ```ts
+ * import { MAX_MESSAGE_LENGTH } from "@talkomatic/talkomatic/bot";
+ * import { assertEquals } from "@std/assert";
+ *
+ * // Keep the end of a growing log within what the server holds:
+ * const log = "tick\n".repeat(2000);
+ * const shown = log.slice(-MAX_MESSAGE_LENGTH);
+ * assertEquals(shown.length, 5000);
+ * ```
+ */
 export const MAX_MESSAGE_LENGTH = 5000;
 
 /** One change to a chat buffer (PROTOCOL.md §3 `Diff`). */

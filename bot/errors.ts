@@ -53,7 +53,21 @@ export type ActionErrorReason =
   | "stopped"
   | "timeout";
 
-/** Every {@linkcode ActionErrorReason}, for runtime checks. */
+/**
+ * Every {@linkcode ActionErrorReason}, for runtime checks.
+ *
+ * @example
+ * ```ts
+ * import { ACTION_ERROR_REASONS, type ActionErrorReason } from "@talkomatic/talkomatic/bot";
+ * import { assert } from "@std/assert";
+ *
+ * function isReason(value: string): value is ActionErrorReason {
+ *   return (ACTION_ERROR_REASONS as readonly string[]).includes(value);
+ * }
+ * assert(isReason("roomFull"));
+ * assert(!isReason("full"));
+ * ```
+ */
 export const ACTION_ERROR_REASONS: readonly ActionErrorReason[] = [
   "roomNotFound",
   "roomFull",
@@ -192,6 +206,21 @@ export class ActionError extends TalkomaticError {
    * @param serverMessage The server's message.
    * @param context A prefix such as `Cannot join room "123456"`.
    * @returns The error, with `reason` derived by {@linkcode reasonOf}.
+   * @example
+   * ```ts
+   * import { ActionError } from "@talkomatic/talkomatic/bot";
+   * import { assertEquals } from "@std/assert";
+   *
+   * const err = ActionError.fromServer(
+   *   "createRoom",
+   *   "RATE_LIMITED",
+   *   "Please wait 12s before creating another room.",
+   *   'Cannot create room "Lounge"',
+   * );
+   * assertEquals(err.reason, "rateLimited");
+   * assertEquals(err.retryAfterMs, 12_000);
+   * assertEquals(err.message, 'Cannot create room "Lounge": Please wait 12s before creating another room');
+   * ```
    */
   static fromServer(
     action: string,

@@ -21,7 +21,19 @@
 import type { ServerEventName, ServerEvents } from "../schemas/mod.ts";
 import type { LobbyRoom, Me, Room, User, UserId } from "./state.ts";
 
-/** Every friendly event, with a one-line description (used in docs and errors). */
+/**
+ * Every friendly event, with a one-line description (used in docs and errors).
+ *
+ * @example
+ * ```ts
+ * import { BOT_EVENTS } from "@talkomatic/talkomatic/bot";
+ *
+ * // A help screen listing what a bot can listen to:
+ * for (const [name, description] of Object.entries(BOT_EVENTS)) {
+ *   console.log(`${name.padEnd(12)} ${description}`);
+ * }
+ * ```
+ */
 export const BOT_EVENTS = {
   ready: "Connected and signed in; `bot.me` and `bot.rooms` are filled",
   lobbyUpdate: "The lobby list changed (`ctx.rooms`)",
@@ -105,7 +117,21 @@ export type BotEventRecord = {
   [K in BotEventName]: { readonly name: K; readonly data: BotEventData[K] };
 }[BotEventName];
 
-/** Every friendly event name, in table order. */
+/**
+ * Every friendly event name, in table order.
+ *
+ * @example
+ * ```ts
+ * import { BOT_EVENT_NAMES, type BotEventName } from "@talkomatic/talkomatic/bot";
+ * import { assert } from "@std/assert";
+ *
+ * function isEventName(name: string): name is BotEventName {
+ *   return (BOT_EVENT_NAMES as readonly string[]).includes(name);
+ * }
+ * assert(isEventName("userJoin"));
+ * assert(!isEventName("userjoin"));
+ * ```
+ */
 export const BOT_EVENT_NAMES: readonly BotEventName[] = Object.keys(BOT_EVENTS) as BotEventName[];
 
 /**

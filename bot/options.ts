@@ -28,7 +28,19 @@ export interface BotLogger {
   error(message: string, error?: unknown): void;
 }
 
-/** The default logger: the console. */
+/**
+ * The default logger: the console.
+ *
+ * @example
+ * ```ts
+ * import { Bot, type BotLogger, consoleBotLogger } from "@talkomatic/talkomatic/bot";
+ *
+ * // Keep warnings and errors on the console, drop debug lines:
+ * const logger: BotLogger = { ...consoleBotLogger, debug: () => {} };
+ * const bot = new Bot({ username: "Quiet", logger });
+ * bot.options.logger.debug("not shown");
+ * ```
+ */
 export const consoleBotLogger: BotLogger = {
   debug: (message) => console.debug(`[talkomatic] ${message}`),
   warn: (message) => console.warn(`[talkomatic] ${message}`),

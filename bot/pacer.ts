@@ -43,7 +43,20 @@ export interface PacingOptions {
 /** {@linkcode PacingOptions} with every field filled in. */
 export type ResolvedPacing = Required<PacingOptions>;
 
-/** The protocol-derived defaults. */
+/**
+ * The protocol-derived defaults.
+ *
+ * @example
+ * ```ts
+ * import { Bot, DEFAULT_PACING } from "@talkomatic/talkomatic/bot";
+ * import { assertEquals } from "@std/assert";
+ *
+ * assertEquals(DEFAULT_PACING.eventsPerWindow, 450); // under the server's 500 per 60 s
+ * // Faster typing than the default, the rest unchanged:
+ * const bot = new Bot({ username: "Quick", pacing: { typingCps: DEFAULT_PACING.typingCps * 2 } });
+ * assertEquals(bot.options.pacing.typingCps, 12);
+ * ```
+ */
 export const DEFAULT_PACING: Readonly<ResolvedPacing> = Object.freeze({
   eventsPerWindow: 450,
   eventWindowMs: 60_000,
@@ -150,7 +163,23 @@ export class EventBudget {
     this.#now = options.now ?? Date.now;
   }
 
-  /** Events spent in the current window. */
+  /**
+   * Events spent in the current window.
+   *
+   * @example
+   * ```ts
+   * import { EventBudget } from "@talkomatic/talkomatic/bot";
+   * import { assertEquals } from "@std/assert";
+   *
+   * let now = 0;
+   * const budget = new EventBudget({ limit: 10, windowMs: 1000, now: () => now });
+   * await budget.acquire();
+   * await budget.acquire();
+   * assertEquals(budget.used, 2);
+   * now = 1000; // the window slid past both events
+   * assertEquals(budget.used, 0);
+   * ```
+   */
   get used(): number {
     this.#prune();
     return this.#stamps.length;
@@ -165,6 +194,18 @@ export class EventBudget {
    * How long the next event would have to wait, in ms (0 = now).
    *
    * @returns Milliseconds.
+   * @example
+   * ```ts
+   * import { EventBudget } from "@talkomatic/talkomatic/bot";
+   * import { assertEquals } from "@std/assert";
+   *
+   * let now = 0;
+   * const budget = new EventBudget({ limit: 1, windowMs: 1000, now: () => now });
+   * assertEquals(budget.waitMs(), 0);
+   * await budget.acquire();
+   * now = 400;
+   * assertEquals(budget.waitMs(), 600); // the slot frees at t = 1000
+   * ```
    */
   waitMs(): number {
     this.#prune();
@@ -178,12 +219,37 @@ export class EventBudget {
    * Stops all events until `ms` from now (a `RATE_LIMITED` answer).
    *
    * @param ms Milliseconds.
+   * @example
+   * ```ts
+   * import { EventBudget } from "@talkomatic/talkomatic/bot";
+   * import { assertEquals } from "@std/assert";
+   *
+   * let now = 0;
+   * const budget = new EventBudget({ limit: 450, windowMs: 60_000, now: () => now });
+   * budget.block(60_000); // the server answered RATE_LIMITED
+   * assertEquals(budget.waitMs(), 60_000);
+   * ```
    */
   block(ms: number): void {
     this.#blockedUntil = Math.max(this.#blockedUntil, this.#now() + ms);
   }
 
-  /** Whether a block is in force. */
+  /**
+   * Whether a block is in force.
+   *
+   * @example
+   * ```ts
+   * import { EventBudget } from "@talkomatic/talkomatic/bot";
+   * import { assert, assertFalse } from "@std/assert";
+   *
+   * let now = 0;
+   * const budget = new EventBudget({ limit: 450, windowMs: 60_000, now: () => now });
+   * budget.block(5000);
+   * assert(budget.blocked);
+   * now = 5000;
+   * assertFalse(budget.blocked);
+   * ```
+   */
   get blocked(): boolean {
     return this.#blockedUntil > this.#now();
   }
@@ -193,6 +259,20 @@ export class EventBudget {
    *
    * @param signal Aborts the wait.
    * @returns When the event may be sent.
+   * @example
+   * ```ts
+   * import { EventBudget } from "@talkomatic/talkomatic/bot";
+   * import { assertEquals, assertRejects } from "@std/assert";
+   *
+   * const budget = new EventBudget({ limit: 1, windowMs: 60_000 });
+   * await budget.acquire(); // immediate: the budget is fresh
+   * assertEquals(budget.used, 1);
+   * // The next slot is a minute away; give up instead of waiting.
+   * const abort = new AbortController();
+   * const waiting = budget.acquire(abort.signal);
+   * abort.abort(new Error("shutting down"));
+   * await assertRejects(() => waiting, Error, "shutting down");
+   * ```
    */
   acquire(signal?: AbortSignal): Promise<void> {
     const turn = this.#queue.then(async () => {
@@ -237,6 +317,18 @@ export class SlidingCounter {
    * Milliseconds until one more attempt stays within the limit.
    *
    * @returns 0 when allowed now.
+   * @example
+   * ```ts
+   * import { SlidingCounter } from "@talkomatic/talkomatic/bot";
+   * import { assertEquals } from "@std/assert";
+   *
+   * let now = 0;
+   * const joins = new SlidingCounter({ limit: 8, windowMs: 60_000, now: () => now });
+   * for (let i = 0; i < 8; i++) joins.record();
+   * assertEquals(joins.waitMs(), 60_000); // a 9th join now would trip the detector
+   * now = 60_000;
+   * assertEquals(joins.waitMs(), 0);
+   * ```
    */
   waitMs(): number {
     const now = this.#now();
@@ -245,7 +337,22 @@ export class SlidingCounter {
     return this.#stamps[this.#stamps.length - this.#limit] + this.#windowMs - now;
   }
 
-  /** Records one attempt now. */
+  /**
+   * Records one attempt now.
+   *
+   * @example
+   * ```ts
+   * import { SlidingCounter } from "@talkomatic/talkomatic/bot";
+   * import { assertEquals } from "@std/assert";
+   *
+   * let now = 0;
+   * const joins = new SlidingCounter({ limit: 2, windowMs: 60_000, now: () => now });
+   * joins.record();
+   * joins.record();
+   * now = 10_000;
+   * assertEquals(joins.waitMs(), 50_000); // the first attempt leaves the window at 60 s
+   * ```
+   */
   record(): void {
     this.#stamps.push(this.#now());
   }
@@ -283,6 +390,17 @@ export class Cooldown {
    * Starts (or extends) the cooldown.
    *
    * @param ms Length, default the configured one.
+   * @example
+   * ```ts
+   * import { Cooldown } from "@talkomatic/talkomatic/bot";
+   * import { assertEquals } from "@std/assert";
+   *
+   * let now = 0;
+   * const create = new Cooldown(30_000, () => now);
+   * create.start(); // the configured 30 s
+   * create.start(10_000); // a shorter start never shortens it
+   * assertEquals(create.remainingMs(), 30_000);
+   * ```
    */
   start(ms: number = this.#ms): void {
     this.#until = Math.max(this.#until, this.#now() + ms);
@@ -292,6 +410,18 @@ export class Cooldown {
    * Milliseconds left.
    *
    * @returns 0 when over.
+   * @example
+   * ```ts
+   * import { Cooldown } from "@talkomatic/talkomatic/bot";
+   * import { assertEquals } from "@std/assert";
+   *
+   * let now = 0;
+   * const create = new Cooldown(30_000, () => now);
+   * assertEquals(create.remainingMs(), 0); // never started
+   * create.start();
+   * now = 12_000;
+   * assertEquals(create.remainingMs(), 18_000);
+   * ```
    */
   remainingMs(): number {
     return Math.max(0, this.#until - this.#now());
@@ -331,7 +461,22 @@ export class Coalescer<T> {
     this.#send = send;
   }
 
-  /** Whether a value is waiting to be sent. */
+  /**
+   * Whether a value is waiting to be sent.
+   *
+   * @example
+   * ```ts
+   * import { Coalescer } from "@talkomatic/talkomatic/bot";
+   * import { assert, assertFalse } from "@std/assert";
+   *
+   * const sent: string[] = [];
+   * const texts = new Coalescer<string>(() => Promise.resolve(), (text) => sent.push(text));
+   * const done = texts.push("hello");
+   * assert(texts.busy); // waiting for its slot
+   * await done;
+   * assertFalse(texts.busy);
+   * ```
+   */
   get busy(): boolean {
     return this.#running;
   }
@@ -341,6 +486,16 @@ export class Coalescer<T> {
    *
    * @param value The value.
    * @returns Resolves once this value, or a newer one, has been sent.
+   * @example
+   * ```ts
+   * import { Coalescer } from "@talkomatic/talkomatic/bot";
+   * import { assertEquals } from "@std/assert";
+   *
+   * const sent: string[] = [];
+   * const texts = new Coalescer<string>(() => new Promise((r) => setTimeout(r, 10)), (text) => sent.push(text));
+   * await Promise.all([texts.push("h"), texts.push("he"), texts.push("hey")]);
+   * assertEquals(sent, ["hey"]); // the three pushes waited for one slot
+   * ```
    */
   push(value: T): Promise<void> {
     return new Promise((resolve, reject) => {
@@ -358,6 +513,20 @@ export class Coalescer<T> {
    * Rejects every waiting push and drops the pending value.
    *
    * @param reason The rejection reason.
+   * @example
+   * ```ts
+   * import { Coalescer } from "@talkomatic/talkomatic/bot";
+   * import { assertEquals, assertRejects } from "@std/assert";
+   *
+   * const sent: string[] = [];
+   * let slot = (): void => {}; // set below: resolves when pacing allows the next send
+   * const texts = new Coalescer<string>(() => new Promise((r) => (slot = r)), (t) => sent.push(t));
+   * const pending = texts.push("never sent");
+   * texts.cancel(new Error("stopped"));
+   * await assertRejects(() => pending, Error, "stopped");
+   * slot(); // the slot comes, but nothing is left to send
+   * assertEquals(sent, []);
+   * ```
    */
   cancel(reason: unknown): void {
     const pending = this.#pending;

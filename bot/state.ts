@@ -265,23 +265,158 @@ function freezeRoom(room: Room): Room {
  * ```
  */
 export class BotState {
-  /** The bot's identity, once signed in. */
+  /**
+   * The bot's identity, once signed in.
+   *
+   * @example
+   * ```ts
+   * import { BotState } from "@talkomatic/talkomatic/bot";
+   * import { assertEquals } from "@std/assert";
+   *
+   * const state = new BotState();
+   * state.apply("signin status", {
+   *   isSignedIn: true,
+   *   username: "Helper",
+   *   location: "Lab",
+   *   userId: "bot1",
+   *   isIPBased: false,
+   *   isBot: true,
+   *   isDev: false,
+   * });
+   * assertEquals(state.me, { id: "bot1", name: "Helper", location: "Lab", isBot: true });
+   * ```
+   */
   me: Me | undefined;
-  /** The lobby, kept current from `lobby update`. */
+  /**
+   * The lobby, kept current from `lobby update`.
+   *
+   * @example
+   * ```ts
+   * import { BotState } from "@talkomatic/talkomatic/bot";
+   * import { assertEquals } from "@std/assert";
+   *
+   * const state = new BotState();
+   * state.apply("lobby update", [{
+   *   id: "123456",
+   *   name: "Lounge",
+   *   type: "public",
+   *   layout: "vertical",
+   *   users: [{ id: "u1", username: "Ann", location: "Home" }],
+   *   isFull: false,
+   *   userCount: 1,
+   *   visibleUserCount: 1,
+   *   lastChatActivity: 0,
+   *   createdAt: 1700000000000,
+   * }]);
+   * assertEquals(state.rooms.map((r) => r.name), ["Lounge"]);
+   * ```
+   */
   rooms: readonly LobbyRoom[] = [];
-  /** The current room, or `undefined`. */
+  /**
+   * The current room, or `undefined`.
+   *
+   * @example
+   * ```ts
+   * import { BotState } from "@talkomatic/talkomatic/bot";
+   * import { assertEquals } from "@std/assert";
+   *
+   * const state = new BotState();
+   * state.apply("room joined", {
+   *   roomId: "123456",
+   *   userId: "bot1",
+   *   username: "Helper",
+   *   location: "Lab",
+   *   isDev: false,
+   *   isHidden: false,
+   *   isVanished: false,
+   *   roomName: "Lounge",
+   *   roomType: "public",
+   *   layout: "vertical",
+   *   users: [{ id: "u1", username: "Ann", location: "Home" }, { id: "bot1", username: "Helper", location: "Lab" }],
+   *   votes: {},
+   *   currentMessages: { u1: "hi" },
+   * });
+   * assertEquals(state.room?.name, "Lounge");
+   * assertEquals(state.room?.texts.get("u1"), "hi");
+   * ```
+   */
   room: Room | undefined;
-  /** Every user seen, by id. */
+  /**
+   * Every user seen, by id.
+   *
+   * @example
+   * ```ts
+   * import { BotState } from "@talkomatic/talkomatic/bot";
+   * import { assertEquals } from "@std/assert";
+   *
+   * const state = new BotState();
+   * state.apply("user typing", { userId: "u1", username: "Ann", isTyping: true });
+   * assertEquals(state.users.get("u1")?.name, "Ann"); // remembered even outside a room
+   * ```
+   */
   readonly users: Map<UserId, User> = new Map();
   /** The wire vote map of the current room (voter -> target). */
   private wireVotes: Record<UserId, UserId> = {};
-  /** Why the bot is about to leave its room (set by kicked / afk timeout / leaveRoom()). */
+  /**
+   * Why the bot is about to leave its room (set by kicked / afk timeout / leaveRoom()).
+   *
+   * @example
+   * ```ts
+   * import { BotState } from "@talkomatic/talkomatic/bot";
+   * import { assertEquals } from "@std/assert";
+   *
+   * const state = new BotState();
+   * state.apply("room joined", {
+   *   roomId: "123456",
+   *   userId: "bot1",
+   *   username: "Helper",
+   *   location: "Lab",
+   *   isDev: false,
+   *   isHidden: false,
+   *   isVanished: false,
+   *   roomName: "Lounge",
+   *   roomType: "public",
+   *   layout: "vertical",
+   *   users: [{ id: "bot1", username: "Helper", location: "Lab" }],
+   *   votes: {},
+   *   currentMessages: {},
+   * });
+   * state.apply("kicked", undefined);
+   * assertEquals(state.pendingLeave, "kicked");
+   * const [left] = state.apply("user left", "bot1");
+   * if (left.name === "roomLeft") assertEquals(left.data.reason, "kicked");
+   * ```
+   */
   pendingLeave: RoomLeftReason | undefined;
 
   /**
    * The bot's own text changed locally (after a send); updates the mirror.
    *
    * @param text The sanitised text the server will hold.
+   * @example
+   * ```ts
+   * import { BotState } from "@talkomatic/talkomatic/bot";
+   * import { assertEquals } from "@std/assert";
+   *
+   * const state = new BotState();
+   * state.apply("room joined", {
+   *   roomId: "123456",
+   *   userId: "bot1",
+   *   username: "Helper",
+   *   location: "Lab",
+   *   isDev: false,
+   *   isHidden: false,
+   *   isVanished: false,
+   *   roomName: "Lounge",
+   *   roomType: "public",
+   *   layout: "vertical",
+   *   users: [{ id: "bot1", username: "Helper", location: "Lab" }],
+   *   votes: {},
+   *   currentMessages: {},
+   * });
+   * state.setOwnText("Hello!");
+   * assertEquals(state.room?.texts.get("bot1"), "Hello!");
+   * ```
    */
   setOwnText(text: string): void {
     if (!this.room || !this.me) return;
@@ -294,6 +429,30 @@ export class BotState {
    * Forgets the current room without events (used when the connection is lost).
    *
    * @returns The room that was current.
+   * @example
+   * ```ts
+   * import { BotState } from "@talkomatic/talkomatic/bot";
+   * import { assertEquals } from "@std/assert";
+   *
+   * const state = new BotState();
+   * state.apply("room joined", {
+   *   roomId: "123456",
+   *   userId: "bot1",
+   *   username: "Helper",
+   *   location: "Lab",
+   *   isDev: false,
+   *   isHidden: false,
+   *   isVanished: false,
+   *   roomName: "Lounge",
+   *   roomType: "public",
+   *   layout: "vertical",
+   *   users: [{ id: "bot1", username: "Helper", location: "Lab" }],
+   *   votes: {},
+   *   currentMessages: {},
+   * });
+   * assertEquals(state.dropRoom()?.id, "123456"); // the connection was lost
+   * assertEquals(state.room, undefined);
+   * ```
    */
   dropRoom(): Room | undefined {
     const room = this.room;
@@ -340,6 +499,35 @@ export class BotState {
    * @param event The wire event name.
    * @param payload Its validated payload.
    * @returns The friendly events to dispatch, in order.
+   * @example
+   * ```ts
+   * import { BotState } from "@talkomatic/talkomatic/bot";
+   * import { assertEquals } from "@std/assert";
+   *
+   * const state = new BotState();
+   * state.apply("room joined", {
+   *   roomId: "123456",
+   *   userId: "bot1",
+   *   username: "Helper",
+   *   location: "Lab",
+   *   isDev: false,
+   *   isHidden: false,
+   *   isVanished: false,
+   *   roomName: "Lounge",
+   *   roomType: "public",
+   *   layout: "vertical",
+   *   users: [{ id: "u1", username: "Ann", location: "Home" }, { id: "bot1", username: "Helper", location: "Lab" }],
+   *   votes: {},
+   *   currentMessages: { u1: "Hel" },
+   * });
+   * const events = state.apply("chat update", {
+   *   userId: "u1",
+   *   username: "Ann",
+   *   diff: { type: "add", index: 3, text: "lo" },
+   * });
+   * assertEquals(events.map((e) => e.name), ["message"]);
+   * assertEquals(state.room?.texts.get("u1"), "Hello");
+   * ```
    */
   apply<K extends ServerEventName>(event: K, payload: ServerEvents[K]): BotEventRecord[] {
     return this.reduce(event, payload as unknown);
