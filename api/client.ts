@@ -103,7 +103,21 @@ const ROOM_ID = /^[0-9]{6}$/;
 const ACCESS_CODE = /^[0-9]{6}$/;
 const ROOM_TYPES: readonly string[] = ["public", "semi-private", "private"];
 const LAYOUTS: readonly string[] = ["horizontal", "vertical"];
-/** The longest room name the server accepts (PROTOCOL §13.1 `MAX_ROOM_NAME_LENGTH`). */
+/**
+ * The longest room name the server accepts (PROTOCOL §13.1 `MAX_ROOM_NAME_LENGTH`).
+ *
+ * @example
+ * ```ts
+ * import { MAX_ROOM_NAME_LENGTH } from "@talkomatic/talkomatic/api";
+ * import { assertEquals } from "@std/assert";
+ *
+ * function roomNameFor(topic: string): string {
+ *   const name = `Trivia: ${topic}`;
+ *   return name.length <= MAX_ROOM_NAME_LENGTH ? name : `${name.slice(0, MAX_ROOM_NAME_LENGTH - 1)}…`;
+ * }
+ * assertEquals(roomNameFor("Space exploration history"), "Trivia: Space exploratio…");
+ * ```
+ */
 export const MAX_ROOM_NAME_LENGTH = 25;
 
 function show(value: unknown): string {
@@ -202,7 +216,18 @@ function refusal(error: ApiError): JoinRefusal | undefined {
  * ```
  */
 export class TalkomaticApi {
-  /** The transport (shared token and session cookie); the bot uses it for its handshake. */
+  /**
+   * The transport (shared token and session cookie); the bot uses it for its handshake.
+   *
+   * @example
+   * ```ts
+   * import { TalkomaticApi } from "@talkomatic/talkomatic/api";
+   * import { assertEquals } from "@std/assert";
+   *
+   * const api = new TalkomaticApi({ baseUrl: "http://127.0.0.1:3000", timeout: 2_000 });
+   * assertEquals(api.transport.timeout, 2_000);
+   * ```
+   */
   readonly transport: HttpTransport;
 
   /**
@@ -215,12 +240,42 @@ export class TalkomaticApi {
     this.transport = options.transport ?? new HttpTransport(options);
   }
 
-  /** The server base URL. */
+  /**
+   * The server base URL.
+   *
+   * @example
+   * ```ts
+   * import { TalkomaticApi } from "@talkomatic/talkomatic/api";
+   * import { assertEquals } from "@std/assert";
+   *
+   * const api = new TalkomaticApi({ baseUrl: "http://127.0.0.1:3000/" });
+   * assertEquals(api.baseUrl, "http://127.0.0.1:3000"); // normalised
+   * ```
+   */
   get baseUrl(): string {
     return this.transport.baseUrl;
   }
 
-  /** The session cookie (`connect.sid=…`), once a response carried one. */
+  /**
+   * The session cookie (`connect.sid=…`), once a response carried one.
+   *
+   * @example
+   * ```ts
+   * import { MemoryTokenStore, TalkomaticApi } from "@talkomatic/talkomatic/api";
+   * import { TestServer } from "@talkomatic/talkomatic/testing";
+   * import { assert, assertEquals } from "@std/assert";
+   *
+   * await using server = await TestServer.start({ timing: { startupPurgeDelayMs: false } });
+   * const api = new TalkomaticApi({
+   *   baseUrl: server.url,
+   *   token: server.issueToken(),
+   *   tokenStore: new MemoryTokenStore(),
+   * });
+   * assertEquals(api.sessionCookie, undefined);
+   * await api.health(); // any answer sets the cookie
+   * assert(api.sessionCookie?.startsWith("connect.sid="));
+   * ```
+   */
   get sessionCookie(): string | undefined {
     return this.transport.sessionCookie;
   }
@@ -230,6 +285,22 @@ export class TalkomaticApi {
    *
    * @param options Signal and timeout.
    * @returns The `Cookie` header value (`connect.sid=…`).
+   * @example
+   * ```ts
+   * import { MemoryTokenStore, TalkomaticApi } from "@talkomatic/talkomatic/api";
+   * import { TestServer } from "@talkomatic/talkomatic/testing";
+   * import { assertEquals } from "@std/assert";
+   *
+   * await using server = await TestServer.start({ timing: { startupPurgeDelayMs: false } });
+   * const api = new TalkomaticApi({
+   *   baseUrl: server.url,
+   *   token: server.issueToken(),
+   *   tokenStore: new MemoryTokenStore(),
+   * });
+   * const cookie = await api.ensureSessionCookie();
+   * // Send it on a socket handshake to share this HTTP session (see canJoin).
+   * assertEquals(cookie, api.sessionCookie);
+   * ```
    */
   ensureSessionCookie(options?: CallOptions): Promise<string> {
     return this.transport.ensureSessionCookie(options);
@@ -241,6 +312,26 @@ export class TalkomaticApi {
    *
    * @param options Signal and timeout.
    * @returns The rooms.
+   * @example
+   * ```ts
+   * import { MemoryTokenStore, TalkomaticApi } from "@talkomatic/talkomatic/api";
+   * import { TestServer } from "@talkomatic/talkomatic/testing";
+   * import { assertEquals } from "@std/assert";
+   *
+   * await using server = await TestServer.start({
+   *   relaxRateLimits: true, // two rooms in a row
+   *   timing: { startupPurgeDelayMs: false },
+   * });
+   * const api = new TalkomaticApi({
+   *   baseUrl: server.url,
+   *   token: server.issueToken(),
+   *   tokenStore: new MemoryTokenStore(),
+   * });
+   * await api.createRoom({ name: "Lounge", type: "public", layout: "vertical" });
+   * await api.createRoom({ name: "Hidden", type: "private", layout: "vertical" });
+   * const rooms = await api.rooms();
+   * assertEquals(rooms.map((room) => room.name), ["Lounge"]); // private rooms are never listed
+   * ```
    */
   rooms(options?: CallOptions): Promise<RestRoomList> {
     return listRooms(this.transport, options);
@@ -254,6 +345,24 @@ export class TalkomaticApi {
    * @returns The room.
    * @throws {RangeError} When `id` is not 6 digits.
    * @throws {ApiError} `NOT_FOUND` when there is no such room.
+   * @example
+   * ```ts
+   * import { ApiError, MemoryTokenStore, TalkomaticApi } from "@talkomatic/talkomatic/api";
+   * import { TestServer } from "@talkomatic/talkomatic/testing";
+   * import { assertEquals, assertRejects } from "@std/assert";
+   *
+   * await using server = await TestServer.start({ timing: { startupPurgeDelayMs: false } });
+   * const api = new TalkomaticApi({
+   *   baseUrl: server.url,
+   *   token: server.issueToken(),
+   *   tokenStore: new MemoryTokenStore(),
+   * });
+   * const id = await api.createRoom({ name: "Hidden", type: "private", layout: "vertical" });
+   * const room = await api.room(id);
+   * assertEquals([room.name, room.type, room.users.length], ["Hidden", "private", 0]);
+   * const missing = await assertRejects(() => api.room("999999"), ApiError);
+   * assertEquals(missing.code, "NOT_FOUND");
+   * ```
    */
   async room(id: string, options?: CallOptions): Promise<RestRoom> {
     return await getRoom(this.transport, { id: checkRoomId(id, "get") }, options);
@@ -268,6 +377,26 @@ export class TalkomaticApi {
    * @returns The new room's id.
    * @throws {RangeError} When a field is out of range (empty or long name, unknown type, bad code).
    * @throws {ApiError} `VALIDATION_ERROR` (with `details`), `ROOM_NAME_EXISTS`, `RATE_LIMITED`, `ROOM_LIMIT_REACHED`.
+   * @example
+   * ```ts
+   * import { MemoryTokenStore, TalkomaticApi } from "@talkomatic/talkomatic/api";
+   * import { TestServer } from "@talkomatic/talkomatic/testing";
+   * import { assertMatch } from "@std/assert";
+   *
+   * await using server = await TestServer.start({ timing: { startupPurgeDelayMs: false } });
+   * const api = new TalkomaticApi({
+   *   baseUrl: server.url,
+   *   token: server.issueToken(),
+   *   tokenStore: new MemoryTokenStore(),
+   * });
+   * const id = await api.createRoom({
+   *   name: "Book club",
+   *   type: "semi-private",
+   *   layout: "horizontal",
+   *   accessCode: "424242",
+   * });
+   * assertMatch(id, /^\d{6}$/); // join it over the socket soon, or it is deleted
+   * ```
    */
   async createRoom(room: CreateRoomOptions, options?: CallOptions): Promise<string> {
     const body = checkCreateRoom(room);
@@ -284,6 +413,28 @@ export class TalkomaticApi {
    * @param options The access code, signal and timeout.
    * @returns `{ ok: true }`, or `{ ok: false, reason }`.
    * @throws {ApiError} For any other error (rate limits, auth).
+   * @example
+   * ```ts
+   * import { MemoryTokenStore, TalkomaticApi } from "@talkomatic/talkomatic/api";
+   * import { TestServer } from "@talkomatic/talkomatic/testing";
+   * import { assertEquals } from "@std/assert";
+   *
+   * await using server = await TestServer.start({ timing: { startupPurgeDelayMs: false } });
+   * const api = new TalkomaticApi({
+   *   baseUrl: server.url,
+   *   token: server.issueToken(),
+   *   tokenStore: new MemoryTokenStore(),
+   * });
+   * const id = await api.createRoom({
+   *   name: "Book club",
+   *   type: "semi-private",
+   *   layout: "vertical",
+   *   accessCode: "424242",
+   * });
+   * assertEquals(await api.canJoin(id), { ok: false, reason: "code_required" });
+   * assertEquals(await api.canJoin(id, { accessCode: "000000" }), { ok: false, reason: "wrong_code" });
+   * assertEquals(await api.canJoin(id, { accessCode: "424242" }), { ok: true });
+   * ```
    */
   async canJoin(id: string, options: CanJoinOptions = {}): Promise<JoinStatus> {
     checkRoomId(id, "check");
@@ -306,6 +457,21 @@ export class TalkomaticApi {
    *
    * @param options Signal and timeout.
    * @returns The configuration.
+   * @example
+   * ```ts
+   * import { MemoryTokenStore, TalkomaticApi } from "@talkomatic/talkomatic/api";
+   * import { TestServer } from "@talkomatic/talkomatic/testing";
+   * import { assertEquals } from "@std/assert";
+   *
+   * await using server = await TestServer.start({ timing: { startupPurgeDelayMs: false } });
+   * const api = new TalkomaticApi({
+   *   baseUrl: server.url,
+   *   token: server.issueToken(),
+   *   tokenStore: new MemoryTokenStore(),
+   * });
+   * const { limits } = await api.config();
+   * assertEquals(limits.MAX_MESSAGE_LENGTH, 5000);
+   * ```
    */
   config(options?: CallOptions): Promise<Config> {
     return getConfig(this.transport, options);
@@ -318,6 +484,23 @@ export class TalkomaticApi {
    * @param options Signal and timeout.
    * @returns The health report, or `{ status: "down", error }`.
    * @throws {ApiError} For 4xx answers (for example a rejected token or a rate limit).
+   * @example
+   * ```ts
+   * import { MemoryTokenStore, TalkomaticApi } from "@talkomatic/talkomatic/api";
+   * import { TestServer } from "@talkomatic/talkomatic/testing";
+   * import { assertEquals } from "@std/assert";
+   *
+   * await using server = await TestServer.start({ timing: { startupPurgeDelayMs: false } });
+   * const api = new TalkomaticApi({
+   *   baseUrl: server.url,
+   *   token: server.issueToken(),
+   *   tokenStore: new MemoryTokenStore(),
+   * });
+   * const report = await api.health();
+   * if (report.status === "down") console.error("server down:", report.error.message);
+   * else console.log(`up ${report.uptime} s, ${report.roomStatistics.totalRooms} rooms`);
+   * assertEquals(report.status, "ok");
+   * ```
    */
   async health(options?: CallOptions): Promise<HealthReport> {
     try {
@@ -339,6 +522,22 @@ export class TalkomaticApi {
    *
    * @param options Signal and timeout.
    * @returns The session state.
+   * @example
+   * ```ts
+   * import { MemoryTokenStore, TalkomaticApi } from "@talkomatic/talkomatic/api";
+   * import { TestServer } from "@talkomatic/talkomatic/testing";
+   * import { assertEquals } from "@std/assert";
+   *
+   * await using server = await TestServer.start({ timing: { startupPurgeDelayMs: false } });
+   * const api = new TalkomaticApi({
+   *   baseUrl: server.url,
+   *   token: server.issueToken(),
+   *   tokenStore: new MemoryTokenStore(),
+   * });
+   * const me = await api.me();
+   * assertEquals(me.isSignedIn, false); // signing in happens over the socket
+   * assertEquals(me.isBot, true);
+   * ```
    */
   me(options?: CallOptions): Promise<Me> {
     return getMe(this.transport, options);
@@ -349,6 +548,24 @@ export class TalkomaticApi {
    *
    * @param options Signal and timeout.
    * @returns The offensive and whitelisted words.
+   * @example
+   * ```ts
+   * import { MemoryTokenStore, TalkomaticApi } from "@talkomatic/talkomatic/api";
+   * import { TestServer } from "@talkomatic/talkomatic/testing";
+   * import { assertEquals } from "@std/assert";
+   *
+   * await using server = await TestServer.start({
+   *   timing: { startupPurgeDelayMs: false },
+   *   wordFilter: { offensiveWords: ["spam"], whitelistedWords: ["spamalot"] },
+   * });
+   * const api = new TalkomaticApi({
+   *   baseUrl: server.url,
+   *   token: server.issueToken(),
+   *   tokenStore: new MemoryTokenStore(),
+   * });
+   * const filter = await api.wordFilter();
+   * assertEquals(filter, { offensiveWords: ["spam"], whitelistedWords: ["spamalot"] });
+   * ```
    */
   async wordFilter(options?: CallOptions): Promise<WordFilter> {
     const words = await getOffensiveWords(this.transport, options);
@@ -360,6 +577,22 @@ export class TalkomaticApi {
    *
    * @param options Signal and timeout.
    * @returns The mapping.
+   * @example Undo the obfuscations the filter sees through
+   * ```ts
+   * import { MemoryTokenStore, TalkomaticApi } from "@talkomatic/talkomatic/api";
+   * import { TestServer } from "@talkomatic/talkomatic/testing";
+   * import { assertEquals } from "@std/assert";
+   *
+   * await using server = await TestServer.start({ timing: { startupPurgeDelayMs: false } });
+   * const api = new TalkomaticApi({
+   *   baseUrl: server.url,
+   *   token: server.issueToken(),
+   *   tokenStore: new MemoryTokenStore(),
+   * });
+   * const substitutions = await api.characterSubstitutions();
+   * const plain = (text: string) => [...text].map((c) => substitutions[c] ?? c).join("");
+   * assertEquals(plain("h3ll0"), "hello");
+   * ```
    */
   characterSubstitutions(options?: CallOptions): Promise<CharacterSubstitutions> {
     return getCharacterSubstitutions(this.transport, options);
@@ -370,6 +603,22 @@ export class TalkomaticApi {
    *
    * @param options Signal and timeout.
    * @returns The emotes.
+   * @example
+   * ```ts
+   * import { MemoryTokenStore, TalkomaticApi } from "@talkomatic/talkomatic/api";
+   * import { TestServer } from "@talkomatic/talkomatic/testing";
+   * import { assert } from "@std/assert";
+   *
+   * await using server = await TestServer.start({ timing: { startupPurgeDelayMs: false } });
+   * const api = new TalkomaticApi({
+   *   baseUrl: server.url,
+   *   token: server.issueToken(),
+   *   tokenStore: new MemoryTokenStore(),
+   * });
+   * const emojis = await api.emojis();
+   * assert("smile" in emojis); // written ":smile:" in chat
+   * console.log(new URL(emojis.smile, api.baseUrl).href);
+   * ```
    */
   emojis(options?: CallOptions): Promise<EmojiList> {
     return getEmojiList(this.transport, options);
@@ -380,6 +629,19 @@ export class TalkomaticApi {
    *
    * @param options Signal and timeout.
    * @returns The token (keep it secret).
+   * @example
+   * ```ts
+   * import { MemoryTokenStore, TalkomaticApi } from "@talkomatic/talkomatic/api";
+   * import { TestServer } from "@talkomatic/talkomatic/testing";
+   * import { assertEquals } from "@std/assert";
+   *
+   * await using server = await TestServer.start({ timing: { startupPurgeDelayMs: false } });
+   * const store = new MemoryTokenStore();
+   * const api = new TalkomaticApi({ baseUrl: server.url, tokenStore: store }); // no token given
+   * const token = await api.botToken(); // requested from the server, then cached
+   * assertEquals((await store.get(api.baseUrl))?.token, token);
+   * assertEquals(await api.botToken(), token); // no second request
+   * ```
    */
   botToken(options?: CallOptions): Promise<string> {
     return this.transport.botToken(options);
@@ -390,6 +652,22 @@ export class TalkomaticApi {
    *
    * @param options Signal and timeout.
    * @returns The token information.
+   * @example
+   * ```ts
+   * import { MemoryTokenStore, TalkomaticApi } from "@talkomatic/talkomatic/api";
+   * import { TestServer } from "@talkomatic/talkomatic/testing";
+   * import { assert } from "@std/assert";
+   *
+   * await using server = await TestServer.start({ timing: { startupPurgeDelayMs: false } });
+   * const api = new TalkomaticApi({
+   *   baseUrl: server.url,
+   *   token: server.issueToken(),
+   *   tokenStore: new MemoryTokenStore(),
+   * });
+   * const info = await api.tokenInfo();
+   * const daysLeft = (Date.parse(info.expiresAt) - Date.now()) / 86_400_000;
+   * assert(info.valid && daysLeft > 1);
+   * ```
    */
   tokenInfo(options?: CallOptions): Promise<BotTokenInfo> {
     return getBotTokenInfo(this.transport, options);

@@ -67,18 +67,64 @@ export interface TokenStore {
 export class MemoryTokenStore implements TokenStore {
   #tokens = new Map<string, StoredToken>();
 
-  /** Returns the token cached for `server`. */
+  /**
+   * Returns the token cached for `server`.
+   *
+   * @param server The server's base URL.
+   * @returns The token, expired or not, or `undefined`.
+   * @example
+   * ```ts
+   * import { MemoryTokenStore } from "@talkomatic/talkomatic/api";
+   * import { assertEquals } from "@std/assert";
+   *
+   * const store = new MemoryTokenStore();
+   * assertEquals(await store.get("http://127.0.0.1:3000"), undefined);
+   * await store.set("http://127.0.0.1:3000", { token: "tk_01", expiresAt: Date.now() + 60_000 });
+   * assertEquals((await store.get("http://127.0.0.1:3000"))?.token, "tk_01");
+   * ```
+   */
   get(server: string): Promise<StoredToken | undefined> {
     return Promise.resolve(this.#tokens.get(server));
   }
 
-  /** Caches `token` for `server`. */
+  /**
+   * Caches `token` for `server`.
+   *
+   * @param server The server's base URL.
+   * @param token The token and its expiry (ms since the epoch).
+   * @returns When stored.
+   * @example
+   * ```ts
+   * import { MemoryTokenStore } from "@talkomatic/talkomatic/api";
+   * import { assertEquals } from "@std/assert";
+   *
+   * const store = new MemoryTokenStore();
+   * await store.set("http://127.0.0.1:3000", { token: "tk_old", expiresAt: 1 });
+   * await store.set("http://127.0.0.1:3000", { token: "tk_new", expiresAt: 2 }); // replaces it
+   * assertEquals(await store.get("http://127.0.0.1:3000"), { token: "tk_new", expiresAt: 2 });
+   * ```
+   */
   set(server: string, token: StoredToken): Promise<void> {
     this.#tokens.set(server, { token: token.token, expiresAt: token.expiresAt });
     return Promise.resolve();
   }
 
-  /** Forgets the token cached for `server`. */
+  /**
+   * Forgets the token cached for `server`.
+   *
+   * @param server The server's base URL.
+   * @returns When forgotten.
+   * @example
+   * ```ts
+   * import { MemoryTokenStore } from "@talkomatic/talkomatic/api";
+   * import { assertEquals } from "@std/assert";
+   *
+   * const store = new MemoryTokenStore();
+   * await store.set("http://127.0.0.1:3000", { token: "tk_01", expiresAt: Date.now() + 60_000 });
+   * await store.delete("http://127.0.0.1:3000");
+   * assertEquals(await store.get("http://127.0.0.1:3000"), undefined);
+   * ```
+   */
   delete(server: string): Promise<void> {
     this.#tokens.delete(server);
     return Promise.resolve();
@@ -199,7 +245,18 @@ function describe(error: unknown): string {
  * ```
  */
 export class FileTokenStore implements TokenStore {
-  /** The token file, or `undefined` when no cache directory could be determined. */
+  /**
+   * The token file, or `undefined` when no cache directory could be determined.
+   *
+   * @example
+   * ```ts
+   * import { FileTokenStore } from "@talkomatic/talkomatic/api";
+   * import { assertEquals } from "@std/assert";
+   *
+   * const store = new FileTokenStore({ path: "/tmp/talkomatic-example/tokens.json" }); // nothing written yet
+   * assertEquals(store.path, "/tmp/talkomatic-example/tokens.json");
+   * ```
+   */
   readonly path: string | undefined;
   #logger: Logger;
   #ownDir: boolean;
@@ -218,7 +275,24 @@ export class FileTokenStore implements TokenStore {
     this.#logger = { warn: (message) => logger.warn(redactTokens(message)) };
   }
 
-  /** Returns the token cached for `server`. */
+  /**
+   * Returns the token cached for `server`.
+   *
+   * @param server The server's base URL.
+   * @returns The token, expired or not, or `undefined`.
+   * @example
+   * ```ts
+   * import { FileTokenStore } from "@talkomatic/talkomatic/api";
+   * import { assertEquals } from "@std/assert";
+   *
+   * const dir = await Deno.makeTempDir();
+   * const path = `${dir}/tokens.json`;
+   * await new FileTokenStore({ path }).set("http://127.0.0.1:3000", { token: "tk_01", expiresAt: 2e12 });
+   * const later = new FileTokenStore({ path }); // e.g. the next run of the bot
+   * assertEquals((await later.get("http://127.0.0.1:3000"))?.token, "tk_01");
+   * await Deno.remove(dir, { recursive: true });
+   * ```
+   */
   get(server: string): Promise<StoredToken | undefined> {
     return this.#exclusive(async () => {
       if (this.#memory) return this.#memory.get(server);
@@ -228,7 +302,24 @@ export class FileTokenStore implements TokenStore {
     });
   }
 
-  /** Caches `token` for `server` and writes the file. */
+  /**
+   * Caches `token` for `server` and writes the file.
+   *
+   * @param server The server's base URL.
+   * @param token The token and its expiry (ms since the epoch).
+   * @returns When the file is written.
+   * @example
+   * ```ts
+   * import { FileTokenStore } from "@talkomatic/talkomatic/api";
+   * import { assertEquals } from "@std/assert";
+   *
+   * const dir = await Deno.makeTempDir();
+   * const store = new FileTokenStore({ path: `${dir}/tokens.json` });
+   * await store.set("http://127.0.0.1:3000", { token: "tk_01", expiresAt: 2e12 });
+   * assertEquals((await Deno.stat(`${dir}/tokens.json`)).mode! & 0o777, 0o600); // owner only
+   * await Deno.remove(dir, { recursive: true });
+   * ```
+   */
   set(server: string, token: StoredToken): Promise<void> {
     return this.#exclusive(async () => {
       const file = this.#memory ? undefined : await this.#load();
@@ -239,7 +330,24 @@ export class FileTokenStore implements TokenStore {
     });
   }
 
-  /** Forgets the token cached for `server` and writes the file. */
+  /**
+   * Forgets the token cached for `server` and writes the file.
+   *
+   * @param server The server's base URL.
+   * @returns When the file is written.
+   * @example
+   * ```ts
+   * import { FileTokenStore } from "@talkomatic/talkomatic/api";
+   * import { assertEquals } from "@std/assert";
+   *
+   * const dir = await Deno.makeTempDir();
+   * const store = new FileTokenStore({ path: `${dir}/tokens.json` });
+   * await store.set("http://127.0.0.1:3000", { token: "tk_01", expiresAt: 2e12 });
+   * await store.delete("http://127.0.0.1:3000");
+   * assertEquals(await store.get("http://127.0.0.1:3000"), undefined);
+   * await Deno.remove(dir, { recursive: true });
+   * ```
+   */
   delete(server: string): Promise<void> {
     return this.#exclusive(async () => {
       const file = this.#memory ? undefined : await this.#load();

@@ -82,15 +82,70 @@ export interface Transport {
 /** The `fetch` signature the transport needs. */
 export type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 
-/** The public server. */
+/**
+ * The public server.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_BASE_URL, TalkomaticApi } from "@talkomatic/talkomatic/api";
+ * import { assertEquals } from "@std/assert";
+ *
+ * const api = new TalkomaticApi({ baseUrl: DEFAULT_BASE_URL }); // no request yet
+ * assertEquals(api.baseUrl, "https://classic.talkomatic.co");
+ * ```
+ */
 export const DEFAULT_BASE_URL = "https://classic.talkomatic.co";
-/** The server's default (public) `x-api-key` value. */
+/**
+ * The server's default (public) `x-api-key` value.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_API_KEY } from "@talkomatic/talkomatic/api";
+ * import { TestServer } from "@talkomatic/talkomatic/testing";
+ * import { assertEquals } from "@std/assert";
+ *
+ * await using server = await TestServer.start({ timing: { startupPurgeDelayMs: false } });
+ * assertEquals(server.apiKey, DEFAULT_API_KEY); // the local server expects the public key too
+ * ```
+ */
 export const DEFAULT_API_KEY = "tK_public_key_4f8a9b2c7d6e3f1a5g8h9i0j4k5l6m7n8o9p";
-/** The default timeout of one HTTP request, in milliseconds. */
+/**
+ * The default timeout of one HTTP request, in milliseconds.
+ *
+ * @example
+ * ```ts
+ * import { DEFAULT_TIMEOUT, TalkomaticApi } from "@talkomatic/talkomatic/api";
+ * import { assertEquals } from "@std/assert";
+ *
+ * const patient = new TalkomaticApi({ baseUrl: "http://127.0.0.1:3000", timeout: DEFAULT_TIMEOUT * 3 });
+ * assertEquals(patient.transport.timeout, 30_000);
+ * ```
+ */
 export const DEFAULT_TIMEOUT = 10_000;
-/** The name of the server's session cookie. */
+/**
+ * The name of the server's session cookie.
+ *
+ * @example
+ * ```ts
+ * import { SESSION_COOKIE_NAME, TalkomaticApi } from "@talkomatic/talkomatic/api";
+ * import { assertEquals } from "@std/assert";
+ *
+ * const api = new TalkomaticApi({ baseUrl: "http://127.0.0.1:3000", sessionCookie: "s%3Aabc.def" });
+ * assertEquals(api.sessionCookie, `${SESSION_COOKIE_NAME}=s%3Aabc.def`);
+ * ```
+ */
 export const SESSION_COOKIE_NAME = "connect.sid";
-/** The `User-Agent` sent; it matches none of the server's browser patterns (PROTOCOL §1.3). */
+/**
+ * The `User-Agent` sent; it matches none of the server's browser patterns (PROTOCOL §1.3).
+ *
+ * @example
+ * ```ts
+ * import { USER_AGENT } from "@talkomatic/talkomatic/api";
+ * import { assertMatch } from "@std/assert";
+ *
+ * assertMatch(USER_AGENT, /^talkomatic-sdk\//); // sent on every request; never browser-like
+ * ```
+ */
 export const USER_AGENT = "talkomatic-sdk/0.1";
 
 /** Options of {@linkcode HttpTransport}. */
@@ -194,11 +249,48 @@ function setCookies(headers: Headers): string[] {
  * ```
  */
 export class HttpTransport implements Transport {
-  /** The normalised server base URL. */
+  /**
+   * The normalised server base URL.
+   *
+   * @example
+   * ```ts
+   * import { HttpTransport, MemoryTokenStore } from "@talkomatic/talkomatic/api";
+   * import { assertEquals } from "@std/assert";
+   *
+   * const transport = new HttpTransport({ baseUrl: "http://127.0.0.1:3000/", tokenStore: new MemoryTokenStore() });
+   * assertEquals(transport.baseUrl, "http://127.0.0.1:3000");
+   * ```
+   */
   readonly baseUrl: string;
-  /** The default timeout of one HTTP request, in milliseconds. */
+  /**
+   * The default timeout of one HTTP request, in milliseconds.
+   *
+   * @example
+   * ```ts
+   * import { DEFAULT_TIMEOUT, HttpTransport, MemoryTokenStore } from "@talkomatic/talkomatic/api";
+   * import { assertEquals } from "@std/assert";
+   *
+   * const transport = new HttpTransport({ baseUrl: "http://127.0.0.1:3000", tokenStore: new MemoryTokenStore() });
+   * assertEquals(transport.timeout, DEFAULT_TIMEOUT);
+   * ```
+   */
   readonly timeout: number;
-  /** Provides the bot token (explicit, cached or requested). */
+  /**
+   * Provides the bot token (explicit, cached or requested).
+   *
+   * @example
+   * ```ts
+   * import { HttpTransport, MemoryTokenStore } from "@talkomatic/talkomatic/api";
+   * import { assertEquals } from "@std/assert";
+   *
+   * const transport = new HttpTransport({
+   *   baseUrl: "http://127.0.0.1:3000",
+   *   token: "tk_given",
+   *   tokenStore: new MemoryTokenStore(),
+   * });
+   * assertEquals(await transport.tokens.get(), "tk_given"); // no request: the token was given
+   * ```
+   */
   readonly tokens: TokenProvider;
   #fetch: FetchLike;
   #apiKey: string;
@@ -234,6 +326,18 @@ export class HttpTransport implements Transport {
   /**
    * The session cookie as a `Cookie` header value (`connect.sid=…`), or
    * `undefined` before any response carried one.
+   *
+   * @example
+   * ```ts
+   * import { HttpTransport, MemoryTokenStore } from "@talkomatic/talkomatic/api";
+   * import { TestServer } from "@talkomatic/talkomatic/testing";
+   * import { assert } from "@std/assert";
+   *
+   * await using server = await TestServer.start({ timing: { startupPurgeDelayMs: false } });
+   * const transport = new HttpTransport({ baseUrl: server.url, tokenStore: new MemoryTokenStore() });
+   * await transport.ensureSessionCookie();
+   * assert(transport.sessionCookie?.startsWith("connect.sid="));
+   * ```
    */
   get sessionCookie(): string | undefined {
     return this.#cookie === undefined ? undefined : `${SESSION_COOKIE_NAME}=${this.#cookie}`;
@@ -247,6 +351,17 @@ export class HttpTransport implements Transport {
    * @returns The `Cookie` header value (`connect.sid=…`).
    * @throws {ApiError} When the server answered without setting the cookie.
    * @throws {TransportError} When the server could not be reached.
+   * @example
+   * ```ts
+   * import { HttpTransport, MemoryTokenStore } from "@talkomatic/talkomatic/api";
+   * import { TestServer } from "@talkomatic/talkomatic/testing";
+   * import { assertEquals } from "@std/assert";
+   *
+   * await using server = await TestServer.start({ timing: { startupPurgeDelayMs: false } });
+   * const transport = new HttpTransport({ baseUrl: server.url, tokenStore: new MemoryTokenStore() });
+   * const [a, b] = await Promise.all([transport.ensureSessionCookie(), transport.ensureSessionCookie()]);
+   * assertEquals(a, b); // one request for both callers
+   * ```
    */
   async ensureSessionCookie(options: CallOptions = {}): Promise<string> {
     const held = this.sessionCookie;
@@ -265,6 +380,17 @@ export class HttpTransport implements Transport {
    * @returns The token.
    * @throws {ApiError} When the server refused to issue a token.
    * @throws {TransportError} When the server could not be reached or the call was aborted.
+   * @example
+   * ```ts
+   * import { HttpTransport, MemoryTokenStore } from "@talkomatic/talkomatic/api";
+   * import { TestServer } from "@talkomatic/talkomatic/testing";
+   * import { assert } from "@std/assert";
+   *
+   * await using server = await TestServer.start({ timing: { startupPurgeDelayMs: false } });
+   * const transport = new HttpTransport({ baseUrl: server.url, tokenStore: new MemoryTokenStore() });
+   * const token = await transport.botToken({ timeout: 5_000 });
+   * assert(token.startsWith("tk_"));
+   * ```
    */
   botToken(options: CallOptions = {}): Promise<string> {
     return this.#token({
@@ -287,6 +413,28 @@ export class HttpTransport implements Transport {
    * @throws {ApiError} When the server answered with an error status.
    * @throws {TransportError} On network failure, timeout or abort.
    * @throws {PayloadValidationError} When the success body has the wrong shape.
+   * @example Call an endpoint with a hand-written operation
+   * ```ts
+   * import { HttpTransport, MemoryTokenStore } from "@talkomatic/talkomatic/api";
+   * import { validators } from "@talkomatic/talkomatic";
+   * import { TestServer } from "@talkomatic/talkomatic/testing";
+   * import { assertEquals } from "@std/assert";
+   *
+   * await using server = await TestServer.start({ timing: { startupPurgeDelayMs: false } });
+   * const transport = new HttpTransport({
+   *   baseUrl: server.url,
+   *   token: server.issueToken(),
+   *   tokenStore: new MemoryTokenStore(),
+   * });
+   * const health = await transport.call({
+   *   id: "getHealth",
+   *   method: "GET",
+   *   path: "/api/v1/health",
+   *   auth: "token",
+   *   success: { 200: validators.Health },
+   * });
+   * assertEquals(health.status, "ok");
+   * ```
    */
   async call<T>(spec: OperationSpec<T>, options: CallOptions = {}): Promise<T> {
     if (spec.auth === "none") return await this.#send(spec, undefined, options);
