@@ -122,23 +122,77 @@ export class TestServer {
     return server;
   }
 
-  /** Base URL, e.g. `http://127.0.0.1:41234`. */
+  /**
+   * Base URL, e.g. `http://127.0.0.1:41234`.
+   *
+   * @example
+   * ```ts
+   * import { TestServer } from "@talkomatic/talkomatic/testing";
+   * import { assertEquals } from "@std/assert";
+   *
+   * await using server = await TestServer.start({ timing: { startupPurgeDelayMs: false } });
+   * const res = await fetch(`${server.url}/js/emojiList.json`);
+   * assertEquals(res.status, 200);
+   * await res.body?.cancel();
+   * ```
+   */
   get url(): string {
     const host = this.#opts.host.includes(":") ? `[${this.#opts.host}]` : this.#opts.host;
     return `http://${host}:${this.#port}`;
   }
 
-  /** Listening port. */
+  /**
+   * Listening port.
+   *
+   * @example
+   * ```ts
+   * import { TestServer } from "@talkomatic/talkomatic/testing";
+   * import { assert, assertEquals } from "@std/assert";
+   *
+   * await using server = await TestServer.start({ timing: { startupPurgeDelayMs: false } }); // port 0: any free one
+   * assert(server.port > 0);
+   * assertEquals(server.url, `http://127.0.0.1:${server.port}`);
+   * ```
+   */
   get port(): number {
     return this.#port;
   }
 
-  /** The value required in `x-api-key`. */
+  /**
+   * The value required in `x-api-key`.
+   *
+   * @example
+   * ```ts
+   * import { TestServer } from "@talkomatic/talkomatic/testing";
+   * import { assertEquals } from "@std/assert";
+   *
+   * await using server = await TestServer.start({
+   *   apiKey: "tK_test_key",
+   *   timing: { startupPurgeDelayMs: false },
+   * });
+   * assertEquals(server.apiKey, "tK_test_key"); // pass it as the client's `apiKey` option
+   * ```
+   */
   get apiKey(): string {
     return this.#opts.apiKey;
   }
 
-  /** The resolved options (a copy). */
+  /**
+   * The resolved options (a copy).
+   *
+   * @example
+   * ```ts
+   * import { TestServer } from "@talkomatic/talkomatic/testing";
+   * import { assertEquals } from "@std/assert";
+   *
+   * await using server = await TestServer.start({
+   *   requireToken: false,
+   *   timing: { startupPurgeDelayMs: false },
+   * });
+   * assertEquals(server.options.requireToken, false);
+   * assertEquals(server.options.host, "127.0.0.1"); // defaults filled in
+   * ```
+   */
   get options(): ResolvedOptions {
     return structuredClone(this.#opts);
   }
@@ -635,7 +689,23 @@ export class TestServer {
     for (const w of [...this.#waiters]) w();
   }
 
-  /** Same as {@linkcode TestServer.close}, for `await using`. */
+  /**
+   * Same as {@linkcode TestServer.close}, for `await using`.
+   *
+   * @returns When closed.
+   * @example
+   * ```ts
+   * import { TestServer } from "@talkomatic/talkomatic/testing";
+   * import { assertRejects } from "@std/assert";
+   *
+   * let url = "";
+   * {
+   *   await using server = await TestServer.start({ timing: { startupPurgeDelayMs: false } });
+   *   url = server.url;
+   * } // closed here
+   * await assertRejects(() => fetch(`${url}/api/v1/health`));
+   * ```
+   */
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
   }

@@ -60,9 +60,41 @@ interface Waiter {
  * ```
  */
 export class TestUser {
-  /** Everything received, in order. */
+  /**
+   * Everything received, in order.
+   *
+   * @example
+   * ```ts
+   * import { TestServer, TestUser } from "@talkomatic/talkomatic/testing";
+   * import { assert } from "@std/assert";
+   *
+   * await using server = await TestServer.start({ timing: { startupPurgeDelayMs: false } });
+   * await using alice = await TestUser.connect(server, { username: "Alice", location: "Home" });
+   * await alice.joinRoom(await alice.createRoom({ name: "Lounge" }));
+   * assert(alice.events.some((event) => event.name === "room joined"));
+   * ```
+   */
   readonly events: RecordedEvent[] = [];
-  /** Current text of every user in the room, as this user sees it (own text included). */
+  /**
+   * Current text of every user in the room, as this user sees it (own text included).
+   *
+   * @example
+   * ```ts
+   * import { TestServer, TestUser } from "@talkomatic/talkomatic/testing";
+   * import { assertEquals } from "@std/assert";
+   *
+   * await using server = await TestServer.start({ timing: { startupPurgeDelayMs: false } });
+   * await using alice = await TestUser.connect(server, { username: "Alice", location: "Home" });
+   * await using bob = await TestUser.connect(server, { username: "Bob", location: "Berlin" });
+   * const roomId = await alice.createRoom({ name: "Lounge" });
+   * await alice.joinRoom(roomId);
+   * await bob.joinRoom(roomId);
+   * const seen = alice.waitFor("chat update");
+   * await bob.send("hi Alice");
+   * await seen;
+   * assertEquals(alice.texts[bob.userId!], "hi Alice");
+   * ```
+   */
   readonly texts: Record<string, string> = {};
   #socket: Socket;
   #cookie: string | undefined;
@@ -152,27 +184,99 @@ export class TestUser {
     return user;
   }
 
-  /** The user id once signed in or joined. */
+  /**
+   * The user id once signed in or joined.
+   *
+   * @example
+   * ```ts
+   * import { TestServer, TestUser } from "@talkomatic/talkomatic/testing";
+   * import { assertEquals } from "@std/assert";
+   *
+   * await using server = await TestServer.start({ timing: { startupPurgeDelayMs: false } });
+   * await using alice = await TestUser.connect(server, { username: "Alice", location: "Home" });
+   * assertEquals(alice.userId?.length, 32); // the session id
+   * ```
+   */
   get userId(): string | undefined {
     return this.#userId;
   }
 
-  /** The room this user is in, or null. */
+  /**
+   * The room this user is in, or null.
+   *
+   * @example
+   * ```ts
+   * import { TestServer, TestUser } from "@talkomatic/talkomatic/testing";
+   * import { assertEquals } from "@std/assert";
+   *
+   * await using server = await TestServer.start({ timing: { startupPurgeDelayMs: false } });
+   * await using alice = await TestUser.connect(server, { username: "Alice", location: "Home" });
+   * assertEquals(alice.roomId, null);
+   * const roomId = await alice.createRoom({ name: "Lounge" });
+   * await alice.joinRoom(roomId);
+   * assertEquals(alice.roomId, roomId);
+   * ```
+   */
   get roomId(): string | null {
     return this.#roomId;
   }
 
-  /** The session cookie (`connect.sid=...`), if any. */
+  /**
+   * The session cookie (`connect.sid=...`), if any.
+   *
+   * @example
+   * ```ts
+   * import { TestServer, TestUser } from "@talkomatic/talkomatic/testing";
+   * import { assertEquals } from "@std/assert";
+   *
+   * await using server = await TestServer.start({ timing: { startupPurgeDelayMs: false } });
+   * await using alice = await TestUser.connect(server, { username: "Alice", location: "Home" });
+   * // The same session over HTTP:
+   * const res = await fetch(`${server.url}/api/v1/me`, {
+   *   headers: { Cookie: alice.cookie!, Authorization: `Bearer ${server.issueToken()}` },
+   * });
+   * assertEquals((await res.json()).username, "Alice");
+   * ```
+   */
   get cookie(): string | undefined {
     return this.#cookie;
   }
 
-  /** This user's own text, as the server holds it. */
+  /**
+   * This user's own text, as the server holds it.
+   *
+   * @example
+   * ```ts
+   * import { TestServer, TestUser } from "@talkomatic/talkomatic/testing";
+   * import { assertEquals } from "@std/assert";
+   *
+   * await using server = await TestServer.start({ timing: { startupPurgeDelayMs: false } });
+   * await using alice = await TestUser.connect(server, { username: "Alice", location: "Home" });
+   * await alice.joinRoom(await alice.createRoom({ name: "Lounge" }));
+   * await alice.type("hello", { cps: 200 });
+   * await alice.backspace(2, { cps: 200 });
+   * assertEquals(alice.text, "hel");
+   * ```
+   */
   get text(): string {
     return this.#text;
   }
 
-  /** True while the socket is connected. */
+  /**
+   * True while the socket is connected.
+   *
+   * @example
+   * ```ts
+   * import { TestServer, TestUser } from "@talkomatic/talkomatic/testing";
+   * import { assert, assertFalse } from "@std/assert";
+   *
+   * await using server = await TestServer.start({ timing: { startupPurgeDelayMs: false } });
+   * await using alice = await TestUser.connect(server, { username: "Alice", location: "Home" });
+   * assert(alice.connected);
+   * await alice.close();
+   * assertFalse(alice.connected);
+   * ```
+   */
   get connected(): boolean {
     return this.#socket.connected;
   }
@@ -582,7 +686,23 @@ export class TestUser {
     } else this.#socket.close();
   }
 
-  /** Same as {@linkcode TestUser.close}, for `await using`. */
+  /**
+   * Same as {@linkcode TestUser.close}, for `await using`.
+   *
+   * @returns When disconnected.
+   * @example
+   * ```ts
+   * import { TestServer, TestUser } from "@talkomatic/talkomatic/testing";
+   * import { assertEquals } from "@std/assert";
+   *
+   * await using server = await TestServer.start({ timing: { startupPurgeDelayMs: false } });
+   * {
+   *   await using alice = await TestUser.connect(server, { username: "Alice", location: "Home" });
+   *   assertEquals(server.sockets().length, 1);
+   * } // disconnected here
+   * await server.waitFor((s) => s.sockets().length === 0);
+   * ```
+   */
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
   }
