@@ -962,6 +962,7 @@ export class Bot extends BotCore {
   /**
    * Stops the bot (`await using bot = new Bot(...)`).
    *
+   * @returns When stopped.
    * @example
    * ```ts
    * import { Bot } from "@talkomatic/talkomatic/bot";
