@@ -143,7 +143,19 @@ export interface ClientEvents {
   "vote": VoteRequest;
 }
 
-/** Every client-to-server event: wire name -> payload validator and facts. */
+/**
+ * Every client-to-server event: wire name -> payload validator and facts.
+ *
+ * @example
+ * ```ts
+ * import { clientEvents } from "@talkomatic/talkomatic";
+ *
+ * const spec = clientEvents["board chat"];
+ * console.log(spec.payload, spec.devOnly, spec.description);
+ * const result = spec.schema["~standard"].validate(42);
+ * console.log("issues" in result); // a number is no valid payload
+ * ```
+ */
 export const clientEvents: { readonly [K in keyof ClientEvents]: EventSpec<ClientEvents[K]> } = {
   "afk response": {
     name: "afk response",
@@ -387,7 +399,19 @@ export interface ServerEvents {
   "validation_error": ValidationErrors;
 }
 
-/** Every server-to-client event: wire name -> payload validator and facts. */
+/**
+ * Every server-to-client event: wire name -> payload validator and facts.
+ *
+ * @example
+ * ```ts
+ * import { serverEvents } from "@talkomatic/talkomatic";
+ *
+ * const spec = serverEvents["afk timeout"];
+ * console.log(spec.payload, spec.devOnly, spec.description);
+ * const result = spec.schema["~standard"].validate(42);
+ * console.log("issues" in result); // a number is no valid payload
+ * ```
+ */
 export const serverEvents: { readonly [K in keyof ServerEvents]: EventSpec<ServerEvents[K]> } = {
   "access code required": {
     name: "access code required",
@@ -640,7 +664,16 @@ export type ClientEventName = keyof ClientEvents;
 /** A server-to-client event name. */
 export type ServerEventName = keyof ServerEvents;
 
-/** Events official clients send that the server has no handler for (dropped, yet rate limited). */
+/**
+ * Events official clients send that the server has no handler for (dropped, yet rate limited).
+ *
+ * @example
+ * ```ts
+ * import { ignoredClientEvents } from "@talkomatic/talkomatic";
+ *
+ * console.log(ignoredClientEvents.includes("leave lobby")); // true
+ * ```
+ */
 export const ignoredClientEvents: readonly string[] = [
   "leave lobby",
   "create game",
