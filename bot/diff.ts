@@ -16,128 +16,14 @@
  * @module
  */
 
-/**
- * Maximum chat buffer length (PROTOCOL.md §13.1 MAX_MESSAGE_LENGTH).
- *
- * @example
- * ```ts
- * import { MAX_MESSAGE_LENGTH } from "@talkomatic/talkomatic/bot";
- * import { assertEquals } from "@std/assert";
- *
- * // Keep the end of a growing log within what the server holds:
- * const log = "tick\n".repeat(2000);
- * const shown = log.slice(-MAX_MESSAGE_LENGTH);
- * assertEquals(shown.length, 5000);
- * ```
- */
-export const MAX_MESSAGE_LENGTH = 5000;
-
-/** One change to a chat buffer (PROTOCOL.md §3 `Diff`). */
-export type TextDiff =
-  | { readonly type: "full-replace"; readonly text: string }
-  | { readonly type: "add"; readonly index: number; readonly text: string }
-  | { readonly type: "delete"; readonly index: number; readonly count: number }
-  | { readonly type: "replace"; readonly index: number; readonly text: string };
-
-// Like the server: clamp with min/max and let `slice` truncate fractions
-// (so `delete {index: 1.5, count: 0.5}` removes the unit at 1, as slicing 2 does).
-// NaN counts as 0; an index past the end (even Infinity) appends.
-function clampIndex(index: number, length: number): number {
-  return Math.min(Math.max(Number.isNaN(index) ? 0 : index, 0), length);
-}
-
-/**
- * Applies one diff to a buffer with the server's semantics (§7.2): indices
- * are clamped to the buffer, `add` cannot grow the buffer past 5000 chars,
- * `replace` overwrites and may grow the buffer. Sanitisation is separate
- * ({@linkcode sanitizeChat}), as on the server.
- *
- * @param text The current buffer.
- * @param diff The change.
- * @returns The new buffer.
- * @example
- * ```ts
- * import { applyDiff } from "./diff.ts";
- * applyDiff("abc", { type: "delete", index: 1, count: 5 }); // "a"
- * ```
- */
-export function applyDiff(text: string, diff: TextDiff): string {
-  switch (diff.type) {
-    case "full-replace":
-      return diff.text.slice(0, MAX_MESSAGE_LENGTH);
-    case "add": {
-      const i = clampIndex(diff.index, text.length);
-      const room = Math.max(0, MAX_MESSAGE_LENGTH - text.length);
-      return text.slice(0, i) + diff.text.slice(0, room) + text.slice(i);
-    }
-    case "delete": {
-      const i = clampIndex(diff.index, text.length);
-      const count = clampIndex(diff.count, text.length - i);
-      return text.slice(0, i) + text.slice(i + count);
-    }
-    case "replace": {
-      const i = clampIndex(diff.index, text.length);
-      const replacement = diff.text.slice(0, MAX_MESSAGE_LENGTH); // cut on receipt, as the server does
-      const overwritten = Math.min(replacement.length, text.length - i);
-      return text.slice(0, i) + replacement + text.slice(i + overwritten);
-    }
-    default:
-      throw new TypeError(
-        `Cannot apply diff of type "${String((diff as { type?: unknown }).type)}"`,
-      );
-  }
-}
-
-const COMBINING =
-  /[\u0300-\u036F\u0483-\u0489\u1AB0-\u1AFF\u1DC0-\u1DFF\u20D0-\u20FF\uFE20-\uFE2F]/;
-
-function capCombining(text: string): string {
-  let out = "";
-  let run = 0;
-  for (const ch of text) {
-    if (COMBINING.test(ch)) {
-      run++;
-      if (run > 2) continue;
-    } else {
-      run = 0;
-    }
-    out += ch;
-  }
-  return out;
-}
-
-/**
- * The server's chat-buffer sanitisation (§7.4): removes U+202E and `\r`,
- * cuts runs of combining marks to 2, truncates to 5000 chars. `\n` is kept.
- *
- * @param text A buffer.
- * @returns What the server would store.
- * @example
- * ```ts
- * import { sanitizeChat } from "./diff.ts";
- * sanitizeChat("line1\r\nline2\u202e end"); // "line1\nline2 end"
- * ```
- */
-export function sanitizeChat(text: string): string {
-  return capCombining(text.replace(/[\u202E\r]/g, "")).slice(0, MAX_MESSAGE_LENGTH);
-}
-
-/**
- * The server's name sanitisation (§7.4) for usernames (15), locations (20)
- * and room names (25): like chat, plus `\n` and `\t` removed, trimmed, cut.
- *
- * @param text The name.
- * @param max Maximum length after sanitising.
- * @returns What the server would store.
- * @example
- * ```ts
- * import { sanitizeName } from "./diff.ts";
- * sanitizeName("Bot\tOne ", 15); // "BotOne"
- * ```
- */
-export function sanitizeName(text: string, max: number): string {
-  return capCombining(text.replace(/[\u202E\r\n\t]/g, "")).trim().slice(0, max);
-}
+export {
+  applyDiff,
+  MAX_MESSAGE_LENGTH,
+  sanitizeChat,
+  sanitizeName,
+  type TextDiff,
+} from "../schemas/text.ts";
+import type { TextDiff } from "../schemas/text.ts";
 
 /**
  * The smallest single diff turning `from` into `to`: an `add` or a `delete`

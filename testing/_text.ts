@@ -4,22 +4,8 @@
 
 import type { WordFilterOptions } from "./_options.ts";
 
-const COMBINING =
-  /[\u0300-\u036f\u0483-\u0489\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]{3,}/g;
-
-function capCombining(text: string): string {
-  return text.replace(COMBINING, (run) => run.slice(0, 2));
-}
-
-/** Sanitises a chat buffer: U+202E and CR removed, combining runs capped, 5000 chars. */
-export function sanitizeChat(text: string, max = 5000): string {
-  return capCombining(text.replace(/\u202e/g, "").replace(/\r/g, "")).slice(0, max);
-}
-
-/** Sanitises a name (username, location, room name) and cuts it to `max`. */
-export function sanitizeName(text: string, max: number): string {
-  return capCombining(text.replace(/[\u202e\r\n\t]/g, "")).trim().slice(0, max);
-}
+// Sanitisation is one shared implementation of §7.4 (the bot mirrors it).
+export { sanitizeChat, sanitizeName } from "../schemas/text.ts";
 
 /** Field errors of a `join lobby` payload (raw values). */
 export function validateSignin(data: Record<string, unknown>): Record<string, string> {

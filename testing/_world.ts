@@ -19,6 +19,7 @@ import { Limiter, SlidingCounter } from "./_limiter.ts";
 import { type Session, type SessionStore, TokenStore } from "./_session.ts";
 import { sanitizeChat, WordFilter } from "./_text.ts";
 import { unref } from "./_platform.ts";
+import { applyDiff } from "../schemas/text.ts";
 
 /** The part of a socket.io socket the world uses. */
 export interface SocketLike {
@@ -628,21 +629,4 @@ export class World {
     }
     this.broadcastLobby();
   }
-}
-
-/** Applies one diff to a buffer (§7.2). */
-export function applyDiff(m: string, d: Diff, max = 5000): string {
-  if (d.type === "full-replace") return d.text;
-  // No Math.trunc: fractions go to slice() as on the real server ("truncated by string slicing").
-  const index = Math.min(d.index, m.length);
-  if (d.type === "add") {
-    const text = d.text.slice(0, Math.max(0, max - m.length));
-    return m.slice(0, index) + text + m.slice(index);
-  }
-  if (d.type === "delete") {
-    const count = Math.min(d.count, m.length - index);
-    return m.slice(0, index) + m.slice(index + count);
-  }
-  const overwritten = Math.min(d.text.length, m.length - index);
-  return m.slice(0, index) + d.text + m.slice(index + overwritten);
 }

@@ -2,7 +2,8 @@
 
 import { io, type Socket } from "socket.io-client";
 import type { TestServer } from "./server.ts";
-import { applyDiff, type Diff } from "./_world.ts";
+import type { Diff } from "./_world.ts";
+import { applyDiff } from "../schemas/text.ts";
 import { sanitizeChat } from "./_text.ts";
 
 /** Options of {@linkcode TestUser.connect}. */

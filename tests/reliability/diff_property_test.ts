@@ -1,5 +1,6 @@
-// Property tests of the chat buffer model (PROTOCOL.md §7.2, §7.4): the bot's
-// and the local server's diff application and sanitisation against a
+// Property tests of the chat buffer model (PROTOCOL.md §7.2, §7.4): diff
+// application and sanitisation (one implementation in schemas/text.ts, used by
+// the bot and by the local server, reached here through both) against a
 // reference model written here from the protocol text.
 import { assert, assertEquals } from "@std/assert";
 import fc from "fast-check";
@@ -11,7 +12,8 @@ import {
   type TextDiff,
   typingFrames,
 } from "../../bot/diff.ts";
-import { applyDiff as serverApply, type Diff } from "../../testing/_world.ts";
+import type { Diff } from "../../testing/_world.ts";
+import { applyDiff as serverApply } from "../../schemas/text.ts";
 import {
   sanitizeChat as serverSanitize,
   sanitizeName as serverSanitizeName,

@@ -1,0 +1,131 @@
+/**
+ * The chat buffer rules of PROTOCOL.md §7, shared by the bot (which mirrors
+ * buffers) and the local server (which keeps them): applying the four diff
+ * types exactly as the server does, and the server's sanitisation of chat
+ * buffers and names. Pure functions, no I/O.
+ *
+ * @example
+ * ```ts
+ * import { applyDiff, sanitizeChat } from "./text.ts";
+ *
+ * applyDiff("Hello", { type: "replace", index: 0, text: "J" }); // "Jello"
+ * sanitizeChat("a\r\nb\u202e"); // "a\nb"
+ * ```
+ *
+ * @module
+ */
+
+/**
+ * Maximum chat buffer length (PROTOCOL.md §13.1 MAX_MESSAGE_LENGTH).
+ *
+ * @example
+ * ```ts
+ * import { MAX_MESSAGE_LENGTH } from "@talkomatic/talkomatic/bot";
+ * import { assertEquals } from "@std/assert";
+ *
+ * // Keep the end of a growing log within what the server holds:
+ * const log = "tick\n".repeat(2000);
+ * const shown = log.slice(-MAX_MESSAGE_LENGTH);
+ * assertEquals(shown.length, 5000);
+ * ```
+ */
+export const MAX_MESSAGE_LENGTH = 5000;
+
+/** One change to a chat buffer (PROTOCOL.md §3 `Diff`). */
+export type TextDiff =
+  | { readonly type: "full-replace"; readonly text: string }
+  | { readonly type: "add"; readonly index: number; readonly text: string }
+  | { readonly type: "delete"; readonly index: number; readonly count: number }
+  | { readonly type: "replace"; readonly index: number; readonly text: string };
+
+// Like the server: clamp with min/max and let `slice` truncate fractions
+// (so `delete {index: 1.5, count: 0.5}` removes the unit at 1, as slicing 2 does).
+// NaN counts as 0; an index past the end (even Infinity) appends.
+function clampIndex(index: number, length: number): number {
+  return Math.min(Math.max(Number.isNaN(index) ? 0 : index, 0), length);
+}
+
+/**
+ * Applies one diff to a buffer with the server's semantics (§7.2): indices
+ * are clamped to the buffer, `add` cannot grow the buffer past 5000 chars,
+ * `replace` overwrites and may grow the buffer. Sanitisation is separate
+ * ({@linkcode sanitizeChat}), as on the server.
+ *
+ * @param text The current buffer.
+ * @param diff The change.
+ * @param max The buffer cap (the server's is 5000).
+ * @returns The new buffer.
+ * @example
+ * ```ts
+ * import { applyDiff } from "./text.ts";
+ * applyDiff("abc", { type: "delete", index: 1, count: 5 }); // "a"
+ * ```
+ */
+export function applyDiff(text: string, diff: TextDiff, max = MAX_MESSAGE_LENGTH): string {
+  switch (diff.type) {
+    case "full-replace":
+      return diff.text.slice(0, max);
+    case "add": {
+      const i = clampIndex(diff.index, text.length);
+      const room = Math.max(0, max - text.length);
+      return text.slice(0, i) + diff.text.slice(0, room) + text.slice(i);
+    }
+    case "delete": {
+      const i = clampIndex(diff.index, text.length);
+      const count = clampIndex(diff.count, text.length - i);
+      return text.slice(0, i) + text.slice(i + count);
+    }
+    case "replace": {
+      const i = clampIndex(diff.index, text.length);
+      const replacement = diff.text.slice(0, max); // cut on receipt, as the server does
+      const overwritten = Math.min(replacement.length, text.length - i);
+      return text.slice(0, i) + replacement + text.slice(i + overwritten);
+    }
+    default:
+      throw new TypeError(
+        `Cannot apply diff of type "${String((diff as { type?: unknown }).type)}"`,
+      );
+  }
+}
+
+// Runs of 3+ combining marks (the blocks of PROTOCOL.md §7.4), cut to their first 2.
+const COMBINING_RUN =
+  /[\u0300-\u036F\u0483-\u0489\u1AB0-\u1AFF\u1DC0-\u1DFF\u20D0-\u20FF\uFE20-\uFE2F]{3,}/g;
+
+function capCombining(text: string): string {
+  return text.replace(COMBINING_RUN, (run) => run.slice(0, 2));
+}
+
+/**
+ * The server's chat-buffer sanitisation (§7.4): removes U+202E and `\r`,
+ * cuts runs of combining marks to 2, truncates to 5000 chars. `\n` is kept.
+ *
+ * @param text A buffer.
+ * @param max The buffer cap (the server's is 5000).
+ * @returns What the server would store.
+ * @example
+ * ```ts
+ * import { sanitizeChat } from "./text.ts";
+ * sanitizeChat("line1\r\nline2\u202e end"); // "line1\nline2 end"
+ * ```
+ */
+export function sanitizeChat(text: string, max = MAX_MESSAGE_LENGTH): string {
+  return capCombining(text.replace(/[\u202E\r]/g, "")).slice(0, max);
+}
+
+/**
+ * The server's name sanitisation (§7.4) for usernames (15), locations (20)
+ * and room names (25): like chat, plus `\n` and `\t` removed, trimmed, cut.
+ *
+ * @param text The name.
+ * @param max Maximum length after sanitising.
+ * @returns What the server would store.
+ * @example
+ * ```ts
+ * import { sanitizeName } from "./text.ts";
+ * sanitizeName("Bot\tOne ", 15); // "BotOne"
+ * ```
+ */
+export function sanitizeName(text: string, max: number): string {
+  return capCombining(text.replace(/[\u202E\r\n\t]/g, "")).trim().slice(0, max);
+}
