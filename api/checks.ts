@@ -1,26 +1,41 @@
 /**
- * Checks of everything a bot sends against the protocol's limits (PROTOCOL.md
- * §4, §13.1), before anything is sent. Each throws a `TypeError` (wrong kind
+ * Checks of everything a client sends against the protocol's limits
+ * (PROTOCOL.md §4, §13.1), before anything is sent; shared by the REST client
+ * and the bot. Each throws a `TypeError` (wrong kind
  * of value) or `RangeError` (right kind, out of limits) with a message in the
  * std style: `Cannot join room "12345": room ids have 6 digits`.
  *
  * @example
  * ```ts
- * import { checkRoomId } from "./validate.ts";
+ * import { checkRoomId } from "./checks.ts";
  * checkRoomId("123456", "join room"); // "123456"
  * ```
  *
  * @module
  */
 
-import { MAX_MESSAGE_LENGTH, sanitizeName } from "./diff.ts";
-import type { RoomLayout, RoomType } from "./state.ts";
+import { MAX_MESSAGE_LENGTH, sanitizeName } from "../schemas/text.ts";
+import type { Layout, RoomType } from "../schemas/types.gen.ts";
 
 /** Maximum username length (raw, before trimming). */
 export const MAX_USERNAME_LENGTH = 15;
 /** Maximum location length (raw). */
 export const MAX_LOCATION_LENGTH = 20;
-/** Maximum room name length (raw). */
+/**
+ * The longest room name the server accepts (PROTOCOL §13.1 `MAX_ROOM_NAME_LENGTH`, raw length).
+ *
+ * @example
+ * ```ts
+ * import { MAX_ROOM_NAME_LENGTH } from "@talkomatic/talkomatic/api";
+ * import { assertEquals } from "@std/assert";
+ *
+ * function roomNameFor(topic: string): string {
+ *   const name = `Trivia: ${topic}`;
+ *   return name.length <= MAX_ROOM_NAME_LENGTH ? name : `${name.slice(0, MAX_ROOM_NAME_LENGTH - 1)}…`;
+ * }
+ * assertEquals(roomNameFor("Space exploration history"), "Trivia: Space exploratio…");
+ * ```
+ */
 export const MAX_ROOM_NAME_LENGTH = 25;
 /** Occupants per room. */
 export const ROOM_CAPACITY = 5;
@@ -66,10 +81,11 @@ export function checkLocation(value: unknown, action = "sign in"): string {
  * Checks a room name (1–25 characters, not blank).
  *
  * @param value The room name.
+ * @param action What is being done, for the message.
  * @returns The name.
  */
-export function checkRoomName(value: unknown): string {
-  return name("room name", value, MAX_ROOM_NAME_LENGTH, "create room");
+export function checkRoomName(value: unknown, action = "create room"): string {
+  return name("room name", value, MAX_ROOM_NAME_LENGTH, action);
 }
 
 /**
@@ -133,7 +149,19 @@ export function checkText(value: unknown, action: string): string {
 }
 
 const TYPES: readonly RoomType[] = ["public", "semi-private", "private"];
-const LAYOUTS: readonly RoomLayout[] = ["horizontal", "vertical"];
+const LAYOUTS: readonly Layout[] = ["horizontal", "vertical"];
+
+function oneOf<T extends string>(what: string, value: unknown, allowed: readonly T[]): T {
+  if (typeof value !== "string") {
+    throw new TypeError(`Cannot create room: ${what} must be a string, got ${typeof value}`);
+  }
+  if (!allowed.includes(value as T)) {
+    throw new RangeError(
+      `Cannot create room: ${what} "${value}" is not one of ${allowed.join(", ")}`,
+    );
+  }
+  return value as T;
+}
 
 /**
  * Checks a room type.
@@ -142,12 +170,7 @@ const LAYOUTS: readonly RoomLayout[] = ["horizontal", "vertical"];
  * @returns The type.
  */
 export function checkRoomType(value: unknown): RoomType {
-  if (!TYPES.includes(value as RoomType)) {
-    throw new TypeError(
-      `Cannot create room: type "${String(value)}" is not one of ${TYPES.join(", ")}`,
-    );
-  }
-  return value as RoomType;
+  return oneOf("type", value, TYPES);
 }
 
 /**
@@ -156,13 +179,8 @@ export function checkRoomType(value: unknown): RoomType {
  * @param value The layout.
  * @returns The layout.
  */
-export function checkLayout(value: unknown): RoomLayout {
-  if (!LAYOUTS.includes(value as RoomLayout)) {
-    throw new TypeError(
-      `Cannot create room: layout "${String(value)}" is not one of ${LAYOUTS.join(", ")}`,
-    );
-  }
-  return value as RoomLayout;
+export function checkLayout(value: unknown): Layout {
+  return oneOf("layout", value, LAYOUTS);
 }
 
 /**

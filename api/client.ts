@@ -43,6 +43,13 @@ import {
   listRooms,
 } from "./operations.gen.ts";
 import { type CallOptions, HttpTransport, type HttpTransportOptions } from "./transport.ts";
+import {
+  checkAccessCode,
+  checkLayout,
+  checkRoomId,
+  checkRoomName,
+  checkRoomType,
+} from "./checks.ts";
 
 /** Options of {@linkcode TalkomaticApi}: those of {@linkcode HttpTransport}, or a transport to share. */
 export interface TalkomaticApiOptions extends HttpTransportOptions {
@@ -99,86 +106,23 @@ export interface WordFilter {
   readonly whitelistedWords: readonly string[];
 }
 
-const ROOM_ID = /^[0-9]{6}$/;
-const ACCESS_CODE = /^[0-9]{6}$/;
-const ROOM_TYPES: readonly string[] = ["public", "semi-private", "private"];
-const LAYOUTS: readonly string[] = ["horizontal", "vertical"];
-/**
- * The longest room name the server accepts (PROTOCOL §13.1 `MAX_ROOM_NAME_LENGTH`).
- *
- * @example
- * ```ts
- * import { MAX_ROOM_NAME_LENGTH } from "@talkomatic/talkomatic/api";
- * import { assertEquals } from "@std/assert";
- *
- * function roomNameFor(topic: string): string {
- *   const name = `Trivia: ${topic}`;
- *   return name.length <= MAX_ROOM_NAME_LENGTH ? name : `${name.slice(0, MAX_ROOM_NAME_LENGTH - 1)}…`;
- * }
- * assertEquals(roomNameFor("Space exploration history"), "Trivia: Space exploratio…");
- * ```
- */
-export const MAX_ROOM_NAME_LENGTH = 25;
-
-function show(value: unknown): string {
-  return typeof value === "string" ? `"${value}"` : String(value);
-}
-
-function checkRoomId(id: unknown, action: string): string {
-  if (typeof id !== "string") {
-    throw new TypeError(`Cannot ${action} room ${show(id)}: room ids are strings`);
-  }
-  if (!ROOM_ID.test(id)) {
-    throw new RangeError(`Cannot ${action} room "${id}": room ids have 6 digits`);
-  }
-  return id;
-}
-
-function checkAccessCode(code: unknown, action: string): string {
-  if (typeof code !== "string") {
-    throw new TypeError(`Cannot ${action}: access code ${show(code)} must be a string`);
-  }
-  if (!ACCESS_CODE.test(code)) {
-    throw new RangeError(`Cannot ${action}: access code "${code}" must have 6 digits`);
-  }
-  return code;
-}
-
 function checkCreateRoom(options: CreateRoomOptions): CreateRoomOptions {
   if (typeof options !== "object" || options === null) {
-    throw new TypeError(`Cannot create room: expected an object, got ${show(options)}`);
+    throw new TypeError(`Cannot create room: expected an object, got ${String(options)}`);
   }
-  const { name, type, layout, accessCode } = options;
-  if (typeof name !== "string") {
-    throw new TypeError(`Cannot create room ${show(name)}: the name must be a string`);
-  }
-  if (name.trim() === "") throw new RangeError(`Cannot create room "${name}": the name is empty`);
-  if (name.length > MAX_ROOM_NAME_LENGTH) {
-    throw new RangeError(
-      `Cannot create room "${name}": names have at most ${MAX_ROOM_NAME_LENGTH} characters`,
-    );
-  }
-  if (typeof type !== "string") {
-    throw new TypeError(`Cannot create room "${name}": type ${show(type)} must be a string`);
-  }
-  if (!ROOM_TYPES.includes(type)) {
-    throw new RangeError(
-      `Cannot create room "${name}": type "${type}" is not public, semi-private or private`,
-    );
-  }
-  if (typeof layout !== "string") {
-    throw new TypeError(`Cannot create room "${name}": layout ${show(layout)} must be a string`);
-  }
-  if (!LAYOUTS.includes(layout)) {
-    throw new RangeError(
-      `Cannot create room "${name}": layout "${layout}" is not horizontal or vertical`,
-    );
-  }
+  const name = checkRoomName(options.name);
+  const type = checkRoomType(options.type);
+  const layout = checkLayout(options.layout);
   if (type !== "semi-private") return { name, type, layout };
-  if (accessCode === undefined) {
+  if (options.accessCode === undefined) {
     throw new RangeError(`Cannot create room "${name}": semi-private rooms need an access code`);
   }
-  return { name, type, layout, accessCode: checkAccessCode(accessCode, `create room "${name}"`) };
+  return {
+    name,
+    type,
+    layout,
+    accessCode: checkAccessCode(options.accessCode, `create room "${name}"`),
+  };
 }
 
 function refusal(error: ApiError): JoinRefusal | undefined {
@@ -365,7 +309,7 @@ export class TalkomaticApi {
    * ```
    */
   async room(id: string, options?: CallOptions): Promise<RestRoom> {
-    return await getRoom(this.transport, { id: checkRoomId(id, "get") }, options);
+    return await getRoom(this.transport, { id: checkRoomId(id, "get room") }, options);
   }
 
   /**
@@ -437,7 +381,7 @@ export class TalkomaticApi {
    * ```
    */
   async canJoin(id: string, options: CanJoinOptions = {}): Promise<JoinStatus> {
-    checkRoomId(id, "check");
+    checkRoomId(id, "check room");
     const { accessCode, ...call } = options;
     const body = accessCode === undefined
       ? {}

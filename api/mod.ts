@@ -35,7 +35,6 @@ export {
   type HealthUp,
   type JoinRefusal,
   type JoinStatus,
-  MAX_ROOM_NAME_LENGTH,
   TalkomaticApi,
   type TalkomaticApiOptions,
   type WordFilter,
@@ -69,6 +68,12 @@ export {
   type TransportErrorKind,
 } from "./errors.ts";
 export { issuePath, validate, type ValidateContext } from "./validate.ts";
+export {
+  MAX_LOCATION_LENGTH,
+  MAX_ROOM_NAME_LENGTH,
+  MAX_USERNAME_LENGTH,
+  ROOM_CAPACITY,
+} from "./checks.ts";
 export {
   defaultTokenFilePath,
   FileTokenStore,

@@ -43,7 +43,7 @@ import {
   checkRoomName,
   checkRoomType,
   checkText,
-} from "./validate.ts";
+} from "../api/checks.ts";
 
 export type { CreateRoomOptions };
 

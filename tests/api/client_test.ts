@@ -146,7 +146,7 @@ Deno.test("TalkomaticApi.createRoom() rejects bad fields without a request", asy
     );
     assertEquals(
       long.message,
-      `Cannot create room "${"x".repeat(26)}": names have at most 25 characters`,
+      `Cannot create room: room name "${"x".repeat(26)}" has 26 characters, at most 25 are allowed`,
     );
     await assertRejects(() => api.createRoom({ ...ok, name: "   " }), RangeError);
     await assertRejects(() => api.createRoom({ ...ok, name: 5 as unknown as string }), TypeError);
