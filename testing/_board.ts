@@ -1,5 +1,7 @@
 // Talkoboard events (PROTOCOL.md §4.12): relayed within the room, ephemeral.
 
+import * as v from "valibot";
+import { BoardChatRequestSchema, BoardCursorRequestSchema } from "../schemas/validators.gen.ts";
 import type { Conn, Room, Stroke, World } from "./_world.ts";
 
 type Handler = (world: World, conn: Conn, data: unknown) => void;
@@ -95,8 +97,8 @@ export const BOARD_HANDLERS: Readonly<Record<string, Handler>> = {
   },
   "board cursor": (world, conn, data) => {
     const ctx = context(world, conn);
-    const d = data as { x?: unknown; y?: unknown } | null;
-    if (!ctx || !d || !isNum(d.x) || !isNum(d.y)) return;
+    if (!ctx || !v.is(BoardCursorRequestSchema, data)) return;
+    const d = data;
     others(world, conn, ctx.room, "board cursor", {
       userId: ctx.userId,
       username: conn.session.data.username ?? "Anonymous",
@@ -106,8 +108,8 @@ export const BOARD_HANDLERS: Readonly<Record<string, Handler>> = {
   },
   "board chat": (world, conn, data) => {
     const ctx = context(world, conn);
-    const text = (data as { text?: unknown } | null)?.text;
-    if (!ctx || typeof text !== "string" || text === "") return;
+    if (!ctx || !v.is(BoardChatRequestSchema, data)) return;
+    const text = data.text;
     const payload = {
       userId: ctx.userId,
       username: conn.session.data.username ?? "Anonymous",

@@ -1,6 +1,8 @@
 // Client -> server socket events (PROTOCOL.md §4), with the real server's
 // check order, error events and silent ignores.
 
+import * as v from "valibot";
+import { TypingRequestSchema, VoteRequestSchema } from "../schemas/validators.gen.ts";
 import type { Conn, Diff, Room, World } from "./_world.ts";
 import { isSignedIn } from "./_session.ts";
 import { isAccessCode, sanitizeName, validateRoom, validateSignin } from "./_text.ts";
@@ -314,7 +316,8 @@ const chatUpdate: Handler = (world, conn, data) => {
 const typing: Handler = (world, conn, data) => {
   const room = currentRoom(world, conn);
   const userId = conn.session.data.userId;
-  if (!room || !userId || !isObject(data) || typeof data.isTyping !== "boolean") return;
+  // Silently ignored unless the payload is { isTyping: boolean } (§4.9).
+  if (!room || !userId || !v.is(TypingRequestSchema, data)) return;
   const broadcast = (isTyping: boolean) => {
     for (const m of world.members(room.id)) {
       if (m === conn) continue;
@@ -342,11 +345,12 @@ const typing: Handler = (world, conn, data) => {
 const vote: Handler = (world, conn, data) => {
   const room = currentRoom(world, conn);
   const voter = conn.session.data.userId;
-  if (!isObject(data) || !data.targetUserId || !voter || !room) return;
+  // Silently ignored without a string targetUserId (§4.10).
+  if (!v.is(VoteRequestSchema, data) || !voter || !room) return;
   const target = data.targetUserId;
   if (!room.users.some((u) => u.id === voter) || target === voter) return;
   if (room.users.length < world.opts.limits.minUsersForVoting) return;
-  if (typeof target !== "string" || !room.users.some((u) => u.id === target)) return;
+  if (!room.users.some((u) => u.id === target)) return;
   if (room.votes.get(voter) === target) room.votes.delete(voter);
   else room.votes.set(voter, target);
   for (const m of world.members(room.id)) {
