@@ -737,8 +737,11 @@ export class Bot extends BotCore {
     const start = Date.now();
     let next = 0;
     while (next < frames.length) {
-      await delay(Math.max(0, start + (next + 1) * interval - Date.now()), this._abort.signal);
-      await this._budget.acquire(this._abort.signal);
+      await this._paced(
+        delay(Math.max(0, start + (next + 1) * interval - Date.now()), this._abort.signal),
+        "type",
+      );
+      await this._paced(this._budget.acquire(this._abort.signal), "type");
       if (gen !== this._typingGen) return;
       this._requireRoom("type");
       const due = Math.floor((Date.now() - start) / interval) - 1;

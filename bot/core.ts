@@ -227,6 +227,11 @@ export abstract class BotCore {
 
   /** @ignore */
   protected _failed(event: string, error: unknown, ctx: unknown): void {
+    if (this._stopped && error instanceof ActionError && error.reason === "stopped") {
+      // A handler still awaiting an action when the bot was stopped (Ctrl+C): not a failure.
+      if (this.options.debug) this.options.logger.debug(`"${event}" handler ended by stop()`);
+      return;
+    }
     const wrapped = error instanceof HandlerError ? error : new HandlerError(event, error, ctx);
     if (!this._catch) return this.options.logger.error(wrapped.message, error);
     try {
@@ -454,7 +459,7 @@ export abstract class BotCore {
   ): Promise<void> {
     this._check(event, payload);
     if (event !== "typing" && event !== "get rooms" && event !== "get room state") {
-      await this._budget.acquire(this._abort.signal);
+      await this._paced(this._budget.acquire(this._abort.signal), event);
     }
     this._emitNow(event, payload);
   }
@@ -462,9 +467,23 @@ export abstract class BotCore {
   /** @ignore */
   protected async _paceSend(): Promise<void> {
     const gap = this._lastSendAt + this.options.pacing.sendIntervalMs - Date.now();
-    if (gap > 0) await delay(gap, this._abort.signal);
-    await this._budget.acquire(this._abort.signal);
+    if (gap > 0) await this._paced(delay(gap, this._abort.signal), "send");
+    await this._paced(this._budget.acquire(this._abort.signal), "send");
     this._lastSendAt = Date.now();
+  }
+
+  /**
+   * Waits on a pacing delay; when {@linkcode BotCore.stop} cancels it, rejects
+   * as `action` would (`Cannot send: the bot was stopped`).
+   *
+   * @ignore
+   */
+  protected async _paced(wait: Promise<void>, action: string): Promise<void> {
+    try {
+      await wait;
+    } catch (error) {
+      throw this._stopped ? this._notConnected(action) : error;
+    }
   }
 
   /** @ignore */
@@ -524,7 +543,7 @@ export abstract class BotCore {
         retryAfterMs: ms,
       });
     }
-    await delay(ms, this._abort.signal);
+    await this._paced(delay(ms, this._abort.signal), action);
   }
 
   /** @ignore */
@@ -659,7 +678,7 @@ export abstract class BotCore {
     if (this._stopped) return this._stoppedPromise;
     this._stopped = true;
     this._ready = false;
-    const stopped = this._notConnected("stop");
+    const stopped = this._notConnected("continue");
     this._abort.abort(stopped);
     this._requests.failCurrent((action) => this._notConnected(action));
     this._text.cancel(this._notConnected("send"));

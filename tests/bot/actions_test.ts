@@ -1,6 +1,6 @@
 import { assert, assertEquals, assertRejects, assertThrows } from "@std/assert";
 import { ActionError } from "../../bot/mod.ts";
-import { makeBot, person, scene, Scope, startServer, until } from "./_helpers.ts";
+import { makeBot, person, quietLogger, scene, Scope, startServer, until } from "./_helpers.ts";
 
 async function reasonOf(p: Promise<unknown>): Promise<string | undefined> {
   const err = await p.then(() => undefined, (e) => e);
@@ -180,6 +180,37 @@ Deno.test("Bot.stop() ends run(), never reconnects, and rejects later actions", 
     assertEquals(await reasonOf(bot.joinRoom("123456")), "stopped");
     await new Promise((r) => setTimeout(r, 300));
     assertEquals(server.sockets().length, 0);
+  } finally {
+    await scope.close();
+  }
+});
+
+Deno.test("Bot.stop() during a cooldown wait rejects the action as stopped and reports no handler failure", async () => {
+  const scope = new Scope();
+  try {
+    const server = scope.add(await startServer(), (s) => s.close());
+    const logger = quietLogger();
+    const bot = makeBot(server, {
+      logger,
+      pacing: { createCooldownMs: 60_000, onCooldown: "wait" },
+    });
+    const caught: unknown[] = [];
+    bot.catch((e) => void caught.push(e));
+    await bot.start();
+    await bot.createRoom({ name: "First" });
+    // A handler still waiting on an action when the bot stops (Ctrl+C).
+    bot.on("roomCreated", () => bot.createRoom({ name: "Second" }));
+    const waiting = bot.createRoom({ name: "Third" }).then(
+      () => undefined,
+      (e) => e as ActionError,
+    );
+    await new Promise((r) => setTimeout(r, 50));
+    await bot.stop();
+    const err = await waiting;
+    assertEquals(err?.reason, "stopped");
+    assertEquals(err?.message, "Cannot createRoom: the bot was stopped");
+    assertEquals(caught, []);
+    assertEquals(logger.lines.filter((l) => l.startsWith("error")), []);
   } finally {
     await scope.close();
   }
