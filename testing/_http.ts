@@ -457,21 +457,10 @@ function createRoom(world: World, r: Request): Reply {
   }
   const name = sanitizeName(data.name as string, 25);
   if (name === "") return errA(400, "VALIDATION_ERROR", "Room name contains no valid characters");
-  const lower = name.trim().toLowerCase();
-  if ([...world.rooms.values()].some((room) => room.name.trim().toLowerCase() === lower)) {
-    return errA(409, "ROOM_NAME_EXISTS", "Room name exists");
-  }
+  if (world.nameTaken(name)) return errA(409, "ROOM_NAME_EXISTS", "Room name exists");
   const id = world.newRoomId();
   if (!id) return errA(500, "SERVER_ERROR", "Could not generate ID");
-  const type = data.type as Room["type"];
-  world.addRoom({
-    id,
-    name,
-    type,
-    layout: data.layout as Room["layout"],
-    accessCode: type === "semi-private" ? data.accessCode as string : undefined,
-    lastActiveTime: now,
-  });
+  const { type } = world.createRoom(id, name, data, { lastActiveTime: now });
   world.lastRestCreateByIp.set(r.ip, now);
   if (type === "semi-private") r.session.data.validatedRooms[id] = data.accessCode as string;
   world.broadcastLobby();

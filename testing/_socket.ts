@@ -188,7 +188,7 @@ const createRoom: Handler = (world, conn, data) => {
   if (name === "") {
     return fail(world, conn, "VALIDATION_ERROR", "Room name contains no valid characters.");
   }
-  if ([...world.rooms.values()].some((r) => norm(r.name) === norm(name))) {
+  if (world.nameTaken(name)) {
     return fail(world, conn, "ROOM_NAME_EXISTS", "Room name already exists.");
   }
   if (world.filter?.isForbidden(name)) {
@@ -198,16 +198,7 @@ const createRoom: Handler = (world, conn, data) => {
   if (!id) return fail(world, conn, "SERVER_ERROR", "Could not generate room ID.");
   world.lastCreateByUser.set(d.userId, now);
   world.lastCreateByIp.set(conn.ip, now);
-  const type = data.type as Room["type"];
-  world.addRoom({
-    id,
-    name,
-    type,
-    layout: data.layout as Room["layout"],
-    accessCode: type === "semi-private" ? data.accessCode as string : undefined,
-    createdAt: now,
-    lastActiveTime: now,
-  });
+  const { type } = world.createRoom(id, name, data, { createdAt: now, lastActiveTime: now });
   if (type === "semi-private") {
     d.validatedRooms[id] = data.accessCode as string;
     world.save(conn);

@@ -302,6 +302,37 @@ export class World {
     return undefined;
   }
 
+  /** Whether a live room has this name (trimmed, case-insensitive; §8.1). */
+  nameTaken(name: string): boolean {
+    const wanted = name.trim().toLowerCase();
+    for (const room of this.rooms.values()) {
+      if (room.name.trim().toLowerCase() === wanted) return true;
+    }
+    return false;
+  }
+
+  /**
+   * Stores a room from a validated `create room` / `POST /api/v1/rooms` body:
+   * the access code is kept for semi-private rooms only (§4.5). REST-created
+   * rooms have no `createdAt` (§11.3), so `createdAt` is optional.
+   */
+  createRoom(
+    id: string,
+    name: string,
+    data: Record<string, unknown>,
+    times: { createdAt?: number; lastActiveTime: number },
+  ): Room {
+    const type = data.type as Room["type"];
+    return this.addRoom({
+      id,
+      name,
+      type,
+      layout: data.layout as Room["layout"],
+      accessCode: type === "semi-private" ? data.accessCode as string : undefined,
+      ...times,
+    });
+  }
+
   /** Stores a new room. */
   addRoom(
     room: Omit<
