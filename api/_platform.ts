@@ -118,3 +118,34 @@ export async function writeFileAtomic(path: string, data: string, mode: number):
     throw error;
   }
 }
+
+/**
+ * Creates `path` only if it does not exist (a cross-process lock).
+ *
+ * @returns `false` when it already exists.
+ */
+export async function createExclusive(path: string, data: string): Promise<boolean> {
+  try {
+    await (await fs()).writeFile(path, data, { flag: "wx", mode: 0o600 });
+    return true;
+  } catch (error) {
+    const e = error as { code?: unknown; name?: unknown };
+    if (e?.code === "EEXIST" || e?.name === "AlreadyExists") return false;
+    throw error;
+  }
+}
+
+/** How long ago `path` was last modified, or `undefined` when it does not exist. */
+export async function fileAgeMs(path: string): Promise<number | undefined> {
+  try {
+    return Date.now() - (await (await fs()).stat(path)).mtimeMs;
+  } catch (error) {
+    if (isNotFound(error)) return undefined;
+    throw error;
+  }
+}
+
+/** Removes `path` if it exists. */
+export async function removeFile(path: string): Promise<void> {
+  await (await fs()).rm(path, { force: true });
+}

@@ -52,6 +52,30 @@ export function redactTokens(text: string): string {
 }
 
 /**
+ * A copy of `value` with every bot token in its strings redacted (plain
+ * objects and arrays are copied, up to a depth of 20).
+ *
+ * @param value Any value.
+ * @returns The redacted copy.
+ * @example
+ * ```ts
+ * import { redactDeep } from "./errors.ts";
+ *
+ * console.log(redactDeep({ token: "tk_0123abcd" })); // { token: "tk_…" }
+ * ```
+ */
+export function redactDeep(value: unknown, depth = 0): unknown {
+  if (typeof value === "string") return redactTokens(value);
+  if (depth > 20 || value === null || typeof value !== "object") return value;
+  if (Array.isArray(value)) return value.map((v) => redactDeep(v, depth + 1));
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = redactDeep(v, depth + 1);
+  return out;
+}
+
+/**
  * Base class of every error this library throws on purpose.
  *
  * @example
@@ -278,7 +302,7 @@ export class PayloadValidationError extends TalkomaticError {
     this.direction = init.direction;
     this.target = init.target;
     this.path = init.path;
-    this.issues = init.issues;
-    if ("payload" in init) this.payload = init.payload;
+    this.issues = redactDeep(init.issues) as readonly StandardIssue[];
+    if ("payload" in init) this.payload = redactDeep(init.payload);
   }
 }

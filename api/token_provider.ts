@@ -19,6 +19,7 @@
  *
  * @module
  */
+import { ApiError } from "./errors.ts";
 import type { StoredToken, TokenStore } from "./token_store.ts";
 
 /** Options of {@linkcode TokenProvider}. */
@@ -192,16 +193,51 @@ export class TokenProvider {
   }
 
   async #obtain(): Promise<StoredToken> {
-    const stored = await this.#store.get(this.server);
-    if (stored !== undefined && this.#fresh(stored)) {
-      this.#current = stored;
-      return stored;
-    }
-    const token = await this.#request();
-    await this.#store.set(this.server, token);
-    this.#current = token;
-    return token;
+    const cached = await this.#cached();
+    if (cached) return cached;
+    // Processes sharing the store take turns: the first asks the server, the others find its token.
+    const store = this.#store;
+    const obtain = async (): Promise<StoredToken> => {
+      const again = await this.#cached();
+      if (again) return again;
+      let token: StoredToken;
+      try {
+        token = await this.#request();
+      } catch (error) {
+        const other = await this.#cached(); // another process may have got one meanwhile
+        if (other) return other;
+        throw explainRefusal(error, this.server);
+      }
+      await store.set(this.server, token);
+      this.#current = token;
+      return token;
+    };
+    return store.lock ? await store.lock(obtain) : await obtain();
   }
+
+  async #cached(): Promise<StoredToken | undefined> {
+    const stored = await this.#store.get(this.server);
+    if (stored === undefined || !this.#fresh(stored)) return undefined;
+    this.#current = stored;
+    return stored;
+  }
+}
+
+/** A refused token request, with what to do about it in the message. */
+function explainRefusal(error: unknown, server: string): unknown {
+  if (!(error instanceof ApiError) || error.status !== 429) return error;
+  const wait = error.retryAfter === undefined
+    ? "up to an hour"
+    : `${Math.max(1, Math.ceil(error.retryAfter / 60))} minutes`;
+  const why = error.code === "TOKEN_LIMIT_EXCEEDED"
+    ? "this IP already holds the 3 tokens the server gives out (they live 30 days)"
+    : "this IP asked for too many tokens (the server allows 3 requests per hour)";
+  return new ApiError(
+    `Cannot get a bot token from ${server}: ${why}. ` +
+      `Set TALKOMATIC_TOKEN to a token you already have, or wait ${wait}`,
+    error,
+    { cause: error },
+  );
 }
 
 function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {

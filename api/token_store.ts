@@ -17,14 +17,17 @@
  * @module
  */
 import {
+  createExclusive,
   dirName,
   ensurePrivateDir,
+  fileAgeMs,
   fileMode,
   getEnv,
   hasPosixModes,
   type OsFamily,
   osFamily,
   readTextFile,
+  removeFile,
   writeFileAtomic,
 } from "./_platform.ts";
 import { redactTokens } from "./errors.ts";
@@ -49,6 +52,12 @@ export interface TokenStore {
   set(server: string, token: StoredToken): Promise<void>;
   /** Forgets the token cached for `server`. */
   delete(server: string): Promise<void>;
+  /**
+   * Runs `task` while no other process holds the lock of this store (stores
+   * shared between processes implement it, so that only one of them asks the
+   * server for a token).
+   */
+  lock?<T>(task: () => Promise<T>): Promise<T>;
 }
 
 /**
@@ -194,6 +203,10 @@ interface TokenFile {
 }
 
 const FILE_MODE = 0o600;
+/** A lock file older than this was left behind by a process that died. */
+const LOCK_STALE_MS = 30_000;
+/** How long to wait for another process's lock before going on without it. */
+const LOCK_WAIT_MS = 40_000;
 const DIR_MODE = 0o700;
 
 function isStoredToken(value: unknown): value is StoredToken {
@@ -357,6 +370,45 @@ export class FileTokenStore implements TokenStore {
       delete file.tokens[server];
       await this.#save(file);
     });
+  }
+
+  /**
+   * Runs `task` holding a lock file next to the token file (`tokens.json.lock`),
+   * so that processes sharing the file ask the server for one token, not one
+   * each. A lock older than 30 s is taken as left behind by a dead process.
+   *
+   * @param task The work to do under the lock.
+   * @returns What `task` returns.
+   * @example
+   * ```ts
+   * import { FileTokenStore } from "./token_store.ts";
+   *
+   * const store = new FileTokenStore({ path: await Deno.makeTempFile() });
+   * await store.lock(async () => await store.get("http://127.0.0.1:3000"));
+   * ```
+   */
+  async lock<T>(task: () => Promise<T>): Promise<T> {
+    const path = this.path === undefined ? undefined : `${this.path}.lock`;
+    let held = false;
+    if (path !== undefined && !this.#memory) {
+      try {
+        const dir = dirName(path);
+        if ((await fileMode(dir)) === undefined) await ensurePrivateDir(dir, DIR_MODE);
+        for (let waited = 0; !(held = await createExclusive(path, `${Date.now()}`)); waited += 50) {
+          const age = await fileAgeMs(path);
+          if (age !== undefined && age > LOCK_STALE_MS) await removeFile(path);
+          else if (waited > LOCK_WAIT_MS) break; // give up waiting, go on unlocked
+          else await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+      } catch (error) {
+        this.#logger.warn(`Cannot lock token file "${path}" (${describe(error)})`);
+      }
+    }
+    try {
+      return await task();
+    } finally {
+      if (held) await removeFile(path!).catch(() => {});
+    }
   }
 
   #exclusive<T>(task: () => Promise<T>): Promise<T> {

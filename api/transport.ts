@@ -188,6 +188,11 @@ const TOKEN_REJECTED = new Set(["INVALID_BOT_TOKEN", "BOT_TOKEN_REQUIRED"]);
  */
 export function resolveBaseUrl(baseUrl?: string): string {
   const raw = baseUrl ?? getEnv("TALKOMATIC_URL") ?? DEFAULT_BASE_URL;
+  if (typeof raw !== "string" || !/^https?:\/\//i.test(raw)) {
+    throw new TypeError(
+      `Cannot use server URL "${raw}": it must start with http:// or https://`,
+    );
+  }
   let url: URL;
   try {
     url = new URL(raw);

@@ -56,3 +56,12 @@ export function onShutdownSignal(handler: (signal: string) => void): () => void 
     }
   };
 }
+
+/** Ends the process with `code` (Deno or Node). */
+export function exitProcess(code: number): never {
+  const deno = (globalThis as { Deno?: { exit(code: number): never } }).Deno;
+  if (deno) deno.exit(code);
+  const proc = (globalThis as { process?: { exit(code: number): never } }).process;
+  if (proc) proc.exit(code);
+  throw new Error(`exit ${code}`);
+}

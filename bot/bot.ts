@@ -1,996 +1,557 @@
 /**
- * The {@linkcode Bot}: typed events, commands, room state, paced actions and
- * reconnection for Talkomatic Classic.
- *
- * One way in: socket event -> validated with the generated schema -> state
- * updated (wire shapes converted once, in `state.ts`) -> friendly events
- * dispatched. One way out: action -> arguments checked -> paced -> payload
- * validated -> emitted -> the server's answer awaited, or a typed error.
- *
- * @example
- * ```ts
- * import { Bot } from "./bot.ts";
- *
- * const bot = new Bot({ username: "Echo", location: "Bot" });
- * bot.command("echo")
- *   .description("Repeats your words")
- *   .param("words", { rest: true })
- *   .handle((ctx, args) => ctx.reply(`${ctx.user.name} said: ${args.words.join(" ")}`));
- * bot.on("ready", async (ctx) => {
- *   const room = ctx.bot.rooms.find((r) => r.type === "public" && !r.isFull);
- *   if (room) await ctx.bot.joinRoom(room);
- * });
- * // await bot.run(); // runs until Ctrl+C
- * ```
+ * The {@linkcode Bot}: typed events, commands, room state and actions, made
+ * of private parts: the link (connection, session, reconnection), the way in
+ * (validate → state → dispatch), the way out (check → pace → emit → await
+ * the answer) and the placement (the room the program wants to be in).
  *
  * @module
  */
 
-import { onShutdownSignal } from "./_platform.ts";
-import type { CommandBuilder } from "./commands.ts";
-import { type AnyHandler, BotCore, type CreateRoomOptions } from "./core.ts";
-import { diffTexts, sanitizeChat, typingFrames } from "./diff.ts";
-import { ActionError, type HandlerError } from "./errors.ts";
-import { assertEventName, type BotEventName } from "./events.ts";
-import type { BotOptions, CommandBaseContext, EventHandler } from "./options.ts";
-import { delay } from "./pacer.ts";
-import type { LobbyRoom, Me, Room, User, UserId } from "./state.ts";
+import { resolveBaseUrl } from "../api/transport.ts";
+import { exitProcess, onShutdownSignal } from "./_platform.ts";
 import {
-  checkAccessCode,
-  checkLayout,
-  checkNumber,
-  checkRoomId,
-  checkRoomName,
-  checkRoomType,
-  checkText,
-} from "../api/checks.ts";
+  type ActionOptions,
+  Actions,
+  type CreateRoomOptions,
+  type JoinRoomOptions,
+  type TypeOptions,
+} from "./actions.ts";
+import { type CommandBuilder, CommandRegistry, helpFor, helpText } from "./commands.ts";
+import type { HandlerError } from "./errors.ts";
+import type { BaseContext, BotEventName, EventHandler } from "./events.ts";
+import { contextOf, Handlers } from "./handlers.ts";
+import { Inbound } from "./inbound.ts";
+import { LineWatcher } from "./lines.ts";
+import { Link } from "./link.ts";
+import { type BotOptions, type ResolvedBotOptions, resolveOptions } from "./options.ts";
+import { Outbox } from "./outbox.ts";
+import { Placement } from "./placement.ts";
+import { fit, quote, runCommandLine } from "./run_command.ts";
+import { startFailureLine } from "./start_failure.ts";
+import { BotState, type LobbyRoom, type Me, type Room, type User, type UserId } from "./state.ts";
+import { tracked } from "./tracked.ts";
 
-export type { CreateRoomOptions };
+export type { ActionOptions, CreateRoomOptions, JoinRoomOptions, TypeOptions };
 
-/** Options of {@linkcode Bot.type}. */
-export interface TypeOptions {
-  /** Characters per second (default from `pacing.typingCps`). */
-  cps?: number;
+/** The context of a command handler. */
+export interface CommandContext extends BaseContext {
+  /** Who typed the command. */
+  readonly user: User;
 }
 
 /**
- * A Talkomatic Classic bot.
+ * A Talkomatic bot. Create it, register handlers and commands, then
+ * `await bot.run()`.
  *
  * @example
  * ```ts
- * import { Bot } from "./bot.ts";
- * const bot = new Bot({ username: "Hello", location: "world!" });
- * bot.on("roomJoined", (ctx) => ctx.reply("Hello, world!"));
- * // await bot.run();
+ * import { Bot } from "@talkomatic/talkomatic/bot";
+ *
+ * const bot = new Bot({ username: "Echo Bot", room: { name: "Echo", create: true } });
+ * bot.command("echo")
+ *   .param("words", { rest: true })
+ *   .handle((ctx, args) => ctx.reply(`${ctx.user.name} said: ${args.words.join(" ")}`));
+ * bot.on("userJoin", (ctx) => ctx.reply(`Welcome, ${ctx.user.name}!`));
+ * // await bot.run(); // until Ctrl+C
  * ```
  */
-export class Bot extends BotCore {
+export class Bot {
+  readonly #options: ResolvedBotOptions;
+  readonly #handlers: Handlers;
+  readonly #state: BotState;
+  readonly #outbox: Outbox;
+  readonly #actions: Actions;
+  readonly #commands = new CommandRegistry<CommandContext>();
+  readonly #lines: LineWatcher;
+  readonly #placement: Placement;
+  readonly #link: Link;
+  readonly #inbound: Inbound;
+  #autoHelp = false;
+
   /**
-   * Creates a bot. Nothing is sent until {@linkcode Bot.start} or {@linkcode Bot.run}.
+   * Creates a bot; nothing is sent before `start()` or `run()`.
    *
-   * @param options Name, location, server and behaviour.
+   * @param options Name, location, server, room and behaviour.
    * @throws {TypeError} On a missing or wrongly typed option.
    * @throws {RangeError} On a value outside the protocol's limits.
    */
   constructor(options: BotOptions) {
-    super(options);
-    const o = this.options;
-    if (o.help) {
-      this._autoHelp = true;
-      this._commands.create("help")
-        .description("Lists the commands, or explains one")
-        .param("command", { optional: true, description: "a command to explain" })
-        .handle((ctx, args) => {
-          const p = o.prefix;
-          if (args.command === undefined) return ctx.reply(this._commands.helpText(p));
-          const text = this._commands.helpFor(args.command, p);
-          return ctx.reply(text ?? `Unknown command "${p}${args.command.replace(p, "")}"`);
-        });
-    }
+    const o = this.#options = resolveOptions(options);
+    if (o.server !== undefined) resolveBaseUrl(o.server); // a bad URL in code fails here
+    this.#handlers = new Handlers(this, o.logger, () => this.stopped);
+    // The parts see each other through one host object; its getters read the parts when called.
+    const parts = {} as {
+      state: BotState;
+      outbox: Outbox;
+      actions: Actions;
+      placement: Placement;
+      lines: LineWatcher;
+      link: Link;
+      inbound: Inbound;
+    };
+    const host = {
+      options: o,
+      handlers: this.#handlers,
+      get state() {
+        return parts.state;
+      },
+      get outbox() {
+        return parts.outbox;
+      },
+      get actions() {
+        return parts.actions;
+      },
+      get placement() {
+        return parts.placement;
+      },
+      get lines() {
+        return parts.lines;
+      },
+      get connection() {
+        return parts.link.connection;
+      },
+      get ready() {
+        return parts.link.ready;
+      },
+      get stopSignal() {
+        return parts.link.stopSignal;
+      },
+      verifyAfterMs: o.reconnect === false ? 0 : o.reconnect.verifyAfterMs,
+      report: (error: unknown) => this.#handlers.report(error),
+      warn: (message: string) => o.logger.warn(message),
+      debug: (message: string) => o.debug && o.logger.debug(message),
+      connected: () => parts.link.ready,
+      resend: (text: string) => this.#background(parts.actions.send(text)),
+      intend: (text: string) => parts.placement.intend(text),
+      withdraw: () => parts.placement.withdraw(),
+      background: (work: Promise<unknown>) => this.#background(work),
+      onWire: (event: string, args: unknown[]) => parts.inbound.receive(event, args),
+      dropRoom: () => parts.state.leaveRoom("disconnected"),
+    };
+    this.#inbound = parts.inbound = new Inbound(host);
+    this.#state = parts.state = new BotState(this.#inbound);
+    this.#actions = parts.actions = new Actions(host);
+    this.#outbox = parts.outbox = new Outbox(
+      {
+        emit: (event, payload) => parts.link.emit(event, payload),
+        unclaimed: (failure, late) => parts.inbound.unclaimed(failure, late),
+        chatSent: (text) => {
+          parts.state.setOwnText(text);
+          parts.placement.shown(text);
+        },
+      },
+      this.#actions.budget,
+      o.pacing.sendIntervalMs,
+    );
+    this.#placement = parts.placement = new Placement(host, o.room);
+    this.#link = parts.link = new Link(host, options.token);
+    this.#lines = parts.lines = new LineWatcher({
+      idleMs: o.commandIdleMs,
+      isCommand: (line) => this.#commandOf(line) !== undefined,
+      needsEnter: (line) => o.requireEnter || this.#commandOf(line)?.requireEnter === true,
+      onLine: (userId, line) => this.#runLine(userId, line),
+    });
+    if (o.help) this.#addHelp();
   }
-  // ---------------------------------------------------------------- state
+
+  // ------------------------------------------------------------------ state
 
   /**
-   * The bot's identity, once signed in.
+   * The resolved options (without the token).
    *
    * @example
    * ```ts
    * import { Bot } from "@talkomatic/talkomatic/bot";
-   * import { MemoryTokenStore } from "@talkomatic/talkomatic/api";
-   * import { TestServer } from "@talkomatic/talkomatic/testing";
-   * import { assertEquals } from "@std/assert";
    *
-   * await using server = await TestServer.start({ timing: { startupPurgeDelayMs: false } });
-   * await using bot = new Bot({
-   *   username: "Helper",
-   *   location: "Lab",
-   *   server: server.url,
-   *   token: server.issueToken(),
-   *   tokenStore: new MemoryTokenStore(),
-   * });
-   * assertEquals(bot.me, undefined); // not signed in yet
-   * await bot.start();
-   * assertEquals(bot.me?.name, "Helper");
-   * assertEquals(bot.me?.isBot, true);
+   * const bot = new Bot({ username: "Helper", prefix: "!" });
+   * console.log(bot.options.prefix, bot.options.commandIdleMs); // "!" 3000
    * ```
    */
+  get options(): ResolvedBotOptions {
+    return this.#options;
+  }
+
+  /** Who the bot is, once signed in. */
   get me(): Me | undefined {
-    return this._state.me;
+    return this.#state.me;
   }
 
-  /**
-   * The lobby (public and semi-private rooms), kept current while the bot is not in a room.
-   *
-   * @example
-   * ```ts
-   * import { Bot } from "@talkomatic/talkomatic/bot";
-   * import { MemoryTokenStore } from "@talkomatic/talkomatic/api";
-   * import { TestServer, TestUser } from "@talkomatic/talkomatic/testing";
-   * import { assertEquals } from "@std/assert";
-   *
-   * await using server = await TestServer.start({ timing: { startupPurgeDelayMs: false } });
-   * await using bot = new Bot({
-   *   username: "Helper",
-   *   location: "Lab",
-   *   server: server.url,
-   *   token: server.issueToken(),
-   *   tokenStore: new MemoryTokenStore(),
-   * });
-   * await using alice = await TestUser.connect(server, { username: "Alice", location: "Home" });
-   * await alice.joinRoom(await alice.createRoom({ name: "Lounge" }));
-   * await bot.start(); // the lobby is filled before `ready`
-   * const lounge = bot.rooms.find((room) => room.name === "Lounge" && !room.isFull);
-   * assertEquals(lounge?.users.map((user) => user.name), ["Alice"]);
-   * ```
-   */
+  /** The lobby: public and semi-private rooms, kept current. */
   get rooms(): readonly LobbyRoom[] {
-    return this._state.rooms;
+    return this.#state.rooms;
   }
 
-  /**
-   * Every user seen, by id.
-   *
-   * @example
-   * ```ts
-   * import { Bot } from "@talkomatic/talkomatic/bot";
-   * import { MemoryTokenStore } from "@talkomatic/talkomatic/api";
-   * import { TestServer, TestUser } from "@talkomatic/talkomatic/testing";
-   * import { assertEquals } from "@std/assert";
-   *
-   * await using server = await TestServer.start({ timing: { startupPurgeDelayMs: false } });
-   * await using bot = new Bot({
-   *   username: "Helper",
-   *   location: "Lab",
-   *   server: server.url,
-   *   token: server.issueToken(),
-   *   tokenStore: new MemoryTokenStore(),
-   * });
-   * await using alice = await TestUser.connect(server, { username: "Alice", location: "Home" });
-   * const roomId = await alice.createRoom({ name: "Lounge" });
-   * await alice.joinRoom(roomId);
-   * await bot.start();
-   * await bot.joinRoom(roomId);
-   * assertEquals(bot.users.get(alice.userId!)?.location, "Home");
-   * ```
-   */
+  /** The bot's room (users, votes target → voters, everyone's text), or `undefined`. */
+  get room(): Room | undefined {
+    return this.#state.roomView;
+  }
+
+  /** The users in the lobby list and in the bot's room, by id. */
   get users(): ReadonlyMap<UserId, User> {
-    return this._state.users;
+    return this.#state.users;
+  }
+
+  /** Connected and signed in. */
+  get connected(): boolean {
+    return this.#link.ready;
+  }
+
+  /** `stop()` was called. */
+  get stopped(): boolean {
+    return this.#link.stopSignal.aborted;
   }
 
   /**
-   * Whether the bot is connected and signed in.
+   * Aborts when the bot stops: hand it to your own background work.
    *
    * @example
    * ```ts
    * import { Bot } from "@talkomatic/talkomatic/bot";
-   * import { MemoryTokenStore } from "@talkomatic/talkomatic/api";
-   * import { TestServer } from "@talkomatic/talkomatic/testing";
-   * import { assert, assertFalse } from "@std/assert";
    *
-   * await using server = await TestServer.start({ timing: { startupPurgeDelayMs: false } });
-   * await using bot = new Bot({
-   *   username: "Helper",
-   *   location: "Lab",
-   *   server: server.url,
-   *   token: server.issueToken(),
-   *   tokenStore: new MemoryTokenStore(),
-   * });
-   * assertFalse(bot.connected);
-   * await bot.start();
-   * assert(bot.connected);
+   * const bot = new Bot({ username: "Helper" });
+   * const poll = setInterval(() => {}, 60_000);
+   * bot.signal.addEventListener("abort", () => clearInterval(poll));
    * await bot.stop();
-   * assertFalse(bot.connected);
    * ```
    */
-  get connected(): boolean {
-    return this._conn?.connected === true && this._ready;
+  get signal(): AbortSignal {
+    return this.#link.stopSignal;
   }
 
   /**
-   * A user's current text in the bot's room (the bot's own is its local mirror).
+   * A user's current text in the bot's room.
    *
-   * @param user A user or user id.
-   * @returns The text, or `undefined` when that user is not in the room.
-   * @example
-   * ```ts
-   * import { Bot } from "@talkomatic/talkomatic/bot";
-   * import { MemoryTokenStore } from "@talkomatic/talkomatic/api";
-   * import { TestServer, TestUser } from "@talkomatic/talkomatic/testing";
-   * import { assertEquals } from "@std/assert";
-   *
-   * await using server = await TestServer.start({ timing: { startupPurgeDelayMs: false } });
-   * await using bot = new Bot({
-   *   username: "Helper",
-   *   location: "Lab",
-   *   server: server.url,
-   *   token: server.issueToken(),
-   *   tokenStore: new MemoryTokenStore(),
-   * });
-   * await using alice = await TestUser.connect(server, { username: "Alice", location: "Home" });
-   * const roomId = await alice.createRoom({ name: "Lounge" });
-   * await alice.joinRoom(roomId);
-   * await bot.start();
-   * await bot.joinRoom(roomId);
-   * const heard = new Promise((resolve) => bot.once("message", resolve));
-   * await alice.send("good morning");
-   * await heard;
-   * assertEquals(bot.textOf(alice.userId!), "good morning");
-   * ```
+   * @param user A user or a user id.
+   * @returns The text, or `undefined` when they are not in the room.
    */
   textOf(user: { readonly id: UserId } | UserId): string | undefined {
     const id = typeof user === "string" ? user : user?.id;
     if (typeof id !== "string") throw new TypeError("Cannot read text: pass a user or a user id");
-    return this._state.room?.texts.get(id);
+    return this.#state.room?.texts.get(id);
   }
 
-  // ---------------------------------------------------------------- events
+  // ----------------------------------------------------------------- events
 
   /**
-   * Adds a handler for a friendly event. Several handlers per event run in order.
+   * Adds a handler; the context is typed from the event's name.
    *
-   * @param name The event name (see `BOT_EVENTS`).
-   * @param handler Receives the typed context.
-   * @returns This bot, for chaining.
-   * @throws {TypeError} Listing the permitted names when `name` is unknown.
-   * @example Welcome everyone who joins
+   * @param name An event of {@linkcode BOT_EVENTS}.
+   * @param handler Gets `bot`, `room`, `reply` and the event's data.
+   * @returns This bot.
+   * @throws {TypeError} For an unknown event name (listing the permitted ones).
+   * @example
    * ```ts
    * import { Bot } from "@talkomatic/talkomatic/bot";
-   * import { MemoryTokenStore } from "@talkomatic/talkomatic/api";
-   * import { TestServer, TestUser } from "@talkomatic/talkomatic/testing";
-   *
-   * await using server = await TestServer.start({ timing: { startupPurgeDelayMs: false } });
-   * await using bot = new Bot({
-   *   username: "Helper",
-   *   location: "Lab",
-   *   server: server.url,
-   *   token: server.issueToken(),
-   *   tokenStore: new MemoryTokenStore(),
-   * });
-   * bot.on("userJoin", (ctx) => ctx.reply(`Welcome, ${ctx.user.name}!`));
-   * await bot.start();
-   * const roomId = await bot.createRoom({ name: "Welcome desk" });
-   * await bot.joinRoom(roomId);
-   * await using alice = await TestUser.connect(server, { username: "Alice", location: "Home" });
-   * await alice.joinRoom(roomId);
-   * await server.waitFor((s) => s.room(roomId)?.messages[bot.me!.id] === "Welcome, Alice!");
-   * ```
-   */
-  on<E extends BotEventName>(name: E, handler: EventHandler<Bot, E>): this {
-    return this._add(name, handler, false);
-  }
-
-  /**
-   * Like {@linkcode Bot.on}, but the handler runs once.
-   *
-   * @param name The event name.
-   * @param handler Receives the typed context.
-   * @returns This bot.
-   * @example Wait for the next message
-   * ```ts
-   * import { Bot } from "@talkomatic/talkomatic/bot";
-   * import { MemoryTokenStore } from "@talkomatic/talkomatic/api";
-   * import { TestServer, TestUser } from "@talkomatic/talkomatic/testing";
-   * import { assertEquals } from "@std/assert";
-   *
-   * await using server = await TestServer.start({ timing: { startupPurgeDelayMs: false } });
-   * await using bot = new Bot({
-   *   username: "Helper",
-   *   location: "Lab",
-   *   server: server.url,
-   *   token: server.issueToken(),
-   *   tokenStore: new MemoryTokenStore(),
-   * });
-   * await using alice = await TestUser.connect(server, { username: "Alice", location: "Home" });
-   * const roomId = await alice.createRoom({ name: "Lounge" });
-   * await alice.joinRoom(roomId);
-   * await bot.start();
-   * await bot.joinRoom(roomId);
-   * const next = new Promise<string>((resolve) => bot.once("message", (ctx) => resolve(ctx.text)));
-   * await alice.send("ping");
-   * assertEquals(await next, "ping");
-   * ```
-   */
-  once<E extends BotEventName>(name: E, handler: EventHandler<Bot, E>): this {
-    return this._add(name, handler, true);
-  }
-
-  /**
-   * Removes a handler added with `on()` or `once()`.
-   *
-   * @param name The event name.
-   * @param handler The same function.
-   * @returns This bot.
-   * @example A command that turns the welcomes off
-   * ```ts
-   * import { Bot, type EventHandler } from "@talkomatic/talkomatic/bot";
    *
    * const bot = new Bot({ username: "Greeter" });
-   * const welcome: EventHandler<Bot, "userJoin"> = (ctx) => ctx.reply(`Welcome, ${ctx.user.name}!`);
-   * bot.on("userJoin", welcome);
-   * bot.command("quiet")
-   *   .description("Stops the welcomes")
-   *   .handle((ctx) => {
-   *     bot.off("userJoin", welcome);
-   *     return ctx.reply("OK, no more welcomes");
-   *   });
+   * bot.on("userJoin", (ctx) => ctx.reply(`Welcome, ${ctx.user.name}!`))
+   *   .on("userLeave", (ctx) => console.log(ctx.user.name, ctx.reason));
    * ```
    */
-  off<E extends BotEventName>(name: E, handler: EventHandler<Bot, E>): this {
-    assertEventName(name);
-    const list = this._handlers.get(name) ?? [];
-    const i = list.findIndex((h) => h.fn === handler);
-    if (i >= 0) list.splice(i, 1);
-    return this;
-  }
-
-  /** @ignore */
-  protected _add(name: BotEventName, handler: unknown, once: boolean): this {
-    assertEventName(name);
-    if (typeof handler !== "function") {
-      throw new TypeError(`Cannot listen to "${name}": the handler must be a function`);
-    }
-    const list = this._handlers.get(name) ?? [];
-    list.push({ fn: handler as AnyHandler["fn"], once });
-    this._handlers.set(name, list);
+  on<E extends BotEventName>(name: E, handler: EventHandler<E>): this {
+    this.#handlers.add(name, handler, false);
     return this;
   }
 
   /**
-   * Sets the function that receives every error a handler throws, wrapped
-   * with its context. Without one, they are logged. The bot keeps running.
+   * Adds a handler that runs once.
    *
-   * @param handler Receives the {@linkcode HandlerError}.
+   * @param name The event.
+   * @param handler The handler.
    * @returns This bot.
-   * @example
-   * ```ts
-   * import { Bot, type HandlerError } from "@talkomatic/talkomatic/bot";
-   * import { MemoryTokenStore } from "@talkomatic/talkomatic/api";
-   * import { TestServer } from "@talkomatic/talkomatic/testing";
-   * import { assertEquals } from "@std/assert";
+   */
+  once<E extends BotEventName>(name: E, handler: EventHandler<E>): this {
+    this.#handlers.add(name, handler, true);
+    return this;
+  }
+
+  /**
+   * Removes a handler.
    *
-   * await using server = await TestServer.start({ timing: { startupPurgeDelayMs: false } });
-   * await using bot = new Bot({
-   *   username: "Helper",
-   *   location: "Lab",
-   *   server: server.url,
-   *   token: server.issueToken(),
-   *   tokenStore: new MemoryTokenStore(),
-   * });
-   * const caught = new Promise<HandlerError>((resolve) => bot.catch(resolve));
-   * bot.on("ready", () => {
-   *   throw new Error("weather feed is down");
-   * });
-   * await bot.start(); // the bot keeps running
-   * const error = await caught;
-   * assertEquals(error.event, "ready");
-   * assertEquals((error.error as Error).message, "weather feed is down");
-   * ```
+   * @param name The event.
+   * @param handler The handler given to `on` or `once`.
+   * @returns This bot.
+   */
+  off<E extends BotEventName>(name: E, handler: EventHandler<E>): this {
+    this.#handlers.remove(name, handler);
+    return this;
+  }
+
+  /**
+   * Receives every handler failure (else they are logged); the bot keeps running.
+   *
+   * @param handler Gets a {@linkcode HandlerError}.
+   * @returns This bot.
    */
   catch(handler: (error: HandlerError) => unknown): this {
-    if (typeof handler !== "function") throw new TypeError("Cannot set catch: not a function");
-    this._catch = handler;
+    this.#handlers.setCatch(handler);
     return this;
   }
 
   /**
-   * Starts a command (registered at once; finish it with `.handle()`).
+   * Creates a command; `/help` lists it. Replaces the automatic `/help` when named "help".
    *
-   * @param name The word typed after the prefix.
-   * @returns The command builder.
-   * @throws {TypeError} When the name is invalid or taken.
+   * @param name Letters, digits, `_` or `-`.
+   * @returns A builder: `.description()`, `.alias()`, `.param()`, `.hidden()`,
+   * `.requireEnter()`, `.handle()`.
    * @example
    * ```ts
    * import { Bot } from "@talkomatic/talkomatic/bot";
-   * import { MemoryTokenStore } from "@talkomatic/talkomatic/api";
-   * import { TestServer, TestUser } from "@talkomatic/talkomatic/testing";
    *
-   * await using server = await TestServer.start({ timing: { startupPurgeDelayMs: false } });
-   * await using bot = new Bot({
-   *   username: "Helper",
-   *   location: "Lab",
-   *   server: server.url,
-   *   token: server.issueToken(),
-   *   tokenStore: new MemoryTokenStore(),
-   * });
+   * const bot = new Bot({ username: "Echo Bot" });
    * bot.command("echo")
    *   .description("Repeats your words")
    *   .param("words", { rest: true })
-   *   .handle((ctx, args) => ctx.reply(args.words.join(" ")));
-   * await bot.start();
-   * await using alice = await TestUser.connect(server, { username: "Alice", location: "Home" });
-   * const roomId = await alice.createRoom({ name: "Lounge" });
-   * await alice.joinRoom(roomId);
-   * await bot.joinRoom(roomId);
-   * await alice.send("/echo hello there\n"); // Enter completes the command line
-   * await server.waitFor((s) => s.room(roomId)?.messages[bot.me!.id] === "hello there");
+   *   .param("times", { type: "integer", flag: true, default: 1 })
+   *   .handle((ctx, args) => ctx.reply(args.words.join(" ").repeat(args.times)));
    * ```
    */
-  command(name: string): CommandBuilder<Record<never, never>, CommandBaseContext<Bot>> {
-    if (this._autoHelp && typeof name === "string" && name.toLowerCase() === "help") {
-      this._commands.delete("help");
-      this._autoHelp = false;
+  command(name: string): CommandBuilder<Record<never, never>, CommandContext> {
+    if (this.#autoHelp && typeof name === "string" && name.toLowerCase() === "help") {
+      this.#commands.delete("help");
+      this.#autoHelp = false;
     }
-    return this._commands.create(name) as unknown as CommandBuilder<
-      Record<never, never>,
-      CommandBaseContext<Bot>
-    >;
+    return this.#commands.create(name);
   }
 
   // ---------------------------------------------------------------- actions
 
-  #signedIn(action: string): void {
-    if (this._stopped || !this._conn || !this._state.me) throw this._notConnected(action);
-  }
-
   /**
-   * Creates a room (without joining it: call {@linkcode Bot.joinRoom} next;
-   * an unjoined room is deleted after about 30–60 s). Waits out the creation
-   * cooldown, or rejects, as `pacing.onCooldown` says.
+   * Creates a room (it does not join it) and resolves with its id.
    *
-   * @param options Name, type, layout and access code.
+   * @param options Name, type, layout, access code; `signal`, `timeoutMs`.
    * @returns The new room's id.
-   * @throws {TypeError} / {RangeError} On invalid options.
-   * @throws {ActionError} When the server refuses (name taken, limits, cooldown...).
-   * @example
-   * ```ts
-   * import { Bot } from "@talkomatic/talkomatic/bot";
-   * import { MemoryTokenStore } from "@talkomatic/talkomatic/api";
-   * import { TestServer } from "@talkomatic/talkomatic/testing";
-   * import { assertEquals } from "@std/assert";
-   *
-   * await using server = await TestServer.start({ timing: { startupPurgeDelayMs: false } });
-   * await using bot = new Bot({
-   *   username: "Helper",
-   *   location: "Lab",
-   *   server: server.url,
-   *   token: server.issueToken(),
-   *   tokenStore: new MemoryTokenStore(),
-   * });
-   * await bot.start();
-   * const roomId = await bot.createRoom({ name: "Trivia night", layout: "horizontal" });
-   * const room = await bot.joinRoom(roomId); // join soon: unjoined rooms are deleted
-   * assertEquals([room.name, room.layout], ["Trivia night", "horizontal"]);
-   * ```
+   * @throws {ActionError} When the server refuses (name taken, cooldown, ...).
    */
-  async createRoom(options: CreateRoomOptions): Promise<string> {
-    if (options === null || typeof options !== "object") {
-      throw new TypeError("Cannot create room: options must be an object with a name");
-    }
-    const name = checkRoomName(options.name);
-    const type = checkRoomType(options.type ?? "public");
-    const layout = checkLayout(options.layout ?? "vertical");
-    let accessCode = "";
-    if (type === "semi-private") accessCode = checkAccessCode(options.accessCode, "create room");
-    else if (options.accessCode !== undefined) {
-      throw new TypeError(
-        `Cannot create room "${name}": only semi-private rooms have access codes`,
-      );
-    }
-    const context = `Cannot create room "${name}"`;
-    this.#signedIn("create room");
-    if (this._state.room) {
-      throw new ActionError(
-        "createRoom",
-        `${context}: the bot is in room ${this._state.room.id}; leave it first`,
-        {
-          code: "FORBIDDEN",
-          reason: "alreadyInRoom",
-        },
-      );
-    }
-    for (let attempt = 0;; attempt++) {
-      await this._waitOrReject(this._createCooldown.remainingMs(), "createRoom", context);
-      try {
-        const id = await this._request(
-          "createRoom",
-          context,
-          () =>
-            this._emit("create room", {
-              name,
-              type,
-              layout,
-              ...(accessCode ? { accessCode } : {}),
-            }),
-          (event, payload) => event === "room created" ? payload as string : undefined,
-        );
-        this._createCooldown.start();
-        this._created.set(id, { name, type, layout, accessCode });
-        if (accessCode) this._accessCodes.set(id, accessCode);
-        this.dispatchCreated(id);
-        return id;
-      } catch (err) {
-        const wait = err instanceof ActionError && err.reason === "rateLimited"
-          ? err.retryAfterMs ??
-            (err.serverMessage === "Creating rooms too fast." ? 10_000 : undefined)
-          : undefined;
-        if (wait === undefined || attempt > 0 || this.options.pacing.onCooldown === "reject") {
-          throw err;
-        }
-        this._createCooldown.start(wait);
-      }
-    }
+  createRoom(options: CreateRoomOptions): Promise<string> {
+    return this.#track(() => this.#actions.createRoom(options));
   }
 
-  /** Hook for subclasses; `roomCreated` is dispatched from the wire already. */
-  protected dispatchCreated(_id: string): void {}
-
   /**
-   * Joins a room; leaves the current one first. Joins are paced below the
-   * server's join-attempt detector.
+   * Joins a room (leaving the current one first); it becomes where the bot
+   * wants to be (see the `room` option).
    *
-   * @param room A room (from `bot.rooms`) or a 6-digit room id string.
-   * @param options `accessCode` for semi-private rooms (remembered for rejoining).
-   * @returns The room, once the server confirmed.
-   * @throws {TypeError} / {RangeError} On an invalid id or code.
-   * @throws {ActionError} `roomNotFound`, `roomFull`, `accessCodeRequired`, `wrongAccessCode`, `banned`, `nameInUse`, `rateLimited`, `timeout`...
+   * @param room A room or its id.
+   * @param options `accessCode` for a semi-private room; `signal`, `timeoutMs`.
+   * @returns The room joined.
+   * @throws {ActionError} `roomNotFound`, `roomFull`, `accessCodeRequired`, `banned`, ...
    * @example
    * ```ts
    * import { Bot } from "@talkomatic/talkomatic/bot";
-   * import { MemoryTokenStore } from "@talkomatic/talkomatic/api";
-   * import { TestServer, TestUser } from "@talkomatic/talkomatic/testing";
-   * import { assertEquals } from "@std/assert";
    *
-   * await using server = await TestServer.start({ timing: { startupPurgeDelayMs: false } });
-   * await using bot = new Bot({
-   *   username: "Helper",
-   *   location: "Lab",
-   *   server: server.url,
-   *   token: server.issueToken(),
-   *   tokenStore: new MemoryTokenStore(),
+   * const bot = new Bot({ username: "Visitor" });
+   * bot.on("ready", async ({ bot }) => {
+   *   const room = bot.rooms.find((r) => r.type === "public" && !r.isFull);
+   *   if (room) await bot.joinRoom(room, { timeoutMs: 5000 });
    * });
-   * await using alice = await TestUser.connect(server, { username: "Alice", location: "Home" });
-   * const roomId = await alice.createRoom({ name: "Club", type: "semi-private", accessCode: "123456" });
-   * await alice.joinRoom(roomId, "123456");
-   * await bot.start();
-   * const room = await bot.joinRoom(roomId, { accessCode: "123456" });
-   * assertEquals(room.users.map((user) => user.name), ["Alice", "Helper"]);
    * ```
    */
-  async joinRoom(
-    room: { readonly id: string } | string,
-    options: { accessCode?: string } = {},
-  ): Promise<Room> {
-    const id = checkRoomId(typeof room === "object" && room !== null ? room.id : room, "join room");
-    const context = `Cannot join room "${id}"`;
-    const given = options.accessCode;
-    const accessCode = given !== undefined
-      ? checkAccessCode(given, `join room "${id}"`)
-      : this._accessCodes.get(id);
-    this.#signedIn("join room");
-    if (this._state.room?.id === id) return this._state.room;
-    if (this._state.room) await this.leaveRoom();
-    await this._waitOrReject(this._joins.waitMs(), "joinRoom", context);
-    this._joins.record();
-    try {
-      const joined = await this._request(
-        "joinRoom",
-        context,
-        () => this._emit("join room", { roomId: id, ...(accessCode ? { accessCode } : {}) }),
-        (event, payload) =>
-          event === "room joined" && (payload as { roomId: string }).roomId === id
-            ? this._state.room
-            : undefined,
-      );
-      if (accessCode) this._accessCodes.set(id, accessCode);
-      this._plan = { roomId: id, text: "" };
+  joinRoom(room: { readonly id: string } | string, options?: JoinRoomOptions): Promise<Room> {
+    return this.#track(async () => {
+      const joined = await this.#actions.joinRoom(room, options);
+      this.#placement.joined(joined.id, options?.accessCode);
       return joined;
-    } catch (err) {
-      if (err instanceof ActionError && err.serverMessage === "Too many join attempts.") {
-        throw new ActionError("joinRoom", err.message, {
-          code: err.code,
-          reason: err.reason,
-          serverMessage: err.serverMessage,
-          retryAfterMs: this.options.pacing.joinWindowMs,
-        });
-      }
-      throw err;
-    }
+    });
   }
 
   /**
-   * Leaves the current room (nothing happens when not in one).
+   * Leaves the room; the bot no longer wants to be there.
    *
-   * @returns When the server confirmed.
+   * @param options `signal`, `timeoutMs`.
+   */
+  leaveRoom(options?: ActionOptions): Promise<void> {
+    return this.#track(async () => {
+      this.#placement.set(undefined);
+      await this.#actions.leaveRoom(options);
+    });
+  }
+
+  /**
+   * Replaces the bot's whole text. Texts sent in quick succession coalesce:
+   * the latest wins, and replaced ones are never sent.
+   *
+   * @param text Up to 5000 characters.
+   * @param options `signal`, `timeoutMs` (pacing included; a text not sent in time is dropped).
+   * @returns When the text (or a newer one) was sent.
    * @example
    * ```ts
    * import { Bot } from "@talkomatic/talkomatic/bot";
-   * import { MemoryTokenStore } from "@talkomatic/talkomatic/api";
-   * import { TestServer } from "@talkomatic/talkomatic/testing";
-   * import { assertEquals } from "@std/assert";
    *
-   * await using server = await TestServer.start({ timing: { startupPurgeDelayMs: false } });
-   * await using bot = new Bot({
-   *   username: "Helper",
-   *   location: "Lab",
-   *   server: server.url,
-   *   token: server.issueToken(),
-   *   tokenStore: new MemoryTokenStore(),
-   * });
-   * await bot.start();
-   * await bot.joinRoom(await bot.createRoom({ name: "Quick visit" }));
-   * await bot.leaveRoom();
-   * assertEquals(bot.room, undefined);
+   * const bot = new Bot({ username: "Clock" });
+   * bot.on("roomJoined", (ctx) => ctx.bot.send(`It is ${new Date().toLocaleTimeString()}`));
    * ```
    */
-  async leaveRoom(): Promise<void> {
-    if (!this._state.room) return;
-    this.#signedIn("leave room");
-    this._plan = undefined;
-    this._typingGen++;
-    this._state.pendingLeave = "left";
-    await this._request(
-      "leaveRoom",
-      `Cannot leave room "${this._state.room.id}"`,
-      () => this._emit("leave room"),
-      (event) =>
-        (event === "user left" || event === "room update") && !this._state.room ? true : undefined,
-    );
+  send(text: string, options?: ActionOptions): Promise<void> {
+    return this.#track(() => this.#actions.send(text, options));
   }
 
   /**
-   * Replaces the bot's whole text (a full-replace diff). Sends are paced and
-   * coalesced: while one waits for its slot, later texts replace it, so the
-   * latest text always wins and floods never trip the server's limit.
+   * Types a text letter by letter, as people do. A newer `send()` or
+   * `type()` stops it.
    *
-   * @param text The new text (at most 5000 characters).
-   * @returns When this text (or a newer one) was handed to the server.
-   * @throws {ActionError} `notInRoom`, `notConnected` or `stopped`.
-   * @example
-   * ```ts
-   * import { Bot } from "@talkomatic/talkomatic/bot";
-   * import { MemoryTokenStore } from "@talkomatic/talkomatic/api";
-   * import { TestServer } from "@talkomatic/talkomatic/testing";
-   *
-   * await using server = await TestServer.start({ timing: { startupPurgeDelayMs: false } });
-   * await using bot = new Bot({
-   *   username: "Helper",
-   *   location: "Lab",
-   *   server: server.url,
-   *   token: server.issueToken(),
-   *   tokenStore: new MemoryTokenStore(),
-   * });
-   * await bot.start();
-   * const roomId = await bot.createRoom({ name: "News" });
-   * await bot.joinRoom(roomId);
-   * await bot.send("Headlines:\n- Rain tomorrow");
-   * await server.waitFor((s) => s.room(roomId)?.messages[bot.me!.id] === "Headlines:\n- Rain tomorrow");
-   * ```
+   * @param text Up to 5000 characters.
+   * @param options `cps` (letters per second), `signal`, `timeoutMs`.
    */
-  send(text: string): Promise<void> {
-    try {
-      checkText(text, "send");
-      this._requireRoom("send");
-    } catch (err) {
-      return Promise.reject(err);
-    }
-    this._typingGen++;
-    const clean = sanitizeChat(text);
-    this._state.setOwnText(clean);
-    if (this._plan) this._plan.text = clean;
-    return this._text.push(clean);
+  type(text: string, options?: TypeOptions): Promise<void> {
+    return this.#track(() => this.#actions.type(text, options));
   }
 
   /**
-   * Types a text letter by letter, as people do on Talkomatic: backspaces to
-   * the common prefix, then adds one character at a time with add/delete
-   * diffs mirroring the server's buffer. When pacing cannot keep up, several
-   * letters go in one diff. A later `send()` or `type()` interrupts it.
+   * Votes to kick a user (again: withdraws the vote).
    *
-   * @param text The text to end with (at most 5000 characters).
-   * @param options `cps`: characters per second.
-   * @returns When the text is complete, or interrupted.
-   * @throws {ActionError} `notInRoom`, `notConnected` or `stopped`.
-   * @example
-   * ```ts
-   * import { Bot } from "@talkomatic/talkomatic/bot";
-   * import { MemoryTokenStore } from "@talkomatic/talkomatic/api";
-   * import { TestServer } from "@talkomatic/talkomatic/testing";
-   * import { assertEquals } from "@std/assert";
-   *
-   * await using server = await TestServer.start({ timing: { startupPurgeDelayMs: false } });
-   * await using bot = new Bot({
-   *   username: "Helper",
-   *   location: "Lab",
-   *   server: server.url,
-   *   token: server.issueToken(),
-   *   tokenStore: new MemoryTokenStore(),
-   * });
-   * await bot.start();
-   * const roomId = await bot.createRoom({ name: "Typing" });
-   * await bot.joinRoom(roomId);
-   * await bot.type("hi!", { cps: 50 }); // "h", "hi", "hi!" at 20 ms intervals
-   * assertEquals(bot.textOf(bot.me!), "hi!");
-   * await server.waitFor((s) => s.room(roomId)?.messages[bot.me!.id] === "hi!");
-   * ```
+   * @param user A user in the room, or their id.
+   * @param options `signal`, `timeoutMs`.
+   * @returns `true` when the vote is cast, `false` when withdrawn.
    */
-  async type(text: string, options: TypeOptions = {}): Promise<void> {
-    checkText(text, "type");
-    const cps = checkNumber(options.cps ?? this.options.pacing.typingCps, "cps", Number.MIN_VALUE);
-    this._requireRoom("type");
-    const gen = ++this._typingGen;
-    await this._text.push(this._state.room?.texts.get(this._state.me!.id) ?? "").catch(() => {});
-    const target = sanitizeChat(text);
-    if (this._plan) this._plan.text = target;
-    let shown = this.textOf(this._state.me!.id) ?? "";
-    const frames = typingFrames(shown, target);
-    const interval = 1000 / cps;
-    const start = Date.now();
-    let next = 0;
-    while (next < frames.length) {
-      await this._paced(
-        delay(Math.max(0, start + (next + 1) * interval - Date.now()), this._abort.signal),
-        "type",
-      );
-      await this._paced(this._budget.acquire(this._abort.signal), "type");
-      if (gen !== this._typingGen) return;
-      this._requireRoom("type");
-      const due = Math.floor((Date.now() - start) / interval) - 1;
-      const index = Math.min(frames.length - 1, Math.max(next, due));
-      const diff = diffTexts(shown, frames[index]);
-      if (diff) this._emitNow("chat update", { diff });
-      shown = frames[index];
-      this._state.setOwnText(shown);
-      next = index + 1;
-    }
+  vote(user: User | UserId, options?: ActionOptions): Promise<boolean> {
+    return this.#track(() => this.#actions.vote(user, options));
   }
 
   /**
-   * Votes to kick a user, or withdraws the bot's vote when it already votes
-   * for them (the server's toggle). Needs 3 or more occupants.
-   *
-   * @param user A user or user id in the bot's room.
-   * @returns `true` when the vote now stands, `false` when it was withdrawn.
-   * @throws {ActionError} When the vote cannot count (not in room, fewer than 3 users, self, unknown target).
-   * @example
-   * ```ts
-   * import { Bot } from "@talkomatic/talkomatic/bot";
-   * import { MemoryTokenStore } from "@talkomatic/talkomatic/api";
-   * import { TestServer, TestUser } from "@talkomatic/talkomatic/testing";
-   * import { assertEquals } from "@std/assert";
-   *
-   * await using server = await TestServer.start({ timing: { startupPurgeDelayMs: false } });
-   * await using bot = new Bot({
-   *   username: "Helper",
-   *   location: "Lab",
-   *   server: server.url,
-   *   token: server.issueToken(),
-   *   tokenStore: new MemoryTokenStore(),
-   * });
-   * await using alice = await TestUser.connect(server, { username: "Alice", location: "Home" });
-   * await using spammer = await TestUser.connect(server, { username: "Spammer", location: "?" });
-   * const roomId = await alice.createRoom({ name: "Lounge" });
-   * await alice.joinRoom(roomId);
-   * await spammer.joinRoom(roomId);
-   * await bot.start();
-   * await bot.joinRoom(roomId);
-   * assertEquals(await bot.vote(spammer.userId!), true); // the vote stands
-   * assertEquals(await bot.vote(spammer.userId!), false); // withdrawn again
-   * ```
-   */
-  async vote(user: User | UserId): Promise<boolean> {
-    const id = typeof user === "string" ? user : user?.id;
-    if (typeof id !== "string" || id === "") {
-      throw new TypeError("Cannot vote: pass a user or a user id");
-    }
-    const room = this._requireRoom("vote");
-    const context = `Cannot vote against "${id}"`;
-    const refuse = (why: string): ActionError =>
-      new ActionError("vote", `${context}: ${why}`, { code: "VOTE_IGNORED", reason: "badRequest" });
-    const me = this._state.me!.id;
-    if (id === me) throw refuse("the bot cannot vote against itself");
-    if (!room.users.some((u) => u.id === id)) throw refuse("that user is not in the room");
-    if (room.users.length < 3) throw refuse("votes need 3 or more users in the room");
-    return await this._request(
-      "vote",
-      context,
-      () => this._emit("vote", { targetUserId: id }),
-      (event, payload) =>
-        event === "update votes" ? (payload as Record<string, string>)[me] === id : undefined,
-    );
-  }
-
-  /**
-   * Shows or clears the bot's typing indicator (the server clears it after 2 s).
+   * Shows or hides the bot's typing indicator.
    *
    * @param on Typing or not.
-   * @returns When sent.
-   * @example
-   * ```ts
-   * import { Bot } from "@talkomatic/talkomatic/bot";
-   * import { MemoryTokenStore } from "@talkomatic/talkomatic/api";
-   * import { TestServer, TestUser } from "@talkomatic/talkomatic/testing";
-   *
-   * await using server = await TestServer.start({ timing: { startupPurgeDelayMs: false } });
-   * await using bot = new Bot({
-   *   username: "Helper",
-   *   location: "Lab",
-   *   server: server.url,
-   *   token: server.issueToken(),
-   *   tokenStore: new MemoryTokenStore(),
-   * });
-   * await using alice = await TestUser.connect(server, { username: "Alice", location: "Home" });
-   * const roomId = await alice.createRoom({ name: "Lounge" });
-   * await alice.joinRoom(roomId);
-   * await bot.start();
-   * await bot.joinRoom(roomId);
-   * const seen = alice.waitFor("user typing");
-   * await bot.typing(true); // "Helper is typing..." while it thinks
-   * await seen;
-   * await bot.typing(false);
-   * ```
+   * @param options `signal`, `timeoutMs`.
    */
-  async typing(on: boolean): Promise<void> {
-    if (typeof on !== "boolean") throw new TypeError("Cannot set typing: pass true or false");
-    this._requireRoom("typing");
-    await this._emit("typing", { isTyping: on });
+  typing(on: boolean, options?: ActionOptions): Promise<void> {
+    return this.#track(() => this.#actions.typing(on, options));
   }
 
   /**
-   * Asks the server for the lobby list now (`bot.rooms` is otherwise only
-   * updated while the bot is not in a room).
+   * Asks the server for the lobby list now.
    *
+   * @param options `signal`, `timeoutMs`.
    * @returns The rooms.
-   * @example
-   * ```ts
-   * import { Bot } from "@talkomatic/talkomatic/bot";
-   * import { MemoryTokenStore } from "@talkomatic/talkomatic/api";
-   * import { TestServer, TestUser } from "@talkomatic/talkomatic/testing";
-   * import { assert } from "@std/assert";
-   *
-   * await using server = await TestServer.start({ timing: { startupPurgeDelayMs: false } });
-   * await using bot = new Bot({
-   *   username: "Helper",
-   *   location: "Lab",
-   *   server: server.url,
-   *   token: server.issueToken(),
-   *   tokenStore: new MemoryTokenStore(),
-   * });
-   * await bot.start();
-   * await using alice = await TestUser.connect(server, { username: "Alice", location: "Home" });
-   * await alice.joinRoom(await alice.createRoom({ name: "Fresh room" }));
-   * const rooms = await bot.refreshRooms();
-   * assert(rooms.some((room) => room.name === "Fresh room"));
-   * ```
    */
-  async refreshRooms(): Promise<readonly LobbyRoom[]> {
-    this.#signedIn("refresh rooms");
-    await this._request(
-      "refreshRooms",
-      "Cannot list rooms",
-      () => this._emit("get rooms"),
-      (event) => event === "initial rooms" ? true : undefined,
-    );
-    return this._state.rooms;
+  refreshRooms(options?: ActionOptions): Promise<readonly LobbyRoom[]> {
+    return this.#track(() => this.#actions.refreshRooms(options));
   }
 
-  // ---------------------------------------------------------------- reconnection
-
-  /** @ignore */
-  protected async _rejoin(roomId: string): Promise<void> {
-    const text = this._plan?.text ?? "";
-    try {
-      await this.joinRoom(roomId);
-    } catch (err) {
-      const spec = this._created.get(roomId);
-      const recreate = this.options.reconnect !== false && this.options.reconnect.recreate;
-      if (!(err instanceof ActionError && err.reason === "roomNotFound" && spec && recreate)) {
-        throw err;
-      }
-      this.options.logger.warn(`Room "${spec.name}" (${roomId}) is gone; creating it again`);
-      const { accessCode, ...rest } = spec;
-      const id = await this.createRoom(accessCode ? spec : rest);
-      await this.joinRoom(id);
-    }
-    if (text) await this.send(text);
-  }
-
-  /** @ignore */
-  protected async _verify(roomId: string): Promise<boolean> {
-    const snapshot = await this._request(
-      "verifyRoom",
-      `Cannot check room "${roomId}"`,
-      () => this._emit("get room state", roomId),
-      (event, payload) =>
-        event === "room state" && (payload as { id: string }).id === roomId
-          ? payload as { users: { id: string }[] }
-          : undefined,
-    );
-    const member = snapshot.users.some((u) => u.id === this._state.me?.id);
-    if (!member) this._state.dropRoom();
-    return member;
-  }
-
-  // ---------------------------------------------------------------- lifecycle
+  // -------------------------------------------------------------- lifecycle
 
   /**
-   * Starts the bot and returns when it stops: after {@linkcode Bot.stop},
-   * Ctrl+C or SIGTERM, or when reconnection gave up.
+   * Connects, signs in and goes where the `room` option says; `ready` fires
+   * first. A second call returns the same promise.
    *
-   * @returns When stopped.
-   * @example
-   * ```ts
-   * import { Bot } from "@talkomatic/talkomatic/bot";
-   * import { MemoryTokenStore } from "@talkomatic/talkomatic/api";
-   * import { TestServer } from "@talkomatic/talkomatic/testing";
-   *
-   * await using server = await TestServer.start({ timing: { startupPurgeDelayMs: false } });
-   * await using bot = new Bot({
-   *   username: "Helper",
-   *   location: "Lab",
-   *   server: server.url,
-   *   token: server.issueToken(),
-   *   tokenStore: new MemoryTokenStore(),
-   * });
-   * bot.command("shutdown").hidden().handle(() => bot.stop());
-   * bot.once("ready", () => bot.stop()); // here: stop at once, so that run() returns
-   * await bot.run(); // in a real bot: runs until Ctrl+C, SIGTERM or bot.stop()
-   * ```
+   * @returns The bot's identity.
+   * @throws {TransportError} When the server cannot be reached or refuses the bot.
+   * @throws {ActionError} When sign-in or entering the room fails.
+   */
+  start(): Promise<Me> {
+    return this.#link.start();
+  }
+
+  /**
+   * Starts and runs until `stop()`, Ctrl+C or SIGTERM. A failed start prints
+   * one line on stderr and exits the process with code 1.
    */
   async run(): Promise<void> {
     const off = onShutdownSignal((signal) => {
-      this.options.logger.warn(`${signal} received, stopping`);
+      this.#options.logger.warn(`${signal} received, stopping`);
       void this.stop();
     });
     try {
       await this.start();
-      await this._stoppedPromise;
-    } catch (err) {
-      await this.stop();
-      throw err;
-    } finally {
+    } catch (error) {
       off();
+      await this.stop();
+      console.error(startFailureLine(error, this.#link.url));
+      exitProcess(1);
     }
+    await this.#link.stopped;
+    off();
   }
 
   /**
-   * Stops the bot (`await using bot = new Bot(...)`).
+   * Disconnects for good: waiting actions reject with reason `stopped`.
    *
    * @returns When stopped.
-   * @example
-   * ```ts
-   * import { Bot } from "@talkomatic/talkomatic/bot";
-   * import { MemoryTokenStore } from "@talkomatic/talkomatic/api";
-   * import { TestServer } from "@talkomatic/talkomatic/testing";
-   * import { assert } from "@std/assert";
-   *
-   * await using server = await TestServer.start({ timing: { startupPurgeDelayMs: false } });
-   * async function announce(text: string): Promise<Bot> {
-   *   await using bot = new Bot({
-   *     username: "Announcer",
-   *     server: server.url,
-   *     token: server.issueToken(),
-   *     tokenStore: new MemoryTokenStore(),
-   *   });
-   *   await bot.start();
-   *   await bot.joinRoom(await bot.createRoom({ name: "Announcements" }));
-   *   await bot.send(text);
-   *   return bot;
-   * } // the bot stops here, whatever happened
-   * const bot = await announce("Maintenance at noon");
-   * assert(bot.stopped);
-   * ```
    */
+  stop(): Promise<void> {
+    return this.#link.stop();
+  }
+
+  /** Stops the bot (`await using bot = new Bot(...)`). */
   [Symbol.asyncDispose](): Promise<void> {
     return this.stop();
+  }
+
+  /** A summary without secrets. */
+  toJSON(): Record<string, unknown> {
+    return {
+      username: this.#options.username,
+      location: this.#options.location,
+      me: this.me?.id,
+      room: this.#state.room?.id,
+      connected: this.connected,
+    };
+  }
+
+  [Symbol.for("Deno.customInspect")](): string {
+    return `Bot ${JSON.stringify(this.toJSON())}`;
+  }
+
+  [Symbol.for("nodejs.util.inspect.custom")](): string {
+    return `Bot ${JSON.stringify(this.toJSON())}`;
+  }
+
+  // ---------------------------------------------------------------- private
+
+  #track<T>(work: () => Promise<T>): Promise<T> {
+    let promise: Promise<T>;
+    try {
+      promise = work();
+    } catch (error) {
+      promise = Promise.reject(error);
+    }
+    return tracked(promise, (error) => this.#handlers.report(error));
+  }
+
+  #background(work: Promise<unknown>): void {
+    work.catch((error) => this.#handlers.report(error));
+  }
+
+  #commandOf(line: string) {
+    const t = line.trimStart();
+    const prefix = this.#options.prefix;
+    if (!t.startsWith(prefix) || t.length === prefix.length || /\s/.test(t[prefix.length])) {
+      return undefined;
+    }
+    const word = /^[^\s]*/.exec(t.slice(prefix.length))![0];
+    return this.#commands.get(word);
+  }
+
+  #runLine(userId: string, line: string): void {
+    const user = this.#state.room?.users.get(userId);
+    if (!user) return;
+    const reply = (text: string): Promise<unknown> =>
+      this.#actions.send(text).catch((error) => this.#handlers.report(error));
+    void runCommandLine({
+      find: (name) => this.#commands.get(name),
+      prefix: this.#options.prefix,
+      line,
+      showErrors: this.#options.showErrors,
+      ctx: contextOf(this, { user }) as unknown as Record<string, unknown>,
+      reply,
+      call: async (def, ctx) =>
+        await (def.handler as (ctx: unknown, args: unknown) => unknown)(ctx, ctx.args),
+      failed: (event, error, ctx) => this.#handlers.failed(event, error, ctx),
+    }).catch((error) => this.#handlers.report(error));
+  }
+
+  #addHelp(): void {
+    this.#autoHelp = true;
+    const p = this.#options.prefix;
+    this.#commands.create("help")
+      .description("Lists the commands, or explains one")
+      .param("command", { optional: true, description: "a command to explain" })
+      .handle((ctx, args) => {
+        if (args.command === undefined) return ctx.reply(fit(helpText(this.#commands.all, p)));
+        const name = args.command.startsWith(p) ? args.command.slice(p.length) : args.command;
+        const text = helpFor(this.#commands.get(name), p);
+        return ctx.reply(
+          fit(text ?? `Unknown command ${quote(p + name)}. Type ${p}help for the list.`),
+        );
+      });
   }
 }

@@ -1,24 +1,9 @@
 /**
  * One socket.io connection to a Talkomatic server: the bot token in the
  * handshake, the session cookie as a `Cookie` header (so the identity
- * survives reconnects), no automatic reconnection (the bot decides), a
- * rejected token replaced once, and every event in and out passed through
- * one hook each for logging.
- *
- * @example
- * ```ts ignore
- * import { Connection } from "./connection.ts";
- *
- * const conn = new Connection({
- *   url: "http://127.0.0.1:3000",
- *   token: () => Promise.resolve("tk_..."),
- *   rejectToken: () => Promise.resolve(false),
- *   cookie: () => Promise.resolve(undefined),
- *   onEvent: (name, args) => console.log(name, args),
- *   onClose: (reason) => console.log("closed", reason),
- * });
- * await conn.open();
- * ```
+ * survives reconnects, docs/protocol.md §2.1), no automatic reconnection (the
+ * bot decides), a refused token replaced once, and every event in and out
+ * passed through one hook each.
  *
  * @module
  */
@@ -26,6 +11,7 @@
 import { io, type Socket } from "socket.io-client";
 import { redactTokens } from "../api/errors.ts";
 import { TransportError } from "./errors.ts";
+import { handshakeRefusal } from "./server_messages.ts";
 
 /** What a {@linkcode Connection} needs from its owner. */
 export interface ConnectionOptions {
@@ -33,35 +19,26 @@ export interface ConnectionOptions {
   readonly url: string;
   /** The bot token to present. */
   readonly token: () => Promise<string>;
-  /** Called when the server rejected `token`; resolves `true` when a new one can be obtained. */
+  /** The server refused `token`; resolves `true` when another one can be had. */
   readonly rejectToken: (token: string) => Promise<boolean>;
   /** The `Cookie` header value (`connect.sid=…`), if any. */
-  readonly cookie: () => Promise<string | undefined>;
+  readonly cookie: string | undefined;
   /** Every incoming event, with its raw arguments. */
   readonly onEvent: (event: string, args: unknown[]) => void;
-  /** The connection closed after it was open (not after `close()`). */
+  /** The server or the network closed the connection. */
   readonly onClose: (reason: string) => void;
-  /** Debug log sink (tokens are redacted before it is called). */
+  /** Debug log sink; wire traffic is logged only when set. */
   readonly log?: (line: string) => void;
-  /** Handshake timeout in ms (default 10 000). */
-  readonly timeoutMs?: number;
+  /** Handshake timeout in ms. */
+  readonly timeoutMs: number;
 }
 
-const TOKEN_REJECTIONS = new Set(["Invalid bot token", "Bot token required"]);
-
-/**
- * A single socket.io connection with the bot's handshake rules.
- */
+/** A socket.io connection, opened once. */
 export class Connection {
   readonly #options: ConnectionOptions;
   #socket: Socket | undefined;
   #closedByUs = false;
 
-  /**
-   * Creates a closed connection.
-   *
-   * @param options Server, credentials and hooks.
-   */
   constructor(options: ConnectionOptions) {
     this.#options = options;
   }
@@ -76,67 +53,62 @@ export class Connection {
   }
 
   /**
-   * Connects. A token the server rejects is replaced once.
+   * Connects; a refused token is replaced once.
    *
-   * @param signal Aborts the attempt.
-   * @throws {TransportError} When the server cannot be reached or refuses the handshake.
+   * @throws {TransportError} When the server cannot be reached or refuses the connection.
    */
   async open(signal?: AbortSignal): Promise<void> {
-    let token = await this.#options.token();
+    const token = await this.#options.token();
     try {
       await this.#attempt(token, signal);
-    } catch (err) {
-      if (
-        err instanceof TransportError && TOKEN_REJECTIONS.has(String(err.cause)) &&
-        await this.#options.rejectToken(token)
-      ) {
-        token = await this.#options.token();
-        this.#log(`token rejected; retrying with a new one`);
-        await this.#attempt(token, signal);
-        return;
-      }
-      throw err;
+    } catch (error) {
+      const refusal = error instanceof TransportError && error.cause !== undefined
+        ? handshakeRefusal(String(error.cause))
+        : undefined;
+      if (!refusal?.badToken || !(await this.#options.rejectToken(token))) throw error;
+      this.#log("token refused; retrying with a new one");
+      await this.#attempt(await this.#options.token(), signal);
     }
   }
 
   async #attempt(token: string, signal?: AbortSignal): Promise<void> {
     this.close();
     this.#closedByUs = false;
-    const cookie = await this.#options.cookie();
-    const timeout = this.#options.timeoutMs ?? 10_000;
-    this.#log(`connecting to ${this.#options.url} with token ${token}`);
-    const socket = io(this.#options.url, {
+    const { url, cookie, timeoutMs } = this.#options;
+    this.#log(`connecting to ${url} with token ${token}`);
+    const socket = io(url, {
       transports: ["websocket"],
       reconnection: false,
       forceNew: true,
-      timeout,
+      timeout: timeoutMs,
       auth: { token },
       ...(cookie ? { extraHeaders: { Cookie: cookie } } : {}),
     });
     this.#socket = socket;
     await new Promise<void>((resolve, reject) => {
-      const cleanup = (): void => {
+      const done = (): void => {
         socket.off("connect", onConnect);
         socket.off("connect_error", onError);
         signal?.removeEventListener("abort", onAbort);
       };
       const onConnect = (): void => {
-        cleanup();
+        done();
         resolve();
       };
       const onError = (err: Error): void => {
-        cleanup();
+        done();
         socket.close();
+        const refusal = handshakeRefusal(err.message);
         reject(
-          new TransportError(`Cannot connect to ${this.#options.url}: ${err.message}`, {
+          new TransportError(`Cannot connect to ${url}: ${refusal.hint}`, {
             kind: "network",
-            url: this.#options.url,
+            url,
             cause: err.message,
           }),
         );
       };
       const onAbort = (): void => {
-        cleanup();
+        done();
         socket.close();
         reject(signal!.reason);
       };
@@ -146,7 +118,7 @@ export class Connection {
     });
     this.#log(`connected as socket ${socket.id}`);
     socket.onAny((event: string, ...args: unknown[]) => {
-      // Only with a log sink: serialising every payload was a large share of the inbound cost.
+      // Serialise payloads only for a log sink: it was a large share of the inbound cost.
       if (this.#options.log) {
         this.#log(`<- ${event} ${args.map((a) => JSON.stringify(a)).join(" ")}`);
       }
@@ -161,10 +133,8 @@ export class Connection {
   }
 
   /**
-   * Sends one event (no acknowledgement: the server never sends any).
+   * Emits one event.
    *
-   * @param event The wire event name.
-   * @param payload The payload, or `undefined` for none.
    * @throws {TransportError} When not connected.
    */
   emit(event: string, payload?: unknown): void {

@@ -1,48 +1,46 @@
 /**
- * Talkomatic Classic bots: a {@linkcode Bot} with typed events, a command
- * builder with typed arguments, room state, paced actions and reconnection.
+ * Talkomatic Classic bots: a {@linkcode Bot} with typed events, commands with
+ * typed arguments, room state, paced actions, a `room` it stays in, and
+ * reconnection.
  *
  * @example
  * ```ts
- * import { Bot } from "./mod.ts";
+ * import { Bot } from "@talkomatic/talkomatic/bot";
  *
- * const bot = new Bot({ username: "Echo Bot", location: "do /help" });
+ * const bot = new Bot({ username: "Echo Bot", room: { name: "Echo", create: true } });
  * bot.command("echo")
  *   .description("Repeats your words")
- *   .alias("e")
  *   .param("words", { rest: true })
- *   .param("times", { type: "integer", flag: true, aliases: ["t"], default: 1 })
- *   .handle((ctx, args) => ctx.reply(`${ctx.user.name} said: ${args.words.join(" ")}`.repeat(args.times)));
- * bot.on("ready", async (ctx) => {
- *   const room = ctx.bot.rooms.find((r) => r.type === "public" && !r.isFull);
- *   if (room) await ctx.bot.joinRoom(room);
- * });
+ *   .handle((ctx, args) => ctx.reply(`${ctx.user.name} said: ${args.words.join(" ")}`));
  * // await bot.run(); // until Ctrl+C
  * ```
  *
  * @module
  */
 
-export { Bot, type CreateRoomOptions, type TypeOptions } from "./bot.ts";
-export { BotCore } from "./core.ts";
 export {
-  type BaseContext,
+  type ActionOptions,
+  Bot,
+  type CommandContext,
+  type CreateRoomOptions,
+  type JoinRoomOptions,
+  type TypeOptions,
+} from "./bot.ts";
+export {
   type BotLogger,
   type BotOptions,
-  type CommandBaseContext,
   consoleBotLogger,
-  type EventContext,
-  type EventHandler,
   type ReconnectOptions,
   type ResolvedBotOptions,
+  type RoomTarget,
 } from "./options.ts";
 export {
-  assertEventName,
-  BOT_EVENT_NAMES,
+  type BaseContext,
   BOT_EVENTS,
   type BotEventData,
   type BotEventName,
-  type BotEventRecord,
+  type EventContext,
+  type EventHandler,
   type RawEvent,
   type RoomLeftReason,
   type UserLeaveReason,
@@ -50,72 +48,22 @@ export {
 export {
   type ArgOf,
   type CommandBuilder,
-  type CommandDefinition,
   type CommandHandler,
   type CommandInfo,
-  CommandRegistry,
   type DefaultCheck,
-  LineWatcher,
-  parseCommandLine,
-  type ParsedCommandLine,
   type Simplify,
   type TypeOf,
-  usageLine,
   type ValueOf,
 } from "./commands.ts";
+export type { ParamOptions, ParamType, ParamValue } from "./parse.ts";
+export type { LobbyRoom, Me, Room, RoomId, RoomLayout, RoomType, User, UserId } from "./state.ts";
 export {
-  type ParamOptions,
-  type ParamSpec,
-  type ParamType,
-  type ParamValue,
-  parseArgs,
-  tokenize,
-  usageOf,
-} from "./parse.ts";
-export {
-  applyDiff,
-  diffTexts,
-  MAX_MESSAGE_LENGTH,
-  sanitizeChat,
-  sanitizeName,
-  type TextDiff,
-  typingFrames,
-} from "./diff.ts";
-export {
-  BotState,
-  type LobbyRoom,
-  type Me,
-  type Room,
-  type RoomId,
-  type RoomLayout,
-  type RoomType,
-  toLobbyRoom,
-  toUser,
-  type User,
-  type UserId,
-  type VoteChange,
-  voteChanges,
-  votesByTarget,
-  votesByVoter,
-} from "./state.ts";
-export {
-  ACTION_ERROR_REASONS,
   ActionError,
   type ActionErrorReason,
   HandlerError,
   PayloadValidationError,
-  reasonOf,
   TalkomaticError,
   TransportError,
   UsageError,
 } from "./errors.ts";
-export {
-  Coalescer,
-  Cooldown,
-  DEFAULT_PACING,
-  EventBudget,
-  type PacingOptions,
-  type ResolvedPacing,
-  resolvePacing,
-  SlidingCounter,
-} from "./pacer.ts";
+export { DEFAULT_PACING, type PacingOptions, type ResolvedPacing } from "./pacer.ts";

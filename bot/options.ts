@@ -1,44 +1,42 @@
 /**
- * Options of the {@linkcode Bot}, their defaults and their checks, and the
- * handler and context types shared by events and commands.
- *
- * @example
- * ```ts
- * import { resolveOptions } from "./options.ts";
- * const options = resolveOptions({ username: "Echo", location: "Bot" });
- * options.prefix; // "/"
- * ```
+ * The options of a {@linkcode Bot}, checked once, with their defaults.
  *
  * @module
  */
 
 import type { TokenStore } from "../api/token_store.ts";
-import type { BotEventData, BotEventName } from "./events.ts";
+import {
+  checkAccessCode,
+  checkLayout,
+  checkLocation,
+  checkNumber,
+  checkPrefix,
+  checkRoomId,
+  checkRoomName,
+  checkRoomType,
+  checkUsername,
+} from "../api/checks.ts";
 import { type PacingOptions, type ResolvedPacing, resolvePacing } from "./pacer.ts";
-import type { Room, User } from "./state.ts";
-import { checkLocation, checkNumber, checkPrefix, checkUsername } from "../api/checks.ts";
+import type { RoomLayout, RoomType } from "./state.ts";
 
-/** Receives the bot's diagnostics. */
+/** Where the bot's log lines go. */
 export interface BotLogger {
-  /** Wire traffic and internal steps (only with `debug: true`). */
+  /** Wire traffic and details (only with `debug: true`). */
   debug(message: string): void;
-  /** Problems the bot worked around. */
+  /** Something went wrong that the bot handles. */
   warn(message: string): void;
-  /** Errors nobody handled. */
+  /** A handler failed and no `bot.catch()` is set. */
   error(message: string, error?: unknown): void;
 }
 
 /**
- * The default logger: the console.
+ * The default logger: `console`, each line prefixed with `[talkomatic]`.
  *
  * @example
  * ```ts
- * import { Bot, type BotLogger, consoleBotLogger } from "@talkomatic/talkomatic/bot";
+ * import { Bot, consoleBotLogger } from "@talkomatic/talkomatic/bot";
  *
- * // Keep warnings and errors on the console, drop debug lines:
- * const logger: BotLogger = { ...consoleBotLogger, debug: () => {} };
- * const bot = new Bot({ username: "Quiet", logger });
- * bot.options.logger.debug("not shown");
+ * const bot = new Bot({ username: "Quiet", logger: { ...consoleBotLogger, warn: () => {} } });
  * ```
  */
 export const consoleBotLogger: BotLogger = {
@@ -50,104 +48,165 @@ export const consoleBotLogger: BotLogger = {
       : console.error(`[talkomatic] ${message}`, error),
 };
 
-/** How the bot comes back after losing its connection. */
+/** How the bot comes back after a lost connection. */
 export interface ReconnectOptions {
-  /** First delay in ms; doubles each attempt (with jitter). Default 500. */
+  /** First delay in ms (doubling, with jitter). Default 500. */
   initialDelayMs?: number;
-  /** Largest delay in ms. Default 30 000. */
+  /** Longest delay in ms. Default 30 000. */
   maxDelayMs?: number;
-  /** Attempts before giving up and stopping. Default `Infinity`. */
+  /** Attempts before giving up (`stop()`). Default `Infinity`. */
   maxAttempts?: number;
-  /** Rejoin the room the bot was in. Default `true`. */
-  rejoin?: boolean;
-  /** When that room is gone and this bot created it, create it again (same name and settings). Default `true`. */
-  recreate?: boolean;
-  /** After rejoining, check membership after this many ms (the server's start-up purge can drop it) and rejoin once. 0 disables. Default 3000. */
+  /** After joining right after a (re)connect, check membership after this many ms (the server's start-up purge drops early joiners silently). 0: never. Default 3000. */
   verifyAfterMs?: number;
 }
 
-/** Options of `new Bot()`. */
+/**
+ * Where the bot wants to be. The bot goes there when it starts and goes back
+ * after every reconnect and server restart:
+ *
+ * - `{ id }`: that room (with `accessCode` for a semi-private room);
+ * - `{ name, create: true }`: the listed room of that name, created (with
+ *   `type`, `layout`, `accessCode`) when there is none; without `create`, the
+ *   bot waits until such a room appears;
+ * - `"first-public"`: the first public room with a free seat, waiting for one
+ *   if there is none.
+ */
+export type RoomTarget =
+  | "first-public"
+  | { readonly id: string; readonly accessCode?: string }
+  | {
+    readonly name: string;
+    readonly type?: RoomType;
+    readonly layout?: RoomLayout;
+    readonly accessCode?: string;
+    readonly create?: boolean;
+  };
+
+/** Options of a {@linkcode Bot}. Only `username` is required. */
 export interface BotOptions {
   /** The bot's name (1–15 characters). */
   username: string;
-  /** The bot's location (1–20 characters). Default `"On The Web"`. */
+  /** Its location (1–20 characters). Default `"On The Web"`. */
   location?: string;
   /** The server. Default `$TALKOMATIC_URL`, else the public server. */
   server?: string;
-  /** A bot token to use as is. Default `$TALKOMATIC_TOKEN`, else a cached or newly requested one. */
+  /** A bot token to use first. Default `$TALKOMATIC_TOKEN`, else one from the token cache or the server. */
   token?: string;
-  /** Where requested tokens are cached. Default: the api's file store. */
+  /** Where tokens are cached. Default: a file in the user's cache directory. */
   tokenStore?: TokenStore;
-  /** Command prefix (1–5 characters). Default `"/"`. */
+  /** Where the bot wants to be; see {@linkcode RoomTarget}. */
+  room?: RoomTarget;
+  /** The command prefix. Default `"/"`. */
   prefix?: string;
-  /** Register the automatic `/help` command. Default `true`. */
+  /** The automatic `/help` command. Default `true`. */
   help?: boolean;
-  /** A command line left unchanged this long (ms) counts as complete. Default 1000. */
+  /** A command line left unchanged this long runs without Enter. Default 3000 ms. */
   commandIdleMs?: number;
+  /** Commands run only on Enter (per command: `.requireEnter()`). Default `false`. */
+  requireEnter?: boolean;
+  /** Answer a failed handler with its error message instead of a neutral line. Default `false`. */
+  showErrors?: boolean;
   /** Pacing under the server's limits. */
   pacing?: PacingOptions;
-  /** How long an action waits for the server's answer (ms). Default 10 000. */
+  /** How long an action may take, pacing included. Default 10 000 ms. */
   actionTimeoutMs?: number;
-  /** Answer the server's AFK warnings so the bot is not removed for idleness. Default `true`. */
+  /** Answer AFK warnings. Default `true`. */
   answerAfk?: boolean;
-  /** Reconnection policy, or `false` to stop when the connection is lost. */
+  /** Reconnection, or `false` to stop when the connection is lost. */
   reconnect?: ReconnectOptions | false;
-  /** Diagnostics sink. Default: the console. */
+  /** Where log lines go. Default {@linkcode consoleBotLogger}. */
   logger?: BotLogger;
-  /** Log wire traffic (tokens redacted) through `logger.debug`. Default `false`. */
+  /** Log wire traffic (tokens redacted). Default `false`. */
   debug?: boolean;
 }
 
-/** {@linkcode BotOptions} after defaults and checks. */
+/** {@linkcode BotOptions} checked and filled in; the token is not part of it. */
 export interface ResolvedBotOptions {
-  /** See {@linkcode BotOptions}. */
   readonly username: string;
-  /** See {@linkcode BotOptions}. */
   readonly location: string;
-  /** See {@linkcode BotOptions}. */
   readonly server: string | undefined;
-  /** See {@linkcode BotOptions}. */
-  readonly token: string | undefined;
-  /** See {@linkcode BotOptions}. */
   readonly tokenStore: TokenStore | undefined;
-  /** See {@linkcode BotOptions}. */
+  readonly room: RoomTarget | undefined;
   readonly prefix: string;
-  /** See {@linkcode BotOptions}. */
   readonly help: boolean;
-  /** See {@linkcode BotOptions}. */
   readonly commandIdleMs: number;
-  /** See {@linkcode BotOptions}. */
+  readonly requireEnter: boolean;
+  readonly showErrors: boolean;
   readonly pacing: ResolvedPacing;
-  /** See {@linkcode BotOptions}. */
   readonly actionTimeoutMs: number;
-  /** See {@linkcode BotOptions}. */
   readonly answerAfk: boolean;
-  /** See {@linkcode BotOptions}. */
   readonly reconnect: Required<ReconnectOptions> | false;
-  /** See {@linkcode BotOptions}. */
   readonly logger: BotLogger;
-  /** See {@linkcode BotOptions}. */
   readonly debug: boolean;
 }
 
-/**
- * Fills in defaults and checks every option.
- *
- * @param options The user's options.
- * @returns The resolved options.
- * @throws {TypeError} On a missing or wrongly typed option.
- * @throws {RangeError} On a value outside the protocol's limits.
- */
+const KEYS = new Set([
+  "username",
+  "location",
+  "server",
+  "token",
+  "tokenStore",
+  "room",
+  "prefix",
+  "help",
+  "commandIdleMs",
+  "requireEnter",
+  "showErrors",
+  "pacing",
+  "actionTimeoutMs",
+  "answerAfk",
+  "reconnect",
+  "logger",
+  "debug",
+]);
+
+function checkTarget(target: unknown): RoomTarget | undefined {
+  if (target === undefined || target === "first-public") return target;
+  if (target === null || typeof target !== "object") {
+    throw new TypeError(
+      'Cannot create bot: room must be "first-public", { id } or { name, create }',
+    );
+  }
+  const t = target as Record<string, unknown>;
+  const code = t.accessCode === undefined ? {} : {
+    accessCode: checkAccessCode(t.accessCode, "create bot"),
+  };
+  if ("id" in t) return { id: checkRoomId(t.id, "create bot with room"), ...code };
+  const type = checkRoomType(t.type ?? "public");
+  if (type === "semi-private" && t.create === true && code.accessCode === undefined) {
+    throw new TypeError("Cannot create bot: a semi-private room to create needs an accessCode");
+  }
+  return {
+    name: checkRoomName(t.name, "create bot with room"),
+    type,
+    layout: checkLayout(t.layout ?? "vertical"),
+    create: t.create === true,
+    ...code,
+  };
+}
+
+function checkBoolean(value: unknown, name: string, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== "boolean") {
+    throw new TypeError(`Cannot create bot: ${name} must be a boolean`);
+  }
+  return value;
+}
+
+/** Checks options and fills in defaults. */
 export function resolveOptions(options: BotOptions): ResolvedBotOptions {
   if (options === null || typeof options !== "object") {
     throw new TypeError("Cannot create bot: options must be an object with a username");
+  }
+  for (const key of Object.keys(options)) {
+    if (!KEYS.has(key)) {
+      throw new TypeError(`Cannot create bot: unknown option "${key}"`);
+    }
   }
   const reconnect = options.reconnect === false ? false : {
     initialDelayMs: 500,
     maxDelayMs: 30_000,
     maxAttempts: Infinity,
-    rejoin: true,
-    recreate: true,
     verifyAfterMs: 3000,
     ...(options.reconnect ?? {}),
   };
@@ -164,42 +223,22 @@ export function resolveOptions(options: BotOptions): ResolvedBotOptions {
       throw new TypeError(`Cannot create bot: ${key} must be a string`);
     }
   }
-  return {
+  return Object.freeze({
     username: checkUsername(options.username, "create bot"),
     location: checkLocation(options.location ?? "On The Web", "create bot"),
     server: options.server,
-    token: options.token,
     tokenStore: options.tokenStore,
+    room: checkTarget(options.room),
     prefix: checkPrefix(options.prefix ?? "/"),
-    help: options.help ?? true,
-    commandIdleMs: checkNumber(options.commandIdleMs ?? 1000, "commandIdleMs"),
+    help: checkBoolean(options.help, "help", true),
+    commandIdleMs: checkNumber(options.commandIdleMs ?? 3000, "commandIdleMs"),
+    requireEnter: checkBoolean(options.requireEnter, "requireEnter", false),
+    showErrors: checkBoolean(options.showErrors, "showErrors", false),
     pacing: resolvePacing(options.pacing),
     actionTimeoutMs: checkNumber(options.actionTimeoutMs ?? 10_000, "actionTimeoutMs", 1),
-    answerAfk: options.answerAfk ?? true,
+    answerAfk: checkBoolean(options.answerAfk, "answerAfk", true),
     reconnect,
     logger: options.logger ?? consoleBotLogger,
-    debug: options.debug ?? false,
-  };
-}
-
-/** What every handler's context has. `B` is the bot type. */
-export interface BaseContext<B> {
-  /** The bot. */
-  readonly bot: B;
-  /** The bot's room when the event happened, if any. */
-  readonly room: Room | undefined;
-  /** Replaces the bot's text in its room (same as `bot.send()`). */
-  reply(text: string): Promise<void>;
-}
-
-/** The context of a friendly event `E`. */
-export type EventContext<B, E extends BotEventName> = BaseContext<B> & BotEventData[E];
-
-/** A handler of the friendly event `E`. */
-export type EventHandler<B, E extends BotEventName> = (ctx: EventContext<B, E>) => unknown;
-
-/** The context of a command handler (before its typed `args` are added). */
-export interface CommandBaseContext<B> extends BaseContext<B> {
-  /** Who typed the command. */
-  readonly user: User;
+    debug: checkBoolean(options.debug, "debug", false),
+  });
 }

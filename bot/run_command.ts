@@ -1,73 +1,78 @@
 /**
- * Runs one complete command line: finds the command, parses its arguments,
- * answers usage errors with the usage line, runs the handler, and turns a
- * throwing handler into a short reply plus a `HandlerError` for `bot.catch`.
+ * Runs one finished command line: parse, answer usage errors, call the
+ * handler, answer its failure with a short line. Every built-in answer fits
+ * the 5000-character box and never starts a line with the prefix.
  *
  * @module
  */
 
-import { type CommandRegistry, parseCommandArgs, parseCommandLine, usageLine } from "./commands.ts";
+import { MAX_MESSAGE_LENGTH } from "../schemas/text.ts";
+import {
+  type CommandDefinition,
+  commandNameOf,
+  parseCommandArgs,
+  parseCommandLine,
+  usageLine,
+} from "./commands.ts";
 import { UsageError } from "./errors.ts";
-import type { CommandBaseContext } from "./options.ts";
 
-/** What {@linkcode runCommandLine} needs. */
-export interface RunCommandOptions<B> {
-  /** The commands. */
-  readonly registry: CommandRegistry<CommandBaseContext<B>>;
-  /** The command prefix. */
+/** What running a line needs from the bot. */
+export interface LineRun {
+  /** The command of a name or alias. */
+  readonly find: (name: string) => CommandDefinition | undefined;
   readonly prefix: string;
-  /** The complete line. */
   readonly line: string;
-  /** The context (bot, room, user, reply). */
-  readonly ctx: CommandBaseContext<B>;
-  /** Receives a handler's error with its context. */
-  readonly fail: (event: string, error: unknown, ctx: unknown) => void;
-  /** Receives errors of the bot's own replies. */
-  readonly report: (error: unknown) => void;
+  /** Answer with the error message instead of a neutral line. */
+  readonly showErrors: boolean;
+  /** A fresh context for the handler; `args`, `command` and `line` are added to it. */
+  readonly ctx: Record<string, unknown>;
+  /** Shows a built-in answer (its failures are reported, not thrown). */
+  readonly reply: (text: string) => Promise<unknown>;
+  /** Calls the handler (middleware wraps it here). */
+  readonly call: (def: CommandDefinition, ctx: Record<string, unknown>) => Promise<unknown>;
+  /** A handler failed. */
+  readonly failed: (event: string, error: unknown, ctx: unknown) => void;
 }
 
-function firstWord(line: string, prefix: string): string {
-  const t = line.trim();
-  return t.startsWith(prefix) ? (t.slice(prefix.length).split(/\s/)[0] ?? "") : "";
+/** Cuts a text to the box, ending with "…" when cut. */
+export function fit(text: string, max: number = MAX_MESSAGE_LENGTH): string {
+  if (text.length <= max) return text;
+  let cut = max - 1;
+  if (/[\uD800-\uDBFF]/.test(text[cut - 1])) cut--; // never split a surrogate pair
+  return text.slice(0, cut) + "…";
 }
 
-/**
- * Runs one command line. Unknown commands are ignored (other bots may share
- * the prefix).
- *
- * @param o The line, the registry and the context.
- * @returns `true` when a command of this bot was found.
- */
-export async function runCommandLine<B>(o: RunCommandOptions<B>): Promise<boolean> {
-  const reply = (text: string): Promise<void> => o.ctx.reply(text).catch(o.report);
-  let parsed;
-  try {
-    parsed = parseCommandLine(o.line, o.prefix);
-  } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
-    const def = o.registry.get(firstWord(o.line, o.prefix));
-    if (!def?.handler) return false;
-    await reply(`${err.message}\nUsage: ${usageLine(def, o.prefix)}`);
-    return true;
-  }
-  if (!parsed) return false;
-  const def = o.registry.get(parsed.name);
+/** Quotes what a person typed, shortened: `"/xyz…"`. */
+export function quote(text: string, max = 40): string {
+  return `"${fit(text, max)}"`;
+}
+
+/** Runs a line; `false` when it names no command of the bot. */
+export async function runCommandLine(o: LineRun): Promise<boolean> {
+  const def = o.find(commandNameOf(o.line, o.prefix));
   if (!def?.handler) return false;
+  const usage = (error: UsageError): Promise<unknown> =>
+    o.reply(fit(`${fit(error.message, 200)}\nUsage: ${usageLine(def, o.prefix)}`));
   let args: Record<string, unknown>;
   try {
+    const parsed = parseCommandLine(o.line, o.prefix);
+    if (!parsed) return false;
     args = parseCommandArgs(def, parsed.words);
-  } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
-    await reply(`${err.message}\nUsage: ${usageLine(def, o.prefix)}`);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    await usage(error);
     return true;
   }
-  const ctx = { ...o.ctx, args, command: def.name, line: o.line };
+  const ctx = Object.assign(o.ctx, { args, command: def.name, line: o.line });
   try {
-    await (def.handler as (ctx: unknown, args: unknown) => unknown)(ctx, args);
-  } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
-    await reply(`${o.prefix}${def.name} failed: ${message.slice(0, 200)}`);
-    o.fail(`${o.prefix}${def.name}`, err, ctx);
+    await o.call(def, ctx);
+  } catch (error) {
+    const name = `${o.prefix}${def.name}`;
+    const detail = o.showErrors
+      ? `: ${error instanceof Error ? error.message : String(error)}`
+      : "";
+    await o.reply(fit(`Sorry, ${name} failed${fit(detail, 300)}.`));
+    o.failed(name, error, ctx);
   }
   return true;
 }

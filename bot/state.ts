@@ -1,149 +1,137 @@
 /**
- * Friendly shapes of users and rooms, the one place each wire shape is
- * converted into them, the vote-map conversion (the wire map is keyed by
- * VOTER; ours by target), and the state reducer that turns validated wire
- * events into state changes plus the friendly events to dispatch.
- *
- * @example
- * ```ts
- * import { votesByTarget, voteChanges } from "./state.ts";
- *
- * votesByTarget({ alice: "carol", bob: "carol" }); // Map { "carol" => ["alice", "bob"] }
- * voteChanges({ alice: "carol" }, { alice: "bob" });
- * // [{ voter: "alice", target: "carol", added: false }, { voter: "alice", target: "bob", added: true }]
- * ```
+ * What the bot knows (who it is, the lobby, its room), kept from the wire
+ * events. Wire shapes become the friendly types here and nowhere else
+ * (docs/protocol.md §16: `roomId` vs `id`, bare ids, votes keyed by voter,
+ * the leaver receiving its own leave events). State is updated in place;
+ * handlers get frozen views built when read. Each change is reported to a
+ * {@linkcode StateSink}.
  *
  * @module
  */
 
 import type {
   LobbyRoom as WireLobbyRoom,
-  RoomJoined as WireRoomJoined,
-  RoomSnapshot as WireRoomSnapshot,
   ServerEventName,
   ServerEvents,
   UserView as WireUserView,
 } from "../schemas/mod.ts";
-import { applyDiff, type TextDiff } from "./diff.ts";
-import type { BotEventRecord, RoomLeftReason } from "./events.ts";
+import { ROOM_CAPACITY } from "../api/checks.ts";
+import { isRoomClosure } from "./server_messages.ts";
 
-/** A user id: the server's session id, always a string. */
+/** A user id (the server's session id). */
 export type UserId = string;
-/** A room id: exactly 6 decimal digits, always a string. */
+/** A room id: 6 digits, as a string. */
 export type RoomId = string;
 /** Who may find and join a room. */
 export type RoomType = "public" | "semi-private" | "private";
-/** Display-only layout of a room. */
+/** How the room shows its boxes. */
 export type RoomLayout = "horizontal" | "vertical";
 
-/** A user, as the bot knows it. */
+/** A person (or bot) as the bot sees them. */
 export interface User {
-  /** The user id (session id). */
+  /** Their id; it changes when they come back without their session cookie. */
   readonly id: UserId;
-  /** Display name (at most 15 characters). */
+  /** Their name (at most 15 characters). */
   readonly name: string;
-  /** Location (at most 20 characters). */
+  /** Their location (at most 20 characters). */
   readonly location: string;
   /** A Talkomatic developer. */
   readonly isDev: boolean;
-  /** A developer's flair colour `#rrggbb`, when set. */
+  /** A developer's colour (`#rrggbb`). */
   readonly devColor?: string;
 }
 
-/** The bot's own identity after signing in. */
+/** The bot itself. */
 export interface Me {
   /** The bot's user id. */
   readonly id: UserId;
-  /** The bot's name as the server stored it. */
+  /** Its name. */
   readonly name: string;
-  /** The bot's location as the server stored it. */
+  /** Its location. */
   readonly location: string;
-  /** The server sees this connection as a bot (token). */
+  /** Whether the server treats it as a bot (token). */
   readonly isBot: boolean;
 }
 
-/** A lobby entry (public and semi-private rooms). */
+/** A room as the lobby lists it (public and semi-private rooms). */
 export interface LobbyRoom {
-  /** Room id. */
+  /** The room id. */
   readonly id: RoomId;
-  /** Room name. */
+  /** Its name. */
   readonly name: string;
-  /** Room type (private rooms are never listed). */
+  /** Listed rooms are public or semi-private. */
   readonly type: "public" | "semi-private";
-  /** Layout. */
+  /** Its layout. */
   readonly layout: RoomLayout;
-  /** Five occupants. */
+  /** 5 people are in it. */
   readonly isFull: boolean;
-  /** Occupants. */
+  /** How many people are in it. */
   readonly userCount: number;
-  /** The occupants this bot can see. */
+  /** Who is in it. */
   readonly users: readonly User[];
-  /** When someone last typed, or `undefined` if nobody has. */
+  /** Last chat activity, absent when nobody typed yet. */
   readonly lastChatActivity?: Date;
-  /** Creation time (approximate for rooms created over REST). */
+  /** When it was created. */
   readonly createdAt: Date;
 }
 
-/** The room the bot is in, as one immutable snapshot. */
+/** The bot's room, as a frozen view. */
 export interface Room {
-  /** Room id. */
+  /** The room id. */
   readonly id: RoomId;
-  /** Room name. */
+  /** Its name. */
   readonly name: string;
-  /** Room type. */
+  /** Its type. */
   readonly type: RoomType;
-  /** Layout. */
+  /** Its layout. */
   readonly layout: RoomLayout;
-  /** Occupants the bot can see, the bot included. */
+  /** Who is in it, the bot included, in order of arrival. */
   readonly users: readonly User[];
-  /** Votes by TARGET: target id -> ids of the users voting to kick it. */
+  /** Kick votes, target → voters. */
   readonly votes: ReadonlyMap<UserId, readonly UserId[]>;
-  /** Each occupant's current text, by user id (the bot's own is its local mirror). */
+  /** Every user's text, the bot's included. */
   readonly texts: ReadonlyMap<UserId, string>;
-  /** Five occupants. */
+  /** 5 people are in it. */
   readonly isFull: boolean;
-  /** Occupants. */
+  /** How many people are in it. */
   readonly userCount: number;
 }
 
-/**
- * Converts a wire user to a friendly one (the one place this happens).
- *
- * @param wire A `UserView` from any payload.
- * @returns The friendly user.
- * @example
- * ```ts
- * import { toUser } from "./state.ts";
- * toUser({ id: "u1", username: "Ann", location: "Oslo" }).name; // "Ann"
- * ```
- */
-export function toUser(wire: WireUserView): User {
-  const user: User = {
+/** Why the bot is no longer in its room. */
+export type RoomLeftReason = "left" | "kicked" | "afk" | "closed" | "removed" | "disconnected";
+
+/** Why another user is no longer in the bot's room. */
+export type UserLeaveReason = "left" | "kicked" | "vanished";
+
+/** Receives every change the state sees. */
+export interface StateSink {
+  signedIn(me: Me): void;
+  lobby(): void;
+  roomCreated(roomId: RoomId): void;
+  roomJoined(): void;
+  roomLeft(room: Room, reason: RoomLeftReason): void;
+  userJoin(user: User): void;
+  userLeave(user: User, reason: UserLeaveReason): void;
+  /** `bulk`: the text came with a room snapshot, not typed. */
+  text(user: User, text: string, previous: string, bulk: boolean): void;
+  typing(user: User, isTyping: boolean): void;
+  vote(voter: User, target: User, added: boolean): void;
+  kicked(room: Room): void;
+  afkWarning(message: string, secondsRemaining: number): void;
+  afkTimeout(message: string, closed: boolean): void;
+}
+
+function toUser(wire: WireUserView): User {
+  return Object.freeze({
     id: wire.id,
     name: wire.username,
     location: wire.location,
     isDev: wire.isDev === true,
     ...(wire.devColor !== undefined ? { devColor: wire.devColor } : {}),
-  };
-  return Object.freeze(user);
+  });
 }
 
-/**
- * Converts a wire lobby entry.
- *
- * @param wire A `LobbyRoom` from `lobby update` / `initial rooms`.
- * @returns The friendly lobby room.
- * @example
- * ```ts
- * import { toLobbyRoom } from "./state.ts";
- * const room = toLobbyRoom({
- *   id: "123456", name: "Hi", type: "public", layout: "vertical", isFull: false,
- *   userCount: 0, visibleUserCount: 0, lastChatActivity: 0, createdAt: 0, users: [],
- * });
- * room.lastChatActivity; // undefined
- * ```
- */
-export function toLobbyRoom(wire: WireLobbyRoom): LobbyRoom {
+function toLobbyRoom(wire: WireLobbyRoom): LobbyRoom {
   return Object.freeze({
     id: wire.id,
     name: wire.name,
@@ -157,574 +145,368 @@ export function toLobbyRoom(wire: WireLobbyRoom): LobbyRoom {
   });
 }
 
-/**
- * Converts the wire vote map (voter -> target) to ours (target -> voters,
- * voters sorted for determinism).
- *
- * @param wire The `VoteMap`.
- * @returns Target id -> voter ids.
- * @example
- * ```ts
- * import { votesByTarget } from "./state.ts";
- * votesByTarget({ a: "c", b: "c" }).get("c"); // ["a", "b"]
- * ```
- */
+/** Inverts the wire's voter → target map into target → voters. */
 export function votesByTarget(
-  wire: Readonly<Record<UserId, UserId>>,
+  votes: ReadonlyMap<UserId, UserId>,
 ): ReadonlyMap<UserId, readonly UserId[]> {
   const out = new Map<UserId, UserId[]>();
-  for (const voter of Object.keys(wire).sort()) {
-    const target = wire[voter];
-    const list = out.get(target) ?? [];
-    list.push(voter);
-    out.set(target, list);
+  for (const voter of [...votes.keys()].sort()) {
+    const target = votes.get(voter)!;
+    const list = out.get(target);
+    if (list) list.push(voter);
+    else out.set(target, [voter]);
   }
   return out;
 }
 
-/**
- * The inverse of {@linkcode votesByTarget}.
- *
- * @param votes Target id -> voter ids.
- * @returns The wire map, voter -> target.
- * @throws {TypeError} When one voter appears under two targets (not a valid vote state).
- * @example
- * ```ts
- * import { votesByVoter } from "./state.ts";
- * votesByVoter(new Map([["c", ["a"]]])); // { a: "c" }
- * ```
- */
-export function votesByVoter(
-  votes: ReadonlyMap<UserId, readonly UserId[]>,
-): Record<UserId, UserId> {
-  const out: Record<UserId, UserId> = {};
-  for (const [target, voters] of votes) {
-    for (const voter of voters) {
-      if (Object.hasOwn(out, voter)) {
-        throw new TypeError(`Cannot convert votes: voter "${voter}" votes twice`);
-      }
-      out[voter] = target;
-    }
+/** How long vote withdrawals wait for a leave that would explain them. */
+const LEAVE_WINDOW_MS = 250;
+
+/** The bot's room, updated in place. */
+class RoomState {
+  id: RoomId;
+  name: string;
+  type: RoomType;
+  layout: RoomLayout;
+  isFull: boolean;
+  userCount: number;
+  readonly users = new Map<UserId, User>();
+  readonly texts = new Map<UserId, string>();
+  votes = new Map<UserId, UserId>();
+  #view: Room | undefined;
+
+  constructor(head: Pick<Room, "id" | "name" | "type" | "layout">) {
+    this.id = head.id;
+    this.name = head.name;
+    this.type = head.type;
+    this.layout = head.layout;
+    this.isFull = false;
+    this.userCount = 0;
   }
-  return out;
+
+  changed(): void {
+    this.#view = undefined;
+  }
+
+  view(): Room {
+    return this.#view ??= Object.freeze({
+      id: this.id,
+      name: this.name,
+      type: this.type,
+      layout: this.layout,
+      users: Object.freeze([...this.users.values()]),
+      votes: votesByTarget(this.votes),
+      texts: new Map(this.texts),
+      isFull: this.isFull,
+      userCount: this.userCount,
+    });
+  }
 }
 
-/** One vote change between two wire vote maps. */
-export interface VoteChange {
-  /** Who voted. */
-  readonly voter: UserId;
-  /** Against whom. */
-  readonly target: UserId;
-  /** Cast (`true`) or withdrawn (`false`). */
-  readonly added: boolean;
-}
+type Reducers = { [K in ServerEventName]?: (state: BotState, payload: ServerEvents[K]) => void };
 
-/**
- * The vote changes between two wire maps (voter -> target): a moved vote is a
- * withdrawal followed by a new vote. Sorted by voter.
- *
- * @param before The previous map.
- * @param after The new map.
- * @returns The changes.
- * @example
- * ```ts
- * import { voteChanges } from "./state.ts";
- * voteChanges({}, { a: "b" }); // [{ voter: "a", target: "b", added: true }]
- * ```
- */
-export function voteChanges(
-  before: Readonly<Record<UserId, UserId>>,
-  after: Readonly<Record<UserId, UserId>>,
-): VoteChange[] {
-  const voters = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort();
-  const changes: VoteChange[] = [];
-  for (const voter of voters) {
-    const was = Object.hasOwn(before, voter) ? before[voter] : undefined;
-    const now = Object.hasOwn(after, voter) ? after[voter] : undefined;
-    if (was === now) continue;
-    if (was !== undefined) changes.push({ voter, target: was, added: false });
-    if (now !== undefined) changes.push({ voter, target: now, added: true });
-  }
-  return changes;
-}
-
-function freezeRoom(room: Room): Room {
-  return Object.freeze(room);
-}
-
-/**
- * The bot's state: identity, lobby, current room, every user seen, and the
- * reducer {@linkcode BotState.apply} that updates it from one validated wire
- * event and returns the friendly events to dispatch. No I/O.
- *
- * @example
- * ```ts
- * import { BotState } from "./state.ts";
- * const state = new BotState();
- * state.apply("user typing", { userId: "u1", username: "Ann", isTyping: true });
- * ```
- */
-export class BotState {
-  /**
-   * The bot's identity, once signed in.
-   *
-   * @example
-   * ```ts
-   * import { BotState } from "@talkomatic/talkomatic/bot";
-   * import { assertEquals } from "@std/assert";
-   *
-   * const state = new BotState();
-   * state.apply("signin status", {
-   *   isSignedIn: true,
-   *   username: "Helper",
-   *   location: "Lab",
-   *   userId: "bot1",
-   *   isIPBased: false,
-   *   isBot: true,
-   *   isDev: false,
-   * });
-   * assertEquals(state.me, { id: "bot1", name: "Helper", location: "Lab", isBot: true });
-   * ```
-   */
-  me: Me | undefined;
-  /**
-   * The lobby, kept current from `lobby update`.
-   *
-   * @example
-   * ```ts
-   * import { BotState } from "@talkomatic/talkomatic/bot";
-   * import { assertEquals } from "@std/assert";
-   *
-   * const state = new BotState();
-   * state.apply("lobby update", [{
-   *   id: "123456",
-   *   name: "Lounge",
-   *   type: "public",
-   *   layout: "vertical",
-   *   users: [{ id: "u1", username: "Ann", location: "Home" }],
-   *   isFull: false,
-   *   userCount: 1,
-   *   visibleUserCount: 1,
-   *   lastChatActivity: 0,
-   *   createdAt: 1700000000000,
-   * }]);
-   * assertEquals(state.rooms.map((r) => r.name), ["Lounge"]);
-   * ```
-   */
-  rooms: readonly LobbyRoom[] = [];
-  /**
-   * The current room, or `undefined`.
-   *
-   * @example
-   * ```ts
-   * import { BotState } from "@talkomatic/talkomatic/bot";
-   * import { assertEquals } from "@std/assert";
-   *
-   * const state = new BotState();
-   * state.apply("room joined", {
-   *   roomId: "123456",
-   *   userId: "bot1",
-   *   username: "Helper",
-   *   location: "Lab",
-   *   isDev: false,
-   *   isHidden: false,
-   *   isVanished: false,
-   *   roomName: "Lounge",
-   *   roomType: "public",
-   *   layout: "vertical",
-   *   users: [{ id: "u1", username: "Ann", location: "Home" }, { id: "bot1", username: "Helper", location: "Lab" }],
-   *   votes: {},
-   *   currentMessages: { u1: "hi" },
-   * });
-   * assertEquals(state.room?.name, "Lounge");
-   * assertEquals(state.room?.texts.get("u1"), "hi");
-   * ```
-   */
-  room: Room | undefined;
-  /**
-   * Every user seen, by id.
-   *
-   * @example
-   * ```ts
-   * import { BotState } from "@talkomatic/talkomatic/bot";
-   * import { assertEquals } from "@std/assert";
-   *
-   * const state = new BotState();
-   * state.apply("user typing", { userId: "u1", username: "Ann", isTyping: true });
-   * assertEquals(state.users.get("u1")?.name, "Ann"); // remembered even outside a room
-   * ```
-   */
-  readonly users: Map<UserId, User> = new Map();
-  /** The wire vote map of the current room (voter -> target). */
-  private wireVotes: Record<UserId, UserId> = {};
-  /**
-   * Why the bot is about to leave its room (set by kicked / afk timeout / leaveRoom()).
-   *
-   * @example
-   * ```ts
-   * import { BotState } from "@talkomatic/talkomatic/bot";
-   * import { assertEquals } from "@std/assert";
-   *
-   * const state = new BotState();
-   * state.apply("room joined", {
-   *   roomId: "123456",
-   *   userId: "bot1",
-   *   username: "Helper",
-   *   location: "Lab",
-   *   isDev: false,
-   *   isHidden: false,
-   *   isVanished: false,
-   *   roomName: "Lounge",
-   *   roomType: "public",
-   *   layout: "vertical",
-   *   users: [{ id: "bot1", username: "Helper", location: "Lab" }],
-   *   votes: {},
-   *   currentMessages: {},
-   * });
-   * state.apply("kicked", undefined);
-   * assertEquals(state.pendingLeave, "kicked");
-   * const [left] = state.apply("user left", "bot1");
-   * if (left.name === "roomLeft") assertEquals(left.data.reason, "kicked");
-   * ```
-   */
-  pendingLeave: RoomLeftReason | undefined;
-
-  /**
-   * The bot's own text changed locally (after a send); updates the mirror.
-   *
-   * @param text The sanitised text the server will hold.
-   * @example
-   * ```ts
-   * import { BotState } from "@talkomatic/talkomatic/bot";
-   * import { assertEquals } from "@std/assert";
-   *
-   * const state = new BotState();
-   * state.apply("room joined", {
-   *   roomId: "123456",
-   *   userId: "bot1",
-   *   username: "Helper",
-   *   location: "Lab",
-   *   isDev: false,
-   *   isHidden: false,
-   *   isVanished: false,
-   *   roomName: "Lounge",
-   *   roomType: "public",
-   *   layout: "vertical",
-   *   users: [{ id: "bot1", username: "Helper", location: "Lab" }],
-   *   votes: {},
-   *   currentMessages: {},
-   * });
-   * state.setOwnText("Hello!");
-   * assertEquals(state.room?.texts.get("bot1"), "Hello!");
-   * ```
-   */
-  setOwnText(text: string): void {
-    if (!this.room || !this.me) return;
-    const texts = new Map(this.room.texts);
-    texts.set(this.me.id, text);
-    this.room = freezeRoom({ ...this.room, texts });
-  }
-
-  /**
-   * Forgets the current room without events (used when the connection is lost).
-   *
-   * @returns The room that was current.
-   * @example
-   * ```ts
-   * import { BotState } from "@talkomatic/talkomatic/bot";
-   * import { assertEquals } from "@std/assert";
-   *
-   * const state = new BotState();
-   * state.apply("room joined", {
-   *   roomId: "123456",
-   *   userId: "bot1",
-   *   username: "Helper",
-   *   location: "Lab",
-   *   isDev: false,
-   *   isHidden: false,
-   *   isVanished: false,
-   *   roomName: "Lounge",
-   *   roomType: "public",
-   *   layout: "vertical",
-   *   users: [{ id: "bot1", username: "Helper", location: "Lab" }],
-   *   votes: {},
-   *   currentMessages: {},
-   * });
-   * assertEquals(state.dropRoom()?.id, "123456"); // the connection was lost
-   * assertEquals(state.room, undefined);
-   * ```
-   */
-  dropRoom(): Room | undefined {
-    const room = this.room;
-    this.room = undefined;
-    this.wireVotes = {};
-    this.pendingLeave = undefined;
-    return room;
-  }
-
-  /** @ignore */
-  private remember(user: User): User {
-    this.users.set(user.id, user);
-    return user;
-  }
-
-  /** @ignore */
-  private userFor(id: UserId, name?: string): User {
-    const inRoom = this.room?.users.find((u) => u.id === id);
-    if (inRoom) return inRoom;
-    const known = this.users.get(id);
-    if (known) return known;
-    return this.remember(toUser({ id, username: name ?? "", location: "" }));
-  }
-
-  /** @ignore */
-  private roomFrom(
-    wire: {
-      users: WireUserView[];
-      votes: Record<string, string>;
-      currentMessages: Record<string, string>;
-    },
-    head: Pick<Room, "id" | "name" | "type" | "layout">,
-    counts: { isFull: boolean; userCount: number },
-  ): Room {
-    const users = Object.freeze(wire.users.map((u) => this.remember(toUser(u))));
-    const texts = new Map<UserId, string>();
-    for (const u of users) texts.set(u.id, wire.currentMessages[u.id] ?? "");
-    return freezeRoom({ ...head, users, votes: votesByTarget(wire.votes), texts, ...counts });
-  }
-
-  /**
-   * Applies one validated wire event.
-   *
-   * @param event The wire event name.
-   * @param payload Its validated payload.
-   * @returns The friendly events to dispatch, in order.
-   * @example
-   * ```ts
-   * import { BotState } from "@talkomatic/talkomatic/bot";
-   * import { assertEquals } from "@std/assert";
-   *
-   * const state = new BotState();
-   * state.apply("room joined", {
-   *   roomId: "123456",
-   *   userId: "bot1",
-   *   username: "Helper",
-   *   location: "Lab",
-   *   isDev: false,
-   *   isHidden: false,
-   *   isVanished: false,
-   *   roomName: "Lounge",
-   *   roomType: "public",
-   *   layout: "vertical",
-   *   users: [{ id: "u1", username: "Ann", location: "Home" }, { id: "bot1", username: "Helper", location: "Lab" }],
-   *   votes: {},
-   *   currentMessages: { u1: "Hel" },
-   * });
-   * const events = state.apply("chat update", {
-   *   userId: "u1",
-   *   username: "Ann",
-   *   diff: { type: "add", index: 3, text: "lo" },
-   * });
-   * assertEquals(events.map((e) => e.name), ["message"]);
-   * assertEquals(state.room?.texts.get("u1"), "Hello");
-   * ```
-   */
-  apply<K extends ServerEventName>(event: K, payload: ServerEvents[K]): BotEventRecord[] {
-    return this.reduce(event, payload as unknown);
-  }
-
-  /** @ignore */
-  private reduce(event: ServerEventName, payload: unknown): BotEventRecord[] {
-    switch (event) {
-      case "signin status": {
-        const p = payload as ServerEvents["signin status"];
-        if (p.isSignedIn) {
-          this.me = Object.freeze({
-            id: p.userId,
-            name: p.username,
-            location: p.location,
-            isBot: p.isBot,
-          });
-        }
-        return [];
-      }
-      case "initial rooms":
-      case "lobby update": {
-        const list = (payload as WireLobbyRoom[]).map(toLobbyRoom);
-        for (const r of list) for (const u of r.users) this.remember(u);
-        this.rooms = Object.freeze(list);
-        return [{ name: "lobbyUpdate", data: { rooms: this.rooms } }];
-      }
-      case "room created":
-        return [{ name: "roomCreated", data: { roomId: payload as string } }];
-      case "room joined":
-        return this.joined(payload as WireRoomJoined);
-      case "user joined": {
-        const p = payload as ServerEvents["user joined"];
-        if (!this.room) return [];
-        const user = this.remember(toUser(p));
-        if (this.room.users.some((u) => u.id === user.id)) return [];
-        const texts = new Map(this.room.texts);
-        texts.set(user.id, "");
-        this.room = freezeRoom({
-          ...this.room,
-          users: Object.freeze([...this.room.users, user]),
-          texts,
-        });
-        return [{ name: "userJoin", data: { user } }];
-      }
-      case "user left":
-        return this.left(payload as string);
-      case "room update":
-        return this.snapshot(payload as WireRoomSnapshot);
-      case "chat update": {
-        const p = payload as ServerEvents["chat update"];
-        if (!this.room || p.userId === this.me?.id) return [];
-        const user = this.userFor(p.userId, p.username);
-        const previous = this.room.texts.get(p.userId) ?? "";
-        const text = applyDiff(previous, p.diff as TextDiff);
-        const texts = new Map(this.room.texts);
-        texts.set(p.userId, text);
-        this.room = freezeRoom({ ...this.room, texts });
-        if (text === previous) return [];
-        return [{ name: "message", data: { user, text, previous } }];
-      }
-      case "user typing": {
-        const p = payload as ServerEvents["user typing"];
-        return [{
-          name: "typing",
-          data: { user: this.userFor(p.userId, p.username), isTyping: p.isTyping },
-        }];
-      }
-      case "update votes":
-        return this.votes(payload as Record<string, string>);
-      case "kicked":
-        if (!this.room) return [];
-        this.pendingLeave = "kicked";
-        return [{ name: "kicked", data: { room: this.room } }];
-      case "afk warning": {
-        const p = payload as ServerEvents["afk warning"];
-        return [{
-          name: "afkWarning",
-          data: { message: p.message, secondsRemaining: p.secondsRemaining },
-        }];
-      }
-      case "afk timeout": {
-        const p = payload as ServerEvents["afk timeout"];
-        const closed = /closed/i.test(p.message);
-        if (this.room) this.pendingLeave = closed ? "closed" : "afk";
-        return [{ name: "afkTimeout", data: { message: p.message, closed } }];
-      }
-      default:
-        return [];
-    }
-  }
-
-  /** @ignore */
-  private joined(p: WireRoomJoined): BotEventRecord[] {
-    this.me = Object.freeze({
+/** Applies wire events to the state; unknown and board/dev events change nothing. */
+const REDUCERS: Reducers = {
+  "signin status": (s, p) => {
+    if (!p.isSignedIn) return;
+    s.me = Object.freeze({ id: p.userId, name: p.username, location: p.location, isBot: p.isBot });
+    s.sink.signedIn(s.me);
+  },
+  "initial rooms": (s, p) => s.setLobby(p),
+  "lobby update": (s, p) => s.setLobby(p),
+  "room created": (s, p) => s.sink.roomCreated(p),
+  "room joined": (s, p) => {
+    s.me = Object.freeze({
       id: p.userId,
       name: p.username,
       location: p.location,
-      isBot: this.me?.isBot ?? true,
+      isBot: s.me?.isBot ?? true,
     });
-    this.wireVotes = { ...p.votes };
+    s.dropRoom();
+    const room = new RoomState({
+      id: p.roomId,
+      name: p.roomName,
+      type: p.roomType,
+      layout: p.layout,
+    });
+    s.fill(room, p.users, p.currentMessages, p.votes);
+    room.userCount = room.users.size;
+    room.isFull = room.userCount >= ROOM_CAPACITY;
+    s.room = room;
+    s.sink.roomJoined();
+  },
+  "user joined": (s, p) => {
+    const room = s.room;
+    if (!room || room.users.has(p.id)) return;
+    const user = toUser(p);
+    room.users.set(user.id, user);
+    room.texts.set(user.id, "");
+    room.userCount++;
+    room.isFull = room.userCount >= ROOM_CAPACITY;
+    room.changed();
+    s.sink.userJoin(user);
+  },
+  "user left": (s, id) => s.left(id),
+  "room update": (s, p) => {
+    const room = s.room;
+    if (!room || p.id !== room.id) return;
+    if (s.me && !p.users.some((u) => u.id === s.me!.id)) {
+      return s.leaveRoom(s.pendingLeave ?? "removed");
+    }
+    const before = new Map(room.users);
+    room.name = p.name;
+    room.type = p.type;
+    room.layout = p.layout;
+    room.isFull = p.isFull;
+    room.userCount = p.userCount;
+    room.users.clear();
+    const previous = new Map(room.texts);
+    room.texts.clear();
+    s.fill(room, p.users, p.currentMessages, undefined);
+    for (const [id, user] of before) {
+      if (!room.users.has(id)) s.sink.userLeave(user, "vanished");
+    }
+    for (const [id, user] of room.users) {
+      if (!before.has(id)) s.sink.userJoin(user);
+    }
+    for (const [id, user] of room.users) {
+      const was = previous.get(id);
+      if (id === s.me?.id) room.texts.set(id, was ?? room.texts.get(id) ?? "");
+      else if (was !== undefined && was !== room.texts.get(id)) {
+        s.sink.text(user, room.texts.get(id)!, was, true);
+      }
+    }
+    s.setVotes(p.votes);
+  },
+  "chat update": (s, p) => {
+    const room = s.room;
+    if (!room || p.userId === s.me?.id) return;
+    const previous = room.texts.get(p.userId) ?? "";
+    // The server only sends full-replace (§5.5); other diff types are applied as the server would.
+    const text = p.diff.type === "full-replace" ? p.diff.text : previous;
+    if (text === previous) return;
+    room.texts.set(p.userId, text);
+    room.changed();
+    s.sink.text(s.userFor(p.userId, p.username), text, previous, false);
+  },
+  "user typing": (s, p) => {
+    if (s.room) s.sink.typing(s.userFor(p.userId, p.username), p.isTyping);
+  },
+  "update votes": (s, p) => s.setVotes(p),
+  "kicked": (s) => {
+    if (!s.room) return;
+    s.pendingLeave = "kicked";
+    s.sink.kicked(s.room.view());
+  },
+  "afk warning": (s, p) => s.sink.afkWarning(p.message, p.secondsRemaining),
+  "afk timeout": (s, p) => {
+    const closed = isRoomClosure(p.message);
+    if (s.room) s.pendingLeave = closed ? "closed" : "afk";
+    s.sink.afkTimeout(p.message, closed);
+  },
+};
+
+/** The bot's knowledge of the server: identity, lobby, room. */
+export class BotState {
+  me: Me | undefined;
+  room: RoomState | undefined;
+  pendingLeave: RoomLeftReason | undefined;
+  readonly sink: StateSink;
+  #lobby: readonly WireLobbyRoom[] = [];
+  #rooms: readonly LobbyRoom[] | undefined = [];
+  #users: ReadonlyMap<UserId, User> | undefined;
+  /** Users with a majority of votes against them: their leave is a kick (§9). */
+  #majority = new Set<UserId>();
+  /** Vote withdrawals that a leave of one of `users` would explain. */
+  #held:
+    | { users: UserId[]; changes: [UserId, UserId][]; timer: ReturnType<typeof setTimeout> }
+    | undefined;
+
+  constructor(sink: StateSink) {
+    this.sink = sink;
+  }
+
+  /** Applies one validated wire event. */
+  apply<K extends ServerEventName>(event: K, payload: ServerEvents[K]): void {
+    if (this.#held && event !== "user left") this.#flush();
+    const reduce = REDUCERS[event] as ((s: BotState, p: ServerEvents[K]) => void) | undefined;
+    reduce?.(this, payload);
+  }
+
+  /** The lobby, converted when first read after a change. */
+  get rooms(): readonly LobbyRoom[] {
+    return this.#rooms ??= Object.freeze(this.#lobby.map(toLobbyRoom));
+  }
+
+  /** The lobby as the wire sent it. */
+  get lobbyWire(): readonly WireLobbyRoom[] {
+    return this.#lobby;
+  }
+
+  /** Everyone in the lobby list and in the bot's room. */
+  get users(): ReadonlyMap<UserId, User> {
+    if (this.#users) return this.#users;
+    const users = new Map<UserId, User>();
+    for (const room of this.rooms) for (const u of room.users) users.set(u.id, u);
+    for (const [id, u] of this.room?.users ?? []) users.set(id, u);
+    return this.#users = users;
+  }
+
+  /** The bot's room as a frozen view. */
+  get roomView(): Room | undefined {
+    return this.room?.view();
+  }
+
+  /** The bot's own text as the server has it. */
+  get ownText(): string {
+    return (this.me && this.room?.texts.get(this.me.id)) ?? "";
+  }
+
+  /** Records the bot's own text (after it was sent). */
+  setOwnText(text: string): void {
+    if (!this.room || !this.me) return;
+    this.room.texts.set(this.me.id, text);
+    this.room.changed();
+  }
+
+  /** Forgets the room (without events) and returns its last view. */
+  dropRoom(): Room | undefined {
+    const room = this.room?.view();
+    this.room = undefined;
     this.pendingLeave = undefined;
-    const userCount = p.users.length;
-    this.room = this.roomFrom(
-      p,
-      { id: p.roomId, name: p.roomName, type: p.roomType, layout: p.layout },
-      { isFull: userCount >= 5, userCount },
-    );
-    return [{ name: "roomJoined", data: { room: this.room } }];
+    this.#majority.clear();
+    this.#drop();
+    this.#users = undefined;
+    return room;
   }
 
-  /** @ignore */
-  private left(id: UserId): BotEventRecord[] {
+  /** Forgets the room and reports why. */
+  leaveRoom(reason: RoomLeftReason): void {
+    const room = this.dropRoom();
+    if (room) this.sink.roomLeft(room, reason);
+  }
+
+  setLobby(list: readonly WireLobbyRoom[]): void {
+    this.#lobby = list;
+    this.#rooms = undefined;
+    this.#users = undefined;
+    this.sink.lobby();
+  }
+
+  fill(
+    room: RoomState,
+    users: readonly WireUserView[],
+    texts: Readonly<Record<string, string>>,
+    votes: Readonly<Record<string, string>> | undefined,
+  ): void {
+    for (const wire of users) {
+      const known = room.users.get(wire.id);
+      const user = known && known.name === wire.username && known.location === wire.location
+        ? known
+        : toUser(wire);
+      room.users.set(user.id, user);
+      room.texts.set(user.id, Object.hasOwn(texts, user.id) ? texts[user.id] : "");
+    }
+    if (votes) room.votes = new Map(Object.entries(votes));
+    room.changed();
+    this.#users = undefined;
+  }
+
+  userFor(id: UserId, name: string): User {
+    return this.room?.users.get(id) ?? this.users.get(id) ??
+      Object.freeze({ id, name, location: "", isDev: false });
+  }
+
+  left(id: UserId): void {
     const room = this.room;
-    if (!room) return [];
-    if (id === this.me?.id) {
-      const reason = this.pendingLeave ?? "left";
-      this.dropRoom();
-      return [{ name: "roomLeft", data: { room, reason } }];
+    if (!room) return;
+    if (id === this.me?.id) return this.leaveRoom(this.pendingLeave ?? "left");
+    if (this.#held && !this.#held.users.includes(id)) this.#flush();
+    const user = room.users.get(id);
+    if (!user) return;
+    this.#drop();
+    const kicked = this.#majority.delete(id);
+    room.users.delete(id);
+    room.texts.delete(id);
+    for (const [voter, target] of room.votes) {
+      if (voter === id || target === id) room.votes.delete(voter);
     }
-    const user = room.users.find((u) => u.id === id);
-    if (!user) return [];
-    const texts = new Map(room.texts);
-    texts.delete(id);
-    const votes = Object.fromEntries(
-      Object.entries(this.wireVotes).filter(([voter, target]) => voter !== id && target !== id),
-    );
-    this.wireVotes = votes;
-    this.room = freezeRoom({
-      ...room,
-      users: Object.freeze(room.users.filter((u) => u.id !== id)),
-      texts,
-      votes: votesByTarget(votes),
-      userCount: Math.max(0, room.userCount - 1),
-      isFull: false,
-    });
-    return [{ name: "userLeave", data: { user, reason: "left" } }];
+    room.userCount = Math.max(0, room.userCount - 1);
+    room.isFull = room.userCount >= ROOM_CAPACITY;
+    room.changed();
+    this.#users = undefined;
+    this.sink.userLeave(user, kicked ? "kicked" : "left");
   }
 
-  /** @ignore */
-  private snapshot(p: WireRoomSnapshot): BotEventRecord[] {
+  /**
+   * Applies a new vote map. Casts are reported at once. Withdrawals that a
+   * leave may explain (§6.4 sends the votes before "user left") wait for it;
+   * votes of users already gone are dropped silently.
+   */
+  setVotes(wire: Readonly<Record<string, string>>): void {
     const room = this.room;
-    if (!room || p.id !== room.id) return [];
-    const meId = this.me?.id;
-    if (meId !== undefined && !p.users.some((u) => u.id === meId)) {
-      const reason = this.pendingLeave ?? "removed";
-      this.dropRoom();
-      return [{ name: "roomLeft", data: { room, reason } }];
-    }
-    const out: BotEventRecord[] = [];
-    const next = this.roomFrom(p, { id: p.id, name: p.name, type: p.type, layout: p.layout }, {
-      isFull: p.isFull,
-      userCount: p.userCount,
-    });
-    const nextIds = new Set(next.users.map((u) => u.id));
-    const oldIds = new Set(room.users.map((u) => u.id));
-    for (const u of room.users) {
-      if (!nextIds.has(u.id)) {
-        out.push({ name: "userLeave", data: { user: u, reason: "vanished" } });
+    if (!room) return;
+    const before = room.votes;
+    const after = new Map(Object.entries(wire));
+    room.votes = after;
+    room.changed();
+    const present = (id: UserId): boolean => room.users.has(id);
+    const removed: [UserId, UserId][] = [];
+    const added: [UserId, UserId][] = [];
+    for (const [voter, target] of before) {
+      if (after.get(voter) !== target && present(voter) && present(target)) {
+        removed.push([voter, target]);
       }
     }
-    for (const u of next.users) {
-      if (!oldIds.has(u.id)) out.push({ name: "userJoin", data: { user: u } });
+    for (const [voter, target] of after) {
+      if (before.get(voter) !== target) added.push([voter, target]);
     }
-    const texts = new Map(next.texts);
-    for (const u of next.users) {
-      if (u.id === meId) {
-        texts.set(u.id, room.texts.get(u.id) ?? texts.get(u.id) ?? "");
-        continue;
-      }
-      const previous = room.texts.get(u.id);
-      const text = texts.get(u.id) ?? "";
-      if (previous !== undefined && previous !== text) {
-        out.push({ name: "message", data: { user: u, text, previous } });
+    if (added.length === 0 && removed.length > 0) {
+      const [v0, t0] = removed[0];
+      const users = [v0, t0].filter((u) => removed.every(([v, t]) => v === u || t === u));
+      if (users.length > 0) {
+        // The majority stays as it was: a kick removes the votes, then the target leaves.
+        const timer = setTimeout(() => this.#flush(), LEAVE_WINDOW_MS);
+        this.#held = { users, changes: removed, timer };
+        return;
       }
     }
-    const votes = this.voteEvents({ ...p.votes }, next.users);
-    this.room = freezeRoom({ ...next, texts });
-    return [...out, ...votes];
+    this.#countMajority();
+    this.#report(removed, false);
+    this.#report(added, true);
   }
 
-  /** @ignore */
-  private votes(wire: Record<UserId, UserId>): BotEventRecord[] {
-    if (!this.room) return [];
-    const events = this.voteEvents({ ...wire }, this.room.users);
-    this.room = freezeRoom({ ...this.room, votes: votesByTarget(this.wireVotes) });
-    return events;
+  /** Who has more than half of the occupants voting against them (§9). */
+  #countMajority(): void {
+    const room = this.room;
+    this.#majority.clear();
+    if (!room) return;
+    const counts = new Map<UserId, number>();
+    for (const target of room.votes.values()) counts.set(target, (counts.get(target) ?? 0) + 1);
+    for (const [target, n] of counts) {
+      if (n > Math.floor(room.users.size / 2)) this.#majority.add(target);
+    }
   }
 
-  /** @ignore */
-  private voteEvents(wire: Record<UserId, UserId>, users: readonly User[]): BotEventRecord[] {
-    const changes = voteChanges(this.wireVotes, wire);
-    this.wireVotes = wire;
-    const find = (id: UserId): User => users.find((u) => u.id === id) ?? this.userFor(id);
-    return changes.map((c) => ({
-      name: "vote" as const,
-      data: { voter: find(c.voter), target: find(c.target), added: c.added },
-    }));
+  #report(changes: [UserId, UserId][], added: boolean): void {
+    const room = this.room;
+    if (!room) return;
+    for (const [voter, target] of changes) {
+      this.sink.vote(this.userFor(voter, ""), this.userFor(target, ""), added);
+    }
+  }
+
+  /** Reports held withdrawals: no leave explained them. */
+  #flush(): void {
+    const held = this.#held;
+    this.#drop();
+    if (!held) return;
+    this.#countMajority();
+    this.#report(held.changes, false);
+  }
+
+  #drop(): void {
+    if (this.#held) clearTimeout(this.#held.timer);
+    this.#held = undefined;
   }
 }

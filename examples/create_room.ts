@@ -1,5 +1,7 @@
 /**
- * create_room: creates its own public room, joins it and greets visitors.
+ * create_room: creates its own public room, joins it and greets visitors; it
+ * goes back to it (creating it again if needed) after a reconnect or a
+ * server restart.
  *
  * Run: `TALKOMATIC_URL=http://127.0.0.1:3000 deno run -A examples/create_room.ts`
  *
@@ -7,15 +9,10 @@
  */
 import { Bot } from "../bot/mod.ts";
 
-const bot = new Bot({ username: "My Room", location: "Bot" });
-
-bot.on("ready", async ({ bot }) => {
-  const id = await bot.createRoom({
-    name: "My awesome room!",
-    type: "public",
-    layout: "horizontal",
-  });
-  await bot.joinRoom(id);
+const bot = new Bot({
+  username: "My Room",
+  location: "Bot",
+  room: { name: "My awesome room!", type: "public", layout: "horizontal", create: true },
 });
 
 bot.on("roomJoined", (ctx) =>

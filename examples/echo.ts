@@ -1,8 +1,8 @@
 /**
- * echo: joins the first public room that is not full; `/echo <words>` adds
- * "<user> said: <words>" to its text (one line per user, replaced by that
- * user's next /echo, removed when they leave); `/ping` is hidden from
- * `/help`, which is automatic.
+ * echo: joins the room named "Echo", creating it when there is none.
+ * `/echo <words>` adds "<user> said: <words>" to its text (one line per user,
+ * replaced by that user's next /echo, removed when they leave); `/ping` is
+ * hidden from `/help`, which is automatic.
  *
  * Run: `TALKOMATIC_URL=http://127.0.0.1:3000 deno run -A examples/echo.ts`
  *
@@ -10,16 +10,10 @@
  */
 import { Bot } from "../bot/mod.ts";
 
-const bot = new Bot({ username: "Echo Bot", location: "do /help" });
-
-bot.on("ready", async ({ bot }) => {
-  const room = bot.rooms.find((r) => r.type === "public" && !r.isFull);
-  if (!room) {
-    console.log("No public room with free seats to join :(");
-    return bot.stop();
-  }
-  const joined = await bot.joinRoom(room);
-  console.log(`Joined "${joined.name}" (${joined.id})`);
+const bot = new Bot({
+  username: "Echo Bot",
+  location: "do /help",
+  room: { name: "Echo", create: true },
 });
 
 /** One line per user id. */

@@ -1,6 +1,6 @@
 /**
- * parrot: joins the first public room that is not full and shows what every
- * other user is typing, live.
+ * parrot: joins the first public room with a free seat and shows what
+ * every other user is typing, live.
  *
  * Run: `TALKOMATIC_URL=http://127.0.0.1:3000 deno run -A examples/parrot.ts`
  *
@@ -8,16 +8,7 @@
  */
 import { Bot } from "../bot/mod.ts";
 
-const bot = new Bot({ username: "Parrot", location: "Bot" });
-
-bot.on("ready", async ({ bot }) => {
-  const room = bot.rooms.find((r) => r.type === "public" && !r.isFull);
-  if (!room) {
-    console.log("No public room with free seats to join :(");
-    return bot.stop();
-  }
-  await bot.joinRoom(room);
-});
+const bot = new Bot({ username: "Parrot", location: "Bot", room: "first-public" });
 
 function repeat(): Promise<void> | undefined {
   const room = bot.room;

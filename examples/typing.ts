@@ -1,6 +1,6 @@
 /**
- * typing: joins the first public room that is not full and types its answers
- * letter by letter, as people do on Talkomatic. `/say <words>` makes it type
+ * typing: joins the first public room with a free seat and types its
+ * answers letter by letter, as people do on Talkomatic. `/say <words>` makes it type
  * them; `--cps <n>` sets the speed.
  *
  * Run: `TALKOMATIC_URL=http://127.0.0.1:3000 deno run -A examples/typing.ts`
@@ -9,16 +9,7 @@
  */
 import { Bot } from "../bot/mod.ts";
 
-const bot = new Bot({ username: "Typist", location: "Bot" });
-
-bot.on("ready", async ({ bot }) => {
-  const room = bot.rooms.find((r) => r.type === "public" && !r.isFull);
-  if (!room) {
-    console.log("No public room with free seats to join :(");
-    return bot.stop();
-  }
-  await bot.joinRoom(room);
-});
+const bot = new Bot({ username: "Typist", location: "Bot", room: "first-public" });
 
 bot.on(
   "roomJoined",

@@ -1,5 +1,5 @@
 /**
- * vote_guard: joins the first public room that is not full and keeps a live
+ * vote_guard: joins the first public room with a free seat and keeps a live
  * board of the kick votes (who votes against whom), plus the users it saw
  * voted out.
  *
@@ -9,17 +9,8 @@
  */
 import { Bot } from "../bot/mod.ts";
 
-const bot = new Bot({ username: "Vote Guard", location: "Bot" });
+const bot = new Bot({ username: "Vote Guard", location: "Bot", room: "first-public" });
 const kicked = new Set<string>();
-
-bot.on("ready", async ({ bot }) => {
-  const room = bot.rooms.find((r) => r.type === "public" && !r.isFull);
-  if (!room) {
-    console.log("No public room with free seats to join :(");
-    return bot.stop();
-  }
-  await bot.joinRoom(room);
-});
 
 function nameOf(id: string): string {
   const user = bot.users.get(id);
@@ -39,17 +30,9 @@ function board(): Promise<void> | undefined {
   return bot.send(lines.join("\n"));
 }
 
-// A user who leaves while a majority votes against them was voted out.
-let lastVotes = new Map<string, number>();
-bot.on("vote", () => {
-  lastVotes = new Map([...(bot.room?.votes ?? [])].map(([t, v]) => [t, v.length]));
-  return board();
-});
-bot.on("userLeave", ({ user, room }) => {
-  const against = lastVotes.get(user.id) ?? 0;
-  if (room && against > Math.floor((room.users.length + 1) / 2)) {
-    kicked.add(`${user.name} / ${user.location}`);
-  }
+bot.on("vote", board);
+bot.on("userLeave", ({ user, reason }) => {
+  if (reason === "kicked") kicked.add(`${user.name} / ${user.location}`);
   return board();
 });
 bot.on("roomJoined", board).on("userJoin", board);

@@ -20,7 +20,7 @@
  *
  * @example
  * ```ts
- * import { MAX_MESSAGE_LENGTH } from "@talkomatic/talkomatic/bot";
+ * import { MAX_MESSAGE_LENGTH } from "./text.ts";
  * import { assertEquals } from "@std/assert";
  *
  * // Keep the end of a growing log within what the server holds:

@@ -2,9 +2,9 @@
 // Bot with fast settings, and scripted people.
 import { TestServer, type TestServerOptions, TestUser } from "../../testing/mod.ts";
 import { MemoryTokenStore } from "../../api/mod.ts";
-import { Bot, type BotLogger, type BotOptions } from "../../bot/mod.ts";
+import { ActionError, Bot, type BotLogger, type BotOptions } from "../../bot/mod.ts";
+import { assert } from "@std/assert";
 
-/** A logger that records instead of printing. */
 export function quietLogger(): BotLogger & { lines: string[] } {
   const lines: string[] = [];
   return {
@@ -15,7 +15,6 @@ export function quietLogger(): BotLogger & { lines: string[] } {
   };
 }
 
-/** Starts a server with fast timers and no start-up purge. */
 export function startServer(options: TestServerOptions = {}): Promise<TestServer> {
   return TestServer.start({
     relaxRateLimits: true,
@@ -24,7 +23,6 @@ export function startServer(options: TestServerOptions = {}): Promise<TestServer
   });
 }
 
-/** A bot with fast pacing pointed at the server. */
 export function makeBot(server: TestServer, options: Partial<BotOptions> = {}): Bot {
   return new Bot({
     username: "TestBot",
@@ -32,7 +30,7 @@ export function makeBot(server: TestServer, options: Partial<BotOptions> = {}): 
     server: server.url,
     tokenStore: new MemoryTokenStore(),
     token: server.issueToken(),
-    commandIdleMs: 200,
+    commandIdleMs: 300,
     actionTimeoutMs: 2000,
     logger: quietLogger(),
     reconnect: { initialDelayMs: 50, maxDelayMs: 200, verifyAfterMs: 0 },
@@ -41,24 +39,18 @@ export function makeBot(server: TestServer, options: Partial<BotOptions> = {}): 
   });
 }
 
-/** A signed-in person. */
 export function person(server: TestServer, username: string): Promise<TestUser> {
   return TestUser.connect(server, { username, location: "Town" });
 }
 
-/** A room created and joined by `owner`, then joined by the bot. */
-export async function roomWith(
-  bot: Bot,
-  owner: TestUser,
-  name = "Test room",
-): Promise<string> {
+/** `owner` creates and joins a public room; the bot joins it. */
+export async function roomWith(bot: Bot, owner: TestUser, name = "Test room"): Promise<string> {
   const id = await owner.createRoom({ name, type: "public" });
   await owner.joinRoom(id);
   await bot.joinRoom(id);
   return id;
 }
 
-/** Waits until `check` returns a value that is not undefined/false. */
 export async function until<T>(
   check: () => T | undefined | false | null,
   what: string,
@@ -73,30 +65,43 @@ export async function until<T>(
   }
 }
 
-/** Everything a test started, closed in reverse order. */
-export class Scope {
-  #items: (() => Promise<unknown> | unknown)[] = [];
-  /** Registers a cleanup. */
-  add<T>(item: T, close: (item: T) => Promise<unknown> | unknown): T {
-    this.#items.push(() => close(item));
-    return item;
-  }
-  /** Runs every cleanup. */
-  async close(): Promise<void> {
-    for (const f of this.#items.reverse()) await f();
-  }
+export function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
 }
 
-/** Server + bot + Alice in a room, the common start of a test. */
+/** The reason of the ActionError `p` rejects with. */
+export async function reasonOf(p: Promise<unknown>): Promise<string> {
+  const err = await p.then(() => undefined, (e) => e);
+  assert(err instanceof ActionError, `expected an ActionError, got ${err}`);
+  return err.reason;
+}
+
+/** A server, a started bot, Alice, and a room they are both in. */
 export async function scene(
   serverOptions: TestServerOptions = {},
   botOptions: Partial<BotOptions> = {},
-): Promise<{ scope: Scope; server: TestServer; bot: Bot; alice: TestUser; roomId: string }> {
-  const scope = new Scope();
-  const server = scope.add(await startServer(serverOptions), (s) => s.close());
-  const bot = scope.add(makeBot(server, botOptions), (b) => b.stop());
+): Promise<
+  AsyncDisposable & { server: TestServer; bot: Bot; alice: TestUser; roomId: string }
+> {
+  const server = await startServer(serverOptions);
+  const bot = makeBot(server, botOptions);
+  const alice = await person(server, "Alice");
   await bot.start();
-  const alice = scope.add(await person(server, "Alice"), (u) => u.close());
   const roomId = await roomWith(bot, alice);
-  return { scope, server, bot, alice, roomId };
+  return {
+    server,
+    bot,
+    alice,
+    roomId,
+    async [Symbol.asyncDispose]() {
+      await bot.stop();
+      await alice.close();
+      await server.close();
+    },
+  };
+}
+
+/** What `user` currently sees as `bot`'s text. */
+export function seen(user: TestUser, bot: Bot): string | undefined {
+  return user.texts[bot.me!.id];
 }

@@ -1,217 +1,284 @@
+// The action model against the local server: typed errors, argument checks,
+// timeouts and aborts that mean "not done", coalescing, pacing, fire-and-forget.
 import { assert, assertEquals, assertRejects, assertThrows } from "@std/assert";
 import { ActionError } from "../../bot/mod.ts";
-import { makeBot, person, quietLogger, scene, Scope, startServer, until } from "./_helpers.ts";
-
-async function reasonOf(p: Promise<unknown>): Promise<string | undefined> {
-  const err = await p.then(() => undefined, (e) => e);
-  assert(err instanceof ActionError, `expected an ActionError, got ${err}`);
-  return err.reason;
-}
+import {
+  makeBot,
+  person,
+  quietLogger,
+  reasonOf,
+  scene,
+  seen,
+  sleep,
+  startServer,
+  until,
+} from "./_helpers.ts";
 
 Deno.test("Bot.joinRoom() rejects with typed errors carrying the server's code and message", async () => {
-  const scope = new Scope();
-  try {
-    const server = scope.add(await startServer(), (s) => s.close());
-    const bot = scope.add(makeBot(server), (b) => b.stop());
-    await bot.start();
-    const missing = await bot.joinRoom("999999").then(() => undefined, (e) => e as ActionError);
-    assertEquals([missing?.reason, missing?.code, missing?.serverMessage], [
-      "roomNotFound",
-      "NOT_FOUND",
-      "Room not found.",
-    ]);
-    const alice = scope.add(await person(server, "Alice"), (u) => u.close());
-    const secret = await alice.createRoom({
-      name: "Secret",
-      type: "semi-private",
-      accessCode: "123456",
-    });
-    await alice.joinRoom(secret);
-    assertEquals(await reasonOf(bot.joinRoom(secret)), "accessCodeRequired");
-    assertEquals(await reasonOf(bot.joinRoom(secret, { accessCode: "654321" })), "wrongAccessCode");
-    const room = await bot.joinRoom(secret, { accessCode: "123456" });
-    assertEquals(room.name, "Secret");
-    await bot.leaveRoom();
-    const p1 = scope.add(await person(server, "P1"), (u) => u.close());
-    const full = await p1.createRoom({ name: "Full" });
-    await p1.joinRoom(full);
-    for (const name of ["P2", "P3", "P4", "P5"]) {
-      const p = scope.add(await person(server, name), (u) => u.close());
-      await p.joinRoom(full);
-    }
-    assertEquals(await reasonOf(bot.joinRoom(full)), "roomFull");
-  } finally {
-    await scope.close();
-  }
+  await using server = await startServer();
+  await using bot = makeBot(server);
+  await bot.start();
+  const missing = await bot.joinRoom("999999").then(() => undefined, (e) => e as ActionError);
+  assertEquals([missing?.reason, missing?.code, missing?.serverMessage], [
+    "roomNotFound",
+    "NOT_FOUND",
+    "Room not found.",
+  ]);
+  await using alice = await person(server, "Alice");
+  const secret = await alice.createRoom({
+    name: "Secret",
+    type: "semi-private",
+    accessCode: "123456",
+  });
+  await alice.joinRoom(secret);
+  assertEquals(await reasonOf(bot.joinRoom(secret)), "accessCodeRequired");
+  assertEquals(await reasonOf(bot.joinRoom(secret, { accessCode: "654321" })), "wrongAccessCode");
+  assertEquals((await bot.joinRoom(secret, { accessCode: "123456" })).name, "Secret");
+  await bot.leaveRoom();
+  const people = [];
+  const full = await alice.createRoom({ name: "Full" }).catch(() => undefined);
+  assertEquals(full, undefined, "Alice is in a room");
+  const p1 = await person(server, "P1");
+  people.push(p1);
+  const fullId = await p1.createRoom({ name: "Full" });
+  for (const name of ["P2", "P3", "P4", "P5"]) people.push(await person(server, name));
+  for (const p of people) await p.joinRoom(fullId);
+  assertEquals(await reasonOf(bot.joinRoom(fullId)), "roomFull");
+  for (const p of people) await p.close();
 });
 
 Deno.test("Bot actions check their arguments before sending anything", async () => {
-  const { scope, bot } = await scene();
-  try {
-    await assertRejects(
-      () => bot.joinRoom("12345"),
-      RangeError,
-      'Cannot join room "12345": room ids have 6 digits',
-    );
-    await assertRejects(() => bot.joinRoom(123456 as never), TypeError, "room ids are strings");
-    await assertRejects(() => bot.createRoom({ name: "N".repeat(26) }), RangeError, "at most 25");
-    await assertRejects(() => bot.createRoom({ name: "x", type: "semi-private" }), TypeError);
-    await assertRejects(
-      () => bot.createRoom({ name: "x", accessCode: "123456" }),
-      TypeError,
-      "only semi-private",
-    );
-    await assertRejects(() => bot.send("x".repeat(5001)), RangeError, "at most 5000");
-    await assertRejects(() => bot.vote(bot.me!.id), ActionError, "cannot vote against itself");
-    assertThrows(() => bot.textOf(42 as never), TypeError);
-  } finally {
-    await scope.close();
-  }
+  await using s = await scene();
+  const { bot } = s;
+  await assertRejects(
+    () => bot.joinRoom("12345"),
+    RangeError,
+    'Cannot join room "12345": room ids have 6 digits',
+  );
+  await assertRejects(() => bot.joinRoom(123456 as never), TypeError, "room ids are strings");
+  await assertRejects(() => bot.createRoom({ name: "N".repeat(26) }), RangeError, "at most 25");
+  await assertRejects(() => bot.createRoom({ name: "x", type: "semi-private" }), TypeError);
+  await assertRejects(
+    () => bot.createRoom({ name: "x", accessCode: "123456" }),
+    TypeError,
+    "only semi-private",
+  );
+  await assertRejects(() => bot.send("x".repeat(5001)), RangeError, "at most 5000");
+  await assertRejects(() => bot.send("x", { signal: "no" as never }), TypeError, "AbortSignal");
+  await assertRejects(() => bot.send("x", { timeoutMs: -1 }), RangeError);
+  await assertRejects(() => bot.vote(bot.me!.id), ActionError, "cannot vote against itself");
+  assertThrows(() => bot.textOf(42 as never), TypeError);
 });
 
-Deno.test("Bot.createRoom() resolves with the id; create and join work with cooldowns", async () => {
-  const scope = new Scope();
-  try {
-    const server = scope.add(
-      await startServer({
-        relaxRateLimits: false,
-        timing: { roomCreationCooldownMs: 300, ipRoomCreationCooldownMs: 300 },
-      }),
-      (s) => s.close(),
-    );
-    const bot = scope.add(
-      makeBot(server, { pacing: { createCooldownMs: 300, onCooldown: "reject" } }),
-      (b) => b.stop(),
-    );
-    await bot.start();
-    const created: string[] = [];
-    bot.on("roomCreated", (ctx) => void created.push(ctx.roomId));
-    const id = await bot.createRoom({ name: "Mine", layout: "horizontal" });
-    assert(/^\d{6}$/.test(id));
-    const err = await bot.createRoom({ name: "Second" }).then(
-      () => undefined,
-      (e) => e as ActionError,
-    );
-    assertEquals(err?.reason, "rateLimited");
-    assert((err?.retryAfterMs ?? 0) > 0);
-    const room = await bot.joinRoom(id);
-    assertEquals([room.name, room.layout, room.users.length], ["Mine", "horizontal", 1]);
-    assertEquals(created, [id]);
-    assertEquals(await reasonOf(bot.createRoom({ name: "Third" })), "alreadyInRoom");
-  } finally {
-    await scope.close();
-  }
+Deno.test("Bot.createRoom() waits out a cooldown within its timeout, or rejects at once", async () => {
+  await using server = await startServer({
+    relaxRateLimits: false,
+    timing: { roomCreationCooldownMs: 300, ipRoomCreationCooldownMs: 300 },
+  });
+  await using bot = makeBot(server, { pacing: { createCooldownMs: 400 } });
+  await bot.start();
+  const created: string[] = [];
+  bot.on("roomCreated", (ctx) => void created.push(ctx.roomId));
+  const first = await bot.createRoom({ name: "Mine", layout: "horizontal" });
+  assert(/^\d{6}$/.test(first));
+  const started = Date.now();
+  const tooSoon = await bot.createRoom({ name: "Second", timeoutMs: 200 }).then(
+    () => undefined,
+    (e) => e,
+  );
+  assert(tooSoon instanceof ActionError && tooSoon.reason === "rateLimited", String(tooSoon));
+  assert((tooSoon.retryAfterMs ?? 0) > 200 && Date.now() - started < 100, "rejected at once");
+  const second = await bot.createRoom({ name: "Second" }); // waits within the default 2 s
+  assert(Date.now() - started >= 350);
+  const room = await bot.joinRoom(first);
+  assertEquals([room.name, room.layout, room.users.length], ["Mine", "horizontal", 1]);
+  assertEquals(created, [first, second]);
+  assertEquals(await reasonOf(bot.createRoom({ name: "Third" })), "alreadyInRoom");
 });
 
-Deno.test("Bot.send() paces a flood of sends: no RATE_LIMITED from the server, the last text wins", async () => {
-  const scope = new Scope();
-  try {
-    const server = scope.add(
-      await startServer({
-        relaxRateLimits: true,
-        rateLimits: { socketBot: { points: 12, windowMs: 2000, blockMs: 2000 } },
-      }),
-      (s) => s.close(),
-    );
-    const bot = scope.add(
-      makeBot(server, { pacing: { eventsPerWindow: 8, eventWindowMs: 2000, sendIntervalMs: 0 } }),
-      (b) => b.stop(),
-    );
-    const errors: string[] = [];
-    bot.on("error", (ctx) => void errors.push(ctx.error.message));
-    await bot.start();
-    const alice = scope.add(await person(server, "Alice"), (u) => u.close());
-    const id = await alice.createRoom({ name: "Flood" });
-    await alice.joinRoom(id);
-    await bot.joinRoom(id);
-    const sends = [];
-    for (let i = 0; i < 300; i++) sends.push(bot.send(`count ${i}`));
-    await Promise.all(sends);
-    await until(() => alice.texts[bot.me!.id] === "count 299", "the last text");
-    for (let i = 0; i < 5; i++) {
-      await new Promise((r) => setTimeout(r, 30));
-      void bot.send(`again ${i}`);
-    }
-    await until(
-      () => alice.texts[bot.me!.id] === "again 4",
-      "the last text of the second burst",
-      5000,
-    );
-    assertEquals(errors, []);
-    assertEquals(bot.textOf(bot.me!), "again 4");
-  } finally {
-    await scope.close();
+Deno.test("Bot: an action that timed out waiting for pacing never reaches the server", async () => {
+  await using s = await scene({}, { pacing: { eventsPerWindow: 3, eventWindowMs: 1500 } });
+  const { bot, server, roomId } = s;
+  await sleep(1600); // the join's slots are free again
+  await bot.send("one");
+  await bot.send("two");
+  await bot.send("three"); // the window is full until about 1.5 s from now
+  const err = await bot.leaveRoom({ timeoutMs: 200 }).then(() => undefined, (e) => e);
+  assert(err instanceof ActionError && err.reason === "timeout", String(err));
+  assert(err.message.includes("will not be sent"), err.message);
+  const aborted = new AbortController();
+  const pending = bot.send("never", { signal: aborted.signal });
+  aborted.abort();
+  assertEquals(await reasonOf(pending), "aborted");
+  await sleep(1800); // the window slid: a late emission would have happened by now
+  assertEquals(server.room(roomId)?.users.some((u) => u.id === bot.me!.id), true);
+  assertEquals(server.room(roomId)?.messages[bot.me!.id], "three");
+  assertEquals(bot.room?.id, roomId);
+  await bot.leaveRoom(); // the queue is not stuck
+  assertEquals(bot.room, undefined);
+});
+
+Deno.test("Bot.send() coalesces a flood: replaced texts are never sent and cost nothing", async () => {
+  await using s = await scene({
+    rateLimits: { socketBot: { points: 12, windowMs: 2000, blockMs: 2000 } },
+  }, { pacing: { eventsPerWindow: 8, eventWindowMs: 2000, sendIntervalMs: 0 } });
+  const { bot, alice } = s;
+  const errors: string[] = [];
+  bot.on("error", (ctx) => void errors.push(ctx.error.message));
+  await sleep(2100);
+  const updates = () => alice.events.filter((e) => e.name === "chat update").length;
+  const before = updates();
+  const sends = [];
+  for (let i = 0; i < 300; i++) sends.push(bot.send(`count ${i}`));
+  await Promise.all(sends);
+  await until(() => seen(alice, bot) === "count 299", "the last text");
+  await sleep(100);
+  assert(updates() - before <= 2, `${updates() - before} chat updates for 300 sends`);
+  for (let i = 0; i < 5; i++) {
+    await sleep(30);
+    void bot.send(`again ${i}`);
   }
+  await until(() => seen(alice, bot) === "again 4", "the last text of the second burst", 5000);
+  assertEquals(errors, []);
+  assertEquals(bot.textOf(bot.me!), "again 4");
 });
 
 Deno.test("Bot.type() types letter by letter and the mirror matches the server", async () => {
-  const { scope, server, bot, alice, roomId } = await scene();
-  try {
-    const seen = new Set<string>();
-    const timer = setInterval(() => seen.add(alice.texts[bot.me!.id] ?? ""), 5);
-    await bot.send("Hello there");
-    await until(() => alice.texts[bot.me!.id] === "Hello there", "the first text");
-    await bot.type("Hello world\r\u202e!", { cps: 40 });
-    clearInterval(timer);
-    await until(
-      () => server.room(roomId)?.messages[bot.me!.id] === "Hello world!",
-      "the server buffer",
+  await using s = await scene();
+  const { server, bot, alice, roomId } = s;
+  await bot.send("Hello there");
+  await until(() => seen(alice, bot) === "Hello there", "the first text");
+  const from = alice.events.length;
+  await bot.type("Hello world\r\u202e!", { cps: 10 }); // 100 ms a letter: one server batch each
+  await until(() => server.room(roomId)?.messages[bot.me!.id] === "Hello world!", "the buffer");
+  await until(() => seen(alice, bot) === "Hello world!", "the last frame");
+  assertEquals(bot.textOf(bot.me!), "Hello world!");
+  const frames = alice.events.slice(from)
+    .filter((e) => e.name === "chat update")
+    .map((e) => (e.args[0] as { diff: { text: string } }).diff.text);
+  assertEquals(frames, [
+    "Hello ther",
+    "Hello the",
+    "Hello th",
+    "Hello t",
+    "Hello ",
+    "Hello w",
+    "Hello wo",
+    "Hello wor",
+    "Hello worl",
+    "Hello world",
+    "Hello world!",
+  ]);
+});
+
+Deno.test("Bot: replaced type() calls cost nothing, so a command after a /say flood is answered at once", async () => {
+  await using server = await startServer({
+    rateLimits: { socketBot: { points: 60, windowMs: 10_000, blockMs: 10_000 } },
+  });
+  await using bot = makeBot(server, {
+    commandIdleMs: 5000,
+    pacing: { eventsPerWindow: 50, eventWindowMs: 10_000, sendIntervalMs: 0 },
+  });
+  bot.command("say").param("words", { rest: true })
+    .handle((ctx, args) =>
+      ctx.bot.type(`${ctx.user.name} asked me to say: ${args.words.join(" ")}`, { cps: 8 })
     );
-    assertEquals(bot.textOf(bot.me!), "Hello world!");
-    assert(seen.has("Hello "), "backspaced to the common prefix");
-    assert(seen.size > 4, "several intermediate frames were shown");
-  } finally {
-    await scope.close();
-  }
+  bot.command("ping").handle((ctx) => ctx.reply("Pong!"));
+  const errors: string[] = [];
+  bot.on("error", (ctx) => void errors.push(ctx.error.message));
+  await bot.start();
+  const people = [
+    await person(server, "Ann"),
+    await person(server, "Ben"),
+    await person(server, "Cat"),
+  ];
+  const id = await people[0].createRoom({ name: "Flood" });
+  for (const p of people) await p.joinRoom(id);
+  await bot.joinRoom(id);
+  const end = Date.now() + 3000;
+  await Promise.all(people.map(async (p, i) => {
+    for (let n = 0; Date.now() < end; n++) {
+      await p.type(`/say ${p.text.length} ${i} ${n}`, { cps: Infinity });
+      await p.pressEnter();
+      await sleep(250);
+    }
+  }));
+  await people[0].type("/ping", { cps: Infinity });
+  const asked = Date.now();
+  await people[0].pressEnter();
+  await until(() => seen(people[0], bot) === "Pong!", "the answer to /ping", 5000);
+  assert(Date.now() - asked < 1000, `answered after ${Date.now() - asked} ms`);
+  assertEquals(errors, []);
+  for (const p of people) await p.close();
+});
+
+Deno.test("Bot: a failing action nobody awaits reaches the error event, not the process", async () => {
+  await using server = await startServer();
+  await using bot = makeBot(server);
+  const errors: string[] = [];
+  bot.on("error", (ctx) => void errors.push(ctx.error.message));
+  await bot.start();
+  bot.send("before joining"); // not awaited: rejects with notInRoom
+  await using alice = await person(server, "Alice");
+  const id = await alice.createRoom({ name: "Timer" });
+  await alice.joinRoom(id);
+  await bot.joinRoom(id);
+  const timer = setInterval(() => void bot.send(`tick ${Date.now()}`), 20);
+  await sleep(60);
+  await bot.leaveRoom();
+  await sleep(60); // ticks after leaving fail, unawaited
+  clearInterval(timer);
+  await sleep(20);
+  assert(errors[0]?.startsWith("Cannot send: the bot is not in a room"), errors[0]);
+  assert(errors.length >= 2, `${errors.length} errors`);
+  const awaited = await bot.send("awaited").then(() => undefined, (e) => e);
+  assert(awaited instanceof ActionError && awaited.reason === "notInRoom");
+  assertEquals(errors.length, errors.length, "an awaited failure is not reported again");
 });
 
 Deno.test("Bot.stop() ends run(), never reconnects, and rejects later actions", async () => {
-  const scope = new Scope();
-  try {
-    const server = scope.add(await startServer(), (s) => s.close());
-    const bot = makeBot(server);
-    const running = bot.run();
-    await until(() => bot.connected, "connected");
-    const disconnects: boolean[] = [];
-    bot.on("disconnect", (ctx) => void disconnects.push(ctx.willReconnect));
-    await bot.stop();
-    await running;
-    assertEquals(disconnects, [false]);
-    assertEquals(await reasonOf(bot.joinRoom("123456")), "stopped");
-    await new Promise((r) => setTimeout(r, 300));
-    assertEquals(server.sockets().length, 0);
-  } finally {
-    await scope.close();
-  }
+  await using server = await startServer();
+  const bot = makeBot(server);
+  const running = bot.run();
+  await until(() => bot.connected, "connected");
+  const disconnects: boolean[] = [];
+  bot.on("disconnect", (ctx) => void disconnects.push(ctx.willReconnect));
+  await bot.stop();
+  await running;
+  assertEquals(disconnects, [false]);
+  assertEquals(await reasonOf(bot.joinRoom("123456")), "stopped");
+  await sleep(300);
+  assertEquals(server.sockets().length, 0);
 });
 
-Deno.test("Bot.stop() during a cooldown wait rejects the action as stopped and reports no handler failure", async () => {
-  const scope = new Scope();
-  try {
-    const server = scope.add(await startServer(), (s) => s.close());
-    const logger = quietLogger();
-    const bot = makeBot(server, {
-      logger,
-      pacing: { createCooldownMs: 60_000, onCooldown: "wait" },
+Deno.test("Bot.stop() during a cooldown wait: the waiting handler ends quietly as stopped", async () => {
+  await using server = await startServer();
+  const logger = quietLogger();
+  await using bot = makeBot(server, { logger, pacing: { createCooldownMs: 60_000 } });
+  const caught: unknown[] = [];
+  bot.catch((e) => void caught.push(e));
+  await bot.start();
+  await bot.createRoom({ name: "First", timeoutMs: 120_000 });
+  let handlerRan = false;
+  let handlerError: unknown;
+  bot.on("roomJoined", async () => {
+    handlerRan = true;
+    await bot.leaveRoom();
+    await bot.createRoom({ name: "Second", timeoutMs: 120_000 }).catch((e) => {
+      handlerError = e;
+      throw e;
     });
-    const caught: unknown[] = [];
-    bot.catch((e) => void caught.push(e));
-    await bot.start();
-    await bot.createRoom({ name: "First" });
-    // A handler still waiting on an action when the bot stops (Ctrl+C).
-    bot.on("roomCreated", () => bot.createRoom({ name: "Second" }));
-    const waiting = bot.createRoom({ name: "Third" }).then(
-      () => undefined,
-      (e) => e as ActionError,
-    );
-    await new Promise((r) => setTimeout(r, 50));
-    await bot.stop();
-    const err = await waiting;
-    assertEquals(err?.reason, "stopped");
-    assertEquals(err?.message, "Cannot createRoom: the bot was stopped");
-    assertEquals(caught, []);
-    assertEquals(logger.lines.filter((l) => l.startsWith("error")), []);
-  } finally {
-    await scope.close();
-  }
+  });
+  await bot.joinRoom((await bot.refreshRooms())[0].id);
+  await until(() => handlerRan && !bot.room, "the handler to wait for the cooldown");
+  await sleep(50);
+  await bot.stop();
+  await sleep(20);
+  assert(
+    handlerError instanceof ActionError && handlerError.reason === "stopped",
+    String(handlerError),
+  );
+  assertEquals(handlerError.message, 'Cannot create room "Second": the bot was stopped');
+  assertEquals(caught, []);
+  assertEquals(logger.lines.filter((l) => l.startsWith("error")), []);
 });

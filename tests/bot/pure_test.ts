@@ -1,21 +1,21 @@
-import { assertEquals, assertThrows } from "@std/assert";
+// Units of the bot that need no server: parser, diffs, pacing, the line
+// watcher, the outbox's fence, safe action promises and message classes.
+import { assert, assertEquals, assertRejects, assertThrows } from "@std/assert";
 import fc from "fast-check";
-import {
-  applyDiff,
-  Coalescer,
-  diffTexts,
-  EventBudget,
-  LineWatcher,
-  parseArgs,
-  sanitizeChat,
-  tokenize,
-  typingFrames,
-  UsageError,
-  voteChanges,
-  votesByTarget,
-  votesByVoter,
-} from "../../bot/mod.ts";
-import { CommandRegistry } from "../../bot/commands.ts";
+import { UsageError } from "../../bot/mod.ts";
+import { parseArgs, tokenize } from "../../bot/parse.ts";
+import { diffTexts, typingFrames } from "../../bot/diff.ts";
+import { applyDiff, sanitizeChat } from "../../schemas/text.ts";
+import { EventBudget } from "../../bot/pacer.ts";
+import { LineWatcher } from "../../bot/lines.ts";
+import { CommandRegistry, helpFor, helpText } from "../../bot/commands.ts";
+import { tracked } from "../../bot/tracked.ts";
+import { classify, failureOf } from "../../bot/server_messages.ts";
+import { Outbox } from "../../bot/outbox.ts";
+import { Life } from "../../bot/life.ts";
+import { ActionError } from "../../bot/errors.ts";
+import { fit } from "../../bot/run_command.ts";
+import { sleep } from "./_helpers.ts";
 
 Deno.test("tokenize() splits like a shell and rejects unclosed quotes", () => {
   assertEquals(tokenize(`a "b c" 'd e' f\\ g`), ["a", "b c", "d e", "f g"]);
@@ -59,16 +59,6 @@ Deno.test("parseArgs() handles positionals, flags, aliases, defaults, rest and e
   );
 });
 
-Deno.test("applyDiff() follows the server's semantics", () => {
-  assertEquals(applyDiff("Hello", { type: "replace", index: 0, text: "J" }), "Jello");
-  assertEquals(applyDiff("ab", { type: "replace", index: 1, text: "XYZ" }), "aXYZ");
-  assertEquals(applyDiff("abc", { type: "add", index: 99, text: "d" }), "abcd");
-  assertEquals(applyDiff("abc", { type: "delete", index: 1, count: 99 }), "a");
-  assertEquals(applyDiff("x".repeat(4999), { type: "add", index: 0, text: "yy" }).length, 5000);
-  assertEquals(sanitizeChat("line1\r\nline2\u202e end"), "line1\nline2 end");
-  assertEquals(sanitizeChat("e\u0301\u0301\u0301"), "e\u0301\u0301");
-});
-
 Deno.test("diffTexts() and typingFrames() always reach the target (property)", () => {
   fc.assert(fc.property(fc.string(), fc.string(), (a, b) => {
     const d = diffTexts(a, b);
@@ -81,75 +71,214 @@ Deno.test("diffTexts() and typingFrames() always reach the target (property)", (
     }
     assertEquals(shown, b);
   }));
+  assertEquals(sanitizeChat("line1\r\nline2\u202e end"), "line1\nline2 end");
 });
 
-Deno.test("votesByTarget() inverts the wire's voter -> target map (property)", () => {
-  const ids = fc.constantFrom("a", "b", "c", "d", "e");
-  fc.assert(fc.property(fc.dictionary(ids, ids), (wire) => {
-    const byTarget = votesByTarget(wire);
-    assertEquals(votesByVoter(byTarget), { ...wire });
-    for (const [target, voters] of byTarget) {
-      for (const voter of voters) assertEquals(wire[voter], target);
-    }
-  }));
-  assertEquals(voteChanges({ a: "c" }, { a: "b" }), [
-    { voter: "a", target: "c", added: false },
-    { voter: "a", target: "b", added: true },
-  ]);
-});
-
-Deno.test("EventBudget keeps a sliding window and honours blocks", async () => {
+Deno.test("EventBudget grants slots in order, and aborted or declined grants cost nothing", async () => {
   let now = 0;
   const budget = new EventBudget({ limit: 2, windowMs: 1000, now: () => now });
-  await budget.acquire();
-  await budget.acquire();
+  const order: string[] = [];
+  await budget.take(() => (order.push("a"), true));
+  assertEquals(await budget.take(() => false), false); // declined: superseded, no slot used
+  assertEquals(budget.used, 1);
+  await budget.take(() => (order.push("b"), true));
   assertEquals(budget.waitMs(), 1000);
+  const stop = new AbortController();
+  const aborted = budget.take(() => (order.push("never"), true), stop.signal);
+  const waiting = budget.take(() => (order.push("c"), true));
+  stop.abort(new Error("gone"));
+  await assertRejects(() => aborted, Error, "gone");
   now = 1000;
-  assertEquals(budget.waitMs(), 0);
+  budget.reset(); // a new socket: a fresh budget, the waiter is served
+  await waiting;
+  assertEquals(order, ["a", "b", "c"]);
   budget.block(500);
   assertEquals(budget.waitMs(), 500);
 });
 
-Deno.test("Coalescer sends the latest value and never a stale one last", async () => {
-  const sent: number[] = [];
-  let release!: () => void;
-  let gate = new Promise<void>((r) => (release = r));
-  const c = new Coalescer<number>(() => gate, (v) => void sent.push(v));
-  const all = [c.push(1), c.push(2), c.push(3)];
-  release();
-  await Promise.all(all);
-  assertEquals(sent, [3]);
-  gate = Promise.resolve();
-  await c.push(4);
-  assertEquals(sent, [3, 4]);
-});
+function watcher(idleMs = 50) {
+  const ran: string[] = [];
+  const w = new LineWatcher({
+    idleMs,
+    isCommand: (line) => /^\s*\/(echo|help|roll)\b/.test(line),
+    needsEnter: (line) => line.trim().startsWith("/roll"),
+    onLine: (_u, line) => void ran.push(line),
+  });
+  const typeInto = (text: string, from = "") => {
+    for (let i = from.length + 1; i <= text.length; i++) w.update("u", text.slice(0, i));
+  };
+  return { w, ran, typeInto };
+}
 
-Deno.test("LineWatcher reports a completed line once and ignores baseline lines", () => {
-  const seen: string[] = [];
-  const w = new LineWatcher({ prefix: "/", idleMs: 10_000, onLine: (_u, l) => void seen.push(l) });
-  w.baseline("u", "/old\n");
-  w.update("u", "/old\n/ne");
-  w.update("u", "/old\n/new");
-  w.update("u", "/old\n/new\n");
-  w.update("u", "/old\n/new\nhello");
-  w.update("u", "");
-  w.update("u", "/new\n");
+Deno.test("LineWatcher runs a line on Enter at once, once, and ignores lines present at join", async () => {
+  const { w, ran, typeInto } = watcher(50);
+  w.baseline("u", "/echo old\n");
+  typeInto("/echo old\n/echo new", "/echo old\n");
+  assertEquals(ran, []);
+  w.update("u", "/echo old\n/echo new\n");
+  assertEquals(ran, ["/echo new"]);
+  w.update("u", "/echo old\n/echo new\nhello");
+  w.update("u", "/echo old\n/echo new\nhello\n");
+  assertEquals(ran, ["/echo new"]);
+  await sleep(100);
+  assertEquals(ran, ["/echo new"]);
+  // Changed in place and left alone: completed again, so it runs again.
+  w.update("u", "/echo old\n/echo ne\nhello\n");
+  w.update("u", "/echo old\n/echo new\nhello\n");
+  assertEquals(ran, ["/echo new"]);
+  await sleep(100);
+  assertEquals(ran, ["/echo new", "/echo new"]);
+  // A line removed above shifts the others: nothing runs again.
+  w.update("u", "/echo new\nhello\n");
+  await sleep(100);
+  assertEquals(ran, ["/echo new", "/echo new"]);
   w.clear();
-  assertEquals(seen, ["/new", "/new"]);
 });
 
-Deno.test("CommandRegistry rejects duplicate names and badly ordered parameters", () => {
+Deno.test("LineWatcher waits out a pause mid-command and runs a line left alone", async () => {
+  const { w, ran, typeInto } = watcher(60);
+  typeInto("/echo hel");
+  await sleep(30); // a pause shorter than the idle time
+  typeInto("/echo hello world", "/echo hel");
+  assertEquals(ran, []);
+  await sleep(120);
+  assertEquals(ran, ["/echo hello world"]);
+  w.update("u", "/echo hello world\n"); // Enter after it already ran: not again
+  assertEquals(ran, ["/echo hello world"]);
+  typeInto("/echo hello world\n/roll 6", "/echo hello world\n");
+  await sleep(120);
+  assertEquals(ran, ["/echo hello world"], "a command that requires Enter waits for it");
+  w.update("u", "/echo hello world\n/roll 6\n");
+  assertEquals(ran, ["/echo hello world", "/roll 6"]);
+  w.clear();
+});
+
+Deno.test("LineWatcher never runs lines that arrive in bulk, even when edited later", async () => {
+  const { w, ran } = watcher(30);
+  w.update("u", "Commands:\n/help - Lists the commands\n/echo - Repeats");
+  w.update("u", "Commands:\n/help - Lists the commands\n/echo - Repeats your words");
+  w.update("u", "Commands:\n/help - Lists the commands\n/echo - Repeats your words\n");
+  await sleep(80);
+  assertEquals(ran, []);
+  // A single line typed by a person in the same text still runs.
+  w.update("u", "Commands:\n/help - Lists the commands\n/echo - Repeats your words\n/e");
+  w.update("u", "Commands:\n/help - Lists the commands\n/echo - Repeats your words\n/echo x");
+  w.update("u", "Commands:\n/help - Lists the commands\n/echo - Repeats your words\n/echo x\n");
+  assertEquals(ran, ["/echo x"]);
+  w.clear();
+});
+
+Deno.test("tracked() hands unobserved failures over and leaves awaited ones to the caller", async () => {
+  const reported: string[] = [];
+  const fail = (m: string) =>
+    tracked(Promise.reject(new Error(m)), (e) => void reported.push((e as Error).message));
+  void fail("ignored");
+  await assertRejects(() => fail("awaited"), Error, "awaited");
+  fail("caught").catch(() => {});
+  await Promise.allSettled([fail("settled")]);
+  assertEquals(await tracked(Promise.resolve(5), () => reported.push("never")), 5);
+  await sleep(20);
+  assertEquals(reported, ["ignored"]);
+});
+
+Deno.test("classify() reads every server message the bot acts on", () => {
+  assertEquals(classify("RATE_LIMITED", "Rate limit exceeded.").dropped, true);
+  assertEquals(
+    classify("RATE_LIMITED", "Please wait 27s before creating another room.").retryAfterMs,
+    27_000,
+  );
+  assertEquals(classify("RATE_LIMITED", "Creating rooms too fast.").retryAfterMs, 10_000);
+  assertEquals(classify("FORBIDDEN", "You are banned from this room.").reason, "banned");
+  assertEquals(classify("FORBIDDEN", 'Already in "Lounge". Leave first.').reason, "alreadyInRoom");
+  assertEquals(
+    classify("FORBIDDEN", "This username/location is already in a room.").reason,
+    "nameInUse",
+  );
+  assertEquals(classify("FORBIDDEN", "Incorrect access code.").reason, "wrongAccessCode");
+  assertEquals(classify("SOMETHING_NEW", "?").reason, "serverError");
+  assertEquals(failureOf("access code required", undefined)?.reason, "accessCodeRequired");
+  assertEquals(failureOf("validation_error", { name: "Too long." })?.fields, { name: "Too long." });
+  assertEquals(failureOf("room update", {}), undefined);
+});
+
+Deno.test("Outbox: a late answer to a timed-out request is not taken by the next one", async () => {
+  const emitted: string[] = [];
+  const unclaimed: string[] = [];
+  const outbox = new Outbox(
+    {
+      emit: (event) => void emitted.push(event),
+      unclaimed: (f, late) => void unclaimed.push(`${late ? "late " : ""}${f.message}`),
+      chatSent: () => {},
+    },
+    new EventBudget({ limit: 100, windowMs: 1000 }),
+    0,
+  );
+  const life = (ms: number) => new Life(ms, []);
+  const first = outbox.request({
+    action: "joinRoom",
+    context: "Cannot join",
+    event: "join room",
+    match: (e) => e === "room joined" ? true : undefined,
+  }, life(30));
+  const err = await first.then(() => undefined, (e) => e);
+  assert(err instanceof ActionError && err.reason === "timeout", String(err));
+  assert(err.message.includes("no answer"), err.message);
+  const second = outbox.request({
+    action: "leaveRoom",
+    context: "Cannot leave",
+    event: "leave room",
+    match: (e) => e === "user left" ? true : undefined,
+  }, life(1000));
+  await sleep(5);
+  assertEquals(emitted, ["join room", "get rooms"], "the second request waits for the fence");
+  outbox.inbound("room full", { error: { code: "ROOM_FULL", message: "Room is full." } });
+  outbox.inbound("initial rooms", []);
+  await sleep(5);
+  assertEquals(emitted, ["join room", "get rooms", "leave room"]);
+  outbox.inbound("user left", "me");
+  assertEquals(await second, true);
+  assertEquals(unclaimed, ["late Room is full."]);
+});
+
+Deno.test("Outbox: a request whose life ends while waiting for pacing is never sent", async () => {
+  const emitted: string[] = [];
+  const budget = new EventBudget({ limit: 1, windowMs: 200 });
+  const outbox = new Outbox(
+    {
+      emit: (event) => void emitted.push(event),
+      unclaimed: () => {},
+      chatSent: () => {},
+    },
+    budget,
+    0,
+  );
+  await budget.take(() => true); // the window is full for 200 ms
+  const err = await outbox.request({
+    action: "leaveRoom",
+    context: "Cannot leave",
+    event: "leave room",
+    match: () => undefined,
+  }, new Life(50, [])).then(() => undefined, (e) => e);
+  assert(err instanceof ActionError && err.reason === "timeout");
+  assert(err.message.includes("will not be sent"), err.message);
+  await sleep(250);
+  assertEquals(emitted, []);
+});
+
+Deno.test("CommandRegistry rejects duplicates; help texts never start a line with the prefix", () => {
   const r = new CommandRegistry();
-  r.create("echo").alias("e");
+  r.create("echo").alias("e").description("Repeats").param("words", { rest: true }).handle(
+    () => {},
+  );
   assertThrows(() => r.create("echo"), TypeError, "already exists");
   assertThrows(() => r.create("other").alias("e"), TypeError, 'already a name of "echo"');
   assertThrows(() => r.create("bad name"), TypeError);
   const b = r.create("p").param("a", { optional: true });
   assertThrows(() => b.param("b", {}), TypeError, "cannot follow an optional one");
-  assertThrows(
-    () => r.create("q").param("x", { rest: true }).param("y", {}),
-    TypeError,
-    "last positional",
-  );
   assertThrows(() => r.create("s").param("n", { type: "integer", default: 1.5 }), TypeError);
+  for (const text of [helpText(r.all, "/"), helpFor(r.get("e"), "/")!]) {
+    for (const line of text.split("\n")) assert(!line.trimStart().startsWith("/"), line);
+  }
+  assertEquals(fit("x".repeat(6000)).length, 5000);
+  assertEquals(fit("ab", 5000), "ab");
 });

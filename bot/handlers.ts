@@ -1,0 +1,123 @@
+/**
+ * The handlers of the bot's events, and where failures go: a handler that
+ * throws reaches `bot.catch()` (or the log); a failure nobody awaited reaches
+ * the `error` event (or the log).
+ *
+ * @module
+ */
+
+import type { Bot } from "./bot.ts";
+import { ActionError, HandlerError } from "./errors.ts";
+import {
+  assertEventName,
+  type BaseContext,
+  type BotEventData,
+  type BotEventName,
+} from "./events.ts";
+import type { BotLogger } from "./options.ts";
+
+type AnyHandler = (ctx: never) => unknown;
+
+/** A context whose `room` is read from the bot only when a handler asks. */
+const LAZY_ROOM = {
+  get room() {
+    return (this as unknown as BaseContext).bot.room;
+  },
+  reply(text: string) {
+    return (this as unknown as BaseContext).bot.send(text);
+  },
+};
+
+/** Builds a handler context: `bot`, `room`, `reply` and the event's data. */
+export function contextOf<T extends object>(bot: Bot, data: T): BaseContext & T {
+  if ("room" in data) {
+    return { bot, reply: (text: string) => bot.send(text), ...data } as BaseContext & T;
+  }
+  const ctx = Object.create(LAZY_ROOM);
+  ctx.bot = bot;
+  return Object.assign(ctx, data);
+}
+
+/** The event handlers of one bot. */
+export class Handlers {
+  readonly #bot: Bot;
+  readonly #logger: BotLogger;
+  readonly #stopped: () => boolean;
+  readonly #map = new Map<BotEventName, { fn: AnyHandler; once: boolean }[]>();
+  #catch: ((error: HandlerError) => unknown) | undefined;
+
+  constructor(bot: Bot, logger: BotLogger, stopped: () => boolean) {
+    this.#bot = bot;
+    this.#logger = logger;
+    this.#stopped = stopped;
+  }
+
+  add(name: BotEventName, handler: unknown, once: boolean): void {
+    assertEventName(name);
+    if (typeof handler !== "function") {
+      throw new TypeError(`Cannot listen to "${name}": the handler must be a function`);
+    }
+    const list = this.#map.get(name);
+    const entry = { fn: handler as AnyHandler, once };
+    if (list) list.push(entry);
+    else this.#map.set(name, [entry]);
+  }
+
+  remove(name: BotEventName, handler: unknown): void {
+    assertEventName(name);
+    const list = this.#map.get(name);
+    const i = list?.findIndex((h) => h.fn === handler) ?? -1;
+    if (i >= 0) list!.splice(i, 1);
+    if (list?.length === 0) this.#map.delete(name);
+  }
+
+  setCatch(handler: (error: HandlerError) => unknown): void {
+    if (typeof handler !== "function") throw new TypeError("Cannot set catch: not a function");
+    this.#catch = handler;
+  }
+
+  /** Whether anyone listens to `name`. */
+  has(name: BotEventName): boolean {
+    return this.#map.has(name);
+  }
+
+  /** Runs the handlers of `name` with the data (built only when someone listens). */
+  emit<E extends BotEventName>(name: E, data: BotEventData[E] | (() => BotEventData[E])): void {
+    const list = this.#map.get(name);
+    if (!list) return;
+    const value = typeof data === "function" ? (data as () => BotEventData[E])() : data;
+    const ctx = contextOf(this.#bot, value as object);
+    for (const h of list.slice()) {
+      if (h.once) this.remove(name, h.fn);
+      this.run(name, () => h.fn(ctx as never), ctx);
+    }
+  }
+
+  /** Runs a handler, sending what it throws or rejects with to {@linkcode Handlers.failed}. */
+  run(event: string, fn: () => unknown, ctx: unknown): void {
+    try {
+      const result = fn();
+      if (result instanceof Promise) result.catch((e) => this.failed(event, e, ctx));
+    } catch (error) {
+      this.failed(event, error, ctx);
+    }
+  }
+
+  /** A handler failed: to `bot.catch()`, else to the log. */
+  failed(event: string, error: unknown, ctx: unknown): void {
+    if (this.#stopped() && error instanceof ActionError && error.reason === "stopped") {
+      return; // a handler still waiting on an action when the bot was stopped
+    }
+    const wrapped = error instanceof HandlerError ? error : new HandlerError(event, error, ctx);
+    if (!this.#catch || event === "catch") return this.#logger.error(wrapped.message, error);
+    this.run("catch", () => this.#catch!(wrapped), ctx);
+  }
+
+  /** A failure nobody awaited: to the `error` event, else to the log. */
+  report(error: unknown): void {
+    if (error instanceof ActionError && error.reason === "stopped" && this.#stopped()) return;
+    const err = error instanceof Error ? error : new Error(String(error));
+    if (this.#map.has("error")) this.emit("error", { error: err });
+    else this.#logger.warn(err.message);
+  }
+}

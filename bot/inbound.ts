@@ -1,0 +1,153 @@
+/**
+ * The way in: wire event → validate → state → dispatch. The state reports
+ * each change here ({@linkcode StateSink}); this module keeps the command
+ * line watcher and the placement informed and dispatches the friendly events,
+ * building their data only when someone listens.
+ *
+ * @module
+ */
+
+import { validate } from "../api/validate.ts";
+import { type ServerEventName, serverEvents, type Validator } from "../schemas/mod.ts";
+import type { Actions } from "./actions.ts";
+import type { Handlers } from "./handlers.ts";
+import type { LineWatcher } from "./lines.ts";
+import type { ResolvedBotOptions } from "./options.ts";
+import type { Outbox } from "./outbox.ts";
+import type { Placement } from "./placement.ts";
+import type {
+  BotState,
+  Me,
+  Room,
+  RoomLeftReason,
+  StateSink,
+  User,
+  UserLeaveReason,
+} from "./state.ts";
+import { failureOf, type ServerFailure } from "./server_messages.ts";
+import { refused } from "./errors.ts";
+
+/** What the way in needs from the bot. */
+export interface InboundHost {
+  readonly options: ResolvedBotOptions;
+  readonly handlers: Handlers;
+  readonly outbox: Outbox;
+  readonly actions: Actions;
+  readonly lines: LineWatcher;
+  readonly placement: Placement;
+  readonly state: BotState;
+  /** Runs a fire-and-forget action (its failure goes to `error`). */
+  background(work: Promise<unknown>): void;
+}
+
+const SPECS = serverEvents as Readonly<Record<string, (typeof serverEvents)[ServerEventName]>>;
+
+/** The bot's way in. */
+export class Inbound implements StateSink {
+  readonly #host: InboundHost;
+
+  constructor(host: InboundHost) {
+    this.#host = host;
+  }
+
+  /** One wire event. */
+  receive(event: string, args: readonly unknown[]): void {
+    const { handlers, options, outbox } = this.#host;
+    const spec = SPECS[event];
+    if (!spec) {
+      if (options.debug) options.logger.debug(`ignored unknown event "${event}"`);
+      return;
+    }
+    let payload: unknown;
+    try {
+      payload = validate(
+        spec.schema as Validator<unknown>,
+        spec.payload === "none" ? undefined : args[0],
+        { direction: "inbound", target: event },
+      );
+    } catch (error) {
+      return handlers.report(error);
+    }
+    const name = event as ServerEventName;
+    if (handlers.has("raw")) handlers.emit("raw", { event: name, payload } as never);
+    if (event === "error" && failureOf(event, payload)?.dropped) {
+      // The server dropped a packet and blocks this socket: stop sending for a while (§1.6).
+      this.#host.actions.budget.block(options.pacing.rateLimitBackoffMs);
+    }
+    this.#host.state.apply(name, payload as never);
+    outbox.inbound(event, payload);
+  }
+
+  /** A failure no request was waiting for (or a late answer). */
+  unclaimed(failure: ServerFailure, late: boolean): void {
+    const context = late ? "Late answer from the server" : "The server reported an error";
+    this.#host.handlers.report(refused("server", context, failure));
+  }
+
+  signedIn(_me: Me): void {}
+
+  lobby(): void {
+    const { handlers, placement } = this.#host;
+    handlers.emit("lobbyUpdate", () => ({ rooms: this.#host.state.rooms }));
+    placement.lobbyChanged();
+  }
+
+  roomCreated(roomId: string): void {
+    this.#host.handlers.emit("roomCreated", { roomId });
+  }
+
+  roomJoined(): void {
+    const { lines, outbox, handlers } = this.#host;
+    const state = this.#host.state;
+    lines.clear();
+    for (const [id, text] of state.room!.texts) lines.baseline(id, text);
+    outbox.resetText();
+    handlers.emit("roomJoined", () => ({ room: state.roomView! }));
+  }
+
+  roomLeft(room: Room, reason: RoomLeftReason): void {
+    const { lines, actions, handlers, placement } = this.#host;
+    lines.clear();
+    actions.cancelTyping();
+    handlers.emit("roomLeft", { room, reason });
+    placement.left(reason);
+  }
+
+  userJoin(user: User): void {
+    this.#host.lines.baseline(user.id, "");
+    this.#host.handlers.emit("userJoin", { user });
+  }
+
+  userLeave(user: User, reason: UserLeaveReason): void {
+    this.#host.lines.forget(user.id);
+    this.#host.handlers.emit("userLeave", { user, reason });
+  }
+
+  text(user: User, text: string, previous: string, bulk: boolean): void {
+    if (bulk) this.#host.lines.baseline(user.id, text);
+    else this.#host.lines.update(user.id, text);
+    this.#host.handlers.emit("message", { user, text, previous });
+  }
+
+  typing(user: User, isTyping: boolean): void {
+    this.#host.handlers.emit("typing", { user, isTyping });
+  }
+
+  vote(voter: User, target: User, added: boolean): void {
+    this.#host.handlers.emit("vote", { voter, target, added });
+  }
+
+  kicked(room: Room): void {
+    this.#host.handlers.emit("kicked", { room });
+  }
+
+  afkWarning(message: string, secondsRemaining: number): void {
+    const { options, actions, handlers } = this.#host;
+    if (options.answerAfk && this.#host.state.room) this.#host.background(actions.afkResponse());
+    handlers.emit("afkWarning", { message, secondsRemaining });
+  }
+
+  afkTimeout(message: string, closed: boolean): void {
+    this.#host.handlers.emit("afkTimeout", { message, closed });
+  }
+}
