@@ -2,9 +2,9 @@
 import { io, type Socket } from "socket.io-client";
 import { TestServer, type TestServerOptions } from "../../testing/mod.ts";
 
-/** Deno.test without the op/resource sanitizers (socket.io keeps timers briefly). */
+/** Deno.test (op and resource sanitizers on: every test closes its clients and server). */
 export function test(name: string, fn: () => Promise<void>): void {
-  Deno.test({ name, fn, sanitizeOps: false, sanitizeResources: false });
+  Deno.test({ name, fn });
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
