@@ -277,19 +277,18 @@ export class TestServer {
     world.conns.set(socket.id, conn);
     world.connectionsPerIp.set(ip, (world.connectionsPerIp.get(ip) ?? 0) + 1);
     const limiter = isBot ? world.limiters.socketBot : world.limiters.socketHuman;
-    socket.use(([event], next) => {
-      if (LIMITER_EXEMPT.has(event) || limiter.consume(socket.id).allowed) return next();
-      world.send(conn, "error", envelope("RATE_LIMITED", "Rate limit exceeded."));
-    });
-    socket.onAny((event: string, ...args: unknown[]) => {
-      const handler = Object.hasOwn(HANDLERS, event)
-        ? HANDLERS[event]
-        : Object.hasOwn(BOARD_HANDLERS, event)
-        ? BOARD_HANDLERS[event]
-        : undefined;
+    const handlers = { ...HANDLERS, ...BOARD_HANDLERS };
+    // The limiter comes first, as the real server's socket middleware: a packet over the
+    // limit gets one RATE_LIMITED error and reaches no handler (§1.6). (onAny listeners would
+    // run before any middleware.) Handlers run here, in arrival order.
+    socket.use(([event, data], _next) => {
+      if (!LIMITER_EXEMPT.has(event) && !limiter.consume(socket.id).allowed) {
+        return world.send(conn, "error", envelope("RATE_LIMITED", "Rate limit exceeded."));
+      }
+      const handler = Object.hasOwn(handlers, event) ? handlers[event] : undefined;
       if (!handler || world !== this.#world) return;
       try {
-        handler(world, conn, args[0]);
+        handler(world, conn, data);
       } catch {
         world.send(conn, "error", envelope("SERVER_ERROR", "Internal server error."));
         if (++conn.handlerErrors > 10) socket.disconnect(true);
