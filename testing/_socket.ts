@@ -355,6 +355,10 @@ const afkResponse: Handler = (world, conn) => {
   if (currentRoom(world, conn)) world.resetAfk(conn);
 };
 
+// Developer mode is off, as on a server without DEV_KEY_HASH (the default): no socket is a
+// developer, `dev force kick` is refused and the other `dev …` events have no effect (§4.13).
+const devForceKick: Handler = (world, conn) => fail(world, conn, "FORBIDDEN", "Access denied.");
+
 /** Every handled client -> server event. */
 export const HANDLERS: Readonly<Record<string, Handler>> = {
   "check signin status": checkSignin,
@@ -368,4 +372,5 @@ export const HANDLERS: Readonly<Record<string, Handler>> = {
   "typing": typing,
   "vote": vote,
   "afk response": afkResponse,
+  "dev force kick": devForceKick,
 };

@@ -32,8 +32,12 @@ export class Raw {
 
   /** Gets a cookie over HTTP (unless `cookie: false`) and connects. Resolves with the connect_error message or "connect". */
   async connect(
-    opts: { token?: string | null | number; cookie?: boolean; headers?: Record<string, string> } =
-      {},
+    opts: {
+      token?: string | null | number;
+      cookie?: boolean;
+      headers?: Record<string, string>;
+      auth?: Record<string, unknown>;
+    } = {},
   ): Promise<string> {
     if (opts.cookie !== false && !this.cookie) {
       const res = await fetch(`${this.server.url}/js/emojiList.json`, {
@@ -47,7 +51,7 @@ export class Raw {
       transports: ["websocket"],
       reconnection: false,
       forceNew: true,
-      auth: token === null ? {} : { token },
+      auth: token === null ? { ...opts.auth } : { token, ...opts.auth },
       extraHeaders: {
         "X-Forwarded-For": this.ip,
         ...(this.cookie && opts.cookie !== false ? { Cookie: this.cookie } : {}),

@@ -1,5 +1,6 @@
 // The socket-side divergences of issue 12, asserted against PROTOCOL.md: packets over the
-// per-socket limit are dropped before any handler (§1.6).
+// per-socket limit are dropped before any handler (§1.6), and `dev force kick` is refused
+// for non-developers (§4.13).
 import { assert, assertEquals } from "@std/assert";
 import { createRoom, join, quiet, Raw, signedIn, sleep, startServer, test } from "./_helpers.ts";
 
@@ -105,4 +106,33 @@ test("TestServer exempts exactly typing, get rooms and get room state from the p
   ]);
   assert(c.socket.connected);
   c.close();
+});
+
+test("TestServer refuses dev force kick with Access denied and ignores the other dev events when the socket is not a developer", async () => {
+  await using server = await startServer();
+  const owner = await signedIn(server, "Owner", "Oslo");
+  const id = await createRoom(owner);
+  const all = [owner];
+  await join(owner, id, all);
+  // a developer key is ignored, as on a server without DEV_KEY_HASH (the default)
+  const dev = new Raw(server);
+  await dev.connect({ auth: { devKey: "letmein" } });
+  dev.emit("check signin status");
+  assertEquals(await dev.until("signin status"), { isSignedIn: false, isBot: true, isDev: false });
+  await dev.signIn("Dev", "Desk");
+  all.push(dev);
+  await join(dev, id, all);
+  dev.emit("dev force kick", { targetUserId: owner.userId });
+  dev.emit("dev force kick");
+  dev.emit("dev force kick", { targetUserId: 42 });
+  dev.emit("dev set color", { color: "#123456" });
+  dev.emit("dev set vanish", { isVanished: true });
+  dev.emit("dev set vanish");
+  dev.emit("dev set hide", { isHidden: true });
+  await quiet(all, 100);
+  const denied = ["error", err("FORBIDDEN", "Access denied.")];
+  assertEquals(dev.take(), [denied, denied, denied]);
+  assertEquals(owner.take(), []);
+  assertEquals(server.room(id)!.users.map((u) => u.username), ["Owner", "Dev"]);
+  for (const x of all) x.close();
 });
