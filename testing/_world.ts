@@ -432,6 +432,11 @@ export class World {
     this.broadcastLobby();
   }
 
+  /** Deletes a user's chat buffer, wherever it is (§2.1: every disconnect of its sessions does). */
+  dropBuffer(userId: string): void {
+    for (const room of this.rooms.values()) room.messages.delete(userId);
+  }
+
   /**
    * Removes a user from a room and runs the leave sequence (§6.4). `conn` is the
    * leaver's connection when it is still connected.

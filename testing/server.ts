@@ -301,6 +301,9 @@ export class TestServer {
       world.clearAfk(conn);
       const room = conn.roomId ? world.rooms.get(conn.roomId) : undefined;
       const userId = conn.session.data.userId;
+      // Every disconnect deletes the session user's chat buffer, even when another socket
+      // of the same session is still in the room (§2.1).
+      if (userId) world.dropBuffer(userId);
       if (room && userId) world.removeUser(room, userId, undefined);
       world.changed();
     });

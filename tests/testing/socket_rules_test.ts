@@ -1,8 +1,18 @@
 // The socket-side divergences of issue 12, asserted against PROTOCOL.md: packets over the
-// per-socket limit are dropped before any handler (§1.6), and `dev force kick` is refused
-// for non-developers (§4.13).
+// per-socket limit are dropped before any handler (§1.6), `dev force kick` is refused for
+// non-developers (§4.13), and a disconnect deletes the shared user's chat buffer (§2.1).
 import { assert, assertEquals } from "@std/assert";
-import { createRoom, join, quiet, Raw, signedIn, sleep, startServer, test } from "./_helpers.ts";
+import {
+  createRoom,
+  join,
+  quiet,
+  Raw,
+  reset,
+  signedIn,
+  sleep,
+  startServer,
+  test,
+} from "./_helpers.ts";
 
 const err = (code: string, message: string) => ({
   error: { code, message, replaceDefaultText: false },
@@ -134,5 +144,36 @@ test("TestServer refuses dev force kick with Access denied and ignores the other
   assertEquals(dev.take(), [denied, denied, denied]);
   assertEquals(owner.take(), []);
   assertEquals(server.room(id)!.users.map((u) => u.username), ["Owner", "Dev"]);
+  for (const x of all) x.close();
+});
+
+test("TestServer deletes the shared chat buffer when one of two sockets on one cookie disconnects", async () => {
+  await using server = await startServer();
+  const a = await signedIn(server, "Alice", "Amsterdam");
+  const watcher = await signedIn(server, "Wes", "Wells");
+  const id = await createRoom(a);
+  const all = [a, watcher];
+  await join(a, id, all);
+  await join(watcher, id, all);
+  const twin = new Raw(server, a.ip); // same session: the same user to the server
+  twin.cookie = a.cookie;
+  assertEquals(await twin.connect(), "connect");
+  twin.emit("check signin status");
+  assertEquals((await twin.until("signin status") as { userId: string }).userId, a.userId);
+  a.emit("chat update", { diff: { type: "add", index: 0, text: "Hi" } });
+  await watcher.until("chat update");
+  await reset([...all, twin]);
+  twin.close();
+  await server.waitFor((s) => s.sockets().length === 2);
+  await quiet(all);
+  assertEquals(watcher.take(), []); // no leave: the survivor is still in the room
+  assertEquals(server.room(id)!.messages[a.userId], "");
+  a.emit("chat update", { diff: { type: "add", index: 2, text: "!" } });
+  assertEquals(await watcher.until("chat update"), {
+    userId: a.userId,
+    username: "Alice",
+    diff: { type: "full-replace", text: "!" },
+  });
+  assertEquals(server.room(id)!.users.map((u) => u.username), ["Alice", "Wes"]);
   for (const x of all) x.close();
 });
