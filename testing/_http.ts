@@ -228,10 +228,15 @@ interface Request {
   session: Session;
 }
 
+/**
+ * The bot token of a REST request (§11.1): the whole Authorization header with its first
+ * `Bearer ` removed (`Token x`, `bearer x` and `Bearer` are tokens as they stand); `?token=`
+ * only when that leaves nothing.
+ */
 function bearer(r: Request): string | undefined {
   const auth = r.headers.authorization;
-  if (typeof auth === "string" && auth.startsWith("Bearer ")) return auth.slice(7);
-  return r.query.get("token");
+  return (typeof auth === "string" ? auth.replace("Bearer ", "") : "") ||
+    r.query.get("token") || undefined;
 }
 
 function route(world: World, r: Request): Reply {
