@@ -122,6 +122,43 @@ function readBody(req: IncomingMessage, limit: number): Promise<string | "too-la
   });
 }
 
+/** True for the media type `application/json`, whatever its parameters (type-is). */
+function isJsonType(contentType: string | undefined): boolean {
+  return (contentType ?? "").split(";")[0].trim().toLowerCase() === "application/json";
+}
+
+/** True when the request announces a body (type-is `hasBody`). */
+function hasBody(h: IncomingHttpHeaders): boolean {
+  return h["transfer-encoding"] !== undefined ||
+    (h["content-length"] !== undefined && !Number.isNaN(Number(h["content-length"])));
+}
+
+/**
+ * body-parser's strict JSON: an empty body is `{}`; anything whose first non-blank
+ * character is not `{` or `[` (e.g. `"x"`, `null`, `1`) is a SyntaxError, like malformed JSON.
+ */
+function parseJsonStrict(raw: string): unknown {
+  if (raw.length === 0) return {};
+  const first = /^[ \t\n\r]*([^ \t\n\r])/.exec(raw)?.[1];
+  if (first !== "{" && first !== "[") {
+    // the same message body-parser builds: JSON.parse's error for the offending text
+    const at = first === undefined ? -1 : raw.indexOf(first);
+    const partial = at === -1 ? "" : raw.slice(0, at) + "#".repeat(raw.length - at);
+    try {
+      JSON.parse(partial);
+    } catch (e) {
+      return new SyntaxError(
+        (e as Error).message.replace(/#+/g, (m) => raw.slice(at, at + m.length)),
+      );
+    }
+  }
+  try {
+    return JSON.parse(raw);
+  } catch (e) {
+    return e instanceof SyntaxError ? e : new SyntaxError(String(e));
+  }
+}
+
 /** Handles one HTTP request that socket.io did not take. */
 export async function handleHttp(
   ctx: HttpContext,
@@ -147,25 +184,33 @@ export async function handleHttp(
   if (fault) {
     fault.times = (fault.times ?? 1) - 1;
     if (fault.times <= 0) ctx.faults.splice(ctx.faults.indexOf(fault), 1);
+    req.resume();
     if (fault.kind === "500") return send(errA(500, "SERVER_ERROR", "Internal error"));
     if (fault.kind === "html") return send(htmlError(502, "Bad Gateway"));
     return send({ status: 200, body: '{"truncated": ', type: "application/json; charset=utf-8" });
   }
 
-  // JSON body parsing
+  // JSON body parsing (express.json(): only `application/json` bodies, any method, strict)
   let body: unknown = {};
-  if (method === "POST" || method === "PUT" || method === "PATCH") {
+  if (isJsonType(req.headers["content-type"]) && hasBody(req.headers)) {
+    const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(req.headers["content-type"]!)?.[1];
+    if (charset !== undefined && !charset.toLowerCase().startsWith("utf-")) {
+      req.resume();
+      return send(
+        htmlError(415, `UnsupportedMediaTypeError: unsupported charset "${charset.toUpperCase()}"`),
+      );
+    }
     const raw = await readBody(req, 100 * 1024);
     if (raw === "too-large") {
       return send(htmlError(413, "PayloadTooLargeError: request entity too large"));
     }
-    if (String(req.headers["content-type"] ?? "").includes("application/json") && raw !== "") {
-      try {
-        body = JSON.parse(raw);
-      } catch (e) {
-        return send(htmlError(400, `SyntaxError: ${(e as Error).message}`));
-      }
+    const parsed = parseJsonStrict(raw);
+    if (parsed instanceof SyntaxError) {
+      return send(htmlError(400, `SyntaxError: ${parsed.message}`));
     }
+    body = parsed;
+  } else {
+    req.resume(); // not read by the parser: discarded, as Node does after the response
   }
   // CORS
   const origin = req.headers.origin;

@@ -1,6 +1,8 @@
 // The HTTP-side divergences of issue 12, asserted against PROTOCOL.md §11: exact
-// Authorization parsing and repeated query parameters.
-import { assertEquals } from "@std/assert";
+// Authorization parsing, strict JSON bodies before the limiters, content types, repeated
+// query parameters and x-api-key exactness.
+import { assertEquals, assertStringIncludes } from "@std/assert";
+import { request } from "node:http";
 import type { TestServer } from "../../testing/mod.ts";
 import { startServer, test } from "./_helpers.ts";
 
@@ -106,4 +108,107 @@ test("TestServer parses the token of /api/v1/bot-tokens/info the same way", asyn
   assertEquals([missing.status, missing.body], [400, {
     error: { code: "TOKEN_REQUIRED", message: "Bot token required" },
   }]);
+});
+
+test("TestServer answers a JSON body that is not an object or array with a 400 HTML page counted by neither the rate limiter nor the token", async () => {
+  await using server = await startServer({
+    rateLimits: { httpGlobal: { points: 3, windowMs: 60_000, blockMs: 0 } },
+  });
+  const token = server.issueToken();
+  const headers = {
+    Authorization: `Bearer ${token}`,
+    "x-api-key": server.apiKey,
+    "Content-Type": "application/json",
+  };
+  for (const body of ['"x"', "null", "1", "true", "  ", "{", '{"name": }']) {
+    const res = await http(server, "/api/v1/rooms", { headers, body });
+    assertEquals([res.status, res.type], [400, "text/html; charset=utf-8"], body);
+    assertStringIncludes(String(res.body), "SyntaxError");
+    assertEquals(res.headers.get("set-cookie"), null); // answered before the session layer
+    assertEquals(res.headers.get("ratelimit-remaining"), null); // and before the limiter
+  }
+  // an array passes the parser (and fails validation); an empty body is {}
+  const array = await http(server, "/api/v1/rooms", { headers, body: "[]" });
+  assertEquals([array.status, (array.body as { error: { code: string } }).error.code], [
+    400,
+    "VALIDATION_ERROR",
+  ]);
+  assertEquals(array.headers.get("ratelimit-remaining"), "2");
+  const info = await http(server, "/api/v1/bot-tokens/info", {
+    headers: { Authorization: `Bearer ${token}` },
+  });
+  assertEquals((info.body as { uses: number }).uses, 1);
+});
+
+test("TestServer parses only application/json bodies in a UTF charset, up to 100 kB, on any method", async () => {
+  await using server = await startServer();
+  const token = server.issueToken();
+  const auth = { Authorization: `Bearer ${token}`, "x-api-key": server.apiKey };
+  const room = JSON.stringify({ name: "Typed", type: "public", layout: "vertical" });
+  const post = (type: string, body: string) =>
+    http(server, "/api/v1/rooms", { headers: { ...auth, "Content-Type": type }, body });
+  // not JSON by media type: the body is not read, the route sees {}
+  for (
+    const type of ["text/plain", "application/json-patch+json", "text/plain; a=application/json"]
+  ) {
+    const res = await post(type, room);
+    assertEquals((res.body as { error: { message: string } }).error.message, "Validation failed");
+  }
+  const big = await post("text/plain", "x".repeat(150_000));
+  assertEquals(big.status, 400); // not read, so not too large
+  const tooLarge = await post("application/json", JSON.stringify({ name: "x".repeat(102_400) }));
+  assertEquals([tooLarge.status, tooLarge.type], [413, "text/html; charset=utf-8"]);
+  assertStringIncludes(String(tooLarge.body), "PayloadTooLargeError");
+  const latin = await post("application/json; charset=latin1", room);
+  assertEquals([latin.status, latin.type], [415, "text/html; charset=utf-8"]);
+  assertStringIncludes(String(latin.body), 'unsupported charset "LATIN1"');
+  const created = await post("Application/JSON; charset=utf-8", room);
+  assertEquals(created.status, 201);
+  // a GET with a malformed JSON body fails in the parser too
+  const status = await new Promise<number>((resolve, reject) => {
+    const req = request(`${server.url}/api/v1/health`, {
+      method: "GET",
+      headers: { ...auth, "Content-Type": "application/json", "Content-Length": "1" },
+    }, (res) => {
+      res.resume();
+      res.on("end", () => resolve(res.statusCode ?? 0));
+    });
+    req.on("error", reject);
+    req.end("{");
+  });
+  assertEquals(status, 400);
+});
+
+test("TestServer requires x-api-key to equal the key exactly", async () => {
+  await using server = await startServer({ apiKey: "tK_exact" });
+  const token = server.issueToken();
+  const rooms = (headers: Record<string, string>, query = "") =>
+    http(server, `/api/v1/rooms${query}`, {
+      headers: { Authorization: `Bearer ${token}`, ...headers },
+    });
+  const denied = {
+    error: {
+      code: "UNAUTHORIZED",
+      message: "Forbidden: invalid or missing x-api-key.",
+      replaceDefaultText: false,
+    },
+  };
+  for (
+    const headers of [
+      {} as Record<string, string>,
+      { "x-api-key": "tk_exact" },
+      { "x-api-key": "tK_exact2" },
+      { "x-api-key": "Bearer tK_exact" },
+    ]
+  ) {
+    assertEquals((await rooms(headers)).body, denied, JSON.stringify(headers));
+  }
+  assertEquals((await rooms({}, "?x-api-key=tK_exact")).body, denied);
+  // a repeated header arrives joined ("k, k")
+  const twice = new Headers({ Authorization: `Bearer ${token}`, "X-Forwarded-For": "10.8.0.1" });
+  twice.append("x-api-key", "tK_exact");
+  twice.append("x-api-key", "tK_exact");
+  const res = await fetch(`${server.url}/api/v1/rooms`, { headers: twice });
+  assertEquals([res.status, await res.json()], [403, denied]);
+  assertEquals((await rooms({ "X-API-KEY": "tK_exact" })).status, 200);
 });
