@@ -525,7 +525,9 @@ function joinCheck(world: World, r: Request, id: string): Reply {
   if (!room) return errA(404, "NOT_FOUND", "Room not found");
   if (room.users.length >= world.opts.limits.roomCapacity) return errA(400, "ROOM_FULL", "Full");
   if (room.type === "semi-private") {
-    const code = (r.body as Record<string, unknown> | null)?.accessCode;
+    // without a code, one this session already holds (e.g. from its own REST create) counts
+    const code = (r.body as Record<string, unknown> | null)?.accessCode ||
+      r.session.data.validatedRooms[id];
     if (!code) return errA(403, "FORBIDDEN", "Access code required");
     if (code !== room.accessCode) return errA(403, "FORBIDDEN", "Wrong code");
     r.session.data.validatedRooms[id] = room.accessCode;

@@ -1,7 +1,7 @@
 // The HTTP-side divergences of issue 12, asserted against PROTOCOL.md §11: exact
 // Authorization parsing, strict JSON bodies before the limiters, content types, repeated
-// query parameters and x-api-key exactness.
-import { assertEquals, assertStringIncludes } from "@std/assert";
+// query parameters, x-api-key exactness, and REST join with a code the session holds.
+import { assert, assertEquals, assertStringIncludes } from "@std/assert";
 import { request } from "node:http";
 import type { TestServer } from "../../testing/mod.ts";
 import { startServer, test } from "./_helpers.ts";
@@ -211,4 +211,46 @@ test("TestServer requires x-api-key to equal the key exactly", async () => {
   const res = await fetch(`${server.url}/api/v1/rooms`, { headers: twice });
   assertEquals([res.status, await res.json()], [403, denied]);
   assertEquals((await rooms({ "X-API-KEY": "tK_exact" })).status, 200);
+});
+
+test("TestServer REST join accepts without a code a semi-private room whose code the session stored by its own REST create", async () => {
+  await using server = await startServer();
+  const token = server.issueToken();
+  const auth = {
+    Authorization: `Bearer ${token}`,
+    "x-api-key": server.apiKey,
+    "Content-Type": "application/json",
+  };
+  const created = await http(server, "/api/v1/rooms", {
+    headers: auth,
+    body: JSON.stringify({
+      name: "Held",
+      type: "semi-private",
+      layout: "vertical",
+      accessCode: "424242",
+    }),
+  });
+  assertEquals(created.status, 201);
+  const cookie = created.headers.get("set-cookie")!.split(";")[0];
+  const id = (created.body as { roomId: string }).roomId;
+  const joinCheck = (headers: Record<string, string>, body = "") =>
+    http(server, `/api/v1/rooms/${id}/join`, { headers: { ...auth, ...headers }, body });
+  const held = await joinCheck({ Cookie: cookie });
+  assertEquals([held.status, held.body], [200, {
+    success: true,
+    message: "Access granted. Connect via Socket.IO.",
+  }]);
+  assertEquals(held.headers.get("set-cookie"), null); // the session did not change
+  const other = await joinCheck({});
+  assertEquals([other.status, other.body], [403, {
+    error: { code: "FORBIDDEN", message: "Access code required", replaceDefaultText: false },
+  }]);
+  const wrong = await joinCheck({}, JSON.stringify({ accessCode: "000000" }));
+  assertEquals((wrong.body as { error: { message: string } }).error.message, "Wrong code");
+  // a code in the body is checked even when the session holds the right one
+  const heldWrong = await joinCheck({ Cookie: cookie }, JSON.stringify({ accessCode: "000000" }));
+  assertEquals((heldWrong.body as { error: { message: string } }).error.message, "Wrong code");
+  const right = await joinCheck({}, JSON.stringify({ accessCode: "424242" }));
+  assertEquals(right.status, 200);
+  assert(right.headers.get("set-cookie")?.startsWith("connect.sid="));
 });
