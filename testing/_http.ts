@@ -5,6 +5,7 @@ import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:
 import type { Session } from "./_session.ts";
 import type { Room, World } from "./_world.ts";
 import { CHARACTER_SUBSTITUTIONS, emojiList, sanitizeName, validateRoom } from "./_text.ts";
+import { roomName, seconds } from "./_activity.ts";
 
 /** A fault the HTTP layer serves instead of the real answer. */
 export interface HttpFault {
@@ -239,6 +240,11 @@ export async function handleHttp(
     }
     if (!r.allowed) {
       headers["Retry-After"] = String(Math.ceil(r.msBeforeNext / 1000));
+      world.log(
+        `refused ${method} ${path} from ${ip}: 429 RATE_LIMITED Too many requests. (${opts.points} requests/${
+          seconds(opts.windowMs)
+        })`,
+      );
       return send(errB(429, "RATE_LIMITED", "Too many requests."));
     }
   }
@@ -260,6 +266,12 @@ export async function handleHttp(
     headers["Set-Cookie"] = [sessions.setCookieHeader(session.id)];
   }
   world.changed();
+  if (path.startsWith("/api/") && [401, 403, 429].includes(reply.status)) {
+    const error = (reply.json as { error?: { code?: string; message?: string } }).error;
+    world.log(
+      `refused ${method} ${path} from ${ip}: ${reply.status} ${error?.code} ${error?.message}`,
+    );
+  }
   send(reply);
 }
 
@@ -510,7 +522,9 @@ function createRoom(world: World, r: Request): Reply {
   if (world.nameTaken(name)) return errA(409, "ROOM_NAME_EXISTS", "Room name exists");
   const id = world.newRoomId();
   if (!id) return errA(500, "SERVER_ERROR", "Could not generate ID");
-  const { type } = world.createRoom(id, name, data, { lastActiveTime: now });
+  const room = world.createRoom(id, name, data, { lastActiveTime: now });
+  const { type } = room;
+  world.log(`REST client ${r.ip} created ${type} room ${roomName(room)}`);
   world.lastRestCreateByIp.set(r.ip, now);
   if (type === "semi-private") r.session.data.validatedRooms[id] = data.accessCode as string;
   world.broadcastLobby();

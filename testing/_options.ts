@@ -133,6 +133,12 @@ export interface TestServerOptions {
   limits?: Partial<RoomLimitOptions>;
   /** Word filter lists, or `false` to disable the filter. */
   wordFilter?: Partial<WordFilterOptions> | false;
+  /**
+   * Called with one human-readable line per notable event: sign-in, room created, join,
+   * leave, kick, AFK removal, rate-limit hit, refused connection or REST call (never a token
+   * value). Off by default; `deno task server` prints it. Errors it throws are ignored.
+   */
+  activity?: (line: string) => void;
 }
 
 /**
@@ -294,7 +300,13 @@ export function resolveOptions(options: TestServerOptions = {}): ResolvedOptions
     rateLimits: 0,
     limits: 0,
     wordFilter: 0,
+    activity: 0,
   }, "options");
+  if (o.activity !== undefined && typeof o.activity !== "function") {
+    throw new TypeError(
+      `Cannot use option "activity" ${JSON.stringify(o.activity)}: expected a function`,
+    );
+  }
   const port = o.port ?? 0;
   if (typeof port !== "number" || !Number.isInteger(port) || port < 0 || port > 65535) {
     throw new RangeError(`Cannot listen on port ${String(port)}: expected an integer 0..65535`);

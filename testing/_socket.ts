@@ -6,6 +6,7 @@ import { TypingRequestSchema, VoteRequestSchema } from "../schemas/validators.ge
 import type { Conn, Diff, Room, World } from "./_world.ts";
 import { isSignedIn } from "./_session.ts";
 import { isAccessCode, sanitizeName, validateRoom, validateSignin } from "./_text.ts";
+import { quote, roomName, userName } from "./_activity.ts";
 
 /** `ErrorEnvelope` payload. */
 export function envelope(
@@ -112,6 +113,11 @@ const joinLobby: Handler = (world, conn, data) => {
   d.isIPBased = false;
   world.save(conn);
   conn.lobby = true;
+  world.log(
+    `${quote(username)} from ${quote(location)} signed in (${
+      conn.isBot ? "bot" : "browser"
+    }, ${conn.ip})`,
+  );
   world.broadcastLobby();
   world.send(conn, "signin status", {
     isSignedIn: true,
@@ -198,7 +204,9 @@ const createRoom: Handler = (world, conn, data) => {
   if (!id) return fail(world, conn, "SERVER_ERROR", "Could not generate room ID.");
   world.lastCreateByUser.set(d.userId, now);
   world.lastCreateByIp.set(conn.ip, now);
-  const { type } = world.createRoom(id, name, data, { createdAt: now, lastActiveTime: now });
+  const room = world.createRoom(id, name, data, { createdAt: now, lastActiveTime: now });
+  const { type } = room;
+  world.log(`${userName(conn)} created ${type} room ${roomName(room)}`);
   if (type === "semi-private") {
     d.validatedRooms[id] = data.accessCode as string;
     world.save(conn);
@@ -273,6 +281,7 @@ const leaveRoom: Handler = (world, conn) => {
   const userId = conn.session.data.userId;
   const room = currentRoom(world, conn);
   if (!userId || !room) return;
+  world.log(`${userName(conn)} left room ${roomName(room)}`);
   world.removeUser(room, userId, conn);
 };
 
