@@ -375,9 +375,16 @@ export class TalkomaticApi {
    *   layout: "vertical",
    *   accessCode: "424242",
    * });
-   * assertEquals(await api.canJoin(id), { ok: false, reason: "code_required" });
-   * assertEquals(await api.canJoin(id, { accessCode: "000000" }), { ok: false, reason: "wrong_code" });
-   * assertEquals(await api.canJoin(id, { accessCode: "424242" }), { ok: true });
+   * assertEquals(await api.canJoin(id), { ok: true }); // its creator's session holds the code
+   *
+   * const other = new TalkomaticApi({
+   *   baseUrl: server.url,
+   *   token: server.issueToken(),
+   *   tokenStore: new MemoryTokenStore(),
+   * });
+   * assertEquals(await other.canJoin(id), { ok: false, reason: "code_required" });
+   * assertEquals(await other.canJoin(id, { accessCode: "000000" }), { ok: false, reason: "wrong_code" });
+   * assertEquals(await other.canJoin(id, { accessCode: "424242" }), { ok: true });
    * ```
    */
   async canJoin(id: string, options: CanJoinOptions = {}): Promise<JoinStatus> {
