@@ -49,7 +49,7 @@ import {
   checkRoomId,
   checkRoomName,
   checkRoomType,
-} from "./checks.ts";
+} from "../schemas/checks.ts";
 
 /** Options of {@linkcode TalkomaticApi}: those of {@linkcode HttpTransport}, or a transport to share. */
 export interface TalkomaticApiOptions extends HttpTransportOptions {

@@ -38,7 +38,7 @@ import { ApiError, PayloadValidationError, TransportError } from "./errors.ts";
 import { consoleLogger, type Logger } from "./logger.ts";
 import { TokenProvider } from "./token_provider.ts";
 import { FileTokenStore, type StoredToken, type TokenStore } from "./token_store.ts";
-import { validate } from "./validate.ts";
+import { validate } from "../schemas/validate.ts";
 
 /**
  * Which authentication an operation needs: `none`; `bearer` (the token is

@@ -3,7 +3,7 @@
 // fails with a path that leads to the broken part.
 import { assert, assertEquals, assertInstanceOf } from "@std/assert";
 import fc from "fast-check";
-import { validate } from "../../api/validate.ts";
+import { validate } from "../../schemas/validate.ts";
 import { PayloadValidationError } from "../../api/errors.ts";
 import { loadDocuments } from "../../codegen/load.ts";
 import { validators } from "../../schemas/mod.ts";
