@@ -413,6 +413,7 @@ export class HttpTransport implements Transport {
    * @throws {ApiError} When the server answered with an error status.
    * @throws {TransportError} On network failure, timeout or abort.
    * @throws {PayloadValidationError} When the success body has the wrong shape.
+   * @throws {RangeError} When `options.timeout` is not a positive number (nothing is sent).
    * @example Call an endpoint with a hand-written operation
    * ```ts
    * import { HttpTransport, MemoryTokenStore } from "@talkomatic/talkomatic/api";
@@ -437,6 +438,7 @@ export class HttpTransport implements Transport {
    * ```
    */
   async call<T>(spec: OperationSpec<T>, options: CallOptions = {}): Promise<T> {
+    if (options.timeout !== undefined) checkTimeout(options.timeout); // before any token request
     if (spec.auth === "none") return await this.#send(spec, undefined, options);
     const token = await this.#token(spec, options);
     try {

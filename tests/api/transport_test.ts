@@ -496,8 +496,27 @@ Deno.test("HttpTransport.call() fails with a network TransportError when the con
   assert(error.cause !== undefined);
 });
 
-Deno.test("HttpTransport.call() rejects a non-positive timeout before sending", () => {
+Deno.test("new HttpTransport() rejects a non-positive default timeout", () => {
   assertThrows(() => new HttpTransport({ baseUrl: "http://127.0.0.1:1", timeout: 0 }), RangeError);
+});
+
+Deno.test("HttpTransport.call() rejects a non-positive timeout before sending anything", async () => {
+  const urls: string[] = [];
+  const transport = new HttpTransport({
+    baseUrl: "http://talkomatic.invalid",
+    tokenStore: new MemoryTokenStore(),
+    fetch: (input) => {
+      urls.push(String(input));
+      return Promise.resolve(new Response("{}"));
+    },
+  });
+  for (const timeout of [0, -1, NaN]) {
+    for (const spec of [emojiSpec, healthSpec]) {
+      const error = await assertRejects(() => transport.call(spec, { timeout }), RangeError);
+      assertStringIncludes(error.message, `timeout "${timeout}"`);
+    }
+  }
+  assertEquals(urls, []); // not even a token request
 });
 
 Deno.test("HttpTransport.call() keeps the session cookie and sends it back", async () => {
