@@ -57,7 +57,7 @@ export interface TalkomaticApiOptions extends HttpTransportOptions {
   readonly transport?: HttpTransport;
 }
 
-/** What {@linkcode TalkomaticApi.createRoom} needs (PROTOCOL §4.5). */
+/** What {@linkcode TalkomaticApi.createRoom} needs (docs/protocol.md §4.5). */
 export interface CreateRoomOptions {
   /** 1 to 25 characters, not only spaces. The server replaces `<` by `&lt;`. */
   readonly name: string;
@@ -134,7 +134,7 @@ function refusal(error: ApiError): JoinRefusal | undefined {
 }
 
 /**
- * The Talkomatic Classic REST API (PROTOCOL §11), with friendly names,
+ * The Talkomatic Classic REST API (docs/protocol.md §11), with friendly names,
  * validated inputs and validated answers.
  *
  * The server is `baseUrl`, else `$TALKOMATIC_URL`, else

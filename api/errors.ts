@@ -37,7 +37,7 @@ export {
   TalkomaticError,
 } from "../schemas/errors.ts";
 
-/** Keys of the documented error body variants (PROTOCOL §11.2), plus the fallbacks. */
+/** Keys of the documented error body variants (docs/protocol.md §11.2), plus the fallbacks. */
 export type ApiErrorVariant = "A" | "B" | "B'" | "C" | "non-json" | "unrecognised";
 
 /** Fields of an {@linkcode ApiError}, as passed to its constructor. */
@@ -95,7 +95,7 @@ export class ApiError extends TalkomaticError {
   readonly replaceDefaultText?: boolean;
   /** The parsed JSON body, or the start of the text body when it was not JSON. */
   readonly body: unknown;
-  /** Which body variant the server used (PROTOCOL §11.2). */
+  /** Which body variant the server used (docs/protocol.md §11.2). */
   readonly variant: ApiErrorVariant;
   /** The operation id that failed, when known. */
   readonly operation?: string;

@@ -1,6 +1,6 @@
 /**
  * Where bot tokens are cached between calls and between runs, keyed by server
- * URL. A server hands out at most 3 tokens per IP (PROTOCOL §12.5), so the
+ * URL. A server hands out at most 3 tokens per IP (docs/protocol.md §12.5), so the
  * default {@linkcode FileTokenStore} keeps them in the user's cache directory
  * (file mode 0600, directory 0700); {@linkcode MemoryTokenStore} keeps them for
  * the life of the process.

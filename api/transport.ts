@@ -1,6 +1,6 @@
 /**
  * The HTTP layer under every REST operation: builds the request, applies the
- * authentication layers the operation needs (PROTOCOL §11.1), keeps the
+ * authentication layers the operation needs (docs/protocol.md §11.1), keeps the
  * `connect.sid` session cookie, enforces timeouts and aborts, validates the
  * success body and turns everything else into typed errors.
  *
@@ -136,7 +136,7 @@ export const DEFAULT_TIMEOUT = 10_000;
  */
 export const SESSION_COOKIE_NAME = "connect.sid";
 /**
- * The `User-Agent` sent; it matches none of the server's browser patterns (PROTOCOL §1.3).
+ * The `User-Agent` sent; it matches none of the server's browser patterns (docs/protocol.md §1.3).
  *
  * @example
  * ```ts

@@ -1,4 +1,4 @@
-// HTTP side of the test server (PROTOCOL.md §1.2, §1.3, §1.5, §11, §12.1,
+// HTTP side of the test server (docs/protocol.md §1.2, §1.3, §1.5, §11, §12.1,
 // §12.2, §12.5): middleware order, both auth layers, routes, static JSON.
 
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
