@@ -57,6 +57,20 @@ export async function withServer(
   }
 }
 
+/** A transport whose `fetch` records each URL and answers `body`, without a network. */
+export function recordingTransport(body: string): { transport: HttpTransport; urls: string[] } {
+  const urls: string[] = [];
+  const transport = new HttpTransport({
+    baseUrl: "http://talkomatic.invalid",
+    tokenStore: new MemoryTokenStore(),
+    fetch: (input) => {
+      urls.push(String(input));
+      return Promise.resolve(new Response(body));
+    },
+  });
+  return { transport, urls };
+}
+
 export function waitForAbort(request: Request, ms = 5_000): Promise<Response> {
   return new Promise((resolve) => {
     const timer = setTimeout(() => resolve(new Response("{}")), ms);

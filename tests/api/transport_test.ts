@@ -20,7 +20,14 @@ import {
   TransportError,
 } from "../../api/mod.ts";
 import { browserScore, errorB } from "./_server.ts";
-import { emojiSpec, healthSpec, roomsSpec, waitForAbort, withServer } from "./_transport.ts";
+import {
+  emojiSpec,
+  healthSpec,
+  recordingTransport,
+  roomsSpec,
+  waitForAbort,
+  withServer,
+} from "./_transport.ts";
 
 Deno.test("HttpTransport.call() returns the validated body and sends no auth for auth none", async () => {
   await withServer(async (server, make) => {
@@ -271,15 +278,7 @@ Deno.test("new HttpTransport() rejects a non-positive default timeout", () => {
 });
 
 Deno.test("HttpTransport.call() rejects a non-positive timeout before sending anything", async () => {
-  const urls: string[] = [];
-  const transport = new HttpTransport({
-    baseUrl: "http://talkomatic.invalid",
-    tokenStore: new MemoryTokenStore(),
-    fetch: (input) => {
-      urls.push(String(input));
-      return Promise.resolve(new Response("{}"));
-    },
-  });
+  const { transport, urls } = recordingTransport("{}");
   for (const timeout of [0, -1, NaN]) {
     for (const spec of [emojiSpec, healthSpec]) {
       const error = await assertRejects(() => transport.call(spec, { timeout }), RangeError);
@@ -356,15 +355,7 @@ Deno.test("HttpTransport.call() sends query parameters and a JSON body", async (
 });
 
 Deno.test("HttpTransport.call() uses an injected fetch", async () => {
-  const urls: string[] = [];
-  const transport = new HttpTransport({
-    baseUrl: "http://talkomatic.invalid",
-    tokenStore: new MemoryTokenStore(),
-    fetch: (input) => {
-      urls.push(String(input));
-      return Promise.resolve(new Response(JSON.stringify({ wave: "/w.png" })));
-    },
-  });
+  const { transport, urls } = recordingTransport(JSON.stringify({ wave: "/w.png" }));
   assertEquals(await transport.call(emojiSpec), { wave: "/w.png" });
   assertEquals(urls, ["http://talkomatic.invalid/js/emojiList.json"]);
 });

@@ -2,8 +2,17 @@
 
 const root = new URL("../../", import.meta.url);
 
+/** What `codegen/main.ts` reads and writes: enough of the tree to run it. */
+export const CODEGEN_FILES: readonly string[] = [
+  "deno.json",
+  "deno.lock",
+  "schemas",
+  "codegen",
+  "api/operations.gen.ts",
+];
+
 /** Copies `paths` (files or folders, relative to the repository root) into a new temp dir. */
-export async function copyTree(paths: string[]): Promise<string> {
+export async function copyTree(paths: readonly string[]): Promise<string> {
   const dir = await Deno.makeTempDir({ prefix: "talkomatic-codegen-" });
   const copy = async (rel: string): Promise<void> => {
     const from = new URL(rel, root);

@@ -1,14 +1,8 @@
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
-import { copyTree, deno } from "./_tree.ts";
+import { CODEGEN_FILES, copyTree, deno } from "./_tree.ts";
 
 Deno.test("codegen:check passes on the committed tree and fails with the fix command when a schema changes", async () => {
-  const dir = await copyTree([
-    "deno.json",
-    "deno.lock",
-    "schemas",
-    "codegen",
-    "api/operations.gen.ts",
-  ]);
+  const dir = await copyTree(CODEGEN_FILES);
   try {
     const fresh = await deno(dir, ["run", "-A", "codegen/main.ts", "--check"]);
     assertEquals(fresh.code, 0, fresh.output);

@@ -3,7 +3,7 @@
 // input checks (which the bot and the REST client call), in the validators and
 // in the local server.
 import { assertEquals, assertStringIncludes } from "@std/assert";
-import { copyTree, deno, edit } from "./_tree.ts";
+import { CODEGEN_FILES, copyTree, deno, edit } from "./_tree.ts";
 
 const SCRIPT = `
 import * as v from "valibot";
@@ -62,13 +62,7 @@ Deno.test("A limit changed in the schema is enforced by the input checks, the va
 });
 
 Deno.test("codegen run on a schema with an unsupported keyword exits 1 naming the schema and the keyword", async () => {
-  const dir = await copyTree([
-    "deno.json",
-    "deno.lock",
-    "schemas",
-    "codegen",
-    "api/operations.gen.ts",
-  ]);
+  const dir = await copyTree(CODEGEN_FILES);
   try {
     await edit(
       `${dir}/schemas/openapi.yaml`,
