@@ -43,7 +43,7 @@ import {
   checkRoomName,
   checkRoomType,
   checkText,
-} from "../api/checks.ts";
+} from "../schemas/checks.ts";
 
 export type { CreateRoomOptions };
 

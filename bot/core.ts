@@ -6,7 +6,7 @@
  * @module
  */
 
-import { validate } from "../api/validate.ts";
+import { validate } from "../schemas/validate.ts";
 import { HttpTransport } from "../api/transport.ts";
 import { MemoryTokenStore } from "../api/token_store.ts";
 import {

@@ -92,7 +92,7 @@ export const ACTION_ERROR_REASONS: readonly ActionErrorReason[] = [
 ];
 
 /**
- * Maps a server error code and message (PROTOCOL.md §5.8) to a reason.
+ * Maps a server error code and message (docs/protocol.md §5.8) to a reason.
  *
  * @param code The server's `error.code`, or a local pseudo-code.
  * @param message The server's `error.message`.

@@ -16,7 +16,7 @@ import type { TokenStore } from "../api/token_store.ts";
 import type { BotEventData, BotEventName } from "./events.ts";
 import { type PacingOptions, type ResolvedPacing, resolvePacing } from "./pacer.ts";
 import type { Room, User } from "./state.ts";
-import { checkLocation, checkNumber, checkPrefix, checkUsername } from "../api/checks.ts";
+import { checkLocation, checkNumber, checkPrefix, checkUsername } from "../schemas/checks.ts";
 
 /** Receives the bot's diagnostics. */
 export interface BotLogger {

@@ -1,5 +1,5 @@
 /**
- * Pacing primitives that keep a bot under the server's limits (PROTOCOL.md
+ * Pacing primitives that keep a bot under the server's limits (docs/protocol.md
  * §12): a sliding-window event budget (bots get 500 events per 60 s per
  * socket), cooldowns (room creation), a sliding counter (the join-attempt
  * detector) and a coalescing sender where the latest value wins. Time is

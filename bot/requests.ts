@@ -1,6 +1,6 @@
 /**
  * Correlates actions with the server's answers. The protocol has no acks and
- * no request ids (PROTOCOL.md §16.5): success and failure arrive as separate
+ * no request ids (docs/protocol.md §16.5): success and failure arrive as separate
  * events, most failures on the shared `error` channel. So requests that can
  * fail run one at a time; while one waits, the failure events belong to it;
  * a timeout rejects it.

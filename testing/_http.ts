@@ -1,4 +1,4 @@
-// HTTP side of the test server (PROTOCOL.md §1.2, §1.3, §1.5, §11, §12.1,
+// HTTP side of the test server (docs/protocol.md §1.2, §1.3, §1.5, §11, §12.1,
 // §12.2, §12.5): middleware order, both auth layers, routes, static JSON.
 
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
@@ -6,6 +6,12 @@ import type { Session } from "./_session.ts";
 import type { Room, World } from "./_world.ts";
 import { CHARACTER_SUBSTITUTIONS, emojiList, sanitizeName, validateRoom } from "./_text.ts";
 import { roomName, seconds } from "./_activity.ts";
+import {
+  MAX_LOCATION_LENGTH,
+  MAX_MESSAGE_LENGTH,
+  MAX_ROOM_NAME_LENGTH,
+  MAX_USERNAME_LENGTH,
+} from "../schemas/limits.gen.ts";
 
 /** A fault the HTTP layer serves instead of the real answer. */
 export interface HttpFault {
@@ -517,7 +523,7 @@ function createRoom(world: World, r: Request): Reply {
   if (last !== undefined && now - last < world.opts.timing.roomCreationCooldownMs) {
     return errA(429, "RATE_LIMITED", "Creating rooms too fast");
   }
-  const name = sanitizeName(data.name as string, 25);
+  const name = sanitizeName(data.name as string, MAX_ROOM_NAME_LENGTH);
   if (name === "") return errA(400, "VALIDATION_ERROR", "Room name contains no valid characters");
   if (world.nameTaken(name)) return errA(409, "ROOM_NAME_EXISTS", "Room name exists");
   const id = world.newRoomId();
@@ -556,11 +562,11 @@ function configBody(world: World): unknown {
   const { timing: t, rateLimits: rl, limits: l } = world.opts;
   return {
     limits: {
-      MAX_USERNAME_LENGTH: 15,
+      MAX_USERNAME_LENGTH,
       MAX_AFK_TIME: t.afkTimeoutMs,
-      MAX_LOCATION_LENGTH: 20,
-      MAX_ROOM_NAME_LENGTH: 25,
-      MAX_MESSAGE_LENGTH: 5000,
+      MAX_LOCATION_LENGTH,
+      MAX_ROOM_NAME_LENGTH,
+      MAX_MESSAGE_LENGTH,
       MAX_ROOM_CAPACITY: l.roomCapacity,
       BASE_MAX_ROOMS: l.baseMaxRooms,
       ROOM_SCALING_INCREMENT: l.roomScalingIncrement,

@@ -1,5 +1,7 @@
 // Options of the TestServer: every timing constant and limit of the real
-// server (PROTOCOL.md §12, §13), with production values as defaults.
+// server (docs/protocol.md §12, §13), with production values as defaults.
+
+import { MIN_USERS_FOR_VOTING, ROOM_CAPACITY } from "../schemas/limits.gen.ts";
 
 /** A points-per-window limiter with an optional block after exhaustion. */
 export interface LimiterOptions {
@@ -57,7 +59,7 @@ export interface TimingOptions {
   sessionMaxAgeMs: number;
 }
 
-/** Rate limits (PROTOCOL.md §12). */
+/** Rate limits (docs/protocol.md §12). */
 export interface RateLimitOptions {
   /** Per-socket event limiter for browsers (75 / 1 s, block 5 s). */
   socketHuman: LimiterOptions;
@@ -200,11 +202,11 @@ export const REALISTIC_RATE_LIMITS: Readonly<RateLimitOptions> = Object.freeze({
 
 /** Production room limits. */
 export const REALISTIC_LIMITS: Readonly<RoomLimitOptions> = Object.freeze({
-  roomCapacity: 5,
+  roomCapacity: ROOM_CAPACITY,
   baseMaxRooms: 15,
   roomScalingIncrement: 5,
   hardMaxRooms: 50,
-  minUsersForVoting: 3,
+  minUsersForVoting: MIN_USERS_FOR_VOTING,
 });
 
 /** A short list of our own; the real list is not shipped. */

@@ -1,12 +1,19 @@
-// Client -> server socket events (PROTOCOL.md §4), with the real server's
+// Client -> server socket events (docs/protocol.md §4), with the real server's
 // check order, error events and silent ignores.
 
 import * as v from "valibot";
 import { TypingRequestSchema, VoteRequestSchema } from "../schemas/validators.gen.ts";
 import type { Conn, Diff, Room, World } from "./_world.ts";
 import { isSignedIn } from "./_session.ts";
-import { isAccessCode, sanitizeName, validateRoom, validateSignin } from "./_text.ts";
+import { sanitizeName, validateRoom, validateSignin } from "./_text.ts";
 import { quote, roomName, userName } from "./_activity.ts";
+import { isAccessCode } from "../schemas/checks.ts";
+import {
+  MAX_LOCATION_LENGTH,
+  MAX_MESSAGE_LENGTH,
+  MAX_ROOM_NAME_LENGTH,
+  MAX_USERNAME_LENGTH,
+} from "../schemas/limits.gen.ts";
 
 /** `ErrorEnvelope` payload. */
 export function envelope(
@@ -94,8 +101,10 @@ const joinLobby: Handler = (world, conn, data) => {
   if (!isObject(data)) return fail(world, conn, "BAD_REQUEST", "Invalid data.");
   const errors = validateSignin(data);
   if (Object.keys(errors).length > 0) return void world.send(conn, "validation_error", errors);
-  const username = sanitizeName(data.username as string, 15);
-  let location = data.location ? sanitizeName(String(data.location), 20) : "On The Web";
+  const username = sanitizeName(data.username as string, MAX_USERNAME_LENGTH);
+  let location = data.location
+    ? sanitizeName(String(data.location), MAX_LOCATION_LENGTH)
+    : "On The Web";
   if (username === "") {
     return fail(world, conn, "VALIDATION_ERROR", "Username contains no valid characters.");
   }
@@ -190,7 +199,7 @@ const createRoom: Handler = (world, conn, data) => {
     const wait = Math.ceil((t.ipRoomCreationCooldownMs - (now - lastIp)) / 1000);
     return fail(world, conn, "RATE_LIMITED", `Please wait ${wait}s before creating another room.`);
   }
-  const name = sanitizeName(data.name as string, 25);
+  const name = sanitizeName(data.name as string, MAX_ROOM_NAME_LENGTH);
   if (name === "") {
     return fail(world, conn, "VALIDATION_ERROR", "Room name contains no valid characters.");
   }
@@ -304,7 +313,7 @@ const chatUpdate: Handler = (world, conn, data) => {
   if (diff.type === "delete" && !(typeof diff.count === "number" && diff.count >= 0)) {
     return fail(world, conn, "BAD_REQUEST", "Invalid delete count.");
   }
-  const text = typeof diff.text === "string" ? diff.text.slice(0, 5000) : "";
+  const text = typeof diff.text === "string" ? diff.text.slice(0, MAX_MESSAGE_LENGTH) : "";
   const accepted: Diff = diff.type === "full-replace"
     ? { type: "full-replace", text }
     : diff.type === "delete"

@@ -1,4 +1,4 @@
-// The server's state and the event sequences of PROTOCOL.md §6: rooms,
+// The server's state and the event sequences of docs/protocol.md §6: rooms,
 // connections, lobby subscriptions, leave/kick/AFK, chat batching and sweeps.
 
 import type {

@@ -76,7 +76,7 @@ export interface WaitForOptions {
 
 /**
  * A local Talkomatic Classic server that behaves like the real one
- * (PROTOCOL.md §1–13), on 127.0.0.1, with every timing constant and limit as an
+ * (docs/protocol.md §1–13), on 127.0.0.1, with every timing constant and limit as an
  * option, inspection helpers and fault hooks for tests.
  *
  * @example Start, use and stop a server

@@ -374,7 +374,9 @@ Deno.test("TalkomaticApi works against the local TestServer", async () => {
     const me = await api.me();
     assertEquals(me.isSignedIn, false);
     assertEquals((await api.config()).versions.API, "v1");
-    assert((await api.wordFilter()).offensiveWords.length >= 0);
+    const filter = await api.wordFilter();
+    assertEquals<unknown>(filter, server.options.wordFilter); // the lists the server filters with
+    assert(filter.offensiveWords.length > 0);
     assertEquals(typeof (await api.emojis()), "object");
     assertEquals((await api.tokenInfo()).valid, true);
     assertMatch(api.sessionCookie ?? "", /^connect\.sid=/);

@@ -3,7 +3,7 @@
 import { assert, assertEquals } from "@std/assert";
 import fc from "fast-check";
 import { voteChanges, votesByTarget, votesByVoter } from "../../bot/state.ts";
-import { RUNS, summary } from "./_config.ts";
+import { RUNS, summaryAtEnd } from "./_config.ts";
 
 const userId = fc.oneof(
   { weight: 4, arbitrary: fc.stringMatching(/^[A-Za-z0-9_-]{32}$/) },
@@ -22,6 +22,7 @@ const wireVotes = fc.uniqueArray(fc.tuple(userId, userId), {
   .map((entries) => Object.fromEntries(entries) as Record<string, string>);
 
 let maps = 0;
+summaryAtEnd("vote maps", () => ({ maps, runs: RUNS }));
 
 Deno.test("Vote maps convert to target -> voters and back without loss", () => {
   fc.assert(
@@ -67,5 +68,4 @@ Deno.test("Vote changes applied to the old map give the new map", () => {
     }),
     { numRuns: RUNS },
   );
-  summary("vote maps", { maps, runs: RUNS });
 });
