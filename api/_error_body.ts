@@ -1,6 +1,6 @@
 /**
  * Turns an HTTP error response into an {@linkcode ApiError}, whatever body
- * variant the server used (PROTOCOL §11.2): A, B, B', C, HTML or other text.
+ * variant the server used (docs/protocol.md §11.2): A, B, B', C, HTML or other text.
  *
  * @module
  */

@@ -49,7 +49,7 @@ import {
   checkRoomId,
   checkRoomName,
   checkRoomType,
-} from "./checks.ts";
+} from "../schemas/checks.ts";
 
 /** Options of {@linkcode TalkomaticApi}: those of {@linkcode HttpTransport}, or a transport to share. */
 export interface TalkomaticApiOptions extends HttpTransportOptions {
@@ -57,9 +57,9 @@ export interface TalkomaticApiOptions extends HttpTransportOptions {
   readonly transport?: HttpTransport;
 }
 
-/** What {@linkcode TalkomaticApi.createRoom} needs (PROTOCOL §4.5). */
+/** What {@linkcode TalkomaticApi.createRoom} needs (docs/protocol.md §4.5). */
 export interface CreateRoomOptions {
-  /** 1 to 25 characters, not only spaces. The server replaces `<` by `&lt;`. */
+  /** 1 to `MAX_ROOM_NAME_LENGTH` characters, not only spaces. The server replaces `<` by `&lt;`. */
   readonly name: string;
   /** `public`, `semi-private` (needs `accessCode`) or `private` (unlisted, no code). */
   readonly type: RoomType;
@@ -134,14 +134,14 @@ function refusal(error: ApiError): JoinRefusal | undefined {
 }
 
 /**
- * The Talkomatic Classic REST API (PROTOCOL §11), with friendly names,
+ * The Talkomatic Classic REST API (docs/protocol.md §11), with friendly names,
  * validated inputs and validated answers.
  *
  * The server is `baseUrl`, else `$TALKOMATIC_URL`, else
  * `https://classic.talkomatic.co`. A bot token is requested when first
  * needed and cached per server (by default in the user's cache directory),
  * unless one is given (`token` or `$TALKOMATIC_TOKEN`). Obviously bad input
- * (a room id that is not 6 digits, a name longer than 25 characters, …)
+ * (a room id that is not 6 digits, a name over `MAX_ROOM_NAME_LENGTH`, …)
  * rejects with a `TypeError`/`RangeError` without a request.
  *
  * Failures: {@linkcode ApiError} (the server answered with an error),
@@ -205,19 +205,11 @@ export class TalkomaticApi {
    *
    * @example
    * ```ts
-   * import { MemoryTokenStore, TalkomaticApi } from "@talkomatic/talkomatic/api";
-   * import { TestServer } from "@talkomatic/talkomatic/testing";
-   * import { assert, assertEquals } from "@std/assert";
+   * import { TalkomaticApi } from "@talkomatic/talkomatic/api";
+   * import { assertEquals } from "@std/assert";
    *
-   * await using server = await TestServer.start({ timing: { startupPurgeDelayMs: false } });
-   * const api = new TalkomaticApi({
-   *   baseUrl: server.url,
-   *   token: server.issueToken(),
-   *   tokenStore: new MemoryTokenStore(),
-   * });
-   * assertEquals(api.sessionCookie, undefined);
-   * await api.health(); // any answer sets the cookie
-   * assert(api.sessionCookie?.startsWith("connect.sid="));
+   * const api = new TalkomaticApi({ baseUrl: "http://127.0.0.1:3000", sessionCookie: "s%3Aabc.def" });
+   * assertEquals(api.sessionCookie, "connect.sid=s%3Aabc.def"); // else set by the first answer
    * ```
    */
   get sessionCookie(): string | undefined {
@@ -231,19 +223,11 @@ export class TalkomaticApi {
    * @returns The `Cookie` header value (`connect.sid=…`).
    * @example
    * ```ts
-   * import { MemoryTokenStore, TalkomaticApi } from "@talkomatic/talkomatic/api";
-   * import { TestServer } from "@talkomatic/talkomatic/testing";
-   * import { assertEquals } from "@std/assert";
+   * import type { TalkomaticApi } from "@talkomatic/talkomatic/api";
    *
-   * await using server = await TestServer.start({ timing: { startupPurgeDelayMs: false } });
-   * const api = new TalkomaticApi({
-   *   baseUrl: server.url,
-   *   token: server.issueToken(),
-   *   tokenStore: new MemoryTokenStore(),
-   * });
-   * const cookie = await api.ensureSessionCookie();
-   * // Send it on a socket handshake to share this HTTP session (see canJoin).
-   * assertEquals(cookie, api.sessionCookie);
+   * async function handshakeHeaders(api: TalkomaticApi): Promise<Record<string, string>> {
+   *   return { Cookie: await api.ensureSessionCookie() }; // a socket with it shares this session
+   * }
    * ```
    */
   ensureSessionCookie(options?: CallOptions): Promise<string> {
@@ -258,23 +242,11 @@ export class TalkomaticApi {
    * @returns The rooms.
    * @example
    * ```ts
-   * import { MemoryTokenStore, TalkomaticApi } from "@talkomatic/talkomatic/api";
-   * import { TestServer } from "@talkomatic/talkomatic/testing";
-   * import { assertEquals } from "@std/assert";
+   * import type { TalkomaticApi } from "@talkomatic/talkomatic/api";
    *
-   * await using server = await TestServer.start({
-   *   relaxRateLimits: true, // two rooms in a row
-   *   timing: { startupPurgeDelayMs: false },
-   * });
-   * const api = new TalkomaticApi({
-   *   baseUrl: server.url,
-   *   token: server.issueToken(),
-   *   tokenStore: new MemoryTokenStore(),
-   * });
-   * await api.createRoom({ name: "Lounge", type: "public", layout: "vertical" });
-   * await api.createRoom({ name: "Hidden", type: "private", layout: "vertical" });
-   * const rooms = await api.rooms();
-   * assertEquals(rooms.map((room) => room.name), ["Lounge"]); // private rooms are never listed
+   * async function roomNames(api: TalkomaticApi): Promise<string[]> {
+   *   return (await api.rooms()).map((room) => `${room.name} (${room.users.length})`);
+   * }
    * ```
    */
   rooms(options?: CallOptions): Promise<RestRoomList> {
@@ -291,21 +263,16 @@ export class TalkomaticApi {
    * @throws {ApiError} `NOT_FOUND` when there is no such room.
    * @example
    * ```ts
-   * import { ApiError, MemoryTokenStore, TalkomaticApi } from "@talkomatic/talkomatic/api";
-   * import { TestServer } from "@talkomatic/talkomatic/testing";
-   * import { assertEquals, assertRejects } from "@std/assert";
+   * import { ApiError, type TalkomaticApi } from "@talkomatic/talkomatic/api";
    *
-   * await using server = await TestServer.start({ timing: { startupPurgeDelayMs: false } });
-   * const api = new TalkomaticApi({
-   *   baseUrl: server.url,
-   *   token: server.issueToken(),
-   *   tokenStore: new MemoryTokenStore(),
-   * });
-   * const id = await api.createRoom({ name: "Hidden", type: "private", layout: "vertical" });
-   * const room = await api.room(id);
-   * assertEquals([room.name, room.type, room.users.length], ["Hidden", "private", 0]);
-   * const missing = await assertRejects(() => api.room("999999"), ApiError);
-   * assertEquals(missing.code, "NOT_FOUND");
+   * async function occupants(api: TalkomaticApi, id: string): Promise<number | undefined> {
+   *   try {
+   *     return (await api.room(id)).users.length;
+   *   } catch (error) {
+   *     if (error instanceof ApiError && error.code === "NOT_FOUND") return undefined;
+   *     throw error;
+   *   }
+   * }
    * ```
    */
   async room(id: string, options?: CallOptions): Promise<RestRoom> {
@@ -323,23 +290,12 @@ export class TalkomaticApi {
    * @throws {ApiError} `VALIDATION_ERROR` (with `details`), `ROOM_NAME_EXISTS`, `RATE_LIMITED`, `ROOM_LIMIT_REACHED`.
    * @example
    * ```ts
-   * import { MemoryTokenStore, TalkomaticApi } from "@talkomatic/talkomatic/api";
-   * import { TestServer } from "@talkomatic/talkomatic/testing";
-   * import { assertMatch } from "@std/assert";
+   * import type { TalkomaticApi } from "@talkomatic/talkomatic/api";
    *
-   * await using server = await TestServer.start({ timing: { startupPurgeDelayMs: false } });
-   * const api = new TalkomaticApi({
-   *   baseUrl: server.url,
-   *   token: server.issueToken(),
-   *   tokenStore: new MemoryTokenStore(),
-   * });
-   * const id = await api.createRoom({
-   *   name: "Book club",
-   *   type: "semi-private",
-   *   layout: "horizontal",
-   *   accessCode: "424242",
-   * });
-   * assertMatch(id, /^\d{6}$/); // join it over the socket soon, or it is deleted
+   * async function openBookClub(api: TalkomaticApi): Promise<string> {
+   *   // Join it over the socket soon, or the server deletes it.
+   *   return await api.createRoom({ name: "Book club", type: "public", layout: "horizontal" });
+   * }
    * ```
    */
   async createRoom(room: CreateRoomOptions, options?: CallOptions): Promise<string> {
@@ -359,25 +315,12 @@ export class TalkomaticApi {
    * @throws {ApiError} For any other error (rate limits, auth).
    * @example
    * ```ts
-   * import { MemoryTokenStore, TalkomaticApi } from "@talkomatic/talkomatic/api";
-   * import { TestServer } from "@talkomatic/talkomatic/testing";
-   * import { assertEquals } from "@std/assert";
+   * import type { TalkomaticApi } from "@talkomatic/talkomatic/api";
    *
-   * await using server = await TestServer.start({ timing: { startupPurgeDelayMs: false } });
-   * const api = new TalkomaticApi({
-   *   baseUrl: server.url,
-   *   token: server.issueToken(),
-   *   tokenStore: new MemoryTokenStore(),
-   * });
-   * const id = await api.createRoom({
-   *   name: "Book club",
-   *   type: "semi-private",
-   *   layout: "vertical",
-   *   accessCode: "424242",
-   * });
-   * assertEquals(await api.canJoin(id), { ok: false, reason: "code_required" });
-   * assertEquals(await api.canJoin(id, { accessCode: "000000" }), { ok: false, reason: "wrong_code" });
-   * assertEquals(await api.canJoin(id, { accessCode: "424242" }), { ok: true });
+   * async function explain(api: TalkomaticApi, id: string, code: string): Promise<string> {
+   *   const status = await api.canJoin(id, { accessCode: code });
+   *   return status.ok ? "come in" : status.reason; // "not_found", "full", "code_required", "wrong_code"
+   * }
    * ```
    */
   async canJoin(id: string, options: CanJoinOptions = {}): Promise<JoinStatus> {
@@ -403,18 +346,11 @@ export class TalkomaticApi {
    * @returns The configuration.
    * @example
    * ```ts
-   * import { MemoryTokenStore, TalkomaticApi } from "@talkomatic/talkomatic/api";
-   * import { TestServer } from "@talkomatic/talkomatic/testing";
-   * import { assertEquals } from "@std/assert";
+   * import type { TalkomaticApi } from "@talkomatic/talkomatic/api";
    *
-   * await using server = await TestServer.start({ timing: { startupPurgeDelayMs: false } });
-   * const api = new TalkomaticApi({
-   *   baseUrl: server.url,
-   *   token: server.issueToken(),
-   *   tokenStore: new MemoryTokenStore(),
-   * });
-   * const { limits } = await api.config();
-   * assertEquals(limits.MAX_MESSAGE_LENGTH, 5000);
+   * async function longestMessage(api: TalkomaticApi): Promise<number> {
+   *   return (await api.config()).limits.MAX_MESSAGE_LENGTH;
+   * }
    * ```
    */
   config(options?: CallOptions): Promise<Config> {
@@ -430,20 +366,13 @@ export class TalkomaticApi {
    * @throws {ApiError} For 4xx answers (for example a rejected token or a rate limit).
    * @example
    * ```ts
-   * import { MemoryTokenStore, TalkomaticApi } from "@talkomatic/talkomatic/api";
-   * import { TestServer } from "@talkomatic/talkomatic/testing";
-   * import { assertEquals } from "@std/assert";
+   * import type { TalkomaticApi } from "@talkomatic/talkomatic/api";
    *
-   * await using server = await TestServer.start({ timing: { startupPurgeDelayMs: false } });
-   * const api = new TalkomaticApi({
-   *   baseUrl: server.url,
-   *   token: server.issueToken(),
-   *   tokenStore: new MemoryTokenStore(),
-   * });
-   * const report = await api.health();
-   * if (report.status === "down") console.error("server down:", report.error.message);
-   * else console.log(`up ${report.uptime} s, ${report.roomStatistics.totalRooms} rooms`);
-   * assertEquals(report.status, "ok");
+   * async function status(api: TalkomaticApi): Promise<string> {
+   *   const report = await api.health();
+   *   if (report.status === "down") return `down: ${report.error.message}`;
+   *   return `up ${report.uptime} s, ${report.roomStatistics.totalRooms} rooms`;
+   * }
    * ```
    */
   async health(options?: CallOptions): Promise<HealthReport> {
@@ -468,19 +397,12 @@ export class TalkomaticApi {
    * @returns The session state.
    * @example
    * ```ts
-   * import { MemoryTokenStore, TalkomaticApi } from "@talkomatic/talkomatic/api";
-   * import { TestServer } from "@talkomatic/talkomatic/testing";
-   * import { assertEquals } from "@std/assert";
+   * import type { TalkomaticApi } from "@talkomatic/talkomatic/api";
    *
-   * await using server = await TestServer.start({ timing: { startupPurgeDelayMs: false } });
-   * const api = new TalkomaticApi({
-   *   baseUrl: server.url,
-   *   token: server.issueToken(),
-   *   tokenStore: new MemoryTokenStore(),
-   * });
-   * const me = await api.me();
-   * assertEquals(me.isSignedIn, false); // signing in happens over the socket
-   * assertEquals(me.isBot, true);
+   * async function whoAmI(api: TalkomaticApi): Promise<string> {
+   *   const me = await api.me(); // signing in happens over the socket
+   *   return me.isSignedIn ? `${me.username} from ${me.location}` : "signed out";
+   * }
    * ```
    */
   me(options?: CallOptions): Promise<Me> {
@@ -494,21 +416,11 @@ export class TalkomaticApi {
    * @returns The offensive and whitelisted words.
    * @example
    * ```ts
-   * import { MemoryTokenStore, TalkomaticApi } from "@talkomatic/talkomatic/api";
-   * import { TestServer } from "@talkomatic/talkomatic/testing";
-   * import { assertEquals } from "@std/assert";
+   * import type { TalkomaticApi } from "@talkomatic/talkomatic/api";
    *
-   * await using server = await TestServer.start({
-   *   timing: { startupPurgeDelayMs: false },
-   *   wordFilter: { offensiveWords: ["spam"], whitelistedWords: ["spamalot"] },
-   * });
-   * const api = new TalkomaticApi({
-   *   baseUrl: server.url,
-   *   token: server.issueToken(),
-   *   tokenStore: new MemoryTokenStore(),
-   * });
-   * const filter = await api.wordFilter();
-   * assertEquals(filter, { offensiveWords: ["spam"], whitelistedWords: ["spamalot"] });
+   * async function offensiveCount(api: TalkomaticApi): Promise<number> {
+   *   return (await api.wordFilter()).offensiveWords.length;
+   * }
    * ```
    */
   async wordFilter(options?: CallOptions): Promise<WordFilter> {
@@ -523,19 +435,12 @@ export class TalkomaticApi {
    * @returns The mapping.
    * @example Undo the obfuscations the filter sees through
    * ```ts
-   * import { MemoryTokenStore, TalkomaticApi } from "@talkomatic/talkomatic/api";
-   * import { TestServer } from "@talkomatic/talkomatic/testing";
-   * import { assertEquals } from "@std/assert";
+   * import type { TalkomaticApi } from "@talkomatic/talkomatic/api";
    *
-   * await using server = await TestServer.start({ timing: { startupPurgeDelayMs: false } });
-   * const api = new TalkomaticApi({
-   *   baseUrl: server.url,
-   *   token: server.issueToken(),
-   *   tokenStore: new MemoryTokenStore(),
-   * });
-   * const substitutions = await api.characterSubstitutions();
-   * const plain = (text: string) => [...text].map((c) => substitutions[c] ?? c).join("");
-   * assertEquals(plain("h3ll0"), "hello");
+   * async function plain(api: TalkomaticApi, text: string): Promise<string> {
+   *   const substitutions = await api.characterSubstitutions(); // "3" -> "e", ...
+   *   return [...text].map((c) => substitutions[c] ?? c).join("");
+   * }
    * ```
    */
   characterSubstitutions(options?: CallOptions): Promise<CharacterSubstitutions> {
@@ -549,19 +454,12 @@ export class TalkomaticApi {
    * @returns The emotes.
    * @example
    * ```ts
-   * import { MemoryTokenStore, TalkomaticApi } from "@talkomatic/talkomatic/api";
-   * import { TestServer } from "@talkomatic/talkomatic/testing";
-   * import { assert } from "@std/assert";
+   * import type { TalkomaticApi } from "@talkomatic/talkomatic/api";
    *
-   * await using server = await TestServer.start({ timing: { startupPurgeDelayMs: false } });
-   * const api = new TalkomaticApi({
-   *   baseUrl: server.url,
-   *   token: server.issueToken(),
-   *   tokenStore: new MemoryTokenStore(),
-   * });
-   * const emojis = await api.emojis();
-   * assert("smile" in emojis); // written ":smile:" in chat
-   * console.log(new URL(emojis.smile, api.baseUrl).href);
+   * async function smileUrl(api: TalkomaticApi): Promise<string> {
+   *   const emojis = await api.emojis(); // ":smile:" in chat
+   *   return new URL(emojis.smile, api.baseUrl).href;
+   * }
    * ```
    */
   emojis(options?: CallOptions): Promise<EmojiList> {
@@ -575,16 +473,11 @@ export class TalkomaticApi {
    * @returns The token (keep it secret).
    * @example
    * ```ts
-   * import { MemoryTokenStore, TalkomaticApi } from "@talkomatic/talkomatic/api";
-   * import { TestServer } from "@talkomatic/talkomatic/testing";
-   * import { assertEquals } from "@std/assert";
+   * import type { TalkomaticApi } from "@talkomatic/talkomatic/api";
    *
-   * await using server = await TestServer.start({ timing: { startupPurgeDelayMs: false } });
-   * const store = new MemoryTokenStore();
-   * const api = new TalkomaticApi({ baseUrl: server.url, tokenStore: store }); // no token given
-   * const token = await api.botToken(); // requested from the server, then cached
-   * assertEquals((await store.get(api.baseUrl))?.token, token);
-   * assertEquals(await api.botToken(), token); // no second request
+   * async function tokenPrefix(api: TalkomaticApi): Promise<string> {
+   *   return (await api.botToken()).slice(0, 3); // "tk_"; requested once, then cached
+   * }
    * ```
    */
   botToken(options?: CallOptions): Promise<string> {
@@ -598,19 +491,12 @@ export class TalkomaticApi {
    * @returns The token information.
    * @example
    * ```ts
-   * import { MemoryTokenStore, TalkomaticApi } from "@talkomatic/talkomatic/api";
-   * import { TestServer } from "@talkomatic/talkomatic/testing";
-   * import { assert } from "@std/assert";
+   * import type { TalkomaticApi } from "@talkomatic/talkomatic/api";
    *
-   * await using server = await TestServer.start({ timing: { startupPurgeDelayMs: false } });
-   * const api = new TalkomaticApi({
-   *   baseUrl: server.url,
-   *   token: server.issueToken(),
-   *   tokenStore: new MemoryTokenStore(),
-   * });
-   * const info = await api.tokenInfo();
-   * const daysLeft = (Date.parse(info.expiresAt) - Date.now()) / 86_400_000;
-   * assert(info.valid && daysLeft > 1);
+   * async function daysLeft(api: TalkomaticApi): Promise<number> {
+   *   const info = await api.tokenInfo();
+   *   return (Date.parse(info.expiresAt) - Date.now()) / 86_400_000;
+   * }
    * ```
    */
   tokenInfo(options?: CallOptions): Promise<BotTokenInfo> {

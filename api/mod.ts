@@ -67,13 +67,13 @@ export {
   type TransportErrorInit,
   type TransportErrorKind,
 } from "./errors.ts";
-export { issuePath, validate, type ValidateContext } from "./validate.ts";
+export { issuePath, validate, type ValidateContext } from "../schemas/validate.ts";
 export {
   MAX_LOCATION_LENGTH,
   MAX_ROOM_NAME_LENGTH,
   MAX_USERNAME_LENGTH,
   ROOM_CAPACITY,
-} from "./checks.ts";
+} from "../schemas/limits.gen.ts";
 export {
   defaultTokenFilePath,
   FileTokenStore,

@@ -2,7 +2,7 @@
  * Hands out the bot token for one server: an explicit token when one was
  * given (option or `TALKOMATIC_TOKEN`), else a cached one, else a fresh one
  * requested from the server. Concurrent callers share a single request, so
- * many calls cost one token (a server gives an IP at most 3, PROTOCOL §12.5).
+ * many calls cost one token (a server gives an IP at most 3, docs/protocol.md §12.5).
  *
  * @example
  * ```ts

@@ -1,6 +1,6 @@
 /**
  * Where bot tokens are cached between calls and between runs, keyed by server
- * URL. A server hands out at most 3 tokens per IP (PROTOCOL §12.5), so the
+ * URL. A server hands out at most 3 tokens per IP (docs/protocol.md §12.5), so the
  * default {@linkcode FileTokenStore} keeps them in the user's cache directory
  * (file mode 0600, directory 0700); {@linkcode MemoryTokenStore} keeps them for
  * the life of the process.
@@ -296,14 +296,12 @@ export class FileTokenStore implements TokenStore {
    * @example
    * ```ts
    * import { FileTokenStore } from "@talkomatic/talkomatic/api";
-   * import { assertEquals } from "@std/assert";
    *
-   * const dir = await Deno.makeTempDir();
-   * const path = `${dir}/tokens.json`;
-   * await new FileTokenStore({ path }).set("http://127.0.0.1:3000", { token: "tk_01", expiresAt: 2e12 });
-   * const later = new FileTokenStore({ path }); // e.g. the next run of the bot
-   * assertEquals((await later.get("http://127.0.0.1:3000"))?.token, "tk_01");
-   * await Deno.remove(dir, { recursive: true });
+   * const store = new FileTokenStore(); // the file in the user's cache directory
+   * async function hasFreshToken(): Promise<boolean> {
+   *   const cached = await store.get("https://classic.talkomatic.co");
+   *   return cached !== undefined && cached.expiresAt > Date.now();
+   * }
    * ```
    */
   get(server: string): Promise<StoredToken | undefined> {
@@ -350,15 +348,11 @@ export class FileTokenStore implements TokenStore {
    * @returns When the file is written.
    * @example
    * ```ts
-   * import { FileTokenStore } from "@talkomatic/talkomatic/api";
-   * import { assertEquals } from "@std/assert";
+   * import type { FileTokenStore } from "@talkomatic/talkomatic/api";
    *
-   * const dir = await Deno.makeTempDir();
-   * const store = new FileTokenStore({ path: `${dir}/tokens.json` });
-   * await store.set("http://127.0.0.1:3000", { token: "tk_01", expiresAt: 2e12 });
-   * await store.delete("http://127.0.0.1:3000");
-   * assertEquals(await store.get("http://127.0.0.1:3000"), undefined);
-   * await Deno.remove(dir, { recursive: true });
+   * async function forgetPublicToken(store: FileTokenStore): Promise<void> {
+   *   await store.delete("https://classic.talkomatic.co"); // the next run requests a new one
+   * }
    * ```
    */
   delete(server: string): Promise<void> {

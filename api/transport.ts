@@ -1,6 +1,6 @@
 /**
  * The HTTP layer under every REST operation: builds the request, applies the
- * authentication layers the operation needs (PROTOCOL §11.1), keeps the
+ * authentication layers the operation needs (docs/protocol.md §11.1), keeps the
  * `connect.sid` session cookie, enforces timeouts and aborts, validates the
  * success body and turns everything else into typed errors.
  *
@@ -9,22 +9,12 @@
  *
  * @example
  * ```ts
- * import * as v from "valibot";
- * import { HttpTransport } from "./transport.ts";
- * import { MemoryTokenStore } from "./token_store.ts";
+ * import { HttpTransport, MemoryTokenStore } from "./mod.ts";
  *
  * const transport = new HttpTransport({
  *   baseUrl: "http://127.0.0.1:3000",
  *   tokenStore: new MemoryTokenStore(),
  * });
- * const call = () =>
- *   transport.call({
- *     id: "getEmojiList",
- *     method: "GET",
- *     path: "/js/emojiList.json",
- *     auth: "none",
- *     success: { 200: v.record(v.string(), v.string()) },
- *   });
  * ```
  *
  * @module
@@ -38,7 +28,7 @@ import { ApiError, PayloadValidationError, TransportError } from "./errors.ts";
 import { consoleLogger, type Logger } from "./logger.ts";
 import { TokenProvider } from "./token_provider.ts";
 import { FileTokenStore, type StoredToken, type TokenStore } from "./token_store.ts";
-import { validate } from "./validate.ts";
+import { validate } from "../schemas/validate.ts";
 
 /**
  * Which authentication an operation needs: `none`; `bearer` (the token is
@@ -100,12 +90,10 @@ export const DEFAULT_BASE_URL = "https://classic.talkomatic.co";
  *
  * @example
  * ```ts
- * import { DEFAULT_API_KEY } from "@talkomatic/talkomatic/api";
- * import { TestServer } from "@talkomatic/talkomatic/testing";
- * import { assertEquals } from "@std/assert";
+ * import { DEFAULT_API_KEY, HttpTransport } from "@talkomatic/talkomatic/api";
  *
- * await using server = await TestServer.start({ timing: { startupPurgeDelayMs: false } });
- * assertEquals(server.apiKey, DEFAULT_API_KEY); // the local server expects the public key too
+ * // A server started with its own TALKOMATIC_API_KEY needs that key instead.
+ * const transport = new HttpTransport({ apiKey: DEFAULT_API_KEY });
  * ```
  */
 export const DEFAULT_API_KEY = "tK_public_key_4f8a9b2c7d6e3f1a5g8h9i0j4k5l6m7n8o9p";
@@ -136,7 +124,7 @@ export const DEFAULT_TIMEOUT = 10_000;
  */
 export const SESSION_COOKIE_NAME = "connect.sid";
 /**
- * The `User-Agent` sent; it matches none of the server's browser patterns (PROTOCOL §1.3).
+ * The `User-Agent` sent; it matches none of the server's browser patterns (docs/protocol.md §1.3).
  *
  * @example
  * ```ts
@@ -285,15 +273,12 @@ export class HttpTransport implements Transport {
    *
    * @example
    * ```ts
-   * import { HttpTransport, MemoryTokenStore } from "@talkomatic/talkomatic/api";
-   * import { assertEquals } from "@std/assert";
+   * import type { HttpTransport } from "@talkomatic/talkomatic/api";
    *
-   * const transport = new HttpTransport({
-   *   baseUrl: "http://127.0.0.1:3000",
-   *   token: "tk_given",
-   *   tokenStore: new MemoryTokenStore(),
-   * });
-   * assertEquals(await transport.tokens.get(), "tk_given"); // no request: the token was given
+   * async function forget(transport: HttpTransport): Promise<void> {
+   *   const token = await transport.tokens.get();
+   *   await transport.tokens.invalidate(token); // the next call requests a new one
+   * }
    * ```
    */
   readonly tokens: TokenProvider;
@@ -335,13 +320,10 @@ export class HttpTransport implements Transport {
    * @example
    * ```ts
    * import { HttpTransport, MemoryTokenStore } from "@talkomatic/talkomatic/api";
-   * import { TestServer } from "@talkomatic/talkomatic/testing";
-   * import { assert } from "@std/assert";
+   * import { assertEquals } from "@std/assert";
    *
-   * await using server = await TestServer.start({ timing: { startupPurgeDelayMs: false } });
-   * const transport = new HttpTransport({ baseUrl: server.url, tokenStore: new MemoryTokenStore() });
-   * await transport.ensureSessionCookie();
-   * assert(transport.sessionCookie?.startsWith("connect.sid="));
+   * const transport = new HttpTransport({ sessionCookie: "s%3Aabc.def", tokenStore: new MemoryTokenStore() });
+   * assertEquals(transport.sessionCookie, "connect.sid=s%3Aabc.def");
    * ```
    */
   get sessionCookie(): string | undefined {
@@ -358,14 +340,11 @@ export class HttpTransport implements Transport {
    * @throws {TransportError} When the server could not be reached.
    * @example
    * ```ts
-   * import { HttpTransport, MemoryTokenStore } from "@talkomatic/talkomatic/api";
-   * import { TestServer } from "@talkomatic/talkomatic/testing";
-   * import { assertEquals } from "@std/assert";
+   * import type { HttpTransport } from "@talkomatic/talkomatic/api";
    *
-   * await using server = await TestServer.start({ timing: { startupPurgeDelayMs: false } });
-   * const transport = new HttpTransport({ baseUrl: server.url, tokenStore: new MemoryTokenStore() });
-   * const [a, b] = await Promise.all([transport.ensureSessionCookie(), transport.ensureSessionCookie()]);
-   * assertEquals(a, b); // one request for both callers
+   * async function cookie(transport: HttpTransport): Promise<string> {
+   *   return await transport.ensureSessionCookie({ timeout: 5_000 }); // one request, shared by callers
+   * }
    * ```
    */
   async ensureSessionCookie(options: CallOptions = {}): Promise<string> {
@@ -387,14 +366,11 @@ export class HttpTransport implements Transport {
    * @throws {TransportError} When the server could not be reached or the call was aborted.
    * @example
    * ```ts
-   * import { HttpTransport, MemoryTokenStore } from "@talkomatic/talkomatic/api";
-   * import { TestServer } from "@talkomatic/talkomatic/testing";
-   * import { assert } from "@std/assert";
+   * import type { HttpTransport } from "@talkomatic/talkomatic/api";
    *
-   * await using server = await TestServer.start({ timing: { startupPurgeDelayMs: false } });
-   * const transport = new HttpTransport({ baseUrl: server.url, tokenStore: new MemoryTokenStore() });
-   * const token = await transport.botToken({ timeout: 5_000 });
-   * assert(token.startsWith("tk_"));
+   * async function token(transport: HttpTransport): Promise<string> {
+   *   return await transport.botToken({ timeout: 5_000 }); // "tk_…"; keep it secret
+   * }
    * ```
    */
   botToken(options: CallOptions = {}): Promise<string> {
@@ -418,30 +394,26 @@ export class HttpTransport implements Transport {
    * @throws {ApiError} When the server answered with an error status.
    * @throws {TransportError} On network failure, timeout or abort.
    * @throws {PayloadValidationError} When the success body has the wrong shape.
+   * @throws {RangeError} When `options.timeout` is not a positive number (nothing is sent).
    * @example Call an endpoint with a hand-written operation
    * ```ts
-   * import { HttpTransport, MemoryTokenStore } from "@talkomatic/talkomatic/api";
+   * import type { HttpTransport } from "@talkomatic/talkomatic/api";
    * import { validators } from "@talkomatic/talkomatic";
-   * import { TestServer } from "@talkomatic/talkomatic/testing";
-   * import { assertEquals } from "@std/assert";
    *
-   * await using server = await TestServer.start({ timing: { startupPurgeDelayMs: false } });
-   * const transport = new HttpTransport({
-   *   baseUrl: server.url,
-   *   token: server.issueToken(),
-   *   tokenStore: new MemoryTokenStore(),
-   * });
-   * const health = await transport.call({
-   *   id: "getHealth",
-   *   method: "GET",
-   *   path: "/api/v1/health",
-   *   auth: "token",
-   *   success: { 200: validators.Health },
-   * });
-   * assertEquals(health.status, "ok");
+   * async function uptime(transport: HttpTransport): Promise<number> {
+   *   const health = await transport.call({
+   *     id: "getHealth",
+   *     method: "GET",
+   *     path: "/api/v1/health",
+   *     auth: "token",
+   *     success: { 200: validators.Health },
+   *   });
+   *   return health.uptime;
+   * }
    * ```
    */
   async call<T>(spec: OperationSpec<T>, options: CallOptions = {}): Promise<T> {
+    if (options.timeout !== undefined) checkTimeout(options.timeout); // before any token request
     if (spec.auth === "none") return await this.#send(spec, undefined, options);
     const token = await this.#token(spec, options);
     try {

@@ -139,3 +139,24 @@ export function round(x: number, digits = 1): number {
   const f = 10 ** digits;
   return Math.round(x * f) / f;
 }
+
+/**
+ * Measures the Bot and the raw client `runs` times each, alternating which
+ * goes first (raw-bot, bot-raw, raw-bot, ...), so drift in the machine's
+ * state (caches, heat, other load) favours neither.
+ *
+ * @param runs Measurements of each kind.
+ * @param measure One measurement of `kind`; `i` is the run number.
+ * @returns The measurements of each kind, in run order.
+ */
+export async function alternate<T>(
+  runs: number,
+  measure: (kind: "bot" | "raw", i: number) => Promise<T>,
+): Promise<{ bot: T[]; raw: T[] }> {
+  const out = { bot: [] as T[], raw: [] as T[] };
+  for (let i = 0; i < runs; i++) {
+    const order = i % 2 === 0 ? (["raw", "bot"] as const) : (["bot", "raw"] as const);
+    for (const kind of order) out[kind].push(await measure(kind, i));
+  }
+  return out;
+}

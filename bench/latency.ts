@@ -6,7 +6,7 @@
 
 import { TestUser } from "../testing/mod.ts";
 import { benchBot, RawClient } from "./_clients.ts";
-import { median, percentile, type ServerProcess, sleep } from "./_util.ts";
+import { alternate, median, percentile, type ServerProcess, sleep } from "./_util.ts";
 
 /** One latency run. */
 export interface LatencyRun {
@@ -93,7 +93,7 @@ export interface LatencyResult {
 }
 
 /**
- * Runs bot and raw alternately.
+ * Runs bot and raw alternately, alternating which goes first.
  *
  * @param server The server process (production 20 ms batch).
  * @param options Rounds per run and runs.
@@ -103,14 +103,9 @@ export async function latency(
   server: ServerProcess,
   options: { rounds: number; runs: number },
 ): Promise<LatencyResult> {
-  const bot: LatencyRun[] = [];
-  const raw: LatencyRun[] = [];
   await run(server, "bot", 5); // warm-up
   await run(server, "raw", 5);
-  for (let i = 0; i < options.runs; i++) {
-    raw.push(await run(server, "raw", options.rounds));
-    bot.push(await run(server, "bot", options.rounds));
-  }
+  const { bot, raw } = await alternate(options.runs, (kind) => run(server, kind, options.rounds));
   const rawP50 = median(raw.map((r) => r.p50));
   return {
     ...options,

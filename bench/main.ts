@@ -20,7 +20,7 @@ import {
   type ValidatorResult,
   validators,
 } from "./throughput.ts";
-import { machine, median, round, ServerProcess } from "./_util.ts";
+import { alternate, machine, median, round, ServerProcess } from "./_util.ts";
 
 const quick = Deno.args.includes("--quick");
 const onlyArg = Deno.args.find((a) => a.startsWith("--only="));
@@ -102,12 +102,7 @@ async function manyOnce(kind: "bot" | "raw", n: number, window: number): Promise
 }
 
 async function many(n: number, runs: number, window: number): Promise<ManyResult> {
-  const bot: ManyRun[] = [];
-  const raw: ManyRun[] = [];
-  for (let i = 0; i < runs; i++) {
-    raw.push(await manyOnce("raw", n, window));
-    bot.push(await manyOnce("bot", n, window));
-  }
+  const { bot, raw } = await alternate(runs, (kind) => manyOnce(kind, n, window));
   return {
     n,
     runs,

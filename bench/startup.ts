@@ -3,7 +3,7 @@
 // `bench/raw_hello.ts` doing the same with a bare socket.io-client.
 
 import { TestUser } from "../testing/mod.ts";
-import { median, type ServerProcess, sleep } from "./_util.ts";
+import { alternate, median, type ServerProcess, sleep } from "./_util.ts";
 
 const SCRIPTS = {
   bot: new URL("../examples/hello_world.ts", import.meta.url).pathname,
@@ -57,7 +57,7 @@ async function once(
 }
 
 /**
- * Spawns each script `runs` times, alternately, after one warm-up each
+ * Spawns each script `runs` times, alternating which goes first, after one warm-up each
  * (so the module cache is filled and not measured).
  *
  * @param server A fresh server process (no other public room).
@@ -71,15 +71,12 @@ export async function startup(server: ServerProcess, runs: number): Promise<Star
     location: "bench",
   });
   await user.joinRoom(await user.createRoom({ name: "Start-up" }));
-  const bot: number[] = [];
-  const raw: number[] = [];
+  let bot: number[];
+  let raw: number[];
   try {
     await once(server, user, "bot");
     await once(server, user, "raw");
-    for (let i = 0; i < runs; i++) {
-      raw.push(await once(server, user, "raw"));
-      bot.push(await once(server, user, "bot"));
-    }
+    ({ bot, raw } = await alternate(runs, (kind) => once(server, user, kind)));
   } finally {
     await user.close();
   }

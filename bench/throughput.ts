@@ -7,7 +7,7 @@
 
 import { serverEvents, type Validator } from "../schemas/mod.ts";
 import { benchBot, RawClient } from "./_clients.ts";
-import { cpuMs, median, type ServerProcess, sleep } from "./_util.ts";
+import { alternate, cpuMs, median, type ServerProcess, sleep } from "./_util.ts";
 
 /** One listener run. */
 export interface StreamRun {
@@ -90,7 +90,7 @@ export interface ThroughputResult {
 }
 
 /**
- * Runs bot and raw listeners alternately.
+ * Runs bot and raw listeners alternately, alternating which goes first.
  *
  * @param server The server process (started with a short batch interval).
  * @param options Typists, duration and runs.
@@ -100,20 +100,13 @@ export async function throughput(
   server: ServerProcess,
   options: { typists: number; durationMs: number; runs: number },
 ): Promise<ThroughputResult> {
-  const bot: StreamRun[] = [];
-  const raw: StreamRun[] = [];
   // Warm-up (JIT, module-level caches), not counted.
   await listen(server, "raw", options.typists, 500);
   await listen(server, "bot", options.typists, 500);
-  for (let i = 0; i < options.runs; i++) {
-    // Alternate which goes first, so drift in the machine's state favours neither.
-    const order = i % 2 === 0 ? (["raw", "bot"] as const) : (["bot", "raw"] as const);
-    for (const kind of order) {
-      (kind === "bot" ? bot : raw).push(
-        await listen(server, kind, options.typists, options.durationMs),
-      );
-    }
-  }
+  const { bot, raw } = await alternate(
+    options.runs,
+    (kind) => listen(server, kind, options.typists, options.durationMs),
+  );
   const b = median(bot.map((r) => r.eventsPerCpuSec));
   const r = median(raw.map((r) => r.eventsPerCpuSec));
   return {

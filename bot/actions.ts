@@ -14,7 +14,8 @@ import {
   checkRoomName,
   checkRoomType,
   checkText,
-} from "../api/checks.ts";
+} from "../schemas/checks.ts";
+import { MIN_USERS_FOR_VOTING } from "../schemas/limits.gen.ts";
 import { sanitizeChat } from "../schemas/text.ts";
 import { typingFrames } from "./diff.ts";
 import { ActionError } from "./errors.ts";
@@ -392,7 +393,9 @@ export class Actions {
       // The server ignores these silently (§4.10): refuse them here.
       if (id === me) throw refuse("the bot cannot vote against itself");
       if (!room.users.some((u) => u.id === id)) throw refuse("that user is not in the room");
-      if (room.users.length < 3) throw refuse("votes need 3 or more users in the room");
+      if (room.users.length < MIN_USERS_FOR_VOTING) {
+        throw refuse(`votes need ${MIN_USERS_FOR_VOTING} or more users in the room`);
+      }
       const before = this.#host.state.room?.votes.get(me);
       const expected = before === id ? undefined : id;
       return await this.#host.outbox.request({

@@ -1,5 +1,5 @@
 /**
- * The chat buffer model of PROTOCOL.md §7: applying the four diff types
+ * The chat buffer model of docs/protocol.md §7: applying the four diff types
  * exactly as the server does, the server's sanitisation, and the diffs that
  * turn one text into another letter by letter (Talkomatic's signature effect).
  * Pure functions, no I/O.

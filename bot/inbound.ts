@@ -7,7 +7,7 @@
  * @module
  */
 
-import { validate } from "../api/validate.ts";
+import { validate } from "../schemas/validate.ts";
 import { type ServerEventName, serverEvents, type Validator } from "../schemas/mod.ts";
 import type { Actions } from "./actions.ts";
 import type { Handlers } from "./handlers.ts";

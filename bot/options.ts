@@ -15,7 +15,7 @@ import {
   checkRoomName,
   checkRoomType,
   checkUsername,
-} from "../api/checks.ts";
+} from "../schemas/checks.ts";
 import { type PacingOptions, type ResolvedPacing, resolvePacing } from "./pacer.ts";
 import type { RoomLayout, RoomType } from "./state.ts";
 

@@ -15,7 +15,7 @@ import type {
   ServerEvents,
   UserView as WireUserView,
 } from "../schemas/mod.ts";
-import { ROOM_CAPACITY } from "../api/checks.ts";
+import { ROOM_CAPACITY } from "../schemas/limits.gen.ts";
 import { isRoomClosure } from "./server_messages.ts";
 
 /** A user id (the server's session id). */

@@ -5,11 +5,11 @@
  * @module
  */
 import type { Documents, SocketEvent } from "./load.ts";
+import { resolve } from "./schema.ts";
 
 function payloadKind(docs: Documents, event: SocketEvent): string {
   if (!event.payload) return "none";
-  let schema = docs.components[event.payload];
-  while (schema.$ref) schema = docs.components[schema.$ref.slice("#/components/schemas/".length)];
+  const schema = resolve(docs.components[event.payload], docs.components);
   if (schema.type === "string") return "string";
   if (schema.type === "array") return "array";
   return "object";

@@ -5,32 +5,12 @@
  * @module
  */
 import { parse } from "yaml";
+import { type Limit, readLimits } from "./limits.ts";
+import { checkDocument, type JsonSchema, REF_PREFIX, refName } from "./schema.ts";
 
 /** Parsed YAML, checked by hand below. */
 // deno-lint-ignore no-explicit-any
 type Yaml = any;
-
-/** The subset of JSON Schema 2020-12 the schemas use. */
-export interface JsonSchema {
-  $ref?: string;
-  type?: "object" | "array" | "string" | "number" | "integer" | "boolean" | "null";
-  description?: string;
-  properties?: Record<string, JsonSchema>;
-  required?: string[];
-  additionalProperties?: boolean | JsonSchema;
-  items?: JsonSchema;
-  maxItems?: number;
-  enum?: (string | number | boolean)[];
-  const?: string | number | boolean;
-  minLength?: number;
-  maxLength?: number;
-  pattern?: string;
-  minimum?: number;
-  oneOf?: JsonSchema[];
-  anyOf?: JsonSchema[];
-  allOf?: JsonSchema[];
-  "x-discriminator"?: string;
-}
 
 /** One REST operation of the OpenAPI document. */
 export interface Operation {
@@ -61,14 +41,7 @@ export interface Documents {
   clientEvents: SocketEvent[];
   serverEvents: SocketEvent[];
   ignoredClientEvents: string[];
-}
-
-const REF_PREFIX = "#/components/schemas/";
-
-/** Returns the component name a `$ref` points at. */
-export function refName(ref: string): string {
-  if (!ref.startsWith(REF_PREFIX)) throw new Error(`Unsupported $ref "${ref}"`);
-  return ref.slice(REF_PREFIX.length);
+  limits: Limit[];
 }
 
 function fail(message: string): never {
@@ -102,6 +75,7 @@ export async function loadDocuments(dir: URL): Promise<Documents> {
     }
   };
   checkRefs(openapi, "openapi.yaml");
+  checkDocument(openapi);
 
   const operations: Operation[] = [];
   for (
@@ -182,5 +156,6 @@ export async function loadDocuments(dir: URL): Promise<Documents> {
     clientEvents: readEvents(events.clientToServer, "clientToServer"),
     serverEvents: readEvents(events.serverToClient, "serverToClient"),
     ignoredClientEvents: (events.ignoredClientToServer ?? []) as string[],
+    limits: readLimits(openapi),
   };
 }

@@ -11,6 +11,7 @@ import { generateTypes } from "./types.ts";
 import { generateValidators } from "./valibot.ts";
 import { generateRest } from "./rest.ts";
 import { generateEvents } from "./events.ts";
+import { generateLimits } from "./limits.ts";
 
 const root = new URL("../", import.meta.url);
 const check = Deno.args.includes("--check");
@@ -36,16 +37,28 @@ async function format(code: string): Promise<string> {
   return new TextDecoder().decode(out.stdout);
 }
 
-const docs = await loadDocuments(new URL("schemas/", root));
-const files: [string, string][] = [
-  ["schemas/types.gen.ts", await generateTypes(docs, header("types.ts", "schemas/openapi.yaml"))],
-  [
-    "schemas/validators.gen.ts",
-    generateValidators(docs, header("valibot.ts", "schemas/openapi.yaml")),
-  ],
-  ["schemas/events.gen.ts", generateEvents(docs, header("events.ts", "schemas/events.yaml"))],
-  ["api/operations.gen.ts", generateRest(docs, header("rest.ts", "schemas/openapi.yaml"))],
-];
+async function generate(): Promise<[string, string][]> {
+  const docs = await loadDocuments(new URL("schemas/", root));
+  return [
+    ["schemas/types.gen.ts", await generateTypes(docs, header("types.ts", "schemas/openapi.yaml"))],
+    [
+      "schemas/validators.gen.ts",
+      generateValidators(docs, header("valibot.ts", "schemas/openapi.yaml")),
+    ],
+    ["schemas/events.gen.ts", generateEvents(docs, header("events.ts", "schemas/events.yaml"))],
+    ["schemas/limits.gen.ts", generateLimits(docs, header("limits.ts", "schemas/openapi.yaml"))],
+    ["api/operations.gen.ts", generateRest(docs, header("rest.ts", "schemas/openapi.yaml"))],
+  ];
+}
+
+let files: [string, string][];
+try {
+  files = await generate();
+} catch (error) {
+  // A schema codegen cannot turn into code without dropping a rule: say where, and stop.
+  console.error(`codegen: ${error instanceof Error ? error.message : String(error)}`);
+  Deno.exit(1);
+}
 
 const stale: string[] = [];
 for (const [path, code] of files) {

@@ -5,7 +5,8 @@
  *
  * @module
  */
-import { type Documents, type JsonSchema, refName } from "./load.ts";
+import type { Documents } from "./load.ts";
+import { type JsonSchema, refName } from "./schema.ts";
 
 function typeName(schema: JsonSchema): string {
   if (!schema.$ref) throw new Error("REST bodies and parameters must reference a component");

@@ -1,14 +1,29 @@
 /**
- * Turns the components of the OpenAPI document into valibot validators.
+ * Turns the components of the OpenAPI document into valibot validators,
+ * reading the parsed schema objects (never printed text).
  *
  * Every component `X` becomes an unexported, precisely inferred `XObject`
  * (used where valibot needs the concrete schema type, e.g. `v.variant`) and an
  * exported `XSchema: v.GenericSchema<X>` annotated with its generated type, so
  * `deno publish` sees no slow types.
  *
+ * Each schema object's keywords are consumed one by one; one left over means
+ * this emitter would drop a rule, and the run fails naming the schema and the
+ * keyword ({@linkcode checkSchema} has already refused keywords outside
+ * {@linkcode KEYWORDS}).
+ *
  * @module
  */
-import { type Documents, type JsonSchema, refName } from "./load.ts";
+import type { Documents } from "./load.ts";
+import {
+  componentPointer,
+  type Components,
+  type JsonSchema,
+  pointer,
+  refName,
+  resolve,
+  SchemaError,
+} from "./schema.ts";
 
 const lit = (value: unknown): string => JSON.stringify(value);
 
@@ -16,91 +31,141 @@ function withPipe(base: string, actions: string[]): string {
   return actions.length ? `v.pipe(${base}, ${actions.join(", ")})` : base;
 }
 
-function resolve(schema: JsonSchema, components: Record<string, JsonSchema>): JsonSchema {
-  return schema.$ref ? resolve(components[refName(schema.$ref)], components) : schema;
-}
-
 /** Merges an `allOf` of object schemas into one object schema. */
-function mergeAllOf(schema: JsonSchema, components: Record<string, JsonSchema>): JsonSchema {
+function mergeAllOf(schema: JsonSchema, components: Components): JsonSchema {
   const merged: JsonSchema = { type: "object", properties: {}, required: [] };
   for (const part of schema.allOf ?? []) {
     const p = resolve(part, components);
-    if (p.allOf) {
-      const inner = mergeAllOf(p, components);
-      Object.assign(merged.properties!, inner.properties);
-      merged.required!.push(...(inner.required ?? []));
-      continue;
-    }
-    if (p.type !== "object") throw new Error("allOf supports object schemas only");
-    Object.assign(merged.properties!, p.properties ?? {});
-    merged.required!.push(...(p.required ?? []));
+    const inner = p.allOf ? mergeAllOf(p, components) : p;
+    Object.assign(merged.properties!, inner.properties ?? {});
+    merged.required!.push(...(inner.required ?? []));
   }
   return merged;
 }
 
-/** Returns the valibot expression for a schema. `concrete` asks for unerased references. */
+/** Reads a schema's keywords and remembers which ones were turned into code. */
+class Keywords {
+  readonly #used = new Set<string>(["description"]);
+  constructor(readonly schema: JsonSchema, readonly at: string) {}
+
+  /** Returns a keyword's value and marks it as handled. */
+  take<K extends keyof JsonSchema>(key: K): JsonSchema[K] {
+    this.#used.add(key);
+    return this.schema[key];
+  }
+
+  /** Fails when a keyword was not handled. */
+  done(expression: string): string {
+    for (const key of Object.keys(this.schema)) {
+      if (!this.#used.has(key)) {
+        throw new SchemaError(this.at, `codegen/valibot.ts does not emit keyword "${key}"`);
+      }
+    }
+    return expression;
+  }
+}
+
+/**
+ * Returns the valibot expression for a schema.
+ *
+ * @param schema The schema object.
+ * @param components Every component, to resolve references.
+ * @param at The schema's JSON pointer, for errors.
+ * @param concrete Refer to components by their precisely typed `XObject`.
+ * @returns The expression.
+ */
 export function expression(
   schema: JsonSchema,
-  components: Record<string, JsonSchema>,
+  components: Components,
+  at: string,
   concrete = false,
 ): string {
-  if (schema.$ref) return `${refName(schema.$ref)}${concrete ? "Object" : "Schema"}`;
-  if (schema.allOf) return expression(mergeAllOf(schema, components), components);
-  const variants = schema.oneOf ?? schema.anyOf;
+  const k = new Keywords(schema, at);
+  const ref = k.take("$ref");
+  if (ref) return k.done(`${refName(ref)}${concrete ? "Object" : "Schema"}`);
+  if (k.take("allOf")) return k.done(expression(mergeAllOf(schema, components), components, at));
+  const variants = k.take("oneOf") ?? k.take("anyOf");
   if (variants) {
-    if (schema["x-discriminator"]) {
-      const options = variants.map((s) => expression(s, components, true));
-      return `v.variant(${lit(schema["x-discriminator"])}, [${options.join(", ")}])`;
-    }
-    return `v.union([${variants.map((s) => expression(s, components)).join(", ")}])`;
+    const key = schema.oneOf ? "oneOf" : "anyOf";
+    const discriminator = k.take("x-discriminator");
+    const options = variants.map((s, i) =>
+      expression(s, components, pointer(at, key, i), discriminator !== undefined)
+    );
+    return k.done(
+      discriminator
+        ? `v.variant(${lit(discriminator)}, [${options.join(", ")}])`
+        : `v.union([${options.join(", ")}])`,
+    );
   }
-  if (schema.const !== undefined) return `v.literal(${lit(schema.const)})`;
-  if (schema.enum) return `v.picklist(${lit(schema.enum)})`;
-  switch (schema.type) {
+  const type = k.take("type");
+  const constant = k.take("const");
+  if (constant !== undefined) return k.done(`v.literal(${lit(constant)})`);
+  const values = k.take("enum");
+  if (values) return k.done(`v.picklist(${lit(values)})`);
+  switch (type) {
     case "string": {
       const actions: string[] = [];
-      if (schema.minLength !== undefined) actions.push(`v.minLength(${schema.minLength})`);
-      if (schema.maxLength !== undefined) actions.push(`v.maxLength(${schema.maxLength})`);
-      if (schema.pattern !== undefined) {
-        actions.push(`v.regex(/${schema.pattern.replaceAll("/", "\\/")}/)`);
-      }
-      return withPipe("v.string()", actions);
+      const min = k.take("minLength");
+      const max = k.take("maxLength");
+      const pattern = k.take("pattern");
+      if (min !== undefined) actions.push(`v.minLength(${min})`);
+      if (max !== undefined) actions.push(`v.maxLength(${max})`);
+      if (pattern !== undefined) actions.push(`v.regex(/${pattern.replaceAll("/", "\\/")}/)`);
+      return k.done(withPipe("v.string()", actions));
     }
     case "number":
     case "integer": {
       const actions: string[] = [];
-      if (schema.type === "integer") actions.push("v.integer()");
-      if (schema.minimum !== undefined) actions.push(`v.minValue(${schema.minimum})`);
-      return withPipe("v.number()", actions);
+      if (type === "integer") actions.push("v.integer()");
+      const bounds = [
+        ["minimum", "minValue"],
+        ["exclusiveMinimum", "gtValue"],
+        ["maximum", "maxValue"],
+        ["exclusiveMaximum", "ltValue"],
+      ] as const;
+      for (const [keyword, action] of bounds) {
+        const bound = k.take(keyword);
+        if (bound !== undefined) actions.push(`v.${action}(${bound})`);
+      }
+      return k.done(withPipe("v.number()", actions));
     }
     case "boolean":
-      return "v.boolean()";
+      return k.done("v.boolean()");
     case "null":
-      return "v.null()";
+      return k.done("v.null()");
     case "array": {
-      const items = schema.items ? expression(schema.items, components) : "v.unknown()";
-      const actions = schema.maxItems !== undefined ? [`v.maxLength(${schema.maxItems})`] : [];
-      return withPipe(`v.array(${items})`, actions);
+      const itemSchema = k.take("items");
+      const items = itemSchema
+        ? expression(itemSchema, components, pointer(at, "items"))
+        : "v.unknown()";
+      const actions: string[] = [];
+      const min = k.take("minItems");
+      const max = k.take("maxItems");
+      if (min !== undefined) actions.push(`v.minLength(${min})`);
+      if (max !== undefined) actions.push(`v.maxLength(${max})`);
+      return k.done(withPipe(`v.array(${items})`, actions));
     }
     case "object": {
-      const props = Object.entries(schema.properties ?? {});
-      const extra = schema.additionalProperties;
+      const props = Object.entries(k.take("properties") ?? {});
+      const extra = k.take("additionalProperties");
+      const extraAt = pointer(at, "additionalProperties");
       if (props.length === 0 && extra && typeof extra === "object") {
-        return `v.record(v.string(), ${expression(extra, components)})`;
+        k.take("required"); // checkSchema: required keys are properties, so none here
+        return k.done(`v.record(v.string(), ${expression(extra, components, extraAt)})`);
       }
-      const required = new Set(schema.required ?? []);
+      const required = new Set(k.take("required") ?? []);
       const entries = props.map(([key, value]) => {
-        const inner = expression(value, components);
+        const inner = expression(value, components, pointer(at, "properties", key));
         return `${lit(key)}: ${required.has(key) ? inner : `v.optional(${inner})`}`;
       });
       const body = `{ ${entries.join(", ")} }`;
       if (extra && typeof extra === "object") {
-        return `v.objectWithRest(${body}, ${expression(extra, components)})`;
+        return k.done(`v.objectWithRest(${body}, ${expression(extra, components, extraAt)})`);
       }
-      return extra === false ? `v.strictObject(${body})` : `v.looseObject(${body})`;
+      return k.done(extra === false ? `v.strictObject(${body})` : `v.looseObject(${body})`);
     }
   }
-  throw new Error(`Unsupported schema: ${lit(schema)}`);
+  throw new SchemaError(at, "A schema needs a type, $ref, const, enum, oneOf, anyOf or allOf");
 }
 
 function references(schema: unknown, out: Set<string>): Set<string> {
@@ -115,12 +180,14 @@ function references(schema: unknown, out: Set<string>): Set<string> {
 }
 
 /** Component names in dependency order (a component follows what it references). */
-export function dependencyOrder(components: Record<string, JsonSchema>): string[] {
+export function dependencyOrder(components: Components): string[] {
   const order: string[] = [];
   const state = new Map<string, "visiting" | "done">();
   const visit = (name: string): void => {
     if (state.get(name) === "done") return;
-    if (state.get(name) === "visiting") throw new Error(`Recursive component "${name}"`);
+    if (state.get(name) === "visiting") {
+      throw new SchemaError(componentPointer(name), "Recursive components are not supported");
+    }
     state.set(name, "visiting");
     for (const dep of [...references(components[name], new Set())].sort()) visit(dep);
     state.set(name, "done");
@@ -153,7 +220,8 @@ export function generateValidators(docs: Documents, header: string): string {
     "",
   ];
   for (const name of names) {
-    lines.push(`const ${name}Object = ${expression(components[name], components)};`);
+    const code = expression(components[name], components, componentPointer(name));
+    lines.push(`const ${name}Object = ${code};`);
     lines.push(docOf(name, components[name]));
     lines.push(`export const ${name}Schema: v.GenericSchema<${name}> = ${name}Object;`);
     lines.push("");

@@ -19,7 +19,7 @@ export interface EventSpec<T> {
   readonly payload: PayloadKind;
   /** Only sent to or accepted from developer sockets. */
   readonly devOnly: boolean;
-  /** What the event means (from PROTOCOL.md). */
+  /** What the event means (from docs/protocol.md). */
   readonly description: string;
 }
 

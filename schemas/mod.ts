@@ -17,5 +17,6 @@
 export * from "./types.gen.ts";
 export * from "./validators.gen.ts";
 export * from "./events.gen.ts";
+export * from "./limits.gen.ts";
 export { type EventSpec, NoPayloadSchema, type PayloadKind } from "./event_spec.ts";
 export type { StandardIssue, StandardResult, Validator } from "./standard.ts";

@@ -1,5 +1,5 @@
 /**
- * The chat buffer rules of PROTOCOL.md §7, shared by the bot (which mirrors
+ * The chat buffer rules of docs/protocol.md §7, shared by the bot (which mirrors
  * buffers) and the local server (which keeps them): applying the four diff
  * types exactly as the server does, and the server's sanitisation of chat
  * buffers and names. Pure functions, no I/O.
@@ -15,23 +15,11 @@
  * @module
  */
 
-/**
- * Maximum chat buffer length (PROTOCOL.md §13.1 MAX_MESSAGE_LENGTH).
- *
- * @example
- * ```ts
- * import { MAX_MESSAGE_LENGTH } from "./text.ts";
- * import { assertEquals } from "@std/assert";
- *
- * // Keep the end of a growing log within what the server holds:
- * const log = "tick\n".repeat(2000);
- * const shown = log.slice(-MAX_MESSAGE_LENGTH);
- * assertEquals(shown.length, 5000);
- * ```
- */
-export const MAX_MESSAGE_LENGTH = 5000;
+import { MAX_MESSAGE_LENGTH } from "./limits.gen.ts";
 
-/** One change to a chat buffer (PROTOCOL.md §3 `Diff`). */
+export { MAX_MESSAGE_LENGTH };
+
+/** One change to a chat buffer (docs/protocol.md §3 `Diff`). */
 export type TextDiff =
   | { readonly type: "full-replace"; readonly text: string }
   | { readonly type: "add"; readonly index: number; readonly text: string }
@@ -47,13 +35,13 @@ function clampIndex(index: number, length: number): number {
 
 /**
  * Applies one diff to a buffer with the server's semantics (§7.2): indices
- * are clamped to the buffer, `add` cannot grow the buffer past 5000 chars,
+ * are clamped to the buffer, `add` cannot grow the buffer past the cap,
  * `replace` overwrites and may grow the buffer. Sanitisation is separate
  * ({@linkcode sanitizeChat}), as on the server.
  *
  * @param text The current buffer.
  * @param diff The change.
- * @param max The buffer cap (the server's is 5000).
+ * @param max The buffer cap (the server's is {@linkcode MAX_MESSAGE_LENGTH}).
  * @returns The new buffer.
  * @example
  * ```ts
@@ -88,7 +76,7 @@ export function applyDiff(text: string, diff: TextDiff, max = MAX_MESSAGE_LENGTH
   }
 }
 
-// Runs of 3+ combining marks (the blocks of PROTOCOL.md §7.4), cut to their first 2.
+// Runs of 3+ combining marks (the blocks of docs/protocol.md §7.4), cut to their first 2.
 const COMBINING_RUN =
   /[\u0300-\u036F\u0483-\u0489\u1AB0-\u1AFF\u1DC0-\u1DFF\u20D0-\u20FF\uFE20-\uFE2F]{3,}/g;
 
@@ -98,10 +86,10 @@ function capCombining(text: string): string {
 
 /**
  * The server's chat-buffer sanitisation (§7.4): removes U+202E and `\r`,
- * cuts runs of combining marks to 2, truncates to 5000 chars. `\n` is kept.
+ * cuts runs of combining marks to 2, truncates to the cap. `\n` is kept.
  *
  * @param text A buffer.
- * @param max The buffer cap (the server's is 5000).
+ * @param max The buffer cap (the server's is {@linkcode MAX_MESSAGE_LENGTH}).
  * @returns What the server would store.
  * @example
  * ```ts
@@ -114,16 +102,18 @@ export function sanitizeChat(text: string, max = MAX_MESSAGE_LENGTH): string {
 }
 
 /**
- * The server's name sanitisation (§7.4) for usernames (15), locations (20)
- * and room names (25): like chat, plus `\n` and `\t` removed, trimmed, cut.
+ * The server's name sanitisation (§7.4) for usernames, locations and room
+ * names: like chat, plus `\n` and `\t` removed, trimmed, cut to `max` (the
+ * name's limit, e.g. `MAX_USERNAME_LENGTH`).
  *
  * @param text The name.
  * @param max Maximum length after sanitising.
  * @returns What the server would store.
  * @example
  * ```ts
+ * import { MAX_USERNAME_LENGTH } from "./limits.gen.ts";
  * import { sanitizeName } from "./text.ts";
- * sanitizeName("Bot\tOne ", 15); // "BotOne"
+ * sanitizeName("Bot\tOne ", MAX_USERNAME_LENGTH); // "BotOne"
  * ```
  */
 export function sanitizeName(text: string, max: number): string {

@@ -758,7 +758,6 @@ export interface RestOperations {
     };
   };
 }
-
 /** The `AddDiff` wire shape. */
 export type AddDiff = {
   /** @constant */
@@ -1030,7 +1029,7 @@ export type ErrorEnvelope = {
     details?: CurrentRoomDetails;
   };
 };
-/** Server FEATURES (PROTOCOL.md section 13.2). */
+/** Server FEATURES (docs/protocol.md section 13.2). */
 export type Features = {
   ENABLE_BOT_PROTECTION?: boolean;
   ENABLE_BOT_TOKENS?: boolean;
@@ -1084,7 +1083,7 @@ export type JoinRoomRequest = {
 };
 /** Display-only layout of a room. */
 export type Layout = "horizontal" | "vertical";
-/** Server LIMITS (PROTOCOL.md section 13.1), keys in UPPER_SNAKE_CASE. */
+/** Server LIMITS (docs/protocol.md section 13.1), keys in UPPER_SNAKE_CASE. */
 export type Limits = {
   BASE_MAX_ROOMS?: number;
   BATCH_SIZE_LIMIT?: number;

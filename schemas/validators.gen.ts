@@ -340,7 +340,7 @@ const FeaturesObject = v.looseObject({
   "LOAD_ROOMS_ON_STARTUP": v.optional(v.boolean()),
   "REQUIRE_USER_AGENT": v.optional(v.boolean()),
 });
-/** Validator for {@linkcode Features}. Server FEATURES (PROTOCOL.md section 13.2). */
+/** Validator for {@linkcode Features}. Server FEATURES (docs/protocol.md section 13.2). */
 export const FeaturesSchema: v.GenericSchema<Features> = FeaturesObject;
 
 const PressureTierObject = v.looseObject({
@@ -384,7 +384,7 @@ const LimitsObject = v.looseObject({
   "SOCKET_MAX_REQUESTS_WINDOW": v.optional(v.number()),
   "TYPING_RATE_LIMIT": v.optional(v.pipe(v.number(), v.integer())),
 });
-/** Validator for {@linkcode Limits}. Server LIMITS (PROTOCOL.md section 13.1), keys in UPPER_SNAKE_CASE. */
+/** Validator for {@linkcode Limits}. Server LIMITS (docs/protocol.md section 13.1), keys in UPPER_SNAKE_CASE. */
 export const LimitsSchema: v.GenericSchema<Limits> = LimitsObject;
 
 const RoomStatisticsObject = v.looseObject({

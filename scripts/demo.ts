@@ -21,7 +21,7 @@ function fail(message: string): never {
 class DemoFailure extends Error {}
 
 // No start-up purge: the real server empties every room 2 s after it starts
-// (PROTOCOL.md §8.3), which would silently drop Alice and the bot.
+// (docs/protocol.md §8.3), which would silently drop Alice and the bot.
 const server = await TestServer.start({
   host: "127.0.0.1",
   timing: { startupPurgeDelayMs: false },

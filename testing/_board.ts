@@ -1,8 +1,17 @@
-// Talkoboard events (PROTOCOL.md §4.12): relayed within the room, ephemeral.
+// Talkoboard events (docs/protocol.md §4.12): relayed within the room, ephemeral.
 
 import * as v from "valibot";
 import { BoardChatRequestSchema, BoardCursorRequestSchema } from "../schemas/validators.gen.ts";
 import type { Conn, Room, Stroke, World } from "./_world.ts";
+import {
+  MAX_BOARD_BRUSH_SIZE,
+  MAX_BOARD_CHAT_LENGTH,
+  MAX_BOARD_COLOR_LENGTH,
+  MAX_BOARD_POINTS_PER_MOVE,
+  MAX_BOARD_STROKES,
+  MAX_STROKE_POINTS,
+  MIN_BOARD_BRUSH_SIZE,
+} from "../schemas/limits.gen.ts";
 
 type Handler = (world: World, conn: Conn, data: unknown) => void;
 
@@ -23,7 +32,9 @@ function finalize(room: Room, userId: string): void {
   if (!stroke) return;
   room.activeStrokes.delete(userId);
   room.strokes.push(stroke);
-  if (room.strokes.length > 500) room.strokes.splice(0, room.strokes.length - 500);
+  if (room.strokes.length > MAX_BOARD_STROKES) {
+    room.strokes.splice(0, room.strokes.length - MAX_BOARD_STROKES);
+  }
 }
 
 const isNum = (x: unknown): x is number => typeof x === "number" && Number.isFinite(x);
@@ -62,8 +73,8 @@ export const BOARD_HANDLERS: Readonly<Record<string, Handler>> = {
     finalize(ctx.room, ctx.userId);
     const stroke: Stroke = {
       points: [{ x: point.x, y: point.y }],
-      color: d.color.slice(0, 7),
-      size: Math.min(50, Math.max(1, d.size)),
+      color: d.color.slice(0, MAX_BOARD_COLOR_LENGTH),
+      size: Math.min(MAX_BOARD_BRUSH_SIZE, Math.max(MIN_BOARD_BRUSH_SIZE, d.size)),
       eraser: !!d.eraser,
     };
     ctx.room.activeStrokes.set(ctx.userId, stroke);
@@ -78,7 +89,7 @@ export const BOARD_HANDLERS: Readonly<Record<string, Handler>> = {
   "board stroke move": (world, conn, data) => {
     const ctx = context(world, conn);
     const raw = (data as { points?: unknown } | null)?.points;
-    if (!ctx || !Array.isArray(raw) || raw.length > 200) return;
+    if (!ctx || !Array.isArray(raw) || raw.length > MAX_BOARD_POINTS_PER_MOVE) return;
     const stroke = ctx.room.activeStrokes.get(ctx.userId);
     if (!stroke) return;
     // A null entry throws here, as on the real server (-> SERVER_ERROR).
@@ -86,7 +97,9 @@ export const BOARD_HANDLERS: Readonly<Record<string, Handler>> = {
       .map((p: { x: number; y: number }) => ({ x: p.x, y: p.y }));
     if (points.length === 0) return;
     stroke.points.push(...points);
-    if (stroke.points.length > 10_000) stroke.points.splice(0, stroke.points.length - 10_000);
+    if (stroke.points.length > MAX_STROKE_POINTS) {
+      stroke.points.splice(0, stroke.points.length - MAX_STROKE_POINTS);
+    }
     others(world, conn, ctx.room, "board stroke move", { userId: ctx.userId, points });
   },
   "board stroke end": (world, conn) => {
@@ -113,7 +126,7 @@ export const BOARD_HANDLERS: Readonly<Record<string, Handler>> = {
     const payload = {
       userId: ctx.userId,
       username: conn.session.data.username ?? "Anonymous",
-      text: text.slice(0, 200),
+      text: text.slice(0, MAX_BOARD_CHAT_LENGTH),
       timestamp: Date.now(),
     };
     for (const m of world.members(ctx.room.id)) world.send(m, "board chat", payload);

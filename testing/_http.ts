@@ -1,10 +1,17 @@
-// HTTP side of the test server (PROTOCOL.md §1.2, §1.3, §1.5, §11, §12.1,
+// HTTP side of the test server (docs/protocol.md §1.2, §1.3, §1.5, §11, §12.1,
 // §12.2, §12.5): middleware order, both auth layers, routes, static JSON.
 
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
 import type { Session } from "./_session.ts";
 import type { Room, World } from "./_world.ts";
 import { CHARACTER_SUBSTITUTIONS, emojiList, sanitizeName, validateRoom } from "./_text.ts";
+import { roomName, seconds } from "./_activity.ts";
+import {
+  MAX_LOCATION_LENGTH,
+  MAX_MESSAGE_LENGTH,
+  MAX_ROOM_NAME_LENGTH,
+  MAX_USERNAME_LENGTH,
+} from "../schemas/limits.gen.ts";
 
 /** A fault the HTTP layer serves instead of the real answer. */
 export interface HttpFault {
@@ -122,6 +129,43 @@ function readBody(req: IncomingMessage, limit: number): Promise<string | "too-la
   });
 }
 
+/** True for the media type `application/json`, whatever its parameters (type-is). */
+function isJsonType(contentType: string | undefined): boolean {
+  return (contentType ?? "").split(";")[0].trim().toLowerCase() === "application/json";
+}
+
+/** True when the request announces a body (type-is `hasBody`). */
+function hasBody(h: IncomingHttpHeaders): boolean {
+  return h["transfer-encoding"] !== undefined ||
+    (h["content-length"] !== undefined && !Number.isNaN(Number(h["content-length"])));
+}
+
+/**
+ * body-parser's strict JSON: an empty body is `{}`; anything whose first non-blank
+ * character is not `{` or `[` (e.g. `"x"`, `null`, `1`) is a SyntaxError, like malformed JSON.
+ */
+function parseJsonStrict(raw: string): unknown {
+  if (raw.length === 0) return {};
+  const first = /^[ \t\n\r]*([^ \t\n\r])/.exec(raw)?.[1];
+  if (first !== "{" && first !== "[") {
+    // the same message body-parser builds: JSON.parse's error for the offending text
+    const at = first === undefined ? -1 : raw.indexOf(first);
+    const partial = at === -1 ? "" : raw.slice(0, at) + "#".repeat(raw.length - at);
+    try {
+      JSON.parse(partial);
+    } catch (e) {
+      return new SyntaxError(
+        (e as Error).message.replace(/#+/g, (m) => raw.slice(at, at + m.length)),
+      );
+    }
+  }
+  try {
+    return JSON.parse(raw);
+  } catch (e) {
+    return e instanceof SyntaxError ? e : new SyntaxError(String(e));
+  }
+}
+
 /** Handles one HTTP request that socket.io did not take. */
 export async function handleHttp(
   ctx: HttpContext,
@@ -147,25 +191,33 @@ export async function handleHttp(
   if (fault) {
     fault.times = (fault.times ?? 1) - 1;
     if (fault.times <= 0) ctx.faults.splice(ctx.faults.indexOf(fault), 1);
+    req.resume();
     if (fault.kind === "500") return send(errA(500, "SERVER_ERROR", "Internal error"));
     if (fault.kind === "html") return send(htmlError(502, "Bad Gateway"));
     return send({ status: 200, body: '{"truncated": ', type: "application/json; charset=utf-8" });
   }
 
-  // JSON body parsing
+  // JSON body parsing (express.json(): only `application/json` bodies, any method, strict)
   let body: unknown = {};
-  if (method === "POST" || method === "PUT" || method === "PATCH") {
+  if (isJsonType(req.headers["content-type"]) && hasBody(req.headers)) {
+    const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(req.headers["content-type"]!)?.[1];
+    if (charset !== undefined && !charset.toLowerCase().startsWith("utf-")) {
+      req.resume();
+      return send(
+        htmlError(415, `UnsupportedMediaTypeError: unsupported charset "${charset.toUpperCase()}"`),
+      );
+    }
     const raw = await readBody(req, 100 * 1024);
     if (raw === "too-large") {
       return send(htmlError(413, "PayloadTooLargeError: request entity too large"));
     }
-    if (String(req.headers["content-type"] ?? "").includes("application/json") && raw !== "") {
-      try {
-        body = JSON.parse(raw);
-      } catch (e) {
-        return send(htmlError(400, `SyntaxError: ${(e as Error).message}`));
-      }
+    const parsed = parseJsonStrict(raw);
+    if (parsed instanceof SyntaxError) {
+      return send(htmlError(400, `SyntaxError: ${parsed.message}`));
     }
+    body = parsed;
+  } else {
+    req.resume(); // not read by the parser: discarded, as Node does after the response
   }
   // CORS
   const origin = req.headers.origin;
@@ -194,6 +246,11 @@ export async function handleHttp(
     }
     if (!r.allowed) {
       headers["Retry-After"] = String(Math.ceil(r.msBeforeNext / 1000));
+      world.log(
+        `refused ${method} ${path} from ${ip}: 429 RATE_LIMITED Too many requests. (${opts.points} requests/${
+          seconds(opts.windowMs)
+        })`,
+      );
       return send(errB(429, "RATE_LIMITED", "Too many requests."));
     }
   }
@@ -215,6 +272,12 @@ export async function handleHttp(
     headers["Set-Cookie"] = [sessions.setCookieHeader(session.id)];
   }
   world.changed();
+  if (path.startsWith("/api/") && [401, 403, 429].includes(reply.status)) {
+    const error = (reply.json as { error?: { code?: string; message?: string } }).error;
+    world.log(
+      `refused ${method} ${path} from ${ip}: ${reply.status} ${error?.code} ${error?.message}`,
+    );
+  }
   send(reply);
 }
 
@@ -228,10 +291,15 @@ interface Request {
   session: Session;
 }
 
+/**
+ * The bot token of a REST request (§11.1): the whole Authorization header with its first
+ * `Bearer ` removed (`Token x`, `bearer x` and `Bearer` are tokens as they stand); `?token=`
+ * only when that leaves nothing.
+ */
 function bearer(r: Request): string | undefined {
   const auth = r.headers.authorization;
-  if (typeof auth === "string" && auth.startsWith("Bearer ")) return auth.slice(7);
-  return r.query.get("token");
+  return (typeof auth === "string" ? auth.replace("Bearer ", "") : "") ||
+    r.query.get("token") || undefined;
 }
 
 function route(world: World, r: Request): Reply {
@@ -455,12 +523,14 @@ function createRoom(world: World, r: Request): Reply {
   if (last !== undefined && now - last < world.opts.timing.roomCreationCooldownMs) {
     return errA(429, "RATE_LIMITED", "Creating rooms too fast");
   }
-  const name = sanitizeName(data.name as string, 25);
+  const name = sanitizeName(data.name as string, MAX_ROOM_NAME_LENGTH);
   if (name === "") return errA(400, "VALIDATION_ERROR", "Room name contains no valid characters");
   if (world.nameTaken(name)) return errA(409, "ROOM_NAME_EXISTS", "Room name exists");
   const id = world.newRoomId();
   if (!id) return errA(500, "SERVER_ERROR", "Could not generate ID");
-  const { type } = world.createRoom(id, name, data, { lastActiveTime: now });
+  const room = world.createRoom(id, name, data, { lastActiveTime: now });
+  const { type } = room;
+  world.log(`REST client ${r.ip} created ${type} room ${roomName(room)}`);
   world.lastRestCreateByIp.set(r.ip, now);
   if (type === "semi-private") r.session.data.validatedRooms[id] = data.accessCode as string;
   world.broadcastLobby();
@@ -475,7 +545,9 @@ function joinCheck(world: World, r: Request, id: string): Reply {
   if (!room) return errA(404, "NOT_FOUND", "Room not found");
   if (room.users.length >= world.opts.limits.roomCapacity) return errA(400, "ROOM_FULL", "Full");
   if (room.type === "semi-private") {
-    const code = (r.body as Record<string, unknown> | null)?.accessCode;
+    // without a code, one this session already holds (e.g. from its own REST create) counts
+    const code = (r.body as Record<string, unknown> | null)?.accessCode ||
+      r.session.data.validatedRooms[id];
     if (!code) return errA(403, "FORBIDDEN", "Access code required");
     if (code !== room.accessCode) return errA(403, "FORBIDDEN", "Wrong code");
     r.session.data.validatedRooms[id] = room.accessCode;
@@ -490,11 +562,11 @@ function configBody(world: World): unknown {
   const { timing: t, rateLimits: rl, limits: l } = world.opts;
   return {
     limits: {
-      MAX_USERNAME_LENGTH: 15,
+      MAX_USERNAME_LENGTH,
       MAX_AFK_TIME: t.afkTimeoutMs,
-      MAX_LOCATION_LENGTH: 20,
-      MAX_ROOM_NAME_LENGTH: 25,
-      MAX_MESSAGE_LENGTH: 5000,
+      MAX_LOCATION_LENGTH,
+      MAX_ROOM_NAME_LENGTH,
+      MAX_MESSAGE_LENGTH,
       MAX_ROOM_CAPACITY: l.roomCapacity,
       BASE_MAX_ROOMS: l.baseMaxRooms,
       ROOM_SCALING_INCREMENT: l.roomScalingIncrement,

@@ -42,7 +42,8 @@ export class Limiter {
     e.count += points;
     if (e.count > max) {
       if (blockMs > 0) {
-        e.blockedUntil = now + blockMs;
+        // the block replaces the window: when it ends, the key starts afresh
+        e.blockedUntil = e.resetAt = now + blockMs;
         return { allowed: false, msBeforeNext: blockMs, remaining: 0 };
       }
       return { allowed: false, msBeforeNext: e.resetAt - now, remaining: 0 };

@@ -1,5 +1,7 @@
 // Options of the TestServer: every timing constant and limit of the real
-// server (PROTOCOL.md §12, §13), with production values as defaults.
+// server (docs/protocol.md §12, §13), with production values as defaults.
+
+import { MIN_USERS_FOR_VOTING, ROOM_CAPACITY } from "../schemas/limits.gen.ts";
 
 /** A points-per-window limiter with an optional block after exhaustion. */
 export interface LimiterOptions {
@@ -57,7 +59,7 @@ export interface TimingOptions {
   sessionMaxAgeMs: number;
 }
 
-/** Rate limits (PROTOCOL.md §12). */
+/** Rate limits (docs/protocol.md §12). */
 export interface RateLimitOptions {
   /** Per-socket event limiter for browsers (75 / 1 s, block 5 s). */
   socketHuman: LimiterOptions;
@@ -133,6 +135,12 @@ export interface TestServerOptions {
   limits?: Partial<RoomLimitOptions>;
   /** Word filter lists, or `false` to disable the filter. */
   wordFilter?: Partial<WordFilterOptions> | false;
+  /**
+   * Called with one human-readable line per notable event: sign-in, room created, join,
+   * leave, kick, AFK removal, rate-limit hit, refused connection or REST call (never a token
+   * value). Off by default; `deno task server` prints it. Errors it throws are ignored.
+   */
+  activity?: (line: string) => void;
 }
 
 /**
@@ -194,11 +202,11 @@ export const REALISTIC_RATE_LIMITS: Readonly<RateLimitOptions> = Object.freeze({
 
 /** Production room limits. */
 export const REALISTIC_LIMITS: Readonly<RoomLimitOptions> = Object.freeze({
-  roomCapacity: 5,
+  roomCapacity: ROOM_CAPACITY,
   baseMaxRooms: 15,
   roomScalingIncrement: 5,
   hardMaxRooms: 50,
-  minUsersForVoting: 3,
+  minUsersForVoting: MIN_USERS_FOR_VOTING,
 });
 
 /** A short list of our own; the real list is not shipped. */
@@ -294,7 +302,13 @@ export function resolveOptions(options: TestServerOptions = {}): ResolvedOptions
     rateLimits: 0,
     limits: 0,
     wordFilter: 0,
+    activity: 0,
   }, "options");
+  if (o.activity !== undefined && typeof o.activity !== "function") {
+    throw new TypeError(
+      `Cannot use option "activity" ${JSON.stringify(o.activity)}: expected a function`,
+    );
+  }
   const port = o.port ?? 0;
   if (typeof port !== "number" || !Number.isInteger(port) || port < 0 || port > 65535) {
     throw new RangeError(`Cannot listen on port ${String(port)}: expected an integer 0..65535`);

@@ -1,11 +1,19 @@
-// Client -> server socket events (PROTOCOL.md §4), with the real server's
+// Client -> server socket events (docs/protocol.md §4), with the real server's
 // check order, error events and silent ignores.
 
 import * as v from "valibot";
 import { TypingRequestSchema, VoteRequestSchema } from "../schemas/validators.gen.ts";
 import type { Conn, Diff, Room, World } from "./_world.ts";
 import { isSignedIn } from "./_session.ts";
-import { isAccessCode, sanitizeName, validateRoom, validateSignin } from "./_text.ts";
+import { sanitizeName, validateRoom, validateSignin } from "./_text.ts";
+import { quote, roomName, userName } from "./_activity.ts";
+import { isAccessCode } from "../schemas/checks.ts";
+import {
+  MAX_LOCATION_LENGTH,
+  MAX_MESSAGE_LENGTH,
+  MAX_ROOM_NAME_LENGTH,
+  MAX_USERNAME_LENGTH,
+} from "../schemas/limits.gen.ts";
 
 /** `ErrorEnvelope` payload. */
 export function envelope(
@@ -93,8 +101,10 @@ const joinLobby: Handler = (world, conn, data) => {
   if (!isObject(data)) return fail(world, conn, "BAD_REQUEST", "Invalid data.");
   const errors = validateSignin(data);
   if (Object.keys(errors).length > 0) return void world.send(conn, "validation_error", errors);
-  const username = sanitizeName(data.username as string, 15);
-  let location = data.location ? sanitizeName(String(data.location), 20) : "On The Web";
+  const username = sanitizeName(data.username as string, MAX_USERNAME_LENGTH);
+  let location = data.location
+    ? sanitizeName(String(data.location), MAX_LOCATION_LENGTH)
+    : "On The Web";
   if (username === "") {
     return fail(world, conn, "VALIDATION_ERROR", "Username contains no valid characters.");
   }
@@ -112,6 +122,11 @@ const joinLobby: Handler = (world, conn, data) => {
   d.isIPBased = false;
   world.save(conn);
   conn.lobby = true;
+  world.log(
+    `${quote(username)} from ${quote(location)} signed in (${
+      conn.isBot ? "bot" : "browser"
+    }, ${conn.ip})`,
+  );
   world.broadcastLobby();
   world.send(conn, "signin status", {
     isSignedIn: true,
@@ -184,7 +199,7 @@ const createRoom: Handler = (world, conn, data) => {
     const wait = Math.ceil((t.ipRoomCreationCooldownMs - (now - lastIp)) / 1000);
     return fail(world, conn, "RATE_LIMITED", `Please wait ${wait}s before creating another room.`);
   }
-  const name = sanitizeName(data.name as string, 25);
+  const name = sanitizeName(data.name as string, MAX_ROOM_NAME_LENGTH);
   if (name === "") {
     return fail(world, conn, "VALIDATION_ERROR", "Room name contains no valid characters.");
   }
@@ -198,7 +213,9 @@ const createRoom: Handler = (world, conn, data) => {
   if (!id) return fail(world, conn, "SERVER_ERROR", "Could not generate room ID.");
   world.lastCreateByUser.set(d.userId, now);
   world.lastCreateByIp.set(conn.ip, now);
-  const { type } = world.createRoom(id, name, data, { createdAt: now, lastActiveTime: now });
+  const room = world.createRoom(id, name, data, { createdAt: now, lastActiveTime: now });
+  const { type } = room;
+  world.log(`${userName(conn)} created ${type} room ${roomName(room)}`);
   if (type === "semi-private") {
     d.validatedRooms[id] = data.accessCode as string;
     world.save(conn);
@@ -273,6 +290,7 @@ const leaveRoom: Handler = (world, conn) => {
   const userId = conn.session.data.userId;
   const room = currentRoom(world, conn);
   if (!userId || !room) return;
+  world.log(`${userName(conn)} left room ${roomName(room)}`);
   world.removeUser(room, userId, conn);
 };
 
@@ -295,7 +313,7 @@ const chatUpdate: Handler = (world, conn, data) => {
   if (diff.type === "delete" && !(typeof diff.count === "number" && diff.count >= 0)) {
     return fail(world, conn, "BAD_REQUEST", "Invalid delete count.");
   }
-  const text = typeof diff.text === "string" ? diff.text.slice(0, 5000) : "";
+  const text = typeof diff.text === "string" ? diff.text.slice(0, MAX_MESSAGE_LENGTH) : "";
   const accepted: Diff = diff.type === "full-replace"
     ? { type: "full-replace", text }
     : diff.type === "delete"
@@ -355,6 +373,10 @@ const afkResponse: Handler = (world, conn) => {
   if (currentRoom(world, conn)) world.resetAfk(conn);
 };
 
+// Developer mode is off, as on a server without DEV_KEY_HASH (the default): no socket is a
+// developer, `dev force kick` is refused and the other `dev …` events have no effect (§4.13).
+const devForceKick: Handler = (world, conn) => fail(world, conn, "FORBIDDEN", "Access denied.");
+
 /** Every handled client -> server event. */
 export const HANDLERS: Readonly<Record<string, Handler>> = {
   "check signin status": checkSignin,
@@ -368,4 +390,5 @@ export const HANDLERS: Readonly<Record<string, Handler>> = {
   "typing": typing,
   "vote": vote,
   "afk response": afkResponse,
+  "dev force kick": devForceKick,
 };

@@ -1,8 +1,15 @@
-// Text rules of the real server: sanitisation (PROTOCOL.md §7.4), the field
+// Text rules of the real server: sanitisation (docs/protocol.md §7.4), the field
 // validation messages of `join lobby` / `create room` (§4.2, §4.5), the word
-// filter and the static JSON documents.
+// filter and the static JSON documents. The limits and formats are the
+// protocol's own (schemas/limits.gen.ts, schemas/checks.ts).
 
 import type { WordFilterOptions } from "./_options.ts";
+import { isAccessCode, isLayout, isRoomType } from "../schemas/checks.ts";
+import {
+  MAX_LOCATION_LENGTH,
+  MAX_ROOM_NAME_LENGTH,
+  MAX_USERNAME_LENGTH,
+} from "../schemas/limits.gen.ts";
 
 // Sanitisation is one shared implementation of §7.4 (the bot mirrors it).
 export { sanitizeChat, sanitizeName } from "../schemas/text.ts";
@@ -14,10 +21,14 @@ export function validateSignin(data: Record<string, unknown>): Record<string, st
   if (typeof username !== "string" || username === "") {
     errors.username = "Username is required and must be a string.";
   } else if (username.trim() === "") errors.username = "Username cannot be empty.";
-  else if (username.length > 15) errors.username = "Username must be at most 15 characters.";
+  else if (username.length > MAX_USERNAME_LENGTH) {
+    errors.username = `Username must be at most ${MAX_USERNAME_LENGTH} characters.`;
+  }
   if (location) {
     if (typeof location !== "string") errors.location = "Location must be a string.";
-    else if (location.length > 20) errors.location = "Location must be at most 20 characters.";
+    else if (location.length > MAX_LOCATION_LENGTH) {
+      errors.location = `Location must be at most ${MAX_LOCATION_LENGTH} characters.`;
+    }
   }
   return errors;
 }
@@ -29,13 +40,15 @@ export function validateRoom(data: Record<string, unknown>): Record<string, stri
   if (typeof name !== "string" || name === "") {
     errors.name = "Room name is required and must be a string.";
   } else if (name.trim() === "") errors.name = "Room name cannot be empty.";
-  else if (name.length > 25) errors.name = "Room name must be at most 25 characters.";
+  else if (name.length > MAX_ROOM_NAME_LENGTH) {
+    errors.name = `Room name must be at most ${MAX_ROOM_NAME_LENGTH} characters.`;
+  }
   if (!type) errors.type = "Room type is required.";
-  else if (type !== "public" && type !== "semi-private" && type !== "private") {
+  else if (!isRoomType(type)) {
     errors.type = "Room type must be public, semi-private, or private.";
   }
   if (!layout) errors.layout = "Room layout is required.";
-  else if (layout !== "horizontal" && layout !== "vertical") {
+  else if (!isLayout(layout)) {
     errors.layout = "Room layout must be horizontal or vertical.";
   }
   if (type === "semi-private") {
@@ -43,11 +56,6 @@ export function validateRoom(data: Record<string, unknown>): Record<string, stri
     else if (!isAccessCode(accessCode)) errors.accessCode = "Access code must be a 6-digit number.";
   }
   return errors;
-}
-
-/** True for a string of exactly 6 ASCII digits. */
-export function isAccessCode(code: unknown): code is string {
-  return typeof code === "string" && /^[0-9]{6}$/.test(code);
 }
 
 /** Obfuscation mapping used by the filter (served at /js/character_substitutions.json). */

@@ -1,4 +1,4 @@
-// The server's state and the event sequences of PROTOCOL.md §6: rooms,
+// The server's state and the event sequences of docs/protocol.md §6: rooms,
 // connections, lobby subscriptions, leave/kick/AFK, chat batching and sweeps.
 
 import type {
@@ -19,6 +19,7 @@ import { Limiter, SlidingCounter } from "./_limiter.ts";
 import { type Session, type SessionStore, TokenStore } from "./_session.ts";
 import { sanitizeChat, WordFilter } from "./_text.ts";
 import { unref } from "./_platform.ts";
+import { quote, roomName, seconds } from "./_activity.ts";
 import { applyDiff } from "../schemas/text.ts";
 
 /** The part of a socket.io socket the world uses. */
@@ -119,9 +120,17 @@ export class World {
   #timers: ReturnType<typeof setInterval | typeof setTimeout>[] = [];
   #onChange: () => void;
   #closed = false;
+  /** Writes one line to the activity log (a no-op unless `activity` was given). */
+  readonly log: (line: string) => void;
 
-  constructor(opts: ResolvedOptions, sessions: SessionStore, onChange: () => void) {
+  constructor(
+    opts: ResolvedOptions,
+    sessions: SessionStore,
+    onChange: () => void,
+    log: (line: string) => void = () => {},
+  ) {
     this.opts = opts;
+    this.log = log;
     this.sessions = sessions;
     this.tokens = new TokenStore(opts.timing.tokenExpiryMs);
     this.filter = opts.wordFilter === false ? undefined : new WordFilter(opts.wordFilter);
@@ -430,6 +439,21 @@ export class World {
     }
     this.broadcastRoom(room);
     this.broadcastLobby();
+    this.log(
+      `${quote(user.username)} joined room ${
+        roomName(room)
+      } (${room.users.length} of ${this.opts.limits.roomCapacity})`,
+    );
+  }
+
+  /** Deletes a user's chat buffer, wherever it is (§2.1: every disconnect of its sessions does). */
+  dropBuffer(userId: string): void {
+    for (const room of this.rooms.values()) room.messages.delete(userId);
+  }
+
+  /** The name a room lists a user under. */
+  nameIn(room: Room, userId: string): string {
+    return quote(room.users.find((u) => u.id === userId)?.username ?? userId);
   }
 
   /**
@@ -494,6 +518,7 @@ export class World {
   kick(room: Room, targetId: string): void {
     const target = this.members(room.id).find((c) => c.session.data.userId === targetId);
     if (!target) return;
+    this.log(`${this.nameIn(room, targetId)} was voted out of room ${roomName(room)} and banned`);
     this.send(target, "kicked");
     room.banned.add(targetId);
     this.removeUser(room, targetId, target);
@@ -518,6 +543,11 @@ export class World {
       const room = conn.roomId ? this.rooms.get(conn.roomId) : undefined;
       const userId = conn.session.data.userId;
       if (!room || !userId) return;
+      this.log(
+        `${this.nameIn(room, userId)} removed from room ${roomName(room)}: AFK for ${
+          seconds(t.afkTimeoutMs)
+        }`,
+      );
       this.send(conn, "afk timeout", {
         message: "Removed from room due to inactivity.",
         redirectTo: "/",
@@ -608,6 +638,7 @@ export class World {
       const ghosts = room.users.filter((u) => !live.has(u.id));
       if (ghosts.length === 0) continue;
       for (const g of ghosts) {
+        this.log(`${quote(g.username)} removed from room ${roomName(room)}: no live socket`);
         room.users = room.users.filter((u) => u.id !== g.id);
         room.messages.delete(g.id);
         for (const [voter, target] of [...room.votes]) {
@@ -630,6 +661,11 @@ export class World {
         continue;
       }
       const userId = room.users[0].id;
+      this.log(
+        `${this.nameIn(room, userId)} removed from room ${roomName(room)}: room closed after ${
+          seconds(ttl)
+        } with a single occupant`,
+      );
       const conn = this.members(room.id).find((c) => c.session.data.userId === userId);
       if (conn) {
         this.send(conn, "afk timeout", {
@@ -646,6 +682,12 @@ export class World {
 
   /** Empties every room silently and broadcasts the lobby (start-up purge). */
   startupPurge(): void {
+    const occupied = [...this.rooms.values()].filter((r) => r.users.length > 0).length;
+    if (occupied > 0) {
+      this.log(
+        `start-up purge: emptied ${occupied} room(s) without notice, as the real server does`,
+      );
+    }
     for (const room of this.rooms.values()) {
       room.users = [];
       room.votes.clear();

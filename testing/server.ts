@@ -1,6 +1,6 @@
 // TestServer: a local Talkomatic Classic server (node:http + socket.io).
 
-import { createServer, type Server as HttpServer } from "node:http";
+import { createServer, type IncomingMessage, type Server as HttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { Server as IoServer, type Socket } from "socket.io";
 import { type ResolvedOptions, resolveOptions, type TestServerOptions } from "./_options.ts";
@@ -16,6 +16,7 @@ import {
 } from "./_http.ts";
 import { envelope, HANDLERS, LIMITER_EXEMPT } from "./_socket.ts";
 import { BOARD_HANDLERS } from "./_board.ts";
+import { roomName, seconds, socketName, userName } from "./_activity.ts";
 
 export type { HttpFault } from "./_http.ts";
 
@@ -75,7 +76,7 @@ export interface WaitForOptions {
 
 /**
  * A local Talkomatic Classic server that behaves like the real one
- * (PROTOCOL.md §1–13), on 127.0.0.1, with every timing constant and limit as an
+ * (docs/protocol.md §1–13), on 127.0.0.1, with every timing constant and limit as an
  * option, inspection helpers and fault hooks for tests.
  *
  * @example Start, use and stop a server
@@ -92,6 +93,7 @@ export interface WaitForOptions {
  */
 export class TestServer {
   #opts: ResolvedOptions;
+  #activity: ((line: string) => void) | undefined;
   #http: HttpServer | undefined;
   #io: IoServer | undefined;
   #world!: World;
@@ -100,8 +102,9 @@ export class TestServer {
   #waiters = new Set<() => void>();
   #closed = false;
 
-  private constructor(opts: ResolvedOptions) {
+  private constructor(opts: ResolvedOptions, activity?: (line: string) => void) {
     this.#opts = opts;
+    this.#activity = activity;
   }
 
   /**
@@ -117,7 +120,7 @@ export class TestServer {
    * ```
    */
   static async start(options: TestServerOptions = {}): Promise<TestServer> {
-    const server = new TestServer(resolveOptions(options));
+    const server = new TestServer(resolveOptions(options), options.activity);
     await server.#listen(server.#opts.port);
     return server;
   }
@@ -199,7 +202,15 @@ export class TestServer {
 
   async #listen(port: number): Promise<void> {
     const sessions = new SessionStore(this.#opts.sessionSecret, this.#opts.timing.sessionMaxAgeMs);
-    this.#world = new World(this.#opts, sessions, () => this.#notify());
+    const activity = this.#activity;
+    const log = activity
+      ? (line: string) => {
+        try {
+          activity(line);
+        } catch { /* a failing log callback must not break the protocol */ }
+      }
+      : undefined;
+    this.#world = new World(this.#opts, sessions, () => this.#notify(), log);
     const ctx: HttpContext = { world: () => this.#world, faults: this.#faults };
     const http = createServer((req, res) => {
       handleHttp(ctx, req, res).catch(() => {
@@ -220,14 +231,28 @@ export class TestServer {
       },
     });
     io.use((socket, next) => {
+      let error: string | undefined;
       try {
-        const error = this.#handshake(socket);
-        next(error ? new Error(error) : undefined);
+        error = this.#handshake(socket);
       } catch {
-        next(new Error("Connection setup failed"));
+        error = "Connection setup failed";
       }
+      if (error) {
+        const ip = clientIp(socket.handshake.headers, socket.handshake.address);
+        this.#world.log(`refused connection from ${ip}: ${error}`);
+      }
+      next(error ? new Error(error) : undefined);
     });
     io.on("connection", (socket) => this.#onConnection(socket));
+    io.engine.on("connection_error", (e: { req: IncomingMessage; message: string }) => {
+      const origin = e.req.headers.origin;
+      const why = origin !== undefined && !originAllowed(origin)
+        ? `Origin ${origin} is not allowed (CORS)`
+        : e.message;
+      this.#world.log(
+        `refused connection from ${clientIp(e.req.headers, e.req.socket?.remoteAddress)}: ${why}`,
+      );
+    });
     this.#http = http;
     this.#io = io;
     await new Promise<void>((resolve, reject) => {
@@ -277,19 +302,24 @@ export class TestServer {
     world.conns.set(socket.id, conn);
     world.connectionsPerIp.set(ip, (world.connectionsPerIp.get(ip) ?? 0) + 1);
     const limiter = isBot ? world.limiters.socketBot : world.limiters.socketHuman;
-    socket.use(([event], next) => {
-      if (LIMITER_EXEMPT.has(event) || limiter.consume(socket.id).allowed) return next();
-      world.send(conn, "error", envelope("RATE_LIMITED", "Rate limit exceeded."));
-    });
-    socket.onAny((event: string, ...args: unknown[]) => {
-      const handler = Object.hasOwn(HANDLERS, event)
-        ? HANDLERS[event]
-        : Object.hasOwn(BOARD_HANDLERS, event)
-        ? BOARD_HANDLERS[event]
-        : undefined;
+    const limit = isBot ? this.#opts.rateLimits.socketBot : this.#opts.rateLimits.socketHuman;
+    const handlers = { ...HANDLERS, ...BOARD_HANDLERS };
+    // The limiter comes first, as the real server's socket middleware: a packet over the
+    // limit gets one RATE_LIMITED error and reaches no handler (§1.6). (onAny listeners would
+    // run before any middleware.) Handlers run here, in arrival order.
+    socket.use(([event, data], _next) => {
+      if (!LIMITER_EXEMPT.has(event) && !limiter.consume(socket.id).allowed) {
+        world.log(
+          `RATE_LIMITED: ${socketName(conn)} over ${limit.points} events/${
+            seconds(limit.windowMs)
+          }, event ${JSON.stringify(event)} dropped`,
+        );
+        return world.send(conn, "error", envelope("RATE_LIMITED", "Rate limit exceeded."));
+      }
+      const handler = Object.hasOwn(handlers, event) ? handlers[event] : undefined;
       if (!handler || world !== this.#world) return;
       try {
-        handler(world, conn, args[0]);
+        handler(world, conn, data);
       } catch {
         world.send(conn, "error", envelope("SERVER_ERROR", "Internal server error."));
         if (++conn.handlerErrors > 10) socket.disconnect(true);
@@ -302,7 +332,13 @@ export class TestServer {
       world.clearAfk(conn);
       const room = conn.roomId ? world.rooms.get(conn.roomId) : undefined;
       const userId = conn.session.data.userId;
-      if (room && userId) world.removeUser(room, userId, undefined);
+      // Every disconnect deletes the session user's chat buffer, even when another socket
+      // of the same session is still in the room (§2.1).
+      if (userId) world.dropBuffer(userId);
+      if (room && userId) {
+        world.log(`${userName(conn)} left room ${roomName(room)}: disconnected`);
+        world.removeUser(room, userId, undefined);
+      }
       world.changed();
     });
     world.changed();

@@ -1,5 +1,5 @@
 /**
- * A small REST-only stand-in for the Talkomatic server (PROTOCOL §11) on
+ * A small REST-only stand-in for the Talkomatic server (docs/protocol.md §11) on
  * 127.0.0.1:0, recording every request, for the REST client's tests. Shapes
  * follow the protocol and `/work/shared/conformance/reference-trace.json`.
  * A test can override any route with `server.override`.
@@ -132,7 +132,7 @@ const FEATURES = {
   REQUIRE_USER_AGENT: true,
 };
 
-/** The browser score of PROTOCOL §1.3 for a request's headers. */
+/** The browser score of docs/protocol.md §1.3 for a request's headers. */
 export function browserScore(headers: Headers): number {
   let score = 0;
   if (/Mozilla|Chrome|Safari|Firefox|Edge|Opera/i.test(headers.get("user-agent") ?? "")) score++;

@@ -1,7 +1,7 @@
 // fast-check arbitraries derived from the components of schemas/openapi.yaml
 // (the same documents codegen reads), and mutations that must break them.
 import fc from "fast-check";
-import { type JsonSchema, refName } from "../../codegen/load.ts";
+import { type JsonSchema, refName } from "../../codegen/schema.ts";
 
 type Components = Record<string, JsonSchema>;
 

@@ -1,26 +1,22 @@
-// Property tests of the chat buffer model (PROTOCOL.md §7.2, §7.4): diff
-// application and sanitisation (one implementation in schemas/text.ts, used by
-// the bot and by the local server, reached here through both) against a
-// reference model written here from the protocol text.
-import { assert, assertEquals } from "@std/assert";
+// Property tests of the chat buffer model (docs/protocol.md §7.2, §7.4): the
+// one implementation of diff application and sanitisation (schemas/text.ts,
+// which the bot re-exports and the local server calls) against a reference
+// model written here, independently, from the protocol text.
+import { assert, assertEquals, assertStrictEquals } from "@std/assert";
 import fc from "fast-check";
+import * as botDiff from "../../bot/diff.ts";
+import { diffTexts, typingFrames } from "../../bot/diff.ts";
 import {
-  applyDiff as botApply,
-  diffTexts,
-  sanitizeChat as botSanitize,
-  sanitizeName as botSanitizeName,
+  applyDiff,
+  MAX_MESSAGE_LENGTH,
+  sanitizeChat,
+  sanitizeName,
   type TextDiff,
-  typingFrames,
-} from "../../bot/diff.ts";
-import type { Diff } from "../../testing/_world.ts";
-import { applyDiff as serverApply } from "../../schemas/text.ts";
-import {
-  sanitizeChat as serverSanitize,
-  sanitizeName as serverSanitizeName,
-} from "../../testing/_text.ts";
-import { RUNS, summary } from "./_config.ts";
+} from "../../schemas/text.ts";
+import * as serverText from "../../testing/_text.ts";
+import { RUNS, summaryAtEnd } from "./_config.ts";
 
-const MAX = 5000;
+const MAX = 5000; // §7.2 and §7.4, written out: the model does not read the limits module
 
 // ------------------------------------------------------------ the reference model
 
@@ -107,54 +103,43 @@ const diff: fc.Arbitrary<TextDiff> = fc.oneof(
   fc.record({ type: fc.constant("replace" as const), index, text }),
 );
 
-/** What the local server's `chat update` handler stores for an accepted diff (text cut on receipt). */
-function received(d: TextDiff): Diff {
-  return (d.type === "delete" ? d : { ...d, text: d.text.slice(0, MAX) }) as Diff;
-}
-
 let diffsApplied = 0;
+summaryAtEnd("diff model", () => ({ "diffs applied": diffsApplied, runs: RUNS }));
 
 const splitsPair = (s: string, at: number): boolean =>
   /[\ud800-\udbff]/.test(s[at - 1] ?? "") && /[\udc00-\udfff]/.test(s[at] ?? "");
 
 // ------------------------------------------------------------ properties
 
-Deno.test("Bot diff application matches the protocol model for any diff sequence", () => {
-  fc.assert(
-    fc.property(text, fc.array(diff, { maxLength: 20 }), (start, diffs) => {
-      let bot = start.slice(0, MAX);
-      let model = bot;
-      for (const d of diffs) {
-        bot = botApply(bot, d);
-        model = modelApply(model, d);
-        assertEquals(bot, model, `after ${JSON.stringify(d).slice(0, 200)}`);
-        diffsApplied++;
-      }
-      assertEquals(botSanitize(bot), modelSanitize(model).slice(0, MAX));
-    }),
-    { numRuns: RUNS },
-  );
+Deno.test("The bot and the local server share one diff and sanitisation implementation", () => {
+  // So one property against the model below covers both; this test fails if either forks.
+  assertStrictEquals(botDiff.applyDiff, applyDiff);
+  assertStrictEquals(botDiff.sanitizeChat, sanitizeChat);
+  assertStrictEquals(botDiff.sanitizeName, sanitizeName);
+  assertStrictEquals(serverText.sanitizeChat, sanitizeChat);
+  assertStrictEquals(serverText.sanitizeName, sanitizeName);
+  assertEquals(MAX_MESSAGE_LENGTH, MAX);
 });
 
-Deno.test("Server diff application matches the protocol model for any diff sequence", () => {
+Deno.test("Diff application matches the protocol model for any diff sequence", () => {
   fc.assert(
     fc.property(text, fc.array(diff, { maxLength: 20 }), (start, diffs) => {
-      let server = start.slice(0, MAX);
-      let model = server;
+      let actual = start.slice(0, MAX);
+      let model = actual;
       for (const d of diffs) {
-        server = serverApply(server, received(d));
+        actual = applyDiff(actual, d);
         model = modelApply(model, d);
-        assertEquals(server, model, `after ${JSON.stringify(d).slice(0, 200)}`);
+        assertEquals(actual, model, `after ${JSON.stringify(d).slice(0, 200)}`);
         diffsApplied++;
       }
       // A batch ends with sanitisation (§7.3).
-      assertEquals(serverSanitize(server), modelSanitize(model).slice(0, MAX));
+      assertEquals(sanitizeChat(actual), modelSanitize(model).slice(0, MAX));
     }),
     { numRuns: RUNS },
   );
 });
 
-Deno.test("Bot diff application never throws for any numbers, even negative or NaN", () => {
+Deno.test("Diff application never throws for any numbers, even negative or NaN", () => {
   const wild = fc.oneof(index, fc.double(), fc.constantFrom(-1, -Infinity, NaN, -0));
   const wildDiff: fc.Arbitrary<TextDiff> = fc.oneof(
     fc.record({ type: fc.constant("add" as const), index: wild, text }),
@@ -163,7 +148,7 @@ Deno.test("Bot diff application never throws for any numbers, even negative or N
   );
   fc.assert(
     fc.property(text, wildDiff, (start, d) => {
-      const out = botApply(start.slice(0, MAX), d);
+      const out = applyDiff(start.slice(0, MAX), d);
       assert(typeof out === "string");
       // A negative or NaN position acts as 0: everything before the edit is kept.
       assert(out.length <= Math.max(MAX, start.length) + MAX);
@@ -172,13 +157,12 @@ Deno.test("Bot diff application never throws for any numbers, even negative or N
   );
 });
 
-Deno.test("Chat sanitisation is idempotent, capped, and the same in bot, server and model", () => {
+Deno.test("Chat sanitisation matches the protocol model and is idempotent and capped", () => {
   fc.assert(
     fc.property(text, (t) => {
-      const once = botSanitize(t);
-      assertEquals(botSanitize(once), once);
-      assertEquals(serverSanitize(t), once);
-      assertEquals(modelSanitize(t).slice(0, MAX), once);
+      const once = sanitizeChat(t);
+      assertEquals(once, modelSanitize(t).slice(0, MAX));
+      assertEquals(sanitizeChat(once), once);
       assert(!once.includes("\u202e") && !once.includes("\r"));
       assert(once.length <= MAX);
       assert(
@@ -193,15 +177,14 @@ Deno.test("Chat sanitisation is idempotent, capped, and the same in bot, server 
   );
 });
 
-Deno.test("Name sanitisation is idempotent, trimmed and capped, the same in bot and server", () => {
+Deno.test("Name sanitisation matches the protocol model and is trimmed and capped", () => {
   fc.assert(
     fc.property(text, fc.constantFrom(15, 20, 25), (t, max) => {
-      const once = botSanitizeName(t, max);
-      assertEquals(serverSanitizeName(t, max), once);
-      assertEquals(modelSanitize(t, "\u202e\r\n\t").trim().slice(0, max), once);
+      const once = sanitizeName(t, max);
+      assertEquals(once, modelSanitize(t, "\u202e\r\n\t").trim().slice(0, max));
       assert(!/[\u202e\r\n\t]/.test(once) && once.length <= max);
       // Idempotent up to the cut: sanitising again only trims what the cut exposed.
-      assertEquals(botSanitizeName(once, max), once.trim());
+      assertEquals(sanitizeName(once, max), once.trim());
     }),
     { numRuns: RUNS },
   );
@@ -213,7 +196,7 @@ Deno.test("diffTexts turns any text into any other, never splitting a surrogate 
       const d = diffTexts(from, to);
       if (from === to) return assertEquals(d, undefined);
       assert(d !== undefined);
-      assertEquals(botApply(from, d), to.slice(0, MAX));
+      assertEquals(applyDiff(from, d), to.slice(0, MAX));
       assertEquals(modelApply(from, d), to.slice(0, MAX));
       if (d.type !== "full-replace") {
         const cuts = [d.index, d.type === "delete" ? d.index + d.count : d.index];
@@ -239,5 +222,4 @@ Deno.test("typingFrames ends at the target and changes one code point per frame"
     }),
     { numRuns: RUNS },
   );
-  summary("diff model", { "diffs applied": diffsApplied, runs: RUNS });
 });

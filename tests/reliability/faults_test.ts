@@ -20,12 +20,13 @@ import {
 import { ActionError } from "../../bot/mod.ts";
 import { TestUser } from "../../testing/mod.ts";
 import { makeBot, startServer, until } from "./_bots.ts";
-import { pick, summary, test } from "./_config.ts";
+import { pick, summaryAtEnd } from "./_config.ts";
 import { StallProxy } from "./_proxy.ts";
 
 const ROUNDS = pick(1, 5);
 let faults = 0;
 let reconnects = 0;
+summaryAtEnd("faults", () => ({ "faults injected": faults, reconnects, errors: 0 }));
 
 function refusedUrl(): string {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
@@ -34,7 +35,7 @@ function refusedUrl(): string {
   return `http://127.0.0.1:${port}`;
 }
 
-test("Bot rejoins its room and finishes the text it was typing after a server-side close", async () => {
+Deno.test("Bot rejoins its room and finishes the text it was typing after a server-side close", async () => {
   await using server = await startServer();
   await using alice = await TestUser.connect(server, { username: "Alice", location: "Here" });
   const roomId = await alice.createRoom({ name: "Closing" });
@@ -70,7 +71,7 @@ test("Bot rejoins its room and finishes the text it was typing after a server-si
   }
 });
 
-test("Bot gets a new token and recreates its own room with its text after a server restart", async () => {
+Deno.test("Bot gets a new token and recreates its own room with its text after a server restart", async () => {
   await using server = await startServer();
   const store = new MemoryTokenStore();
   const bot = makeBot(server, { tokenStore: store });
@@ -103,7 +104,7 @@ test("Bot gets a new token and recreates its own room with its text after a serv
   }
 });
 
-test("Bot in someone else's room reports the room is gone after a server restart and stays connected", async () => {
+Deno.test("Bot in someone else's room reports the room is gone after a server restart and stays connected", async () => {
   await using server = await startServer();
   const alice = await TestUser.connect(server, { username: "Alice", location: "Here" });
   const roomId = await alice.createRoom({ name: "Ephemeral" });
@@ -128,7 +129,7 @@ test("Bot in someone else's room reports the room is gone after a server restart
   }
 });
 
-test("Bot notices a network stall longer than the ping timeout and comes back with its text", async () => {
+Deno.test("Bot notices a network stall longer than the ping timeout and comes back with its text", async () => {
   await using server = await startServer();
   const proxy = StallProxy.start(server.port);
   await using alice = await TestUser.connect(server, { username: "Alice", location: "Here" });
@@ -163,7 +164,7 @@ test("Bot notices a network stall longer than the ping timeout and comes back wi
   }
 });
 
-test("Bot replaces a revoked token on reconnect; a revoked fixed token is a clear error", async () => {
+Deno.test("Bot replaces a revoked token on reconnect; a revoked fixed token is a clear error", async () => {
   await using server = await startServer();
   const store = new MemoryTokenStore();
   const bot = makeBot(server, { tokenStore: store });
@@ -213,7 +214,7 @@ test("Bot replaces a revoked token on reconnect; a revoked fixed token is a clea
   }
 });
 
-test("REST answering 500, HTML or invalid JSON gives typed errors; the bot starts once it recovers", async () => {
+Deno.test("REST answering 500, HTML or invalid JSON gives typed errors; the bot starts once it recovers", async () => {
   await using server = await startServer();
   const api = new TalkomaticApi({
     baseUrl: server.url,
@@ -252,7 +253,7 @@ test("REST answering 500, HTML or invalid JSON gives typed errors; the bot start
   }
 });
 
-test("Bot and REST client report a refused connection at start with the server's address", async () => {
+Deno.test("Bot and REST client report a refused connection at start with the server's address", async () => {
   const url = refusedUrl();
   const bot = makeBot(url, { token: "tk_" + "0".repeat(64) });
   const err = await assertRejects(() => bot.start(), TransportError);
@@ -268,5 +269,4 @@ test("Bot and REST client report a refused connection at start with the server's
   assertEquals(restErr.kind, "network");
   assertStringIncludes(restErr.message, url.replace("http://", ""));
   faults += 2;
-  summary("faults", { "faults injected": faults, reconnects, errors: 0 });
 });

@@ -5,7 +5,7 @@ import { assert, assertEquals } from "@std/assert";
 import type { Bot } from "../../bot/mod.ts";
 import { TestUser } from "../../testing/mod.ts";
 import { makeBot, startServer, until } from "./_bots.ts";
-import { pick, summary, test } from "./_config.ts";
+import { pick, summary } from "./_config.ts";
 
 const N = pick(20, 200);
 const DURATION_MS = pick(5000, 60_000);
@@ -24,7 +24,7 @@ function viewMatches(bot: Bot, server: Awaited<ReturnType<typeof startServer>>):
   return ids.every((id) => bot.textOf(id) === (info.messages[id] ?? ""));
 }
 
-test(`${N} bots and ${N} users typing for ${DURATION_MS / 1000} s: no errors, bounded memory, consistent views`, async () => {
+Deno.test(`${N} bots and ${N} users typing for ${DURATION_MS / 1000} s: no errors, bounded memory, consistent views`, async () => {
   await using server = await startServer({
     limits: { baseMaxRooms: 10_000, hardMaxRooms: 10_000 },
   });

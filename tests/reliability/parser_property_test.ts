@@ -6,7 +6,7 @@ import fc from "fast-check";
 import { parseCommandLine } from "../../bot/commands.ts";
 import { UsageError } from "../../bot/errors.ts";
 import { checkParamSpec, type ParamSpec, parseArgs, tokenize } from "../../bot/parse.ts";
-import { RUNS, summary } from "./_config.ts";
+import { RUNS, summaryAtEnd } from "./_config.ts";
 
 const shellish = fc.constantFrom(
   "'",
@@ -27,6 +27,7 @@ const line = fc.array(fc.oneof(fc.string({ unit: "binary" }), shellish), { maxLe
 const word = fc.oneof(fc.string({ unit: "binary" }), fc.array(shellish).map((a) => a.join("")));
 
 let inputs = 0;
+summaryAtEnd("command parser", () => ({ inputs, runs: RUNS }));
 
 /** Runs `fn`; a UsageError is an accepted outcome, anything else thrown fails the property. */
 function resultOrUsage<T>(fn: () => T): T | UsageError {
@@ -154,5 +155,4 @@ Deno.test("parseArgs returns typed arguments or a UsageError for any words", () 
     }),
     { numRuns: RUNS },
   );
-  summary("command parser", { inputs, runs: RUNS });
 });

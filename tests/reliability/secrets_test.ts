@@ -6,7 +6,7 @@ import { assert, assertEquals, assertStringIncludes } from "@std/assert";
 import { FileTokenStore, TalkomaticApi } from "../../api/mod.ts";
 import { TestUser } from "../../testing/mod.ts";
 import { makeBot, startServer } from "./_bots.ts";
-import { summary, test } from "./_config.ts";
+import { summary } from "./_config.ts";
 
 const mode = async (path: string): Promise<number> => (await Deno.stat(path)).mode! & 0o777;
 const secretPart = (token: string): string => token.slice(3); // the 64 hex digits
@@ -27,7 +27,7 @@ function visible(lines: string[], errors: unknown[]): string {
   return parts.join("\n");
 }
 
-test("Tokens never appear in debug logs or error messages, through reconnects and faults", async () => {
+Deno.test("Tokens never appear in debug logs or error messages, through reconnects and faults", async () => {
   const dir = await Deno.makeTempDir();
   try {
     await using server = await startServer();
@@ -87,7 +87,7 @@ test("Tokens never appear in debug logs or error messages, through reconnects an
   }
 });
 
-test("Token file is created 0600 in a 0700 directory; bad files are replaced with a warning", async () => {
+Deno.test("Token file is created 0600 in a 0700 directory; bad files are replaced with a warning", async () => {
   const dir = await Deno.makeTempDir();
   try {
     const path = `${dir}/talkomatic/tokens.json`;
@@ -139,7 +139,7 @@ test("Token file is created 0600 in a 0700 directory; bad files are replaced wit
   }
 });
 
-test("Bot with a file token store keeps its token private across runs", async () => {
+Deno.test("Bot with a file token store keeps its token private across runs", async () => {
   const dir = await Deno.makeTempDir();
   try {
     await using server = await startServer();

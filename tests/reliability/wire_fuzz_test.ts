@@ -10,7 +10,7 @@ import { loadDocuments } from "../../codegen/load.ts";
 import { serverEvents } from "../../schemas/mod.ts";
 import { type TestServer, TestUser } from "../../testing/mod.ts";
 import { makeBot, startServer, until } from "./_bots.ts";
-import { pick, summary, test } from "./_config.ts";
+import { pick, summary } from "./_config.ts";
 import { arbitraryOf } from "./_schema_arb.ts";
 
 const docs = await loadDocuments(new URL("../../schemas/", import.meta.url));
@@ -127,7 +127,7 @@ async function rawClient(server: TestServer, n: number): Promise<Socket> {
   return socket;
 }
 
-test("Server and Bot survive thousands of random and malformed events from raw clients", async () => {
+Deno.test("Server and Bot survive thousands of random and malformed events from raw clients", async () => {
   await using server = await startServer({
     relaxRateLimits: true,
     wordFilter: false,
@@ -230,7 +230,7 @@ function sameView(server: TestServer, bot: ReturnType<typeof makeBot>, roomId: s
   return info.users.every((u) => bot.textOf(u.id) === (info.messages[u.id] ?? ""));
 }
 
-test("Bot reports every corrupt server event through error and keeps its room", async () => {
+Deno.test("Bot reports every corrupt server event through error and keeps its room", async () => {
   await using server = await startServer();
   await using alice = await TestUser.connect(server, { username: "Alice", location: "Here" });
   const roomId = await alice.createRoom({ name: "Corrupt" });

@@ -43,7 +43,7 @@ const snapshot = {
   visibleUserCount: 2,
 };
 
-/** Every payload example of PROTOCOL.md sections 3 to 5 and 11, by validator. */
+/** Every payload example of docs/protocol.md sections 3 to 5 and 11, by validator. */
 const valid: [string, v.GenericSchema<unknown, unknown>, unknown][] = [
   ["UserView", S.UserViewSchema, user],
   ["UserView with dev flair", S.UserViewSchema, {

@@ -2,9 +2,9 @@
 import { io, type Socket } from "socket.io-client";
 import { TestServer, type TestServerOptions } from "../../testing/mod.ts";
 
-/** Deno.test without the op/resource sanitizers (socket.io keeps timers briefly). */
+/** Deno.test (op and resource sanitizers on: every test closes its clients and server). */
 export function test(name: string, fn: () => Promise<void>): void {
-  Deno.test({ name, fn, sanitizeOps: false, sanitizeResources: false });
+  Deno.test({ name, fn });
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -32,8 +32,12 @@ export class Raw {
 
   /** Gets a cookie over HTTP (unless `cookie: false`) and connects. Resolves with the connect_error message or "connect". */
   async connect(
-    opts: { token?: string | null | number; cookie?: boolean; headers?: Record<string, string> } =
-      {},
+    opts: {
+      token?: string | null | number;
+      cookie?: boolean;
+      headers?: Record<string, string>;
+      auth?: Record<string, unknown>;
+    } = {},
   ): Promise<string> {
     if (opts.cookie !== false && !this.cookie) {
       const res = await fetch(`${this.server.url}/js/emojiList.json`, {
@@ -47,7 +51,7 @@ export class Raw {
       transports: ["websocket"],
       reconnection: false,
       forceNew: true,
-      auth: token === null ? {} : { token },
+      auth: token === null ? { ...opts.auth } : { token, ...opts.auth },
       extraHeaders: {
         "X-Forwarded-For": this.ip,
         ...(this.cookie && opts.cookie !== false ? { Cookie: this.cookie } : {}),

@@ -1,44 +1,76 @@
 /**
- * Checks of everything a client sends against the protocol's limits
- * (PROTOCOL.md §4, §13.1), before anything is sent; shared by the REST client
- * and the bot. Each throws a `TypeError` (wrong kind
- * of value) or `RangeError` (right kind, out of limits) with a message in the
- * std style: `Cannot join room "12345": room ids have 6 digits`.
+ * The protocol's input rules, checked before anything is sent: the REST
+ * client and the bot call the `check*` functions, the local server
+ * (`testing/`) uses the same limits and predicates for its own checks. Every
+ * limit comes from `schemas/limits.gen.ts`, i.e. from the schemas
+ * (docs/protocol.md §4, §13.1).
+ *
+ * Each `check*` function throws a `TypeError` (wrong kind of value) or a
+ * `RangeError` (right kind, out of limits) with a message in the std style:
+ * `Cannot join room "12345": room ids have 6 digits`.
  *
  * @example
  * ```ts
- * import { checkRoomId } from "./checks.ts";
+ * import { checkRoomId, isAccessCode } from "./checks.ts";
+ *
  * checkRoomId("123456", "join room"); // "123456"
+ * isAccessCode("12345"); // false
  * ```
  *
  * @module
  */
+import {
+  ACCESS_CODE_PATTERN,
+  LAYOUTS,
+  MAX_LOCATION_LENGTH,
+  MAX_MESSAGE_LENGTH,
+  MAX_ROOM_NAME_LENGTH,
+  MAX_USERNAME_LENGTH,
+  ROOM_ID_PATTERN,
+  ROOM_TYPES,
+} from "./limits.gen.ts";
+import { sanitizeName } from "./text.ts";
+import type { Layout, RoomType } from "./types.gen.ts";
 
-import { MAX_MESSAGE_LENGTH, sanitizeName } from "../schemas/text.ts";
-import type { Layout, RoomType } from "../schemas/types.gen.ts";
-
-/** Maximum username length (raw, before trimming). */
-export const MAX_USERNAME_LENGTH = 15;
-/** Maximum location length (raw). */
-export const MAX_LOCATION_LENGTH = 20;
 /**
- * The longest room name the server accepts (PROTOCOL §13.1 `MAX_ROOM_NAME_LENGTH`, raw length).
+ * True for a room id: a string of exactly 6 digits.
  *
- * @example
- * ```ts
- * import { MAX_ROOM_NAME_LENGTH } from "@talkomatic/talkomatic/api";
- * import { assertEquals } from "@std/assert";
- *
- * function roomNameFor(topic: string): string {
- *   const name = `Trivia: ${topic}`;
- *   return name.length <= MAX_ROOM_NAME_LENGTH ? name : `${name.slice(0, MAX_ROOM_NAME_LENGTH - 1)}…`;
- * }
- * assertEquals(roomNameFor("Space exploration history"), "Trivia: Space exploratio…");
- * ```
+ * @param value Anything.
+ * @returns Whether it is a room id.
  */
-export const MAX_ROOM_NAME_LENGTH = 25;
-/** Occupants per room. */
-export const ROOM_CAPACITY = 5;
+export function isRoomId(value: unknown): value is string {
+  return typeof value === "string" && ROOM_ID_PATTERN.test(value);
+}
+
+/**
+ * True for an access code: a string of exactly 6 digits (a number is none).
+ *
+ * @param value Anything.
+ * @returns Whether it is an access code.
+ */
+export function isAccessCode(value: unknown): value is string {
+  return typeof value === "string" && ACCESS_CODE_PATTERN.test(value);
+}
+
+/**
+ * True for a room type.
+ *
+ * @param value Anything.
+ * @returns Whether it is one of {@linkcode ROOM_TYPES}.
+ */
+export function isRoomType(value: unknown): value is RoomType {
+  return (ROOM_TYPES as readonly unknown[]).includes(value);
+}
+
+/**
+ * True for a room layout.
+ *
+ * @param value Anything.
+ * @returns Whether it is one of {@linkcode LAYOUTS}.
+ */
+export function isLayout(value: unknown): value is Layout {
+  return (LAYOUTS as readonly unknown[]).includes(value);
+}
 
 function name(kind: string, value: unknown, max: number, action: string): string {
   if (typeof value !== "string") {
@@ -56,7 +88,7 @@ function name(kind: string, value: unknown, max: number, action: string): string
 }
 
 /**
- * Checks a username (1–15 characters, not blank).
+ * Checks a username (1 to {@linkcode MAX_USERNAME_LENGTH} characters, not blank).
  *
  * @param value The username.
  * @param action What is being done, for the message.
@@ -67,7 +99,7 @@ export function checkUsername(value: unknown, action = "sign in"): string {
 }
 
 /**
- * Checks a location (1–20 characters, not blank).
+ * Checks a location (1 to {@linkcode MAX_LOCATION_LENGTH} characters, not blank).
  *
  * @param value The location.
  * @param action What is being done, for the message.
@@ -78,7 +110,7 @@ export function checkLocation(value: unknown, action = "sign in"): string {
 }
 
 /**
- * Checks a room name (1–25 characters, not blank).
+ * Checks a room name (1 to {@linkcode MAX_ROOM_NAME_LENGTH} characters, not blank).
  *
  * @param value The room name.
  * @param action What is being done, for the message.
@@ -89,7 +121,7 @@ export function checkRoomName(value: unknown, action = "create room"): string {
 }
 
 /**
- * Checks a room id: a string of exactly 6 digits.
+ * Checks a room id: a string of exactly 6 digits ({@linkcode ROOM_ID_PATTERN}).
  *
  * @param value The id.
  * @param action What is being done, for the message.
@@ -104,14 +136,14 @@ export function checkRoomId(value: unknown, action: string): string {
   if (typeof value !== "string") {
     throw new TypeError(`Cannot ${action}: room id must be a string, got ${typeof value}`);
   }
-  if (!/^[0-9]{6}$/.test(value)) {
+  if (!isRoomId(value)) {
     throw new RangeError(`Cannot ${action} "${value}": room ids have 6 digits`);
   }
   return value;
 }
 
 /**
- * Checks an access code: a string of exactly 6 digits.
+ * Checks an access code: a string of exactly 6 digits ({@linkcode ACCESS_CODE_PATTERN}).
  *
  * @param value The code.
  * @param action What is being done, for the message.
@@ -123,14 +155,14 @@ export function checkAccessCode(value: unknown, action: string): string {
       `Cannot ${action}: the access code must be a string of 6 digits, got ${typeof value}`,
     );
   }
-  if (!/^[0-9]{6}$/.test(value)) {
+  if (!isAccessCode(value)) {
     throw new RangeError(`Cannot ${action}: access code "${value}" is not 6 digits`);
   }
   return value;
 }
 
 /**
- * Checks a chat text (at most 5000 characters).
+ * Checks a chat text (at most {@linkcode MAX_MESSAGE_LENGTH} characters).
  *
  * @param value The text.
  * @param action What is being done, for the message.
@@ -147,9 +179,6 @@ export function checkText(value: unknown, action: string): string {
   }
   return value;
 }
-
-const TYPES: readonly RoomType[] = ["public", "semi-private", "private"];
-const LAYOUTS: readonly Layout[] = ["horizontal", "vertical"];
 
 function oneOf<T extends string>(what: string, value: unknown, allowed: readonly T[]): T {
   if (typeof value !== "string") {
@@ -170,7 +199,7 @@ function oneOf<T extends string>(what: string, value: unknown, allowed: readonly
  * @returns The type.
  */
 export function checkRoomType(value: unknown): RoomType {
-  return oneOf("type", value, TYPES);
+  return oneOf("type", value, ROOM_TYPES);
 }
 
 /**

@@ -14,7 +14,7 @@
  *
  * @module
  */
-import type { Validator } from "../schemas/standard.ts";
+import type { Validator } from "./standard.ts";
 import { type PayloadDirection, PayloadValidationError } from "./errors.ts";
 
 /** Where a validated payload comes from, for the error's message and fields. */

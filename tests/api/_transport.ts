@@ -1,0 +1,82 @@
+// Specs and a server wrapper shared by the HttpTransport tests.
+import * as v from "valibot";
+import {
+  HttpTransport,
+  type HttpTransportOptions,
+  MemoryTokenStore,
+  type OperationSpec,
+} from "../../api/mod.ts";
+import { FakeTalkomatic } from "./_server.ts";
+
+export const EmojiSchema = v.record(v.string(), v.string());
+export const HealthLike = v.object({ status: v.literal("ok"), version: v.string() });
+export const RoomLike = v.object({
+  id: v.string(),
+  users: v.array(v.object({ id: v.string(), username: v.string() })),
+});
+
+export const emojiSpec: OperationSpec<Record<string, string>> = {
+  id: "getEmojiList",
+  method: "GET",
+  path: "/js/emojiList.json",
+  auth: "none",
+  success: { 200: EmojiSchema },
+};
+export const healthSpec: OperationSpec<v.InferOutput<typeof HealthLike>> = {
+  id: "getHealth",
+  method: "GET",
+  path: "/api/v1/health",
+  auth: "token",
+  success: { 200: HealthLike },
+};
+export const roomsSpec: OperationSpec<unknown[]> = {
+  id: "listRooms",
+  method: "GET",
+  path: "/api/v1/rooms",
+  auth: "token+key",
+  success: { 200: v.array(v.unknown()) },
+};
+
+export async function withServer(
+  fn: (server: FakeTalkomatic, make: (options?: HttpTransportOptions) => HttpTransport) => Promise<
+    void
+  >,
+): Promise<void> {
+  const server = await FakeTalkomatic.start();
+  const make = (options: HttpTransportOptions = {}) =>
+    new HttpTransport({
+      baseUrl: server.url,
+      tokenStore: new MemoryTokenStore(),
+      logger: { warn: () => {} },
+      ...options,
+    });
+  try {
+    await fn(server, make);
+  } finally {
+    await server.close();
+  }
+}
+
+/** A transport whose `fetch` records each URL and answers `body`, without a network. */
+export function recordingTransport(body: string): { transport: HttpTransport; urls: string[] } {
+  const urls: string[] = [];
+  const transport = new HttpTransport({
+    baseUrl: "http://talkomatic.invalid",
+    tokenStore: new MemoryTokenStore(),
+    fetch: (input) => {
+      urls.push(String(input));
+      return Promise.resolve(new Response(body));
+    },
+  });
+  return { transport, urls };
+}
+
+export function waitForAbort(request: Request, ms = 5_000): Promise<Response> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(new Response("{}")), ms);
+    request.signal.addEventListener("abort", () => {
+      clearTimeout(timer);
+      resolve(new Response("{}"));
+    });
+  });
+}

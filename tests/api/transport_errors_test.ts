@@ -1,0 +1,181 @@
+// HttpTransport.call(): every error body variant and every malformed success answer.
+import * as v from "valibot";
+import {
+  assert,
+  assertEquals,
+  assertInstanceOf,
+  assertRejects,
+  assertStringIncludes,
+} from "@std/assert";
+import { ApiError, type OperationSpec, PayloadValidationError } from "../../api/mod.ts";
+import { errorA, htmlError, USER_A } from "./_server.ts";
+import { emojiSpec, RoomLike, withServer } from "./_transport.ts";
+
+Deno.test("HttpTransport.call() maps a variant A body with details", async () => {
+  await withServer(async (server, make) => {
+    const details = { name: "Room name is required and must be a string." };
+    server.override = () => errorA(400, "VALIDATION_ERROR", "Validation failed", details);
+    const error = await assertRejects(() => make().call(emojiSpec), ApiError);
+    assertEquals(error.status, 400);
+    assertEquals(error.code, "VALIDATION_ERROR");
+    assertEquals(error.message, "Validation failed");
+    assertEquals(error.details, details);
+    assertEquals(error.variant, "A");
+    assertEquals(error.operation, "getEmojiList");
+    assertEquals(error.url, `${server.url}/js/emojiList.json`);
+    assertEquals(error.name, "ApiError");
+    assertEquals(
+      (error.body as { error: { code: string } }).error.code,
+      "VALIDATION_ERROR",
+    );
+  });
+});
+
+Deno.test("HttpTransport.call() maps a variant B' body with retryAfter", async () => {
+  await withServer(async (server, make) => {
+    server.override = () =>
+      new Response(
+        JSON.stringify({
+          error: {
+            code: "RATE_LIMITED",
+            message: "Rate limit exceeded. Try again in 42 seconds.",
+            retryAfter: 42,
+          },
+        }),
+        { status: 429, headers: { "content-type": "application/json", "retry-after": "41" } },
+      );
+    const error = await assertRejects(() => make().call(emojiSpec), ApiError);
+    assertEquals(error.code, "RATE_LIMITED");
+    assertEquals(error.retryAfter, 42);
+    assertEquals(error.variant, "B'");
+  });
+});
+
+Deno.test("HttpTransport.call() takes retryAfter from the Retry-After header of a variant B body", async () => {
+  await withServer(async (server, make) => {
+    server.override = () =>
+      new Response(
+        JSON.stringify({ error: { code: "RATE_LIMITED", message: "Too many requests." } }),
+        {
+          status: 429,
+          headers: { "content-type": "application/json", "retry-after": "900" },
+        },
+      );
+    const error = await assertRejects(() => make().call(emojiSpec), ApiError);
+    assertEquals(error.variant, "B");
+    assertEquals(error.retryAfter, 900);
+    assertEquals(error.message, "Too many requests.");
+  });
+});
+
+Deno.test("HttpTransport.call() maps a variant C body with a string error", async () => {
+  await withServer(async (server, make) => {
+    server.override = () =>
+      new Response(JSON.stringify({ error: "World Cup data unavailable" }), { status: 502 });
+    const error = await assertRejects(() => make().call(emojiSpec), ApiError);
+    assertEquals(error.status, 502);
+    assertEquals(error.code, "HTTP_502");
+    assertEquals(error.message, "World Cup data unavailable");
+    assertEquals(error.variant, "C");
+  });
+});
+
+Deno.test("HttpTransport.call() maps an HTML error page", async () => {
+  await withServer(async (_server, make) => {
+    const spec = { ...emojiSpec, path: "/nope" };
+    const error = await assertRejects(() => make().call(spec), ApiError);
+    assertEquals(error.status, 404);
+    assertEquals(error.code, "HTTP_404");
+    assertEquals(error.variant, "non-json");
+    assertStringIncludes(error.message, "404");
+    assertStringIncludes(error.message, "not JSON");
+    assertStringIncludes(error.message, "Cannot GET /nope");
+    assertStringIncludes(error.body as string, "<!DOCTYPE html>");
+    assertInstanceOf(error.cause, SyntaxError);
+  });
+});
+
+Deno.test("HttpTransport.call() keeps only the start of a long non-JSON body", async () => {
+  await withServer(async (server, make) => {
+    server.override = () => htmlError(500, "Error: CORS blocked " + "at frame\n".repeat(200));
+    const error = await assertRejects(() => make().call(emojiSpec), ApiError);
+    assertEquals(error.code, "HTTP_500");
+    assert((error.body as string).length <= 201);
+    assert(error.message.length < 300, error.message);
+    assertStringIncludes(error.message, "Error: CORS blocked");
+  });
+});
+
+Deno.test("HttpTransport.call() maps invalid JSON on an error status", async () => {
+  await withServer(async (server, make) => {
+    server.override = () =>
+      new Response('{"error": {"code": "SERVER_ER', {
+        status: 500,
+        headers: { "content-type": "application/json" },
+      });
+    const error = await assertRejects(() => make().call(emojiSpec), ApiError);
+    assertEquals(error.code, "HTTP_500");
+    assertEquals(error.variant, "non-json");
+    assertEquals(error.body, '{"error": {"code": "SERVER_ER');
+  });
+});
+
+Deno.test("HttpTransport.call() maps a JSON error body of unknown shape", async () => {
+  await withServer(async (server, make) => {
+    server.override = () => new Response("[1, 2]", { status: 418 });
+    const error = await assertRejects(() => make().call(emojiSpec), ApiError);
+    assertEquals(error.code, "HTTP_418");
+    assertEquals(error.variant, "unrecognised");
+    assertEquals(error.body, [1, 2]);
+  });
+});
+
+Deno.test("HttpTransport.call() treats an undocumented success status as an ApiError", async () => {
+  await withServer(async (server, make) => {
+    server.override = () => new Response(JSON.stringify({ success: true }), { status: 200 });
+    const spec: OperationSpec<unknown> = {
+      id: "createRoom",
+      method: "POST",
+      path: "/api/v1/rooms",
+      body: { name: "x" },
+      auth: "none",
+      success: { 201: v.unknown() },
+    };
+    const error = await assertRejects(() => make().call(spec), ApiError);
+    assertEquals(error.status, 200);
+    assertEquals(error.code, "HTTP_200");
+  });
+});
+
+Deno.test("HttpTransport.call() rejects a success body of the wrong shape with the path of the bad field", async () => {
+  await withServer(async (server, make) => {
+    server.override = () =>
+      new Response(
+        JSON.stringify({ id: "123456", users: [{ id: USER_A, username: "Ada" }, { id: 7 }] }),
+      );
+    const spec: OperationSpec<unknown> = {
+      id: "getRoom",
+      method: "GET",
+      path: "/api/v1/rooms/123456",
+      auth: "none",
+      success: { 200: RoomLike },
+    };
+    const error = await assertRejects(() => make().call(spec), PayloadValidationError);
+    assertEquals(error.direction, "inbound");
+    assertEquals(error.target, "getRoom");
+    assertEquals(error.path, "users.1.id");
+    assert(error.issues.length >= 1);
+    assertStringIncludes(error.message, '"users.1.id"');
+    assertStringIncludes(error.message, '"getRoom"');
+  });
+});
+
+Deno.test("HttpTransport.call() rejects a success body that is not JSON", async () => {
+  await withServer(async (server, make) => {
+    server.override = () => new Response("<html>maintenance</html>", { status: 200 });
+    const error = await assertRejects(() => make().call(emojiSpec), PayloadValidationError);
+    assertEquals(error.path, "");
+    assertEquals(error.issues, []);
+    assertInstanceOf(error.cause, SyntaxError);
+  });
+});
