@@ -33,9 +33,9 @@ let printer: ReturnType<typeof setInterval> | undefined;
 let code = 0;
 try {
   alice = await TestUser.connect(server, { username: "Alice", location: "Demo" });
-  const roomId = await alice.createRoom({ name: "Demo room", type: "public" });
+  const roomId = await alice.createRoom({ name: "Echo", type: "public" });
   await alice.joinRoom(roomId);
-  console.log(`Alice created and joined "Demo room" (${roomId})`);
+  console.log(`Alice created and joined "Echo" (${roomId}), the room echo.ts looks for`);
 
   child = new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", ECHO.pathname],

@@ -63,6 +63,13 @@ test("the echo bot answers a scripted user in Node against talkomatic/testing", 
   assert.doesNotMatch(stdout, /\/ping/);
 });
 
+test("an action nobody awaits that fails reaches the error event and the process lives on", async () => {
+  const { stdout } = await exec("node", ["unawaited.mjs"], { cwd: project, timeout: 60_000 });
+  const out = JSON.parse(stdout.trim().split("\n").pop());
+  assert.ok(out.errors >= 2, stdout);
+  assert.match(out.first, /^Cannot send: the bot is not in a room/);
+});
+
 test("every REST function works in Node", async () => {
   const { stdout } = await exec("node", ["rest.mjs"], { cwd: project, timeout: 60_000 });
   const out = JSON.parse(stdout.trim().split("\n").pop());
