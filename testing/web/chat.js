@@ -387,7 +387,7 @@
     badges.replaceChildren(typeBadge, layoutBadge);
     if (r.isFull) badges.append(el("span", "badge full", "full"));
     const count = r.userCount ?? r.users.length;
-    const free = Math.max(0, 5 - count);
+    const free = r.isFull ? 0 : Math.max(0, 5 - count);
     seats.textContent = (count === 1 ? "1 person" : count + " people") + " · " +
       (free === 1 ? "1 free seat" : free + " free seats");
     people.textContent = r.users.length
@@ -416,7 +416,9 @@
 
   socket.on("access code required", () => {
     if (!joining) return;
-    $("code-title").textContent = joining.name ? "Join " + joining.name : "Access code";
+    $("code-title").textContent = joining.name
+      ? "Join " + joining.name
+      : "Join a semi-private room";
     $("code-text").textContent = "This room is semi-private: enter its 6-digit access code.";
     codeInput.value = "";
     codeDialog.showModal();
