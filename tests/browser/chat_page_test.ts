@@ -19,6 +19,7 @@ import {
 } from "./_chromium.ts";
 
 const ECHO = new URL("../../examples/echo.ts", import.meta.url).pathname;
+const DOCS_SCREENSHOT = new URL("../../docs/chat-page.png", import.meta.url).pathname;
 const shot = (name: string) => new URL(name, SCREENSHOTS).pathname;
 
 browserTest("chat page in Chromium", async (browser, t) => {
@@ -63,6 +64,10 @@ browserTest("chat page in Chromium", async (browser, t) => {
           [..."/echo hi\n"].map((ch, i) => ({ type: "add", index: i, text: ch })),
         );
         await page.screenshot({ path: shot("echo-1280x800.png") });
+        // The README's picture: UPDATE_DOCS_SCREENSHOT=1 deno test -A tests/browser/
+        if (Deno.env.get("UPDATE_DOCS_SCREENSHOT")) {
+          await Deno.copyFile(shot("echo-1280x800.png"), DOCS_SCREENSHOT);
+        }
         await page.setViewportSize({ width: 390, height: 844 });
         await page.screenshot({ path: shot("echo-390x844.png"), fullPage: true });
       } finally {
