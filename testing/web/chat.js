@@ -131,7 +131,7 @@
   let room = null;
   /** The room a join was asked for, to name it in the access code prompt. @type {{ id: string, name: string } | null} */
   let joining = null;
-  /** The room to rejoin after the connection came back. @type {string | null} */
+  /** The room to rejoin after the connection came back. @type {{ id: string, name: string } | null} */
   let rejoin = null;
   /** Your text as the server has it (everything sent so far applied). */
   let sent = "";
@@ -224,7 +224,7 @@
     setStatus("Disconnected (" + reason + "), reconnecting…");
     if (room) {
       // The server took us out of the room; join it again once reconnected.
-      rejoin = room.id;
+      rejoin = { id: room.id, name: room.name };
       leftRoom();
     }
     if (reason === "io server disconnect") socket.connect();
@@ -239,15 +239,16 @@
 
   socket.on("signin status", (/** @type {any} */ status) => {
     if (!status.isSignedIn) {
+      // A new session (the server restarted, or the cookie expired): rooms are gone too.
       me = null;
+      rejoin = null;
       show("signin");
       /** @type {HTMLInputElement} */ ($("signin-name")).focus();
       return;
     }
     me = { userId: status.userId, username: status.username, location: status.location };
     if (rejoin) {
-      joining = { id: rejoin, name: "" };
-      socket.emit("join room", { roomId: rejoin });
+      join(rejoin.id, rejoin.name);
       rejoin = null;
     }
     if (currentView() !== "room") {

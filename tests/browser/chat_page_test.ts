@@ -231,7 +231,7 @@ browserTest("chat page in Chromium", async (browser, t) => {
   );
 
   await t.step(
-    "the page shows the server's errors, keeps under the typing limit and the 5000-character cap",
+    "the page shows the server's errors, keeps under the typing limit and the 5000-character cap, and reconnects",
     async () => {
       await using server = await startServer({ limits: { roomCapacity: 2 } });
       const dana = await openPage(browser, server, { width: 390, height: 844 });
@@ -283,6 +283,14 @@ browserTest("chat page in Chromium", async (browser, t) => {
         "5000 characters on the server",
         () => server.room(roomId)?.messages[danaId]?.length === 5000,
       );
+
+      // A lost connection: the page reconnects and joins its room again.
+      server.disconnectAll();
+      await waitUntil(
+        "Dana back in Solo",
+        () => server.room(roomId)?.users.some((u) => u.username === "Dana"),
+      );
+      await mine.waitFor();
 
       // A reload keeps the person signed in (the session cookie); the
       // server took them out of the room when the old page went away.
