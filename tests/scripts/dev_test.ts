@@ -34,7 +34,10 @@ await bot.run().catch((e) => console.log("run failed:", e.message));
 class Output {
   text = "";
   #waiters = new Set<() => void>();
-  constructor(stream: ReadableStream<Uint8Array>) {
+  #other: Output | undefined;
+  /** `other`: the child's other stream, shown too when a wait fails. */
+  constructor(stream: ReadableStream<Uint8Array>, other?: Output) {
+    this.#other = other;
     (async () => {
       for await (const chunk of stream.pipeThrough(new TextDecoderStream())) {
         this.text += chunk;
@@ -45,7 +48,7 @@ class Output {
   count(pattern: RegExp): number {
     return this.text.match(new RegExp(pattern, "g"))?.length ?? 0;
   }
-  wait(pattern: RegExp, times = 1, timeout = 20_000): Promise<RegExpMatchArray> {
+  wait(pattern: RegExp, times = 1, timeout = 60_000): Promise<RegExpMatchArray> {
     return new Promise((resolve, reject) => {
       const check = () => {
         if (this.count(pattern) < times) return;
@@ -55,7 +58,13 @@ class Output {
       };
       const timer = setTimeout(() => {
         this.#waiters.delete(check);
-        reject(new Error(`No ${times}× ${pattern} within ${timeout} ms; output:\n${this.text}`));
+        reject(
+          new Error(
+            `No ${times}× ${pattern} within ${timeout} ms; output:\n${this.text}${
+              this.#other ? `\nother stream:\n${this.#other.text}` : ""
+            }`,
+          ),
+        );
       }, timeout);
       this.#waiters.add(check);
       check();
@@ -87,8 +96,8 @@ Deno.test({
       stdout: "piped",
       stderr: "piped",
     }).spawn();
-    const out = new Output(dev.stdout);
     const err = new Output(dev.stderr);
+    const out = new Output(dev.stdout, err);
     try {
       const open = await out.wait(/Open http:\/\/127\.0\.0\.1:(\d+)\/ to talk to your bot\n/);
       const page = await fetch(`http://127.0.0.1:${open[1]}/`);
