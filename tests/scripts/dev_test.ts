@@ -92,6 +92,8 @@ Deno.test({
     const dev = new Deno.Command(Deno.execPath(), {
       args: ["run", "-A", DEV, "--port", "0", "bot.ts"],
       cwd: dir,
+      // What `deno task dev bot.ts` typed in `dir` sets (an outer `deno task test` set its own).
+      env: { INIT_CWD: dir },
       stdin: "null",
       stdout: "piped",
       stderr: "piped",
