@@ -79,7 +79,7 @@ const botName = relative(cwd, botPath) || botPath;
 
 async function startServer(): Promise<TestServer> {
   // No start-up purge: the real server empties every room 2 s after it boots
-  // (PROTOCOL.md §8.3), which would silently drop a bot that joins at once.
+  // (docs/protocol.md §8.3), which would silently drop a bot that joins at once.
   const options = { host: "127.0.0.1", timing: { startupPurgeDelayMs: false as const } };
   try {
     return await TestServer.start({ ...options, port: port ?? DEFAULT_PORT });

@@ -640,7 +640,7 @@ export const CHAT_JS: string = [
   "// as you type, votes to kick, leave. Plain script, no framework, no build",
   "// step: it uses the socket.io client bundle the server serves at",
   "// /socket.io/socket.io.js. It connects as a browser with no bot token, so the",
-  "// server treats it as a person (PROTOCOL.md §1.3).",
+  "// server treats it as a person (docs/protocol.md §1.3).",
   "//",
   "// Source of testing/_page.gen.ts: after editing, run `deno task codegen`.",
   "",

@@ -1,5 +1,5 @@
 // The chat page's HTTP side: what `/` serves, and the origin rule that lets
-// the page use the server from whatever port it listens on (PROTOCOL.md §1.2).
+// the page use the server from whatever port it listens on (docs/protocol.md §1.2).
 // The page itself is tested in Chromium: tests/browser/chat_page_test.ts.
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
 import { io } from "socket.io-client";
