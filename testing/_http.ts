@@ -12,6 +12,7 @@ import {
   MAX_ROOM_NAME_LENGTH,
   MAX_USERNAME_LENGTH,
 } from "../schemas/limits.gen.ts";
+import { pageAsset } from "./_page.ts";
 
 /** A fault the HTTP layer serves instead of the real answer. */
 export interface HttpFault {
@@ -27,6 +28,8 @@ export interface HttpFault {
 export interface HttpContext {
   world: () => World;
   faults: HttpFault[];
+  /** The server's own origins (see {@linkcode originAllowed}). */
+  ownOrigins: () => ReadonlySet<string>;
 }
 
 const ALLOWED_ORIGINS = new Set([
@@ -35,9 +38,21 @@ const ALLOWED_ORIGINS = new Set([
   "https://classic.talkomatic.co",
 ]);
 
-/** True when an Origin header value passes the allow-list (§1.2). */
-export function originAllowed(origin: string | undefined): boolean {
-  return origin === undefined || ALLOWED_ORIGINS.has(origin) || origin.endsWith("github.io");
+/**
+ * True when an Origin header value passes the allow-list (§1.2), or is one of
+ * the server's own origins. The real server allows its own site
+ * (`https://classic.talkomatic.co`, and `http://localhost:3000` /
+ * `http://127.0.0.1:3000` when run locally on its default port); this server
+ * serves its chat page on whatever port it listens on, so it allows that
+ * page's origin (`http://127.0.0.1:<port>`, `http://localhost:<port>`) the
+ * same way. Every other origin is still refused.
+ */
+export function originAllowed(
+  origin: string | undefined,
+  own: ReadonlySet<string> = new Set(),
+): boolean {
+  return origin === undefined || ALLOWED_ORIGINS.has(origin) || own.has(origin) ||
+    origin.endsWith("github.io");
 }
 
 /** Browser heuristic (§1.3): score >= 3. */
@@ -221,7 +236,9 @@ export async function handleHttp(
   }
   // CORS
   const origin = req.headers.origin;
-  if (!originAllowed(origin)) return send(htmlError(500, "Error: CORS blocked"));
+  if (!originAllowed(origin, ctx.ownOrigins())) {
+    return send(htmlError(500, "Error: CORS blocked"));
+  }
   if (origin) {
     headers["Access-Control-Allow-Origin"] = origin;
     headers["Access-Control-Allow-Credentials"] = "true";
@@ -318,14 +335,9 @@ function route(world: World, r: Request): Reply {
   if (path === "/js/character_substitutions.json" && method === "GET") {
     return { status: 200, json: CHARACTER_SUBSTITUTIONS };
   }
-  if (path === "/" && method === "GET") {
-    return {
-      status: 200,
-      type: "text/html; charset=utf-8",
-      body: "<!DOCTYPE html><html><head><title>Talkomatic test server</title></head>" +
-        "<body><p>Talkomatic test server</p></body></html>",
-    };
-  }
+  // The chat page of our own (the real server serves its site here).
+  const page = method === "GET" ? pageAsset(path) : undefined;
+  if (page) return { status: 200, type: page.type, body: page.body };
   if (path === "/api/v1/bot-tokens/request" && method === "POST") return requestToken(world, r);
   if (path === "/api/v1/bot-tokens/info" && method === "GET") return tokenInfo(world, r);
   if (path.startsWith("/api/") || path === "/api") {

@@ -211,7 +211,8 @@ export class TestServer {
       }
       : undefined;
     this.#world = new World(this.#opts, sessions, () => this.#notify(), log);
-    const ctx: HttpContext = { world: () => this.#world, faults: this.#faults };
+    const ownOrigins = () => this.#ownOrigins();
+    const ctx: HttpContext = { world: () => this.#world, faults: this.#faults, ownOrigins };
     const http = createServer((req, res) => {
       handleHttp(ctx, req, res).catch(() => {
         if (!res.headersSent) res.writeHead(500, { "Content-Type": "text/plain" });
@@ -225,7 +226,7 @@ export class TestServer {
       maxHttpBufferSize: 2_000_000,
       cors: {
         origin: (origin: string | undefined, cb: (err: Error | null, ok?: boolean) => void) =>
-          originAllowed(origin) ? cb(null, true) : cb(new Error("CORS blocked")),
+          originAllowed(origin, ownOrigins()) ? cb(null, true) : cb(new Error("CORS blocked")),
         credentials: true,
         methods: ["GET", "POST"],
       },
@@ -246,7 +247,7 @@ export class TestServer {
     io.on("connection", (socket) => this.#onConnection(socket));
     io.engine.on("connection_error", (e: { req: IncomingMessage; message: string }) => {
       const origin = e.req.headers.origin;
-      const why = origin !== undefined && !originAllowed(origin)
+      const why = origin !== undefined && !originAllowed(origin, ownOrigins())
         ? `Origin ${origin} is not allowed (CORS)`
         : e.message;
       this.#world.log(
@@ -263,6 +264,11 @@ export class TestServer {
       });
     });
     this.#port = (http.address() as AddressInfo).port;
+  }
+
+  /** The origins of the chat page this server serves: its own URL, by IP and as localhost. */
+  #ownOrigins(): ReadonlySet<string> {
+    return new Set([this.url, `http://localhost:${this.#port}`]);
   }
 
   #handshake(socket: Socket): string | undefined {

@@ -9,6 +9,8 @@ export const CODEGEN_FILES: readonly string[] = [
   "schemas",
   "codegen",
   "api/operations.gen.ts",
+  "testing/web",
+  "testing/_page.gen.ts",
 ];
 
 /** Copies `paths` (files or folders, relative to the repository root) into a new temp dir. */

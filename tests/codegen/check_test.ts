@@ -23,3 +23,17 @@ Deno.test("codegen:check passes on the committed tree and fails with the fix com
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("codegen:check fails with the fix command when the chat page's source changes", async () => {
+  const dir = await copyTree(CODEGEN_FILES);
+  try {
+    const page = `${dir}/testing/web/chat.css`;
+    await Deno.writeTextFile(page, (await Deno.readTextFile(page)) + "\n/* edited */\n");
+    const stale = await deno(dir, ["run", "-A", "codegen/main.ts", "--check"]);
+    assertEquals(stale.code, 1, stale.output);
+    assertStringIncludes(stale.output, "testing/_page.gen.ts");
+    assertStringIncludes(stale.output, "Run: deno task codegen");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

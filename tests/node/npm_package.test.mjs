@@ -90,6 +90,17 @@ test("every REST function works in Node", async () => {
   });
 });
 
+test("the TestServer from the package serves the chat page at / and the socket.io client", async () => {
+  const { stdout } = await exec("node", ["page.mjs"], { cwd: project, timeout: 60_000 });
+  assert.deepEqual(JSON.parse(stdout.trim().split("\n").pop()), {
+    page: [200, "text/html; charset=utf-8", true],
+    css: [200, "text/css; charset=utf-8"],
+    js: [200, "text/javascript; charset=utf-8", true],
+    client: [200, true],
+    foreign: 500,
+  });
+});
+
 test("the TypeScript types resolve for a Node consumer (tsc --noEmit)", async () => {
   const tsc = join(project, "node_modules", "typescript", "bin", "tsc");
   try {
