@@ -34,7 +34,9 @@ const MIN_RESTART_GAP_MS = 1000;
 /** How long the old bot may take to leave its room and exit before it is killed. */
 const STOP_TIMEOUT_MS = 5000;
 
-const USAGE = "usage: deno task dev [--port N] <bot file> [bot arguments]";
+const USAGE = "usage: deno task dev [--port N] [--quiet] <bot file> [bot arguments]\n\n" +
+  "  --port <n>   port of the local server (default 3000, else a free one)\n" +
+  "  --quiet      do not print the server's activity log (sign-ins, joins, refusals, ...)";
 
 function usage(message: string): never {
   console.error(`${message}\n${USAGE}`);
@@ -44,6 +46,7 @@ function usage(message: string): never {
 // ------------------------------------------------------------ arguments
 
 let port: number | undefined;
+let quiet = false;
 let file: string | undefined;
 const botArgs: string[] = [];
 const args = [...Deno.args];
@@ -53,7 +56,8 @@ while (args.length > 0) {
   else if (a === "--help" || a === "-h") {
     console.log(USAGE);
     Deno.exit(0);
-  } else if (a === "--port" || a.startsWith("--port=")) {
+  } else if (a === "--quiet") quiet = true;
+  else if (a === "--port" || a.startsWith("--port=")) {
     const value = a === "--port" ? args.shift() : a.slice("--port=".length);
     if (value === undefined) usage("Missing value after --port");
     port = Number(value);
@@ -80,7 +84,13 @@ const botName = relative(cwd, botPath) || botPath;
 async function startServer(): Promise<TestServer> {
   // No start-up purge: the real server empties every room 2 s after it boots
   // (docs/protocol.md §8.3), which would silently drop a bot that joins at once.
-  const options = { host: "127.0.0.1", timing: { startupPurgeDelayMs: false as const } };
+  const clock = () => new Date().toTimeString().slice(0, 8);
+  const options = {
+    host: "127.0.0.1",
+    timing: { startupPurgeDelayMs: false as const },
+    // Why the bot was refused, who joined: the same log as `deno task server`.
+    activity: quiet ? undefined : (line: string) => console.log(`[server] ${clock()} ${line}`),
+  };
   try {
     return await TestServer.start({ ...options, port: port ?? DEFAULT_PORT });
   } catch (error) {
