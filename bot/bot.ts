@@ -454,6 +454,7 @@ export class Bot {
       await this.start();
     } catch (error) {
       off();
+      if (this.stopped) return; // stopped while starting (Ctrl+C): not a failure
       await this.stop();
       console.error(startFailureLine(error, this.#link.url));
       exitProcess(1);

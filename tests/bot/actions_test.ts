@@ -283,3 +283,13 @@ Deno.test("Bot.stop() during a cooldown wait: the waiting handler ends quietly a
   assertEquals(caught, []);
   assertEquals(logger.lines.filter((l) => l.startsWith("error")), []);
 });
+
+Deno.test("Bot.stop() while run() is still starting ends run() quietly, not as a failed start", async () => {
+  await using server = await startServer();
+  const bot = makeBot(server);
+  const running = bot.run(); // a failed start would print a line and exit the process
+  await sleep(5);
+  await bot.stop();
+  await running;
+  assert(bot.stopped);
+});
