@@ -305,3 +305,45 @@ export function checkDocument(openapi: Record<string, unknown>): void {
   visit(openapi.paths, "schemas/openapi.yaml#/paths");
   visit(openapi.components, "schemas/openapi.yaml#/components");
 }
+
+/** Merges an `allOf` of object schemas into one object schema. */
+export function mergeAllOf(schema: JsonSchema, components: Components): JsonSchema {
+  const merged: JsonSchema = { type: "object", properties: {}, required: [] };
+  for (const part of schema.allOf ?? []) {
+    const p = resolve(part, components);
+    const inner = p.allOf ? mergeAllOf(p, components) : p;
+    Object.assign(merged.properties!, inner.properties ?? {});
+    merged.required!.push(...(inner.required ?? []));
+  }
+  return merged;
+}
+
+/**
+ * Reads a schema's keywords for one generator and remembers which ones were
+ * turned into code: a keyword left over would be a dropped rule.
+ */
+export class Keywords {
+  readonly #used = new Set<string>(["description"]);
+  /**
+   * @param schema The schema object.
+   * @param at Its JSON pointer, for errors.
+   * @param generator The generator's file, for errors (`codegen/valibot.ts`).
+   */
+  constructor(readonly schema: JsonSchema, readonly at: string, readonly generator: string) {}
+
+  /** Returns a keyword's value and marks it as handled. */
+  take<K extends keyof JsonSchema>(key: K): JsonSchema[K] {
+    this.#used.add(key);
+    return this.schema[key];
+  }
+
+  /** Fails when a keyword was not handled. */
+  done<T>(result: T): T {
+    for (const key of Object.keys(this.schema)) {
+      if (!this.#used.has(key)) {
+        throw new SchemaError(this.at, `${this.generator} does not emit keyword "${key}"`);
+      }
+    }
+    return result;
+  }
+}

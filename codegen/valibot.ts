@@ -15,13 +15,15 @@
  * @module
  */
 import type { Documents } from "./load.ts";
+import { generateGuards } from "./guards.ts";
 import {
   componentPointer,
   type Components,
   type JsonSchema,
+  Keywords,
+  mergeAllOf,
   pointer,
   refName,
-  resolve,
   SchemaError,
 } from "./schema.ts";
 
@@ -29,40 +31,6 @@ const lit = (value: unknown): string => JSON.stringify(value);
 
 function withPipe(base: string, actions: string[]): string {
   return actions.length ? `v.pipe(${base}, ${actions.join(", ")})` : base;
-}
-
-/** Merges an `allOf` of object schemas into one object schema. */
-function mergeAllOf(schema: JsonSchema, components: Components): JsonSchema {
-  const merged: JsonSchema = { type: "object", properties: {}, required: [] };
-  for (const part of schema.allOf ?? []) {
-    const p = resolve(part, components);
-    const inner = p.allOf ? mergeAllOf(p, components) : p;
-    Object.assign(merged.properties!, inner.properties ?? {});
-    merged.required!.push(...(inner.required ?? []));
-  }
-  return merged;
-}
-
-/** Reads a schema's keywords and remembers which ones were turned into code. */
-class Keywords {
-  readonly #used = new Set<string>(["description"]);
-  constructor(readonly schema: JsonSchema, readonly at: string) {}
-
-  /** Returns a keyword's value and marks it as handled. */
-  take<K extends keyof JsonSchema>(key: K): JsonSchema[K] {
-    this.#used.add(key);
-    return this.schema[key];
-  }
-
-  /** Fails when a keyword was not handled. */
-  done(expression: string): string {
-    for (const key of Object.keys(this.schema)) {
-      if (!this.#used.has(key)) {
-        throw new SchemaError(this.at, `codegen/valibot.ts does not emit keyword "${key}"`);
-      }
-    }
-    return expression;
-  }
 }
 
 /**
@@ -80,7 +48,7 @@ export function expression(
   at: string,
   concrete = false,
 ): string {
-  const k = new Keywords(schema, at);
+  const k = new Keywords(schema, at, "codegen/valibot.ts");
   const ref = k.take("$ref");
   if (ref) return k.done(`${refName(ref)}${concrete ? "Object" : "Schema"}`);
   if (k.take("allOf")) return k.done(expression(mergeAllOf(schema, components), components, at));
@@ -211,19 +179,26 @@ export function generateValidators(docs: Documents, header: string): string {
     "/**",
     " * valibot validators for every wire shape of `schemas/openapi.yaml`: one",
     " * `<Name>Schema` per component, typed with the generated `<Name>` type.",
+    " * Each validator first asks its guard `is<Name>` (codegen/guards.ts): the",
+    " * same rules as plain code, so a valid payload is accepted without valibot's",
+    " * copy; any other goes to valibot, which names the issues.",
     " *",
     " * @module",
     " */",
     'import * as v from "valibot";',
     'import type { Validator } from "./standard.ts";',
+    'import { guarded, ownKey } from "./guard.ts";',
     `import type { ${names.join(", ")} } from "./types.gen.ts";`,
     "",
+    ...generateGuards(components, names),
   ];
   for (const name of names) {
     const code = expression(components[name], components, componentPointer(name));
     lines.push(`const ${name}Object = ${code};`);
     lines.push(docOf(name, components[name]));
-    lines.push(`export const ${name}Schema: v.GenericSchema<${name}> = ${name}Object;`);
+    lines.push(
+      `export const ${name}Schema: v.GenericSchema<${name}> = guarded(${name}Object, is${name});`,
+    );
     lines.push("");
   }
   lines.push(

@@ -3,6 +3,7 @@
 // fails with a path that leads to the broken part.
 import { assert, assertEquals, assertInstanceOf } from "@std/assert";
 import fc from "fast-check";
+import * as v from "valibot";
 import { validate } from "../../schemas/validate.ts";
 import { PayloadValidationError } from "../../schemas/errors.ts";
 import { loadDocuments } from "../../codegen/load.ts";
@@ -57,5 +58,66 @@ for (const name of Object.keys(docs.components).sort()) {
       { numRuns: RUNS },
     );
     assert(checked > 0, "no mutation was checked");
+  });
+}
+
+// The fast way to say yes (codegen/guards.ts): each validator's Standard
+// Schema `validate` asks a generated guard first and returns an accepted
+// value as it is. The guard must accept exactly what valibot accepts.
+
+/** valibot's own verdict (its `~run`, never the guard). */
+function valibotAccepts(schema: unknown, value: unknown): boolean {
+  return v.safeParse(schema as v.GenericSchema, value).success;
+}
+
+/** The Standard Schema verdict, and whether the value came back as it is. */
+function fastVerdict(schema: unknown, value: unknown): { ok: boolean; same: boolean } {
+  const result = (schema as Parameters<typeof validate>[0])["~standard"].validate(value) as {
+    value?: unknown;
+    issues?: unknown;
+  };
+  return { ok: result.issues === undefined, same: result.value === value };
+}
+
+/** Adds own keys valibot treats apart (`__proto__`, `constructor`, `prototype`) to objects. */
+function withOddKeys(value: unknown, key: string, inner: unknown): unknown {
+  if (!value || typeof value !== "object" || Array.isArray(value)) return value;
+  const text = JSON.stringify(value);
+  if (text === "{}") return JSON.parse(`{${JSON.stringify(key)}:${JSON.stringify(inner)}}`);
+  return JSON.parse(`{${JSON.stringify(key)}:${JSON.stringify(inner)},${text.slice(1)}`);
+}
+
+let compared = 0;
+summaryAtEnd("guards", () => ({ "guard vs valibot verdicts": compared }));
+
+for (const name of Object.keys(docs.components).sort()) {
+  const schema = docs.components[name];
+  Deno.test(`${name} guard accepts exactly what its valibot validator accepts`, () => {
+    const validator = table[name];
+    const odd = fc.constantFrom("__proto__", "constructor", "prototype", "toString", "extra");
+    fc.assert(
+      fc.property(
+        arbitraryOf(schema, docs.components),
+        fc.anything(),
+        odd,
+        fc.jsonValue(),
+        (valid, junk, key, inner) => {
+          const candidates = [
+            valid,
+            junk,
+            withOddKeys(valid, key, inner),
+            ...mutations(schema, docs.components, valid).map((m) => m.value),
+          ];
+          for (const value of candidates) {
+            compared++;
+            const expected = valibotAccepts(validator, value);
+            const { ok, same } = fastVerdict(validator, value);
+            assertEquals(ok, expected, `verdict differs for ${Deno.inspect(value, { depth: 6 })}`);
+            if (ok) assert(same, "an accepted value is returned as it is");
+          }
+        },
+      ),
+      { numRuns: RUNS },
+    );
   });
 }
