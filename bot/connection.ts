@@ -117,13 +117,16 @@ export class Connection {
       signal?.addEventListener("abort", onAbort, { once: true });
     });
     this.#log(`connected as socket ${socket.id}`);
-    socket.onAny((event: string, ...args: unknown[]) => {
-      // Serialise payloads only for a log sink: it was a large share of the inbound cost.
-      if (this.#options.log) {
-        this.#log(`<- ${event} ${args.map((a) => JSON.stringify(a)).join(" ")}`);
-      }
-      this.#options.onEvent(event, args);
-    });
+    const onEvent = this.#options.onEvent;
+    // Serialise payloads only for a log sink: it was a large share of the inbound cost.
+    socket.onAny(
+      this.#options.log
+        ? (event: string, ...args: unknown[]) => {
+          this.#log(`<- ${event} ${args.map((a) => JSON.stringify(a)).join(" ")}`);
+          onEvent(event, args);
+        }
+        : (event: string, ...args: unknown[]) => onEvent(event, args),
+    );
     socket.on("disconnect", (reason: string) => {
       this.#log(`disconnected: ${reason}`);
       if (this.#socket !== socket || this.#closedByUs) return;

@@ -18,24 +18,26 @@ import type { BotLogger } from "./options.ts";
 
 type AnyHandler = (ctx: never) => unknown;
 
-/** A context whose `room` is read from the bot only when a handler asks. */
-const LAZY_ROOM = {
+/** A handler context: `bot`, a `room` read from the bot only when a handler asks, `reply`. */
+class LazyRoomContext {
+  readonly bot: Bot;
+  constructor(bot: Bot) {
+    this.bot = bot;
+  }
   get room() {
-    return (this as unknown as BaseContext).bot.room;
-  },
+    return this.bot.room;
+  }
   reply(text: string) {
-    return (this as unknown as BaseContext).bot.send(text);
-  },
-};
+    return this.bot.send(text);
+  }
+}
 
 /** Builds a handler context: `bot`, `room`, `reply` and the event's data. */
 export function contextOf<T extends object>(bot: Bot, data: T): BaseContext & T {
   if ("room" in data) {
     return { bot, reply: (text: string) => bot.send(text), ...data } as BaseContext & T;
   }
-  const ctx = Object.create(LAZY_ROOM);
-  ctx.bot = bot;
-  return Object.assign(ctx, data);
+  return Object.assign(new LazyRoomContext(bot), data) as unknown as BaseContext & T;
 }
 
 /** The event handlers of one bot. */
@@ -87,9 +89,24 @@ export class Handlers {
     if (!list) return;
     const value = typeof data === "function" ? (data as () => BotEventData[E])() : data;
     const ctx = contextOf(this.#bot, value as object);
+    if (list.length === 1) {
+      const h = list[0];
+      if (h.once) this.remove(name, h.fn);
+      return this.#call(name, h.fn, ctx);
+    }
     for (const h of list.slice()) {
       if (h.once) this.remove(name, h.fn);
-      this.run(name, () => h.fn(ctx as never), ctx);
+      this.#call(name, h.fn, ctx);
+    }
+  }
+
+  /** {@linkcode Handlers.run} without a closure per call: the dispatch of every event. */
+  #call(event: string, fn: AnyHandler, ctx: unknown): void {
+    try {
+      const result = fn(ctx as never);
+      if (result instanceof Promise) result.catch((e) => this.failed(event, e, ctx));
+    } catch (error) {
+      this.failed(event, error, ctx);
     }
   }
 
