@@ -21,7 +21,7 @@
  */
 import * as v from "valibot";
 import type { Validator } from "../schemas/standard.ts";
-import { getEnv } from "./_platform.ts";
+import { getEnv, nodeGet } from "./_platform.ts";
 import { requestBotToken } from "./operations.gen.ts";
 import { toApiError } from "./_error_body.ts";
 import { ApiError, PayloadValidationError, TransportError } from "./errors.ts";
@@ -283,6 +283,7 @@ export class HttpTransport implements Transport {
    */
   readonly tokens: TokenProvider;
   #fetch: FetchLike;
+  #ownFetch: boolean;
   #apiKey: string;
   #logger: Logger;
   #cookie: string | undefined;
@@ -299,6 +300,7 @@ export class HttpTransport implements Transport {
     this.baseUrl = resolveBaseUrl(options.baseUrl);
     this.timeout = checkTimeout(options.timeout ?? DEFAULT_TIMEOUT);
     this.#fetch = options.fetch ?? ((input, init) => fetch(input, init));
+    this.#ownFetch = options.fetch !== undefined;
     this.#apiKey = options.apiKey ?? DEFAULT_API_KEY;
     this.#logger = options.logger ?? consoleLogger;
     this.#cookie = options.sessionCookie === undefined
@@ -459,18 +461,33 @@ export class HttpTransport implements Transport {
       auth: "none",
       success: { 200: v.unknown() },
     };
-    const { response } = await this.#exchange(spec, undefined, options, false);
+    // On Node, without a fetch of the caller's, the cookie comes through node:http (see nodeGet).
+    const url = this.#url(spec);
+    const headers = { "accept": "application/json", "user-agent": USER_AGENT };
+    const answer = this.#ownFetch
+      ? undefined
+      : await this.#guarded(url, options, (signal) => nodeGet(url, headers, signal));
+    let status: number;
+    let where: string;
+    if (answer) {
+      this.#captureCookie(answer.setCookies);
+      ({ status, url: where } = answer);
+    } else {
+      const { response } = await this.#exchange(spec, undefined, options, false);
+      status = response.status;
+      where = response.url || url.href;
+    }
     const cookie = this.sessionCookie;
     if (cookie !== undefined) return cookie;
     throw new ApiError(
-      `Server answered ${response.status} to "${spec.id}" without a session cookie`,
+      `Server answered ${status} to "${spec.id}" without a session cookie`,
       {
-        status: response.status,
+        status,
         code: "SESSION_COOKIE_MISSING",
         body: undefined,
         variant: "unrecognised",
         operation: spec.id,
-        url: response.url || this.#url(spec).href,
+        url: where,
       },
     );
   }
@@ -500,8 +517,8 @@ export class HttpTransport implements Transport {
     });
   }
 
-  #captureCookie(headers: Headers): void {
-    for (const line of setCookies(headers)) {
+  #captureCookie(lines: readonly string[]): void {
+    for (const line of lines) {
       const pair = line.split(";", 1)[0].trim();
       const eq = pair.indexOf("=");
       if (eq > 0 && pair.slice(0, eq).trim() === SESSION_COOKIE_NAME) {
@@ -518,6 +535,31 @@ export class HttpTransport implements Transport {
     readBody: boolean,
   ): Promise<{ response: Response; text: string }> {
     const url = this.#url(spec);
+    return (await this.#guarded(url, options, async (signal) => {
+      const response = await this.#fetch(url, {
+        method: spec.method,
+        headers: this.#headers(spec, token),
+        body: spec.body === undefined ? undefined : JSON.stringify(spec.body),
+        signal,
+        redirect: "follow",
+      });
+      this.#captureCookie(setCookies(response.headers));
+      let text = "";
+      if (readBody) text = await response.text();
+      else await response.body?.cancel();
+      return { response, text };
+    }))!;
+  }
+
+  /**
+   * Runs one request within the timeout and the caller's signal, turning
+   * failures into {@linkcode TransportError}s.
+   */
+  async #guarded<T>(
+    url: URL,
+    options: CallOptions,
+    request: (signal: AbortSignal) => Promise<T> | undefined,
+  ): Promise<T | undefined> {
     const timeout = checkTimeout(options.timeout ?? this.timeout);
     const signal = options.signal;
     if (signal?.aborted) throw this.#aborted(url, signal.reason);
@@ -532,18 +574,7 @@ export class HttpTransport implements Transport {
     const onAbort = (): void => controller.abort();
     signal?.addEventListener("abort", onAbort, { once: true });
     try {
-      const response = await this.#fetch(url, {
-        method: spec.method,
-        headers: this.#headers(spec, token),
-        body: spec.body === undefined ? undefined : JSON.stringify(spec.body),
-        signal: controller.signal,
-        redirect: "follow",
-      });
-      this.#captureCookie(response.headers);
-      let text = "";
-      if (readBody) text = await response.text();
-      else await response.body?.cancel();
-      return { response, text };
+      return await request(controller.signal);
     } catch (cause) {
       if (signal?.aborted) throw this.#aborted(url, cause);
       if (timedOut) {

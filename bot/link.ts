@@ -140,7 +140,12 @@ export class Link {
   async #connect(): Promise<Me> {
     const signal = this.#stop.signal;
     const transport = this.#transportFor();
-    this.#cookie ??= await transport.ensureSessionCookie({ signal });
+    if (this.#cookie === undefined) {
+      // A token request (when the bot needs one) answers with a session cookie as well:
+      // asking for the token first saves the cookie's own round trip.
+      await transport.botToken({ signal });
+      this.#cookie = await transport.ensureSessionCookie({ signal });
+    }
     const before = this.#host.state.me?.id;
     for (let fresh = 0;; fresh++) {
       this.#close();
