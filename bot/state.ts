@@ -306,6 +306,9 @@ const REDUCERS: Reducers = {
   },
 };
 
+/** The reducers by event name: a map, so finding one is a single lookup. */
+const REDUCER_MAP: ReadonlyMap<string, unknown> = new Map(Object.entries(REDUCERS));
+
 /** The bot's knowledge of the server: identity, lobby, room. */
 export class BotState {
   me: Me | undefined;
@@ -329,7 +332,7 @@ export class BotState {
   /** Applies one validated wire event. */
   apply<K extends ServerEventName>(event: K, payload: ServerEvents[K]): void {
     if (this.#held && event !== "user left") this.#flush();
-    const reduce = REDUCERS[event] as ((s: BotState, p: ServerEvents[K]) => void) | undefined;
+    const reduce = REDUCER_MAP.get(event) as ((s: BotState, p: ServerEvents[K]) => void) | undefined;
     reduce?.(this, payload);
   }
 
