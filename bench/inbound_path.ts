@@ -1,88 +1,71 @@
-// The Bot's inbound path alone, without sockets: one `chat update` through
-// validation, the state reducer and dispatch to a `message` handler, in this
-// process. Separates the framework's own cost from socket.io's, which the
-// end-to-end throughput figure includes for both listeners.
+// The listener's inbound path alone (`clients/path.mjs`), in Deno or Node:
+// parsed `chat update` events handed straight to socket.io-client's
+// `emitEvent`, without the network and socket.io's parsing, for the Bot and
+// for the raw client doing the same job. Separates the listeners' own cost
+// from socket.io's and the runtime's, which the end-to-end figure includes.
 
-import { MemoryTokenStore } from "../api/mod.ts";
-import { Bot } from "../bot/mod.ts";
-import { median } from "./_util.ts";
+import { Client, type Runtime } from "./_runtimes.ts";
+import { alternate, type ServerProcess } from "./_util.ts";
 
-/** Result of the inbound-path benchmark. */
+/** Result of the inbound-path benchmark in one runtime. */
 export interface InboundPathResult {
-  /** Microseconds per `chat update`, median of the runs. */
-  microsPerEvent: number;
+  runtime: string;
+  /** µs per event of the Bot's path (validate, state, lines, dispatch, the job). */
+  botUs: number;
+  /** µs per event of the raw client's path (the job). */
+  rawUs: number;
   events: number;
   runs: number;
 }
 
-/**
- * Measures the Bot's inbound path.
- *
- * @param events Events per run.
- * @param runs Runs (median reported).
- * @returns Microseconds per event.
- */
-export function inboundPath(events: number, runs: number): InboundPathResult {
-  const me = "m".repeat(32);
-  const others = ["a", "b", "c", "d"].map((c) => c.repeat(32));
-  const bot = new Bot({
-    username: "Path",
-    location: "Bench",
-    server: "http://127.0.0.1:1",
-    token: "tk_unused",
-    tokenStore: new MemoryTokenStore(),
-    help: false,
-  });
-  const seen = new Map<string, number>();
-  bot.on("message", (ctx) => void seen.set(ctx.user.id, ctx.text.length));
-  // The wire entry point (what the socket calls for every event).
-  const wire = bot as unknown as { _onWire(event: string, args: unknown[]): void };
-  const users = [me, ...others].map((id, i) => ({ id, username: `U${i}`, location: "X" }));
-  wire._onWire("signin status", [{
-    isSignedIn: true,
-    username: "Path",
-    location: "Bench",
-    userId: me,
-    isIPBased: false,
-    isBot: true,
-    isDev: false,
-  }]);
-  wire._onWire("room joined", [{
-    roomId: "123456",
-    userId: me,
-    username: "Path",
-    location: "Bench",
-    isDev: false,
-    isHidden: false,
-    isVanished: false,
-    roomName: "Bench",
-    roomType: "public",
-    users,
-    layout: "vertical",
-    votes: {},
-    currentMessages: Object.fromEntries(users.map((u) => [u.id, ""])),
-  }]);
-  // Fresh objects per event, as JSON parsing gives them.
-  const frames = Array.from({ length: 1000 }, (_, i) =>
-    JSON.stringify({
-      userId: others[i % 4],
-      username: `U${(i % 4) + 1}`,
-      diff: { type: "full-replace", text: `hello world, message ${i}` },
-    }));
-  const parseCost: number[] = [];
-  const total: number[] = [];
-  for (let r = 0; r < runs + 1; r++) {
-    let t0 = performance.now();
-    for (let i = 0; i < events; i++) JSON.parse(frames[i % 1000]);
-    const parsing = performance.now() - t0;
-    t0 = performance.now();
-    for (let i = 0; i < events; i++) wire._onWire("chat update", [JSON.parse(frames[i % 1000])]);
-    const both = performance.now() - t0;
-    if (r > 0) { // the first run warms up the JIT
-      parseCost.push(parsing);
-      total.push(both);
-    }
+let counter = 0;
+
+async function once(
+  server: ServerProcess,
+  runtime: Runtime,
+  kind: "bot" | "raw",
+  events: number,
+  runs: number,
+): Promise<number> {
+  const name = `ip${kind}${counter++}`;
+  const client = new Client(runtime, "path.mjs", [
+    kind,
+    server.url,
+    server.token,
+    name,
+    String(events),
+    String(runs),
+  ]);
+  try {
+    const { parseUs, totalUs } = await client.next<{ parseUs: number[]; totalUs: number[] }>();
+    // The quickest run of each is the one least disturbed by the machine's other work.
+    return Math.min(...totalUs) - Math.min(...parseUs);
+  } finally {
+    await client.close();
   }
-  const micros = ((median(total) - median(parseCost)) * 1000) / events;
-  return { microsPerEvent: micros, events, runs };
+}
+
+/**
+ * Measures the Bot's and the raw client's inbound path, twice each, alternating.
+ *
+ * @param server The server process.
+ * @param runtime Deno or Node.
+ * @param events Events per run.
+ * @param runs Runs per process (the quickest counts).
+ * @returns µs per event of each.
+ */
+export async function inboundPath(
+  server: ServerProcess,
+  runtime: Runtime,
+  events: number,
+  runs: number,
+): Promise<InboundPathResult> {
+  const { bot, raw } = await alternate(2, (kind) => once(server, runtime, kind, events, runs));
+  return {
+    runtime: runtime.name,
+    botUs: Math.min(...bot),
+    rawUs: Math.min(...raw),
+    events,
+    runs,
+  };
 }

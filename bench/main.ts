@@ -1,11 +1,12 @@
 /**
  * `deno task bench`: what a bot costs, measured against a hand-written raw
  * socket.io-client doing the same work in the same run, on a local
- * TestServer (its own process, rate limits relaxed). Prints a table and
- * writes `bench/results.json`.
+ * TestServer (its own process, rate limits relaxed), in Deno (the sources)
+ * and in Node (the npm build). Every section alternates Bot and raw runs and
+ * which of them goes first. Prints a table and writes `bench/results.json`.
  *
  * Options: `--quick` (fewer runs and smaller sizes, for a smoke test),
- * `--only=throughput,latency,many,startup,size`.
+ * `--only=throughput,latency,many,startup,size`, `--runtimes=deno,node`.
  *
  * @module
  */
@@ -20,29 +21,32 @@ import {
   type ValidatorResult,
   validators,
 } from "./throughput.ts";
+import { Client, denoRuntime, nodeRuntime, type Runtime } from "./_runtimes.ts";
 import { alternate, machine, median, round, ServerProcess } from "./_util.ts";
 
 const quick = Deno.args.includes("--quick");
 const onlyArg = Deno.args.find((a) => a.startsWith("--only="));
 const only = onlyArg ? new Set(onlyArg.slice(7).split(",")) : undefined;
 const want = (name: string): boolean => !only || only.has(name);
+const runtimesArg = Deno.args.find((a) => a.startsWith("--runtimes="));
+const wantRuntimes = new Set((runtimesArg?.slice(11) ?? "deno,node").split(","));
 const root = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 
 const CONFIG = quick
   ? {
-    throughput: { typists: 4, durationMs: 1000, runs: 1 },
+    throughput: { typists: 4, durationMs: 1500, runs: 1 },
     validatorRuns: 1,
-    inboundPathEvents: 20_000,
+    inboundPath: { events: 20_000, runs: 10 },
     latency: { rounds: 10, runs: 1 },
     many: { sizes: [100], runs: 1, window: 20 },
     startupRuns: 1,
   }
   : {
-    throughput: { typists: 4, durationMs: 3000, runs: 3 },
+    throughput: { typists: 4, durationMs: 4000, runs: 5 },
     validatorRuns: 3,
-    inboundPathEvents: 200_000,
+    inboundPath: { events: 20_000, runs: 40 },
     latency: { rounds: 30, runs: 3 },
-    many: { sizes: [100, 500, 1000], runs: 3, window: 20 },
+    many: { sizes: [500, 1000], runs: 3, window: 20 },
     startupRuns: 5,
   };
 
@@ -60,6 +64,7 @@ interface ManyRun {
 }
 
 interface ManyResult {
+  runtime: string;
   n: number;
   runs: number;
   window: number;
@@ -75,35 +80,39 @@ interface ManyResult {
   rawFailures: number;
 }
 
-async function manyOnce(kind: "bot" | "raw", n: number, window: number): Promise<ManyRun> {
+async function manyOnce(
+  runtime: Runtime,
+  kind: "bot" | "raw",
+  n: number,
+  window: number,
+): Promise<ManyRun> {
   const server = await ServerProcess.start(20);
   try {
-    const out = await new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "-A",
-        "--v8-flags=--expose-gc",
-        new URL("./_many.ts", import.meta.url).pathname,
-        kind,
-        String(n),
-        server.url,
-        server.token,
-        String(window),
-      ],
-      stdout: "piped",
-      stderr: "inherit",
-    }).output();
-    const text = new TextDecoder().decode(out.stdout).trim();
-    if (!out.success || text === "") throw new Error(`_many.ts ${kind} ${n} failed`);
-    return JSON.parse(text.split("\n").pop()!) as ManyRun;
+    const child = new Client(
+      runtime,
+      "many.mjs",
+      [kind, String(n), server.url, server.token, String(window)],
+      ["--expose-gc"],
+    );
+    try {
+      return await child.next<ManyRun>();
+    } finally {
+      await child.close();
+    }
   } finally {
     await server.close();
   }
 }
 
-async function many(n: number, runs: number, window: number): Promise<ManyResult> {
-  const { bot, raw } = await alternate(runs, (kind) => manyOnce(kind, n, window));
+async function many(
+  runtime: Runtime,
+  n: number,
+  runs: number,
+  window: number,
+): Promise<ManyResult> {
+  const { bot, raw } = await alternate(runs, (kind) => manyOnce(runtime, kind, n, window));
   return {
+    runtime: runtime.name,
     n,
     runs,
     window,
@@ -120,40 +129,58 @@ async function many(n: number, runs: number, window: number): Promise<ManyResult
   };
 }
 
-const results: {
-  machine: ReturnType<typeof machine>;
-  date: string;
-  quick: boolean;
-  durationMs?: number;
-  throughput?: ThroughputResult;
-  validators?: ValidatorResult[];
-  inboundPath?: InboundPathResult;
-  latency?: LatencyResult;
-  many?: ManyResult[];
-  startup?: StartupResult;
-  size?: SizeResult;
-} = { machine: machine(), date: new Date().toISOString(), quick };
-
 const started = performance.now();
 const log = (line: string): void =>
   console.error(`[bench ${Math.round((performance.now() - started) / 1000)}s] ${line}`);
 
+const runtimes: Runtime[] = [];
+const versions: Record<string, string> = {};
+if (wantRuntimes.has("deno")) runtimes.push(denoRuntime());
+if (wantRuntimes.has("node") && ["throughput", "many", "startup"].some(want)) {
+  log("node: building and installing the npm package");
+  const node = await nodeRuntime();
+  if ("missing" in node) log(`node: skipped (${node.missing})`);
+  else runtimes.push(node);
+}
+for (const r of runtimes) versions[r.name] = r.version;
+
+const results: {
+  machine: ReturnType<typeof machine>;
+  runtimes: Record<string, string>;
+  date: string;
+  quick: boolean;
+  durationMs?: number;
+  throughput?: ThroughputResult[];
+  validators?: ValidatorResult[];
+  inboundPath?: InboundPathResult[];
+  latency?: LatencyResult;
+  many?: ManyResult[];
+  startup?: StartupResult[];
+  size?: SizeResult;
+} = { machine: machine(), runtimes: versions, date: new Date().toISOString(), quick };
+
 if (want("throughput")) {
   log("validators alone");
   results.validators = validators(CONFIG.validatorRuns);
-  log("inbound path alone");
-  results.inboundPath = inboundPath(CONFIG.inboundPathEvents, 3);
-  log("inbound throughput");
   // A 1 ms chat batch: the listeners see about 1400 events/s instead of 200.
   const server = await ServerProcess.start(1);
   try {
-    results.throughput = await throughput(server, CONFIG.throughput);
+    results.inboundPath = [];
+    results.throughput = [];
+    for (const runtime of runtimes) {
+      log(`${runtime.name}: inbound path alone`);
+      results.inboundPath.push(
+        await inboundPath(server, runtime, CONFIG.inboundPath.events, CONFIG.inboundPath.runs),
+      );
+      log(`${runtime.name}: inbound throughput`);
+      results.throughput.push(await throughput(server, runtime, CONFIG.throughput));
+    }
   } finally {
     await server.close();
   }
 }
 if (want("latency")) {
-  log("reaction latency");
+  log("reaction latency (Deno)");
   const server = await ServerProcess.start(20);
   try {
     results.latency = await latency(server, CONFIG.latency);
@@ -163,18 +190,23 @@ if (want("latency")) {
 }
 if (want("many")) {
   results.many = [];
-  for (const n of CONFIG.many.sizes) {
-    log(`many clients: ${n}`);
-    results.many.push(await many(n, CONFIG.many.runs, CONFIG.many.window));
+  for (const runtime of runtimes) {
+    for (const n of CONFIG.many.sizes) {
+      log(`${runtime.name}: many clients: ${n}`);
+      results.many.push(await many(runtime, n, CONFIG.many.runs, CONFIG.many.window));
+    }
   }
 }
 if (want("startup")) {
-  log("start-up");
-  const server = await ServerProcess.start(20);
-  try {
-    results.startup = await startup(server, CONFIG.startupRuns);
-  } finally {
-    await server.close();
+  results.startup = [];
+  for (const runtime of runtimes) {
+    log(`${runtime.name}: start-up`);
+    const server = await ServerProcess.start(20);
+    try {
+      results.startup.push(await startup(server, runtime, CONFIG.startupRuns));
+    } finally {
+      await server.close();
+    }
   }
 }
 if (want("size")) {
@@ -205,90 +237,112 @@ if (results.validators) {
     ]);
   }
 }
-if (results.inboundPath) {
-  const p = results.inboundPath;
-  rows.push([
-    "Bot inbound path alone (validate, state, dispatch; no socket)",
-    `${round(p.microsPerEvent, 2)} µs/event`,
-    "",
-    "",
-    `${p.runs} × ${num(p.events)} events`,
-    "the framework's own cost",
-  ]);
-}
-if (results.throughput) {
-  const t = results.throughput;
-  rows.push([
-    `inbound: ${t.typists} typists, events per CPU-second of the listener`,
-    num(t.botEventsPerCpuSec),
-    num(t.rawEventsPerCpuSec),
-    `${round(t.ratio, 2)}`,
-    `${t.runs} × ${t.durationMs / 1000} s`,
-    `≥ 0.8: ${mark(t.ratio >= 0.8)}`,
-  ]);
-  rows.push([
-    "inbound: events/s received (set by the server)",
-    num(t.botEventsPerSec),
-    num(t.rawEventsPerSec),
-    `${round(t.botEventsPerSec / t.rawEventsPerSec, 2)}`,
-    `${t.runs} × ${t.durationMs / 1000} s`,
-    "",
-  ]);
+const us = (x: number): string => `${round(x, 2)} µs`;
+const ratio = (x: number): string => `${round(x, 2)}`;
+for (const runtime of runtimes.map((r) => r.name)) {
+  const t = results.throughput?.find((x) => x.runtime === runtime);
+  const p = results.inboundPath?.find((x) => x.runtime === runtime);
+  if (t) {
+    rows.push([
+      `${runtime}: inbound events per CPU-second (${t.typists} typists)`,
+      num(t.botEventsPerCpuSec),
+      num(t.rawEventsPerCpuSec),
+      ratio(t.ratio),
+      `${t.runs} × ${t.durationMs / 1000} s`,
+      `≥ 0.92: ${mark(t.ratio >= 0.92)}`,
+    ]);
+    rows.push([
+      `${runtime}: time in the handlers per event, inside the run`,
+      us(t.botHandlerUs),
+      us(t.rawHandlerUs),
+      "",
+      `${t.runs} × ${t.durationMs / 1000} s`,
+      `Bot's own: ${us(t.botHandlerUs - t.rawHandlerUs)}, ≤ 3 µs: ${
+        mark(t.botHandlerUs - t.rawHandlerUs <= 3)
+      }`,
+    ]);
+    rows.push([
+      `${runtime}: CPU per event, inside the run`,
+      us(1e6 / t.botEventsPerCpuSec),
+      us(1e6 / t.rawEventsPerCpuSec),
+      "",
+      `${t.runs} × ${t.durationMs / 1000} s`,
+      `Bot's extra: ${us(t.extraCpuUs)}`,
+    ]);
+  }
+  if (p) {
+    rows.push([
+      `${runtime}: inbound path alone (no socket), per event`,
+      us(p.botUs),
+      us(p.rawUs),
+      "",
+      `2 × ${p.runs} × ${num(p.events)}`,
+      `Bot's own: ${us(p.botUs - p.rawUs)}`,
+    ]);
+  }
 }
 if (results.latency) {
   const l = results.latency;
   rows.push([
-    "reaction latency p50 (Enter → reply seen)",
+    "Deno: reaction latency p50 (Enter → reply seen)",
     ms(l.botP50),
     ms(l.rawP50),
-    `${round(l.botP50 / l.rawP50, 2)}`,
+    ratio(l.botP50 / l.rawP50),
     `${l.runs} × ${l.rounds} rounds`,
     `≤ ${ms(l.targetP50)}: ${mark(l.botP50 <= l.targetP50)}`,
   ]);
   rows.push([
-    "reaction latency p99",
+    "Deno: reaction latency p99",
     ms(l.botP99),
     ms(l.rawP99),
-    `${round(l.botP99 / l.rawP99, 2)}`,
+    ratio(l.botP99 / l.rawP99),
     `${l.runs * l.rounds} rounds`,
     "",
   ]);
 }
 for (const r of results.many ?? []) {
+  const joined = r.botJoinedMs / r.rawJoinedMs;
+  const memory = r.botRssPerClient / r.rawRssPerClient;
+  const goal = r.n === 500;
   rows.push([
-    `${r.n} clients, ${r.n / 5} rooms: time until all joined`,
+    `${r.runtime}: ${r.n} clients, ${r.n / 5} rooms: time until all joined`,
     ms(r.botJoinedMs),
     ms(r.rawJoinedMs),
-    `${round(r.botJoinedMs / r.rawJoinedMs, 2)}`,
+    ratio(joined),
     `${r.runs} (${r.window} starting at once)`,
-    `failures ${r.botFailures} / ${r.rawFailures}`,
+    `failures ${r.botFailures} / ${r.rawFailures}${goal ? `; ≤ 1.2: ${mark(joined <= 1.2)}` : ""}`,
   ]);
   rows.push([
-    `${r.n} clients: CPU time per client until joined`,
+    `${r.runtime}: ${r.n} clients: CPU time per client until joined`,
     ms(r.botCpuPerClientMs),
     ms(r.rawCpuPerClientMs),
-    `${round(r.botCpuPerClientMs / r.rawCpuPerClientMs, 2)}`,
+    ratio(r.botCpuPerClientMs / r.rawCpuPerClientMs),
     `${r.runs}`,
     "",
   ]);
   rows.push([
-    `${r.n} clients: resident memory per client`,
+    `${r.runtime}: ${r.n} clients: resident memory per client`,
     kib(r.botRssPerClient),
     kib(r.rawRssPerClient),
-    `${round(r.botRssPerClient / r.rawRssPerClient, 2)}`,
+    ratio(memory),
     `${r.runs}`,
-    r.n >= 1000
-      ? `< 1 MiB, 0 failures: ${mark(r.botRssPerClient < 1048576 && r.botFailures === 0)}`
-      : "",
+    goal ? `≤ 1.5: ${mark(memory <= 1.5)}` : "",
   ]);
 }
-if (results.startup) {
-  const s = results.startup;
+for (const s of results.startup ?? []) {
   rows.push([
-    "start-up: spawn → first message seen",
+    `${s.runtime}: start-up, spawn → first message seen`,
     ms(s.botMs),
     ms(s.rawMs),
-    `${round(s.ratio, 2)}`,
+    ratio(s.ratio),
+    `${s.runs}`,
+    s.runtime === "Node" ? `≤ 1.15: ${mark(s.ratio <= 1.15)}` : "",
+  ]);
+  rows.push([
+    `${s.runtime}: start-up, CPU time until then`,
+    ms(s.botCpuMs),
+    ms(s.rawCpuMs),
+    ratio(s.cpuRatio),
     `${s.runs}`,
     "",
   ]);
@@ -322,7 +376,9 @@ const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].l
 const line = (cells: string[]): string =>
   `| ${cells.map((c, i) => c.padEnd(widths[i])).join(" | ")} |`;
 const table = [
-  `Machine: ${m.cores} cores, ${m.cpu}, ${m.os}, Deno ${m.deno}. Medians of the runs shown. ` +
+  `Machine: ${m.cores} cores, ${m.cpu}, ${m.os}, ${
+    Object.entries(versions).map(([k, v]) => `${k} ${v}`).join(", ")
+  }. Medians of the runs shown. ` +
   `Total ${round(results.durationMs / 1000, 0)} s.`,
   "",
   line(header),

@@ -1,13 +1,15 @@
 // 1. Inbound throughput: scripted typists (in the server process) stream
-// chat updates into a room; the listener here is the Bot or a raw
-// socket.io-client. The server, not the listener, sets the event rate, so
-// the comparable figure is the listener's capacity: events handled per
-// second of its own CPU time (this process does nothing else meanwhile).
+// chat updates into a room; the listener, the Bot or a raw socket.io-client
+// doing the same job (keep every person's text, answer /echo), runs in its
+// own process (`clients/listen.mjs`), in Deno or Node. The server, not the
+// listener, sets the event rate, so the comparable figure is the listener's
+// capacity: events handled per second of its own CPU time. The listener also
+// times its own handling of each event inside the run (see listen.mjs).
 // Also: the generated validators alone, payloads per second.
 
 import { serverEvents, type Validator } from "../schemas/mod.ts";
-import { benchBot, RawClient } from "./_clients.ts";
-import { alternate, cpuMs, median, type ServerProcess, sleep } from "./_util.ts";
+import { Client, type Runtime } from "./_runtimes.ts";
+import { alternate, median, type ServerProcess, sleep } from "./_util.ts";
 
 /** One listener run. */
 export interface StreamRun {
@@ -16,67 +18,43 @@ export interface StreamRun {
   cpuMs: number;
   eventsPerSec: number;
   eventsPerCpuSec: number;
+  /** Time in the listener's handlers per event (socket.io's parsing excluded), µs. */
+  handlerUsPerEvent: number;
 }
 
 let roomCounter = 0;
+/** Events of the first second are handled but not measured (the JIT warms up). */
+const WARMUP_MS = 1000;
 
 async function listen(
   server: ServerProcess,
+  runtime: Runtime,
   kind: "bot" | "raw",
   typists: number,
   durationMs: number,
 ): Promise<StreamRun> {
-  let events = 0;
-  let t0 = 0;
-  let c0 = 0;
-  const first = (): void => {
-    t0 = performance.now();
-    c0 = cpuMs();
-  };
   const name = `tp${kind}${roomCounter++}`;
-  let roomId: string;
-  let stop: () => Promise<void> | void;
-  if (kind === "bot") {
-    const bot = benchBot(server.url, server.token, { username: name });
-    // What a bot does with every update: the `message` handler.
-    const seen = new Map<string, number>();
-    bot.on("message", (ctx) => void seen.set(ctx.user.id, ctx.text.length));
-    // Count wire events, as the raw listener does (a `message` fires only when a text changed).
-    bot.on("raw", (ctx) => {
-      if (ctx.event === "chat update" && events++ === 0) first();
-    });
-    await bot.start();
-    roomId = await bot.createRoom({ name });
-    await bot.joinRoom(roomId);
-    stop = () => bot.stop();
-  } else {
-    const raw = await RawClient.connect(server.url, server.token, name);
-    // The same work, by hand: apply each update to a map, no validation.
-    const texts = new Map<string, string>();
-    raw.socket.on("chat update", (p: { userId: string; diff: { text: string } }) => {
-      if (events++ === 0) first();
-      texts.set(p.userId, p.diff.text);
-    });
-    roomId = await raw.createRoom(name);
-    await raw.joinRoom(roomId);
-    stop = () => raw.close();
+  const client = new Client(runtime, "listen.mjs", [
+    kind,
+    server.url,
+    server.token,
+    name,
+    String(WARMUP_MS),
+  ]);
+  try {
+    const { roomId } = await client.next<{ roomId: string }>();
+    await server.call({ cmd: "stream", roomId, typists, durationMs: durationMs + WARMUP_MS });
+    await client.send("stop");
+    return await client.next<StreamRun>();
+  } finally {
+    await client.close();
+    await sleep(50);
   }
-  await server.call({ cmd: "stream", roomId, typists, durationMs });
-  const wallMs = performance.now() - t0;
-  const used = cpuMs() - c0;
-  await stop();
-  await sleep(50);
-  return {
-    events,
-    wallMs,
-    cpuMs: used,
-    eventsPerSec: events / (wallMs / 1000),
-    eventsPerCpuSec: events / (used / 1000),
-  };
 }
 
-/** Results of the inbound throughput benchmark. */
+/** Results of the inbound throughput benchmark in one runtime. */
 export interface ThroughputResult {
+  runtime: string;
   typists: number;
   durationMs: number;
   runs: number;
@@ -84,40 +62,53 @@ export interface ThroughputResult {
   raw: StreamRun[];
   botEventsPerCpuSec: number;
   rawEventsPerCpuSec: number;
+  /** Bot / raw events per CPU-second: medians of the per-pair ratios. */
   ratio: number;
   botEventsPerSec: number;
   rawEventsPerSec: number;
+  /** µs per event in the Bot's handlers (validate, state, dispatch, the job), inside the run. */
+  botHandlerUs: number;
+  /** µs per event in the raw client's handler (the job), inside the run. */
+  rawHandlerUs: number;
+  /** Extra CPU per event of the Bot over raw (1/bot − 1/raw of the medians), µs. */
+  extraCpuUs: number;
 }
 
 /**
  * Runs bot and raw listeners alternately, alternating which goes first.
  *
  * @param server The server process (started with a short batch interval).
+ * @param runtime Deno or Node.
  * @param options Typists, duration and runs.
  * @returns Every run and the medians.
  */
 export async function throughput(
   server: ServerProcess,
+  runtime: Runtime,
   options: { typists: number; durationMs: number; runs: number },
 ): Promise<ThroughputResult> {
-  // Warm-up (JIT, module-level caches), not counted.
-  await listen(server, "raw", options.typists, 500);
-  await listen(server, "bot", options.typists, 500);
+  // Warm-up (the server's JIT, the module caches), not counted.
+  await listen(server, runtime, "raw", options.typists, 200);
+  await listen(server, runtime, "bot", options.typists, 200);
   const { bot, raw } = await alternate(
     options.runs,
-    (kind) => listen(server, kind, options.typists, options.durationMs),
+    (kind) => listen(server, runtime, kind, options.typists, options.durationMs),
   );
   const b = median(bot.map((r) => r.eventsPerCpuSec));
   const r = median(raw.map((r) => r.eventsPerCpuSec));
   return {
+    runtime: runtime.name,
     ...options,
     bot,
     raw,
     botEventsPerCpuSec: b,
     rawEventsPerCpuSec: r,
-    ratio: b / r,
+    ratio: median(bot.map((x, i) => x.eventsPerCpuSec / raw[i].eventsPerCpuSec)),
     botEventsPerSec: median(bot.map((r) => r.eventsPerSec)),
     rawEventsPerSec: median(raw.map((r) => r.eventsPerSec)),
+    botHandlerUs: median(bot.map((r) => r.handlerUsPerEvent)),
+    rawHandlerUs: median(raw.map((r) => r.handlerUsPerEvent)),
+    extraCpuUs: 1e6 / b - 1e6 / r,
   };
 }
 
