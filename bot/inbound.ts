@@ -7,6 +7,7 @@
  * @module
  */
 
+import { guardOf } from "../schemas/guard.ts";
 import { validate } from "../schemas/validate.ts";
 import { type ServerEventName, serverEvents, type Validator } from "../schemas/mod.ts";
 import type { Actions } from "./actions.ts";
@@ -43,7 +44,8 @@ export interface InboundHost {
 /** How each server event comes in: its validator's entry point, and whether it carries a payload. */
 interface Route {
   readonly schema: Validator<unknown>;
-  readonly validate: Validator<unknown>["~standard"]["validate"];
+  /** The schema's generated guard (schemas/guard.ts): a yes without a result object. */
+  readonly guard: ((x: unknown) => boolean) | undefined;
   readonly none: boolean;
 }
 
@@ -51,11 +53,7 @@ interface Route {
 const ROUTES: ReadonlyMap<string, Route> = new Map(
   Object.values(serverEvents).map((spec) => {
     const schema = spec.schema as Validator<unknown>;
-    return [spec.name, {
-      schema,
-      validate: schema["~standard"].validate,
-      none: spec.payload === "none",
-    }];
+    return [spec.name, { schema, guard: guardOf(schema), none: spec.payload === "none" }];
   }),
 );
 
@@ -76,9 +74,8 @@ export class Inbound implements StateSink {
       return;
     }
     const value = route.none ? undefined : args[0];
-    const result = route.validate(value);
     let payload: unknown;
-    if (!(result instanceof Promise) && result.issues === undefined) payload = result.value;
+    if (route.guard?.(value)) payload = value; // valid: the same rules as the validator
     else {
       try {
         payload = validate(route.schema, value, { direction: "inbound", target: event });

@@ -332,7 +332,9 @@ export class BotState {
   /** Applies one validated wire event. */
   apply<K extends ServerEventName>(event: K, payload: ServerEvents[K]): void {
     if (this.#held && event !== "user left") this.#flush();
-    const reduce = REDUCER_MAP.get(event) as ((s: BotState, p: ServerEvents[K]) => void) | undefined;
+    const reduce = REDUCER_MAP.get(event) as
+      | ((s: BotState, p: ServerEvents[K]) => void)
+      | undefined;
     reduce?.(this, payload);
   }
 

@@ -21,7 +21,22 @@ import type * as v from "valibot";
 export function guarded<S extends v.GenericSchema>(schema: S, guard: (x: unknown) => boolean): S {
   const slow = schema["~standard"];
   const validate = (value: unknown) => guard(value) ? { value } : slow.validate(value);
-  return { ...schema, "~standard": { ...slow, validate } } as S;
+  const fast = { ...schema, "~standard": { ...slow, validate } } as S;
+  GUARDS.set(fast, guard);
+  return fast;
+}
+
+const GUARDS = new WeakMap<object, (x: unknown) => boolean>();
+
+/**
+ * The guard in front of a validator made by {@linkcode guarded}, for a caller
+ * that needs only a yes (the bot's inbound path: no result object per event).
+ *
+ * @param schema A validator.
+ * @returns Its guard, or `undefined` when it has none.
+ */
+export function guardOf(schema: object): ((x: unknown) => boolean) | undefined {
+  return GUARDS.get(schema);
 }
 
 /** A key valibot's records look at: own, and not `__proto__`, `prototype` or `constructor`. */

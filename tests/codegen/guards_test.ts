@@ -6,6 +6,8 @@ import * as v from "valibot";
 import { generateGuards } from "../../codegen/guards.ts";
 import type { Components } from "../../codegen/schema.ts";
 import { expression } from "../../codegen/valibot.ts";
+import { guardOf } from "../../schemas/guard.ts";
+import { validators } from "../../schemas/mod.ts";
 
 /** Compiles the guards of `components` (written to a module and imported). */
 async function guards(components: Components): Promise<Record<string, (x: unknown) => boolean>> {
@@ -88,4 +90,11 @@ Deno.test("the guard generator fails naming the schema and the keyword it would 
     error.message,
     'codegen/guards.ts does not emit keyword "format" at schemas/openapi.yaml#/components/schemas/Odd',
   );
+});
+
+Deno.test("every generated validator has its guard, which the bot's inbound path asks first", () => {
+  for (const [name, schema] of Object.entries(validators)) {
+    assert(guardOf(schema) !== undefined, `${name} has no guard`);
+  }
+  assertEquals(guardOf(v.string()), undefined);
 });
