@@ -3,6 +3,9 @@
 // `emitEvent`, without the network and socket.io's parsing, for the Bot and
 // for the raw client doing the same job. Separates the listeners' own cost
 // from socket.io's and the runtime's, which the end-to-end figure includes.
+// Measured twice: with warm caches (events back to back), and with cold ones
+// (4 MiB of other memory written between two events, as a real run's socket
+// work and the machine's other processes do).
 
 import { Client, type Runtime } from "./_runtimes.ts";
 import { alternate, type ServerProcess } from "./_util.ts";
@@ -14,11 +17,17 @@ export interface InboundPathResult {
   botUs: number;
   /** µs per event of the raw client's path (the job). */
   rawUs: number;
+  /** The same with cold caches. */
+  botColdUs: number;
+  rawColdUs: number;
+  /** KiB written between two events for the cold figures. */
+  coldKiB: number;
   events: number;
   runs: number;
 }
 
 let counter = 0;
+const COLD_KIB = 4096;
 
 async function once(
   server: ServerProcess,
@@ -26,6 +35,7 @@ async function once(
   kind: "bot" | "raw",
   events: number,
   runs: number,
+  coldKiB = 0,
 ): Promise<number> {
   const name = `ip${kind}${counter++}`;
   const client = new Client(runtime, "path.mjs", [
@@ -35,6 +45,7 @@ async function once(
     name,
     String(events),
     String(runs),
+    String(coldKiB),
   ]);
   try {
     const { parseUs, totalUs } = await client.next<{ parseUs: number[]; totalUs: number[] }>();
@@ -60,11 +71,15 @@ export async function inboundPath(
   events: number,
   runs: number,
 ): Promise<InboundPathResult> {
-  const { bot, raw } = await alternate(2, (kind) => once(server, runtime, kind, events, runs));
+  const warm = await alternate(2, (kind) => once(server, runtime, kind, events, runs));
+  const cold = await alternate(2, (kind) => once(server, runtime, kind, 3000, 5, COLD_KIB));
   return {
     runtime: runtime.name,
-    botUs: Math.min(...bot),
-    rawUs: Math.min(...raw),
+    botUs: Math.min(...warm.bot),
+    rawUs: Math.min(...warm.raw),
+    botColdUs: Math.min(...cold.bot),
+    rawColdUs: Math.min(...cold.raw),
+    coldKiB: COLD_KIB,
     events,
     runs,
   };

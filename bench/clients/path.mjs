@@ -7,7 +7,12 @@
 // the network and socket.io's parsing. Each payload is parsed from JSON text
 // first, as the socket would; parsing alone is measured apart and subtracted.
 //
-// usage: <runtime> path.mjs <bot|raw> <url> <token> <name> <events> <runs>
+// With `coldKiB` > 0, that much other memory is written between two events,
+// as the socket, the parser and the machine's other processes do in a real
+// run, so each event starts with cold caches; then each dispatch is timed on
+// its own (two clock readings, less their cost).
+//
+// usage: <runtime> path.mjs <bot|raw> <url> <token> <name> <events> <runs> [coldKiB]
 // Prints `{ parseUs: [...], totalUs: [...] }`: µs per event of each run for
 // parsing alone, and for parsing and handling (a first run warms up). The
 // quickest run of each is the one least disturbed by the machine's other work.
@@ -16,9 +21,30 @@ import process from "node:process";
 import { Socket } from "socket.io-client";
 import { startListener } from "./listener.mjs";
 
-const [kind, url, token, name, eventsArg, runsArg] = process.argv.slice(2);
+const [kind, url, token, name, eventsArg, runsArg, coldArg] = process.argv.slice(2);
 const events = Number(eventsArg);
 const runs = Number(runsArg);
+const other = new Uint8Array(Number(coldArg ?? "0") * 1024);
+
+/** Writes every cache line of `other`. */
+function evict() {
+  for (let i = 0; i < other.length; i += 64) other[i]++;
+}
+
+/** The cost of one pair of clock readings, in µs (median of many). */
+function clockCost() {
+  const samples = [];
+  for (let r = 0; r < 51; r++) {
+    const t0 = performance.now();
+    for (let i = 0; i < 1000; i++) {
+      const t = performance.now();
+      void (performance.now() - t);
+    }
+    samples.push(performance.now() - t0);
+  }
+  samples.sort((a, b) => a - b);
+  return samples[25];
+}
 
 /** @type {Socket | undefined} */
 let socket;
@@ -59,15 +85,29 @@ for (let i = 0; frames.length < 4000; i++) {
 }
 const parseUs = [];
 const totalUs = [];
+const clock = other.length > 0 ? clockCost() : 0;
 for (let r = 0; r < runs + 1; r++) {
-  let t0 = performance.now();
-  for (let i = 0; i < events; i++) JSON.parse(frames[i % frames.length]);
-  const parsing = performance.now() - t0;
-  t0 = performance.now();
-  for (let i = 0; i < events; i++) {
-    s.emitEvent(["chat update", JSON.parse(frames[i % frames.length])]);
+  let parsing = 0;
+  let both = 0;
+  if (other.length === 0) {
+    let t0 = performance.now();
+    for (let i = 0; i < events; i++) JSON.parse(frames[i % frames.length]);
+    parsing = performance.now() - t0;
+    t0 = performance.now();
+    for (let i = 0; i < events; i++) {
+      s.emitEvent(["chat update", JSON.parse(frames[i % frames.length])]);
+    }
+    both = performance.now() - t0;
+  } else {
+    for (let i = 0; i < events; i++) {
+      evict();
+      const payload = JSON.parse(frames[i % frames.length]);
+      const t = performance.now();
+      s.emitEvent(["chat update", payload]);
+      both += performance.now() - t;
+    }
+    both -= (clock * events) / 1000;
   }
-  const both = performance.now() - t0;
   if (r === 0) continue; // a warm-up
   parseUs.push((parsing * 1000) / events);
   totalUs.push((both * 1000) / events);
