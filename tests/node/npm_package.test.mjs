@@ -70,6 +70,15 @@ test("an action nobody awaits that fails reaches the error event and the process
   assert.match(out.first, /^Cannot send: the bot is not in a room/);
 });
 
+test("a bot starts in Node without loading the fetch implementation (undici)", async () => {
+  const { stdout } = await exec("node", ["startup.mjs"], { cwd: project, timeout: 60_000 });
+  assert.deepEqual(JSON.parse(stdout.trim().split("\n").pop()), {
+    signedIn: true,
+    before: false,
+    after: false,
+  });
+});
+
 test("every REST function works in Node", async () => {
   const { stdout } = await exec("node", ["rest.mjs"], { cwd: project, timeout: 60_000 });
   const out = JSON.parse(stdout.trim().split("\n").pop());
