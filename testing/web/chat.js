@@ -13,8 +13,13 @@
 (() => {
   "use strict";
 
+  // The protocol's limits, from schemas/limits.gen.ts: codegen/page.ts writes each
+  // value in place of the placeholder naming it when it embeds this page in
+  // testing/_page.gen.ts.
   /** The server keeps at most this many characters of a person's text (§7.2). */
-  const MAX_TEXT = 5000;
+  const MAX_TEXT = Number("{{MAX_MESSAGE_LENGTH}}");
+  /** People per room (§8.4). */
+  const ROOM_CAPACITY = Number("{{ROOM_CAPACITY}}");
   /** Chat events per second this page sends at most; the server drops a person's events above 75/s (§1.6). */
   const CHAT_EVENTS_PER_SECOND = 40;
 
@@ -388,7 +393,7 @@
     badges.replaceChildren(typeBadge, layoutBadge);
     if (r.isFull) badges.append(el("span", "badge full", "full"));
     const count = r.userCount ?? r.users.length;
-    const free = r.isFull ? 0 : Math.max(0, 5 - count);
+    const free = r.isFull ? 0 : Math.max(0, ROOM_CAPACITY - count);
     seats.textContent = (count === 1 ? "1 person" : count + " people") + " · " +
       (free === 1 ? "1 free seat" : free + " free seats");
     people.textContent = r.users.length

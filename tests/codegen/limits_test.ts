@@ -1,7 +1,7 @@
 // The schemas drive every limit: a copy of the repository with two limits
 // changed in schemas/openapi.yaml, regenerated, enforces the new limits in the
-// input checks (which the bot and the REST client call), in the validators and
-// in the local server.
+// input checks (which the bot and the REST client call), in the validators, in
+// the local server and in its chat page.
 import { assertEquals, assertStringIncludes } from "@std/assert";
 import { CODEGEN_FILES, copyTree, deno, edit } from "./_tree.ts";
 
@@ -28,10 +28,13 @@ result.join1 = await outcome(() => a.joinRoom(room));
 result.join2 = await outcome(() => c.joinRoom(room));
 await using d = await TestUser.connect(server, { username: "Di", location: "Here" });
 result.join3 = await outcome(() => d.joinRoom(room));
+const page = async (path) => await (await fetch(server.url + path)).text();
+result.pageName = /name="username" maxlength="(\\d+)"/.exec(await page("/"))?.[1];
+result.pageSeats = /ROOM_CAPACITY = Number\\("(\\d+)"\\)/.exec(await page("/chat.js"))?.[1];
 console.log(JSON.stringify(result));
 `;
 
-Deno.test("A limit changed in the schema is enforced by the input checks, the validators and the local server", async () => {
+Deno.test("A limit changed in the schema is enforced by the input checks, the validators, the local server and its chat page", async () => {
   const dir = await copyTree(["deno.json", "deno.lock", "schemas", "codegen", "api", "testing"]);
   try {
     const schema = `${dir}/schemas/openapi.yaml`;
@@ -56,6 +59,7 @@ Deno.test("A limit changed in the schema is enforced by the input checks, the va
     assertStringIncludes(result.server13, "Username must be at most 12 characters.");
     assertEquals([result.join1, result.join2], ["ok", "ok"]);
     assertStringIncludes(result.join3, '"room full" Room is full.');
+    assertEquals([result.pageName, result.pageSeats], ["12", "2"]);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
@@ -77,6 +81,22 @@ Deno.test("codegen run on a schema with an unsupported keyword exits 1 naming th
       'codegen: Unsupported JSON Schema keyword "format" at schemas/openapi.yaml#/components/schemas/IsoDate; codegen supports $ref,',
     );
     assertEquals(await Deno.readTextFile(`${dir}/schemas/types.gen.ts`), before);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("codegen run on a chat page naming an unknown limit exits 1 naming the file and the placeholder", async () => {
+  const dir = await copyTree(CODEGEN_FILES);
+  try {
+    await edit(
+      `${dir}/testing/web/chat.js`,
+      'Number("{{ROOM_CAPACITY}}")',
+      'Number("{{ROOM_SEATS}}")',
+    );
+    const run = await deno(dir, ["run", "-A", "codegen/main.ts"]);
+    assertEquals(run.code, 1, run.output);
+    assertStringIncludes(run.output, 'Unknown limit "{{ROOM_SEATS}}" in testing/web/chat.js');
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
