@@ -25,26 +25,8 @@ export interface ValidateContext {
   readonly target: string;
 }
 
-/**
- * Dotted path of a valibot issue (`users.0.id`), or `""` when the issue is
- * about the payload itself.
- *
- * @param issue A validation issue.
- * @returns The dotted path.
- *
- * @example
- * ```ts
- * import * as v from "valibot";
- * import { issuePath } from "./validate.ts";
- * import { assertEquals } from "@std/assert";
- *
- * const result = v.safeParse(v.object({ users: v.array(v.object({ id: v.string() })) }), {
- *   users: [{ id: 1 }],
- * });
- * assertEquals(issuePath(result.issues![0]), "users.0.id");
- * ```
- */
-export function issuePath(
+/** Dotted path of an issue (`users.0.id`), or `""` when the issue is about the payload itself. */
+function issuePath(
   issue: { readonly path?: ReadonlyArray<PropertyKey | { readonly key: unknown }> | undefined },
 ): string {
   return issue.path?.map((item) => String(typeof item === "object" ? item.key : item)).join(".") ??

@@ -143,19 +143,8 @@ export interface TestServerOptions {
   activity?: (line: string) => void;
 }
 
-/**
- * The public API key of the real server.
- *
- * @example
- * ```ts
- * import { DEFAULT_API_KEY, TestServer } from "@talkomatic/talkomatic/testing";
- * import { assertEquals } from "@std/assert";
- *
- * await using server = await TestServer.start({ timing: { startupPurgeDelayMs: false } });
- * assertEquals(server.apiKey, DEFAULT_API_KEY); // unless `apiKey` is given
- * ```
- */
-export const DEFAULT_API_KEY = "tK_public_key_4f8a9b2c7d6e3f1a5g8h9i0j4k5l6m7n8o9p";
+/** The public API key of the real server (docs/protocol.md §11.1). */
+const DEFAULT_API_KEY = "tK_public_key_4f8a9b2c7d6e3f1a5g8h9i0j4k5l6m7n8o9p";
 
 /** Production timing. */
 export const REALISTIC_TIMING: Readonly<TimingOptions> = Object.freeze({

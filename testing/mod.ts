@@ -30,4 +30,3 @@ export type {
   TimingOptions,
   WordFilterOptions,
 } from "./_options.ts";
-export { DEFAULT_API_KEY } from "./_options.ts";

@@ -1,11 +1,7 @@
 // Specs and a server wrapper shared by the HttpTransport tests.
 import * as v from "valibot";
-import {
-  HttpTransport,
-  type HttpTransportOptions,
-  MemoryTokenStore,
-  type OperationSpec,
-} from "../../api/mod.ts";
+import { HttpTransport, type HttpTransportOptions, MemoryTokenStore } from "../../api/mod.ts";
+import type { OperationSpec } from "../../api/transport.ts";
 import { FakeTalkomatic } from "./_server.ts";
 
 export const EmojiSchema = v.record(v.string(), v.string());

@@ -1,11 +1,7 @@
 import { assert, assertEquals, assertFalse, assertStringIncludes } from "@std/assert";
-import {
-  defaultTokenFilePath,
-  FileTokenStore,
-  HttpTransport,
-  MemoryTokenStore,
-  redactTokens,
-} from "../../api/mod.ts";
+import { FileTokenStore, HttpTransport, MemoryTokenStore } from "../../api/mod.ts";
+import { defaultTokenFilePath } from "../../api/token_store.ts";
+import { redactTokens } from "../../schemas/errors.ts";
 import { FakeTalkomatic } from "./_server.ts";
 
 const SERVER = "http://127.0.0.1:3000";

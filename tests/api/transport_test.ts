@@ -10,15 +10,8 @@ import {
   assertStringIncludes,
   assertThrows,
 } from "@std/assert";
-import {
-  ApiError,
-  DEFAULT_API_KEY,
-  HttpTransport,
-  MemoryTokenStore,
-  type OperationSpec,
-  resolveBaseUrl,
-  TransportError,
-} from "../../api/mod.ts";
+import { ApiError, HttpTransport, MemoryTokenStore, TransportError } from "../../api/mod.ts";
+import { DEFAULT_API_KEY, type OperationSpec, resolveBaseUrl } from "../../api/transport.ts";
 import { browserScore, errorB } from "./_server.ts";
 import {
   emojiSpec,
