@@ -17,7 +17,7 @@
 import type { Limit } from "./limits.ts";
 
 /** The page's files: constant name, source path under the root, one-line doc. */
-export const PAGE_FILES: readonly { name: string; path: string; doc: string }[] = [
+const PAGE_FILES: readonly { name: string; path: string; doc: string }[] = [
   { name: "CHAT_HTML", path: "testing/web/chat.html", doc: "The chat page, served at `/`." },
   { name: "CHAT_CSS", path: "testing/web/chat.css", doc: "Its style sheet, at `/chat.css`." },
   { name: "CHAT_JS", path: "testing/web/chat.js", doc: "Its script, at `/chat.js`." },
@@ -32,7 +32,7 @@ export const PAGE_FILES: readonly { name: string; path: string; doc: string }[] 
  * @returns The text with the values written in.
  * @throws {Error} When a placeholder names no limit.
  */
-export function fillLimits(text: string, path: string, limits: readonly Limit[]): string {
+function fillLimits(text: string, path: string, limits: readonly Limit[]): string {
   return text.replace(/\{\{([A-Za-z0-9_]+)\}\}/g, (_, name: string) => {
     const limit = limits.find((l) => l.name === name);
     if (limit === undefined || typeof limit.value === "object") {

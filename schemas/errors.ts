@@ -49,14 +49,8 @@ export function redactTokens(text: string): string {
  * @param value Any value.
  * @param depth How deep this call is (internal).
  * @returns The redacted copy.
- * @example
- * ```ts
- * import { redactDeep } from "./errors.ts";
- *
- * console.log(redactDeep({ token: "tk_0123abcd" })); // { token: "tk_…" }
- * ```
  */
-export function redactDeep(value: unknown, depth = 0): unknown {
+function redactDeep(value: unknown, depth = 0): unknown {
   if (typeof value === "string") return redactTokens(value);
   if (depth > 20 || value === null || typeof value !== "object") return value;
   if (Array.isArray(value)) return value.map((v) => redactDeep(v, depth + 1));
