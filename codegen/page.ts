@@ -21,6 +21,16 @@ const PAGE_FILES: readonly { name: string; path: string; doc: string }[] = [
   { name: "CHAT_HTML", path: "testing/web/chat.html", doc: "The chat page, served at `/`." },
   { name: "CHAT_CSS", path: "testing/web/chat.css", doc: "Its style sheet, at `/chat.css`." },
   { name: "CHAT_JS", path: "testing/web/chat.js", doc: "Its script, at `/chat.js`." },
+  {
+    name: "CHAT_VIEW_JS",
+    path: "testing/web/chat_view.js",
+    doc: "The elements the script builds, at `/chat_view.js`.",
+  },
+  {
+    name: "CHAT_TEXT_JS",
+    path: "testing/web/chat_text.js",
+    doc: "The script's text model, at `/chat_text.js`.",
+  },
 ];
 
 /**

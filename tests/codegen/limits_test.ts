@@ -30,7 +30,7 @@ await using d = await TestUser.connect(server, { username: "Di", location: "Here
 result.join3 = await outcome(() => d.joinRoom(room));
 const page = async (path) => await (await fetch(server.url + path)).text();
 result.pageName = /name="username" maxlength="(\\d+)"/.exec(await page("/"))?.[1];
-result.pageSeats = /ROOM_CAPACITY = Number\\("(\\d+)"\\)/.exec(await page("/chat.js"))?.[1];
+result.pageSeats = /ROOM_CAPACITY = Number\\("(\\d+)"\\)/.exec(await page("/chat_view.js"))?.[1];
 console.log(JSON.stringify(result));
 `;
 
@@ -90,13 +90,13 @@ Deno.test("codegen run on a chat page naming an unknown limit exits 1 naming the
   const dir = await copyTree(CODEGEN_FILES);
   try {
     await edit(
-      `${dir}/testing/web/chat.js`,
+      `${dir}/testing/web/chat_view.js`,
       'Number("{{ROOM_CAPACITY}}")',
       'Number("{{ROOM_SEATS}}")',
     );
     const run = await deno(dir, ["run", "-A", "codegen/main.ts"]);
     assertEquals(run.code, 1, run.output);
-    assertStringIncludes(run.output, 'Unknown limit "{{ROOM_SEATS}}" in testing/web/chat.js');
+    assertStringIncludes(run.output, 'Unknown limit "{{ROOM_SEATS}}" in testing/web/chat_view.js');
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
