@@ -69,7 +69,6 @@ export {
   type ClientEvents,
   clientEvents,
   type EventSpec,
-  ignoredClientEvents,
   type PayloadKind,
   type ServerEventName,
   type ServerEvents,

@@ -19,9 +19,9 @@ import {
   componentPointer,
   type Components,
   type JsonSchema,
+  mergeAllOf,
   pointer,
   refName,
-  resolve,
   SchemaError,
 } from "./schema.ts";
 
@@ -29,18 +29,6 @@ const lit = (value: unknown): string => JSON.stringify(value);
 
 function withPipe(base: string, actions: string[]): string {
   return actions.length ? `v.pipe(${base}, ${actions.join(", ")})` : base;
-}
-
-/** Merges an `allOf` of object schemas into one object schema. */
-function mergeAllOf(schema: JsonSchema, components: Components): JsonSchema {
-  const merged: JsonSchema = { type: "object", properties: {}, required: [] };
-  for (const part of schema.allOf ?? []) {
-    const p = resolve(part, components);
-    const inner = p.allOf ? mergeAllOf(p, components) : p;
-    Object.assign(merged.properties!, inner.properties ?? {});
-    merged.required!.push(...(inner.required ?? []));
-  }
-  return merged;
 }
 
 /** Reads a schema's keywords and remembers which ones were turned into code. */
@@ -180,7 +168,7 @@ function references(schema: unknown, out: Set<string>): Set<string> {
 }
 
 /** Component names in dependency order (a component follows what it references). */
-export function dependencyOrder(components: Components): string[] {
+function dependencyOrder(components: Components): string[] {
   const order: string[] = [];
   const state = new Map<string, "visiting" | "done">();
   const visit = (name: string): void => {

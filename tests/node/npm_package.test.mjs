@@ -96,6 +96,7 @@ test("the TestServer from the package serves the chat page at / and the socket.i
     page: [200, "text/html; charset=utf-8", true],
     css: [200, "text/css; charset=utf-8"],
     js: [200, "text/javascript; charset=utf-8", true],
+    view: [200, "text/javascript; charset=utf-8", true],
     client: [200, true],
     foreign: 500,
   });
