@@ -488,10 +488,12 @@ export class Bot {
     };
   }
 
+  /** How `console.log(bot)` shows it in Deno: a summary without secrets. */
   [Symbol.for("Deno.customInspect")](): string {
     return `Bot ${JSON.stringify(this.toJSON())}`;
   }
 
+  /** How `console.log(bot)` shows it in Node: a summary without secrets. */
   [Symbol.for("nodejs.util.inspect.custom")](): string {
     return `Bot ${JSON.stringify(this.toJSON())}`;
   }

@@ -48,6 +48,7 @@ export {
 export {
   type ArgOf,
   type CommandBuilder,
+  type CommandDefinition,
   type CommandHandler,
   type CommandInfo,
   type DefaultCheck,
@@ -55,7 +56,7 @@ export {
   type TypeOf,
   type ValueOf,
 } from "./commands.ts";
-export type { ParamOptions, ParamType, ParamValue } from "./parse.ts";
+export type { ParamOptions, ParamSpec, ParamType, ParamValue } from "./parse.ts";
 export type { LobbyRoom, Me, Room, RoomId, RoomLayout, RoomType, User, UserId } from "./state.ts";
 export {
   ActionError,
