@@ -173,11 +173,20 @@ export interface BaseContext {
   reply(text: string): Promise<void>;
 }
 
-/** The context of an event handler. */
-export type EventContext<E extends BotEventName> = BaseContext & BotEventData[E];
+/**
+ * The context of an event handler. `C` is what middleware adds (e.g.
+ * `SessionFlavor<S>`); only `message` handlers run inside middleware, so
+ * only their context has it.
+ */
+export type EventContext<E extends BotEventName, C extends object = Record<never, never>> =
+  & BaseContext
+  & BotEventData[E]
+  & (E extends "message" ? C : unknown);
 
 /** An event handler. */
-export type EventHandler<E extends BotEventName> = (ctx: EventContext<E>) => unknown;
+export type EventHandler<E extends BotEventName, C extends object = Record<never, never>> = (
+  ctx: EventContext<E, C>,
+) => unknown;
 
 /** Every event name. */
 export const BOT_EVENT_NAMES: readonly BotEventName[] = Object.keys(BOT_EVENTS) as BotEventName[];

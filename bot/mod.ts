@@ -57,10 +57,21 @@ export {
   type ValueOf,
 } from "./commands.ts";
 export type { ParamOptions, ParamSpec, ParamType, ParamValue } from "./parse.ts";
+export {
+  Composer,
+  type ExtendingMiddleware,
+  type Middleware,
+  type MiddlewareContext,
+  type NextFunction,
+} from "./composer.ts";
+export type { AskOptions } from "./ask.ts";
+export type { Schedule, ScheduledTask } from "./schedule.ts";
 export type { LobbyRoom, Me, Room, RoomId, RoomLayout, RoomType, User, UserId } from "./state.ts";
 export {
   ActionError,
   type ActionErrorReason,
+  AskError,
+  type AskErrorReason,
   HandlerError,
   PayloadValidationError,
   TalkomaticError,
