@@ -64,6 +64,15 @@ export {
   type MiddlewareContext,
   type NextFunction,
 } from "./composer.ts";
+export {
+  FileSessionStorage,
+  MemorySessionStorage,
+  session,
+  type SessionFlavor,
+  sessionKey,
+  type SessionOptions,
+  type SessionStorage,
+} from "./session.ts";
 export type { AskOptions } from "./ask.ts";
 export type { Schedule, ScheduledTask } from "./schedule.ts";
 export type { LobbyRoom, Me, Room, RoomId, RoomLayout, RoomType, User, UserId } from "./state.ts";
