@@ -42,6 +42,8 @@ export {
   type CommandBuilder,
   type CommandHandler,
   Composer,
+  cooldown,
+  type CooldownOptions,
   type CreateRoomOptions,
   type EventContext,
   type EventHandler,

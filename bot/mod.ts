@@ -73,6 +73,7 @@ export {
   type SessionOptions,
   type SessionStorage,
 } from "./session.ts";
+export { cooldown, type CooldownContext, type CooldownOptions } from "./cooldown.ts";
 export type { AskOptions } from "./ask.ts";
 export type { Schedule, ScheduledTask } from "./schedule.ts";
 export type { LobbyRoom, Me, Room, RoomId, RoomLayout, RoomType, User, UserId } from "./state.ts";
