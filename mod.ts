@@ -39,6 +39,7 @@ export {
   type BotEventData,
   type BotEventName,
   type BotOptions,
+  Box,
   type CommandBuilder,
   type CommandHandler,
   Composer,

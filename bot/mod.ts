@@ -76,6 +76,14 @@ export {
 export { cooldown, type CooldownContext, type CooldownOptions } from "./cooldown.ts";
 export type { AskOptions } from "./ask.ts";
 export type { Schedule, ScheduledTask } from "./schedule.ts";
+export {
+  Box,
+  type LinesSection,
+  type ListOptions,
+  type LogOptions,
+  type LogSection,
+  type TextSection,
+} from "./box.ts";
 export type { LobbyRoom, Me, Room, RoomId, RoomLayout, RoomType, User, UserId } from "./state.ts";
 export {
   ActionError,
