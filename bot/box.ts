@@ -21,6 +21,7 @@
  */
 
 import { MAX_MESSAGE_LENGTH } from "../schemas/limits.gen.ts";
+import { sanitizeChat } from "../schemas/text.ts";
 import type { Bot } from "./bot.ts";
 import type { Middleware } from "./composer.ts";
 import { fit } from "./run_command.ts";
@@ -273,12 +274,8 @@ export class Box {
         return lines.size;
       },
       set(key, line) {
-        const k = keyOf(key, what);
-        const text = oneLine(checkText(line, what));
-        if (lines.get(k) !== text) {
-          lines.set(k, text);
-          changed();
-        }
+        lines.set(keyOf(key, what), oneLine(checkText(line, what)));
+        changed();
         return this;
       },
       get: (key) => lines.get(keyOf(key, `read a line of section "${name}"`)),
@@ -350,24 +347,27 @@ export class Box {
   }
 
   /**
-   * The box's text now (at most 5000 characters).
+   * The box's text now (at most 5000 characters, as the server keeps it).
    *
    * @returns The text.
    */
   render(): string {
-    return render(this.#sections.map((s) => s.content()), MAX_MESSAGE_LENGTH);
+    return sanitizeChat(render(this.#sections.map((s) => s.content()), MAX_MESSAGE_LENGTH));
   }
 
   /**
-   * Sends the box now, if the bot is in a room and the text changed.
+   * Sends the box now, if the bot is in a room and does not show it already
+   * (a `send()` or `ctx.reply()` elsewhere replaced it: a section set again,
+   * even to the same value, brings the box back).
    *
    * @returns When it was sent (at once when there was nothing to send).
    */
   flush(): Promise<void> {
     this.#scheduled = false;
-    if (!this.#bot.room) return Promise.resolve();
+    const me = this.#bot.me;
+    if (!this.#bot.room || !me) return Promise.resolve();
     const text = this.render();
-    if (text === this.#sent) return Promise.resolve();
+    if (text === this.#sent && this.#bot.textOf(me.id) === text) return Promise.resolve();
     this.#sent = text;
     return this.#bot.send(text);
   }

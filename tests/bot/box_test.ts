@@ -32,6 +32,10 @@ Deno.test("Box sends its sections as one text, once for changes made together", 
   await sleep(100);
   assertEquals(sent.length, 2);
   assertEquals(box.section("said"), said);
+  await bot.send("something else"); // a reply replaced the box...
+  said.set("b", "Ben said: yo"); // ...setting a section again brings it back
+  await until(() => seen(alice, bot) === "Echo Bot: /echo <words>\nBen said: yo", "the box again");
+  assertEquals(sent.length, 4);
 });
 
 Deno.test("Box shows itself when the bot joins a room, and takes replies and questions", async () => {
