@@ -70,6 +70,15 @@ test("an action nobody awaits that fails reaches the error event and the process
   assert.match(out.first, /^Cannot send: the bot is not in a room/);
 });
 
+test("middleware, composers, file sessions, cooldowns, ask, schedules and the box work in Node", async () => {
+  const { stdout } = await exec("node", ["composition.mjs"], { cwd: project, timeout: 60_000 });
+  assert.deepEqual(JSON.parse(stdout.trim().split("\n").pop()), {
+    seen: ["First\ncount 1", "First\nlater", "First\nanswer 42", "Second\ncount 2"],
+    ticked: true,
+    stored: { "alice / node": { count: 2 } },
+  });
+});
+
 test("every REST function works in Node", async () => {
   const { stdout } = await exec("node", ["rest.mjs"], { cwd: project, timeout: 60_000 });
   const out = JSON.parse(stdout.trim().split("\n").pop());
