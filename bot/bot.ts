@@ -21,7 +21,7 @@ import type { CommandBuilder } from "./commands.ts";
 import type { Composer, Middleware, MiddlewareContext } from "./composer.ts";
 import { Dispatch } from "./dispatch.ts";
 import type { HandlerError } from "./errors.ts";
-import type { BaseContext, BotEventName, EventHandler } from "./events.ts";
+import type { BotEventName, CommandContext, EventHandler } from "./events.ts";
 import { contextOf, Handlers } from "./handlers.ts";
 import { Inbound } from "./inbound.ts";
 import { LineWatcher } from "./lines.ts";
@@ -34,25 +34,7 @@ import { startFailureLine } from "./start_failure.ts";
 import { BotState, type LobbyRoom, type Me, type Room, type User, type UserId } from "./state.ts";
 import { tracked } from "./tracked.ts";
 
-export type { ActionOptions, CreateRoomOptions, JoinRoomOptions, TypeOptions };
-
-/** The context of a command handler. */
-export interface CommandContext extends BaseContext {
-  /** Who typed the command. */
-  readonly user: User;
-  /**
-   * Shows a question (with `ctx.reply()`) and resolves with the next line
-   * this person completes (Enter, or left unchanged for `commandIdleMs`),
-   * trimmed; that line does not run as a command. Rejects with an
-   * `AskError`: `timeout`, `left` (they or the bot left the room),
-   * `replaced`, `aborted`, `stopped`.
-   *
-   * @param question The question.
-   * @param options `timeoutMs` (default 60 000), `signal`.
-   * @returns The answer.
-   */
-  ask(question: string, options?: AskOptions): Promise<string>;
-}
+export type { ActionOptions, CommandContext, CreateRoomOptions, JoinRoomOptions, TypeOptions };
 
 /**
  * A Talkomatic bot. Create it, register handlers and commands, then

@@ -11,7 +11,7 @@
  * @module
  */
 
-import type { CommandContext } from "./bot.ts";
+import type { CommandContext } from "./events.ts";
 import {
   type CommandBuilder,
   type CommandDefinition,

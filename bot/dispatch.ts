@@ -9,10 +9,10 @@
 
 import type { Actions } from "./actions.ts";
 import { type AskOptions, Asks } from "./ask.ts";
-import type { Bot, CommandContext } from "./bot.ts";
+import type { Bot } from "./bot.ts";
 import { CommandBuilder, type CommandDefinition, helpFor, helpText } from "./commands.ts";
 import { Composer, type Root, rootOfComposer } from "./composer.ts";
-import type { BaseContext } from "./events.ts";
+import type { BaseContext, CommandContext } from "./events.ts";
 import { contextOf, type Handlers } from "./handlers.ts";
 import type { LineWatcherOptions } from "./lines.ts";
 import type { ResolvedBotOptions } from "./options.ts";

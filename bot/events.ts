@@ -6,6 +6,7 @@
  */
 
 import type { ServerEventName, ServerEvents } from "../schemas/mod.ts";
+import type { AskOptions } from "./ask.ts";
 import type { Bot } from "./bot.ts";
 import type { LobbyRoom, Me, Room, RoomLeftReason, User, UserLeaveReason } from "./state.ts";
 
@@ -171,6 +172,24 @@ export interface BaseContext {
   readonly room: Room | undefined;
   /** Replaces the bot's text (`bot.send(text)`). */
   reply(text: string): Promise<void>;
+}
+
+/** The context of a command handler. */
+export interface CommandContext extends BaseContext {
+  /** Who typed the command. */
+  readonly user: User;
+  /**
+   * Shows a question (with `ctx.reply()`) and resolves with the next line
+   * this person completes (Enter, or left unchanged for `commandIdleMs`),
+   * trimmed; that line does not run as a command. Rejects with an
+   * `AskError`: `timeout`, `left` (they or the bot left the room),
+   * `replaced`, `aborted`, `stopped`.
+   *
+   * @param question The question.
+   * @param options `timeoutMs` (default 60 000), `signal`.
+   * @returns The answer.
+   */
+  ask(question: string, options?: AskOptions): Promise<string>;
 }
 
 /**
