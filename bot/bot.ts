@@ -384,7 +384,8 @@ export class Bot<C extends object = Record<never, never>> {
    * @param question The question.
    * @param options `timeoutMs` (default 60 000), `signal`.
    * @returns Their answer, trimmed.
-   * @throws {AskError} `timeout`, `left`, `replaced`, `aborted` or `stopped`.
+   * @throws {AskError} `timeout`, `left` (also when they are not in the room), `replaced`,
+   * `aborted` or `stopped`.
    */
   ask(user: User | UserId, question: string, options?: AskOptions): Promise<string> {
     return this.#track(() => this.#dispatch.ask(user, question, options, (t) => this.send(t)));

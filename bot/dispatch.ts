@@ -16,6 +16,7 @@ import type { BaseContext, CommandContext } from "./events.ts";
 import { contextOf, type Handlers } from "./handlers.ts";
 import type { LineWatcherOptions } from "./lines.ts";
 import type { ResolvedBotOptions } from "./options.ts";
+import { AskError } from "./errors.ts";
 import { fit, quote, runCommandLine } from "./run_command.ts";
 import type { BotState, User, UserId } from "./state.ts";
 
@@ -79,11 +80,12 @@ export class Dispatch {
       throw new TypeError("Cannot ask: pass a user in the room or a user id");
     }
     const found = this.#host.state.room?.users.get(id);
-    const target = found ?? (typeof user === "string" ? undefined : user);
-    if (!target) throw new TypeError(`Cannot ask "${id}": no such user in the bot's room`);
-    const asking = this.#asks.ask(target, question, options, show);
-    if (!found) this.#asks.left(id); // not (or no longer) in the room
-    return asking;
+    if (!found) {
+      const who = JSON.stringify(typeof user === "string" ? id : user.name);
+      const why = "they are not in the bot's room";
+      return Promise.reject(new AskError(`Cannot get an answer from ${who}: ${why}`, "left", id));
+    }
+    return this.#asks.ask(found, question, options, show);
   }
 
   /** A command of the bot (any composer), or the automatic `/help`. */

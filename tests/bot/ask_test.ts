@@ -93,7 +93,12 @@ Deno.test("bot.ask() checks its arguments; a newer question replaces one; stop()
   const { bot, alice } = s;
   // @ts-expect-error not a user
   await assertRejects(() => bot.ask(42, "?"), TypeError, "Cannot ask: pass a user");
-  await assertRejects(() => bot.ask("nobody", "?"), TypeError, 'Cannot ask "nobody"');
+  const absent = await bot.ask("nobody", "?").catch((e) => e);
+  assertInstanceOf(absent, AskError);
+  assertEquals([absent.reason, absent.message], [
+    "left",
+    `Cannot get an answer from "nobody": they are not in the bot's room`,
+  ]);
   await assertRejects(
     () => bot.ask(alice.userId!, "?", { timeoutMs: 0 }),
     RangeError,
