@@ -70,10 +70,14 @@ Deno.test("session() loses no update when handlers of one person run at the same
     let running = 0;
     let most = 0;
     let messages = 0;
+    let open!: () => void;
+    const allStarted = new Promise<void>((resolve) => open = resolve);
     bot.command("add").param("n", { type: "integer" }).handle(async (ctx, args) => {
       running++;
       most = Math.max(most, running);
-      await sleep(30 + ((args.n * 37) % 50)); // finish out of order
+      if (running === 6) open();
+      await allStarted; // all six run at the same time...
+      await sleep((args.n * 37) % 50); // ...and finish out of order
       ctx.session.added.push(args.n);
       running--;
     });
@@ -86,7 +90,7 @@ Deno.test("session() loses no update when handlers of one person run at the same
       await bot.start();
       await roomWith(bot, alice);
       for (let n = 1; n <= 6; n++) await enter(alice, `/add ${n}`);
-      await until(() => running === 0 && most > 1, "the handlers, several at a time");
+      await until(() => running === 0 && most === 6, "the handlers, all at the same time");
       await sleep(300); // the last saves
       const stored = JSON.parse(await Deno.readTextFile(file))["alice / town"];
       assertEquals(stored.added.toSorted(), [1, 2, 3, 4, 5, 6], "every push kept");
