@@ -7,7 +7,7 @@
 import { ApiError, type ApiErrorVariant } from "./errors.ts";
 
 /** How much of a non-JSON body is kept. */
-export const SNIPPET_LENGTH = 200;
+const SNIPPET_LENGTH = 200;
 
 /** What the transport knows about a failed response. */
 export interface ErrorResponse {
@@ -24,7 +24,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 }
 
 /** Parses a `Retry-After` header (seconds or HTTP date) into seconds. */
-export function parseRetryAfter(
+function parseRetryAfter(
   header: string | null,
   now: number = Date.now(),
 ): number | undefined {
@@ -46,7 +46,7 @@ function stringRecord(value: unknown): Record<string, string> | undefined {
 }
 
 /** Shortens a text body to a one-line readable snippet (tags stripped, spaces collapsed). */
-export function snippet(text: string): string {
+function snippet(text: string): string {
   const readable = text
     .replace(/<(script|style)[\s\S]*?<\/\1>/gi, " ")
     .replace(/<br\s*\/?>/gi, " ")

@@ -95,6 +95,17 @@ export async function fileMode(path: string): Promise<number | undefined> {
   }
 }
 
+/** Creates a directory and its parents when missing (the default mode, nothing changed otherwise). */
+export async function ensureDir(path: string): Promise<void> {
+  await (await fs()).mkdir(path, { recursive: true });
+}
+
+/** A file path from a path or a `file:` URL. */
+export async function filePath(path: string | URL): Promise<string> {
+  if (typeof path === "string") return path;
+  return (await import("node:url")).fileURLToPath(path);
+}
+
 /** Creates a directory (and its parents) and sets the given mode on the directory itself. */
 export async function ensurePrivateDir(path: string, mode: number): Promise<void> {
   const f = await fs();

@@ -41,26 +41,18 @@ export {
 export type ApiErrorVariant = "A" | "B" | "B'" | "C" | "non-json" | "unrecognised";
 
 /** Fields of an {@linkcode ApiError}, as passed to its constructor. */
-export interface ApiErrorInit {
-  /** HTTP status of the response. */
-  readonly status: number;
-  /** The server's error code (`NOT_FOUND`, `RATE_LIMITED`, …) or `HTTP_<status>` when the body had none. */
-  readonly code: string;
-  /** Field → message map sent with some errors (validation failures, "already in a room"). */
-  readonly details?: Readonly<Record<string, string>>;
-  /** Seconds to wait before retrying, from the body (`retryAfter`) or the `Retry-After` header. */
-  readonly retryAfter?: number;
-  /** `replaceDefaultText` from variant-A bodies. */
-  readonly replaceDefaultText?: boolean;
-  /** The parsed JSON body, or the start of the text body when it was not JSON. */
-  readonly body: unknown;
-  /** Which body variant the server used. */
-  readonly variant: ApiErrorVariant;
-  /** The operation id (`getRoom`, …) that failed, when known. */
-  readonly operation?: string;
-  /** The requested URL. */
-  readonly url?: string;
-}
+export type ApiErrorInit = Pick<
+  ApiError,
+  | "status"
+  | "code"
+  | "details"
+  | "retryAfter"
+  | "replaceDefaultText"
+  | "body"
+  | "variant"
+  | "operation"
+  | "url"
+>;
 
 /**
  * The server answered with an error status. `message` is the server's own
@@ -85,11 +77,11 @@ export interface ApiErrorInit {
 export class ApiError extends TalkomaticError {
   /** HTTP status of the response. */
   readonly status: number;
-  /** The server's error code, or `HTTP_<status>` when the body had none. */
+  /** The server's error code (`NOT_FOUND`, `RATE_LIMITED`, …) or `HTTP_<status>` when the body had none. */
   readonly code: string;
-  /** Field → message map sent with some errors. */
+  /** Field → message map sent with some errors (validation failures, "already in a room"). */
   readonly details?: Readonly<Record<string, string>>;
-  /** Seconds to wait before retrying, when the server said so. */
+  /** Seconds to wait before retrying, from the body (`retryAfter`) or the `Retry-After` header. */
   readonly retryAfter?: number;
   /** `replaceDefaultText` from variant-A bodies. */
   readonly replaceDefaultText?: boolean;
@@ -97,7 +89,7 @@ export class ApiError extends TalkomaticError {
   readonly body: unknown;
   /** Which body variant the server used (docs/protocol.md §11.2). */
   readonly variant: ApiErrorVariant;
-  /** The operation id that failed, when known. */
+  /** The operation id (`getRoom`, …) that failed, when known. */
   readonly operation?: string;
   /** The requested URL. */
   readonly url?: string;
@@ -127,15 +119,8 @@ export class ApiError extends TalkomaticError {
 /** Why a request got no answer. */
 export type TransportErrorKind = "network" | "timeout" | "aborted";
 
-/** Fields of a {@linkcode TransportError}, as passed to its constructor. */
-export interface TransportErrorInit extends ErrorOptions {
-  /** Why the request got no answer. */
-  readonly kind: TransportErrorKind;
-  /** The requested URL. */
-  readonly url: string;
-  /** The timeout in milliseconds, for `kind: "timeout"`. */
-  readonly timeout?: number;
-}
+/** Fields of a {@linkcode TransportError}, as passed to its constructor, and its `cause`. */
+export type TransportErrorInit = Pick<TransportError, "kind" | "url" | "timeout"> & ErrorOptions;
 
 /**
  * The request got no answer: the network failed, the timeout elapsed or the

@@ -40,52 +40,27 @@ export {
   type WordFilter,
 } from "./client.ts";
 export {
-  type AuthLayer,
   type CallOptions,
-  DEFAULT_API_KEY,
-  DEFAULT_BASE_URL,
-  DEFAULT_TIMEOUT,
   type FetchLike,
   HttpTransport,
   type HttpTransportOptions,
-  type OperationSpec,
-  resolveBaseUrl,
-  SESSION_COOKIE_NAME,
-  type Transport,
-  USER_AGENT,
 } from "./transport.ts";
 export {
   ApiError,
-  type ApiErrorInit,
   type ApiErrorVariant,
   type PayloadDirection,
   PayloadValidationError,
-  type PayloadValidationErrorInit,
-  redactTokens,
   TalkomaticError,
   TransportError,
-  type TransportErrorInit,
   type TransportErrorKind,
 } from "./errors.ts";
-export { issuePath, validate, type ValidateContext } from "../schemas/validate.ts";
 export {
-  MAX_LOCATION_LENGTH,
-  MAX_ROOM_NAME_LENGTH,
-  MAX_USERNAME_LENGTH,
-  ROOM_CAPACITY,
-} from "../schemas/limits.gen.ts";
-export {
-  defaultTokenFilePath,
   FileTokenStore,
   type FileTokenStoreOptions,
   MemoryTokenStore,
   type StoredToken,
-  type TokenPathEnvironment,
   type TokenStore,
 } from "./token_store.ts";
-export { TokenProvider, type TokenProviderOptions } from "./token_provider.ts";
-export { consoleLogger, type Logger } from "./logger.ts";
-export * as operations from "./operations.gen.ts";
-export type { OsFamily } from "./_platform.ts";
+export type { Logger } from "./logger.ts";
 export type * from "../schemas/types.gen.ts";
 export type { StandardIssue, StandardResult, Validator } from "../schemas/standard.ts";

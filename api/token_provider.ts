@@ -40,34 +40,10 @@ export interface TokenProviderOptions {
 
 /**
  * Provides the bot token for one server, requesting and caching it as needed.
- *
- * @example
- * ```ts
- * import { TokenProvider } from "./token_provider.ts";
- * import { MemoryTokenStore } from "./token_store.ts";
- * import { assertEquals } from "@std/assert";
- *
- * const tokens = new TokenProvider({
- *   server: "http://127.0.0.1:3000",
- *   store: new MemoryTokenStore(),
- *   token: "tk_given",
- *   request: () => Promise.reject(new Error("never called")),
- * });
- * assertEquals(await tokens.get(), "tk_given");
- * ```
  */
 export class TokenProvider {
   /**
    * The key the token is cached under.
-   *
-   * @example
-   * ```ts
-   * import { HttpTransport, MemoryTokenStore } from "@talkomatic/talkomatic/api";
-   * import { assertEquals } from "@std/assert";
-   *
-   * const transport = new HttpTransport({ baseUrl: "http://127.0.0.1:3000/", tokenStore: new MemoryTokenStore() });
-   * assertEquals(transport.tokens.server, "http://127.0.0.1:3000"); // the cache key
-   * ```
    */
   readonly server: string;
   #store: TokenStore;
@@ -94,22 +70,6 @@ export class TokenProvider {
 
   /**
    * Whether an explicit token is (still) in use.
-   *
-   * @example
-   * ```ts
-   * import { MemoryTokenStore, TokenProvider } from "@talkomatic/talkomatic/api";
-   * import { assert, assertFalse } from "@std/assert";
-   *
-   * const tokens = new TokenProvider({
-   *   server: "http://127.0.0.1:3000",
-   *   store: new MemoryTokenStore(),
-   *   token: "tk_given",
-   *   request: () => Promise.resolve({ token: "tk_new", expiresAt: Date.now() + 3_600_000 }),
-   * });
-   * assert(tokens.fixed);
-   * await tokens.invalidate("tk_given"); // the server rejected it
-   * assertFalse(tokens.fixed);
-   * ```
    */
   get fixed(): boolean {
     return this.#given !== undefined;
@@ -121,20 +81,6 @@ export class TokenProvider {
    *
    * @param signal Aborts waiting for the token.
    * @returns The token.
-   * @example
-   * ```ts
-   * import { MemoryTokenStore, TokenProvider } from "@talkomatic/talkomatic/api";
-   * import { assertEquals } from "@std/assert";
-   *
-   * let requests = 0;
-   * const tokens = new TokenProvider({
-   *   server: "http://127.0.0.1:3000",
-   *   store: new MemoryTokenStore(),
-   *   request: () => Promise.resolve({ token: `tk_${++requests}`, expiresAt: Date.now() + 3_600_000 }),
-   * });
-   * const all = await Promise.all([tokens.get(), tokens.get(), tokens.get()]);
-   * assertEquals(all, ["tk_1", "tk_1", "tk_1"]); // concurrent callers share one request
-   * ```
    */
   async get(signal?: AbortSignal): Promise<string> {
     if (signal?.aborted) throw signal.reason;
@@ -159,23 +105,6 @@ export class TokenProvider {
    * @returns Whether a replacement can be requested (always true: a rejected
    * explicit token, e.g. one from `TALKOMATIC_TOKEN` that died with a server
    * restart, gives way to requested ones).
-   * @example
-   * ```ts
-   * import { MemoryTokenStore, TokenProvider } from "@talkomatic/talkomatic/api";
-   * import { assertEquals } from "@std/assert";
-   *
-   * let requests = 0;
-   * const store = new MemoryTokenStore();
-   * const tokens = new TokenProvider({
-   *   server: "http://127.0.0.1:3000",
-   *   store,
-   *   request: () => Promise.resolve({ token: `tk_${++requests}`, expiresAt: Date.now() + 3_600_000 }),
-   * });
-   * const first = await tokens.get();
-   * await tokens.invalidate(first); // e.g. the server restarted and answered 401
-   * assertEquals(await store.get("http://127.0.0.1:3000"), undefined);
-   * assertEquals(await tokens.get(), "tk_2");
-   * ```
    */
   async invalidate(token: string): Promise<boolean> {
     if (this.#given === token) {

@@ -191,7 +191,7 @@ export function defaultTokenFilePath(environment: TokenPathEnvironment = {}): st
 
 /** Options of {@linkcode FileTokenStore}. */
 export interface FileTokenStoreOptions {
-  /** The file to use; defaults to {@linkcode defaultTokenFilePath}. */
+  /** The file to use; defaults to `talkomatic/tokens.json` in the user's cache directory. */
   readonly path?: string;
   /** Receives warnings (replaced files, unusable file system); defaults to `console.warn`. */
   readonly logger?: Logger;
@@ -239,22 +239,19 @@ function describe(error: unknown): string {
 }
 
 /**
- * Keeps tokens in a JSON file, by default in the user's cache directory
- * (see {@linkcode defaultTokenFilePath}). The file is written atomically with
- * mode 0600 in a directory created with mode 0700. A file with looser
- * permissions or unreadable content is replaced (with a warning), never used.
- * When the file system cannot be used (no permission, no cache directory), the
- * store warns once and keeps tokens in memory instead.
+ * Keeps tokens in a JSON file, by default `talkomatic/tokens.json` in the
+ * user's cache directory (`$XDG_CACHE_HOME` or `~/.cache`, `~/Library/Caches`,
+ * `%LOCALAPPDATA%`). The file is written atomically with mode 0600 in a
+ * directory created with mode 0700. A file with looser permissions or
+ * unreadable content is replaced (with a warning), never used. When the file
+ * system cannot be used (no permission, no cache directory), the store warns
+ * once and keeps tokens in memory instead.
  *
- * @example
+ * @example Keep the token next to the bot
  * ```ts
- * import { FileTokenStore } from "./token_store.ts";
+ * import { FileTokenStore, TalkomaticApi } from "@talkomatic/talkomatic/api";
  *
- * const path = await Deno.makeTempFile();
- * await Deno.remove(path);
- * const store = new FileTokenStore({ path, logger: { warn: () => {} } });
- * await store.set("http://127.0.0.1:3000", { token: "tk_02", expiresAt: Date.now() + 1000 });
- * await Deno.remove(path);
+ * const api = new TalkomaticApi({ tokenStore: new FileTokenStore({ path: "./.tokens.json" }) });
  * ```
  */
 export class FileTokenStore implements TokenStore {

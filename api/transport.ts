@@ -72,79 +72,26 @@ export interface Transport {
 /** The `fetch` signature the transport needs. */
 export type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
 
-/**
- * The public server.
- *
- * @example
- * ```ts
- * import { DEFAULT_BASE_URL, TalkomaticApi } from "@talkomatic/talkomatic/api";
- * import { assertEquals } from "@std/assert";
- *
- * const api = new TalkomaticApi({ baseUrl: DEFAULT_BASE_URL }); // no request yet
- * assertEquals(api.baseUrl, "https://classic.talkomatic.co");
- * ```
- */
-export const DEFAULT_BASE_URL = "https://classic.talkomatic.co";
-/**
- * The server's default (public) `x-api-key` value.
- *
- * @example
- * ```ts
- * import { DEFAULT_API_KEY, HttpTransport } from "@talkomatic/talkomatic/api";
- *
- * // A server started with its own TALKOMATIC_API_KEY needs that key instead.
- * const transport = new HttpTransport({ apiKey: DEFAULT_API_KEY });
- * ```
- */
+/** The public server. */
+const DEFAULT_BASE_URL = "https://classic.talkomatic.co";
+/** The server's default (public) `x-api-key` value (docs/protocol.md §11.1). */
 export const DEFAULT_API_KEY = "tK_public_key_4f8a9b2c7d6e3f1a5g8h9i0j4k5l6m7n8o9p";
-/**
- * The default timeout of one HTTP request, in milliseconds.
- *
- * @example
- * ```ts
- * import { DEFAULT_TIMEOUT, TalkomaticApi } from "@talkomatic/talkomatic/api";
- * import { assertEquals } from "@std/assert";
- *
- * const patient = new TalkomaticApi({ baseUrl: "http://127.0.0.1:3000", timeout: DEFAULT_TIMEOUT * 3 });
- * assertEquals(patient.transport.timeout, 30_000);
- * ```
- */
-export const DEFAULT_TIMEOUT = 10_000;
-/**
- * The name of the server's session cookie.
- *
- * @example
- * ```ts
- * import { SESSION_COOKIE_NAME, TalkomaticApi } from "@talkomatic/talkomatic/api";
- * import { assertEquals } from "@std/assert";
- *
- * const api = new TalkomaticApi({ baseUrl: "http://127.0.0.1:3000", sessionCookie: "s%3Aabc.def" });
- * assertEquals(api.sessionCookie, `${SESSION_COOKIE_NAME}=s%3Aabc.def`);
- * ```
- */
-export const SESSION_COOKIE_NAME = "connect.sid";
-/**
- * The `User-Agent` sent; it matches none of the server's browser patterns (docs/protocol.md §1.3).
- *
- * @example
- * ```ts
- * import { USER_AGENT } from "@talkomatic/talkomatic/api";
- * import { assertMatch } from "@std/assert";
- *
- * assertMatch(USER_AGENT, /^talkomatic-sdk\//); // sent on every request; never browser-like
- * ```
- */
-export const USER_AGENT = "talkomatic-sdk/0.1";
+/** The default timeout of one HTTP request, in milliseconds. */
+const DEFAULT_TIMEOUT = 10_000;
+/** The name of the server's session cookie. */
+const SESSION_COOKIE_NAME = "connect.sid";
+/** The `User-Agent` sent; it matches none of the server's browser patterns (docs/protocol.md §1.3). */
+const USER_AGENT = "talkomatic-sdk/0.1";
 
 /** Options of {@linkcode HttpTransport}. */
 export interface HttpTransportOptions {
-  /** The server; defaults to `$TALKOMATIC_URL`, else {@linkcode DEFAULT_BASE_URL}. */
+  /** The server; defaults to `$TALKOMATIC_URL`, else `https://classic.talkomatic.co`. */
   readonly baseUrl?: string;
   /** The `fetch` to use; defaults to the global one. */
   readonly fetch?: FetchLike;
-  /** Default milliseconds per HTTP request; defaults to {@linkcode DEFAULT_TIMEOUT}. */
+  /** Default milliseconds per HTTP request; defaults to 10 000. */
   readonly timeout?: number;
-  /** The `x-api-key` value; defaults to {@linkcode DEFAULT_API_KEY}. */
+  /** The `x-api-key` value; defaults to the public server's (docs/protocol.md §11.1). */
   readonly apiKey?: string;
   /** A bot token to use as is; defaults to `$TALKOMATIC_TOKEN`, else one is requested. */
   readonly token?: string;
@@ -165,14 +112,6 @@ const TOKEN_REJECTED = new Set(["INVALID_BOT_TOKEN", "BOT_TOKEN_REQUIRED"]);
  * @param baseUrl An explicit base URL.
  * @returns The normalised base URL.
  * @throws {TypeError} When the URL is not an absolute http(s) URL.
- *
- * @example
- * ```ts
- * import { resolveBaseUrl } from "./transport.ts";
- * import { assertEquals } from "@std/assert";
- *
- * assertEquals(resolveBaseUrl("http://127.0.0.1:3000/"), "http://127.0.0.1:3000");
- * ```
  */
 export function resolveBaseUrl(baseUrl?: string): string {
   const raw = baseUrl ?? getEnv("TALKOMATIC_URL") ?? DEFAULT_BASE_URL;
@@ -213,11 +152,12 @@ function setCookies(headers: Headers): string[] {
 }
 
 /**
- * A {@linkcode Transport} over `fetch`.
+ * The HTTP layer under {@linkcode TalkomaticApi}: one per server, holding the
+ * bot token and the session cookie. Share one between clients with the
+ * `transport` option of `TalkomaticApi`.
  *
- * - `bearer`, `token` and `token+key` operations send `Authorization: Bearer`
- *   with the token from {@linkcode HttpTransport.tokens}; `token+key` also
- *   sends `x-api-key`.
+ * - Endpoints behind the token layer get `Authorization: Bearer` with the bot
+ *   token (explicit, cached or requested); the room routes also `x-api-key`.
  * - When the server rejects a requested token (401 `INVALID_BOT_TOKEN` or
  *   `BOT_TOKEN_REQUIRED`, e.g. after a server restart), the token is dropped, a
  *   new one is requested and the call is retried once. An explicit token
@@ -229,29 +169,25 @@ function setCookies(headers: Headers): string[] {
  * - Only `Accept`, `User-Agent`, `Content-Type` and the auth headers are set,
  *   none browser-like, so the server treats the client as a bot.
  *
- * @example
+ * @example Two clients, one token and one session
  * ```ts
- * import { HttpTransport, MemoryTokenStore } from "./mod.ts";
+ * import { HttpTransport, TalkomaticApi } from "@talkomatic/talkomatic/api";
  *
- * const transport = new HttpTransport({
- *   baseUrl: "http://127.0.0.1:3000",
- *   tokenStore: new MemoryTokenStore(),
- *   timeout: 5_000,
- * });
- * const cookie: string | undefined = transport.sessionCookie;
+ * const transport = new HttpTransport({ baseUrl: "http://127.0.0.1:3000" });
+ * const rooms = new TalkomaticApi({ transport });
+ * const admin = new TalkomaticApi({ transport });
  * ```
  */
-export class HttpTransport implements Transport {
+export class HttpTransport {
   /**
    * The normalised server base URL.
    *
    * @example
    * ```ts
-   * import { HttpTransport, MemoryTokenStore } from "@talkomatic/talkomatic/api";
+   * import { HttpTransport } from "@talkomatic/talkomatic/api";
    * import { assertEquals } from "@std/assert";
    *
-   * const transport = new HttpTransport({ baseUrl: "http://127.0.0.1:3000/", tokenStore: new MemoryTokenStore() });
-   * assertEquals(transport.baseUrl, "http://127.0.0.1:3000");
+   * assertEquals(new HttpTransport({ baseUrl: "http://127.0.0.1:3000/" }).baseUrl, "http://127.0.0.1:3000");
    * ```
    */
   readonly baseUrl: string;
@@ -260,26 +196,18 @@ export class HttpTransport implements Transport {
    *
    * @example
    * ```ts
-   * import { DEFAULT_TIMEOUT, HttpTransport, MemoryTokenStore } from "@talkomatic/talkomatic/api";
+   * import { HttpTransport } from "@talkomatic/talkomatic/api";
    * import { assertEquals } from "@std/assert";
    *
-   * const transport = new HttpTransport({ baseUrl: "http://127.0.0.1:3000", tokenStore: new MemoryTokenStore() });
-   * assertEquals(transport.timeout, DEFAULT_TIMEOUT);
+   * assertEquals(new HttpTransport({ baseUrl: "http://127.0.0.1:3000" }).timeout, 10_000);
    * ```
    */
   readonly timeout: number;
   /**
-   * Provides the bot token (explicit, cached or requested).
+   * Provides the bot token (explicit, cached or requested); the bot drops a
+   * token its socket handshake was refused with.
    *
-   * @example
-   * ```ts
-   * import type { HttpTransport } from "@talkomatic/talkomatic/api";
-   *
-   * async function forget(transport: HttpTransport): Promise<void> {
-   *   const token = await transport.tokens.get();
-   *   await transport.tokens.invalidate(token); // the next call requests a new one
-   * }
-   * ```
+   * @internal
    */
   readonly tokens: TokenProvider;
   #fetch: FetchLike;
@@ -321,10 +249,10 @@ export class HttpTransport implements Transport {
    *
    * @example
    * ```ts
-   * import { HttpTransport, MemoryTokenStore } from "@talkomatic/talkomatic/api";
+   * import { HttpTransport } from "@talkomatic/talkomatic/api";
    * import { assertEquals } from "@std/assert";
    *
-   * const transport = new HttpTransport({ sessionCookie: "s%3Aabc.def", tokenStore: new MemoryTokenStore() });
+   * const transport = new HttpTransport({ sessionCookie: "s%3Aabc.def" });
    * assertEquals(transport.sessionCookie, "connect.sid=s%3Aabc.def");
    * ```
    */
@@ -345,7 +273,7 @@ export class HttpTransport implements Transport {
    * import type { HttpTransport } from "@talkomatic/talkomatic/api";
    *
    * async function cookie(transport: HttpTransport): Promise<string> {
-   *   return await transport.ensureSessionCookie({ timeout: 5_000 }); // one request, shared by callers
+   *   return await transport.ensureSessionCookie(); // one request, shared by concurrent callers
    * }
    * ```
    */
@@ -371,7 +299,7 @@ export class HttpTransport implements Transport {
    * import type { HttpTransport } from "@talkomatic/talkomatic/api";
    *
    * async function token(transport: HttpTransport): Promise<string> {
-   *   return await transport.botToken({ timeout: 5_000 }); // "tk_…"; keep it secret
+   *   return await transport.botToken(); // "tk_…"; keep it secret
    * }
    * ```
    */
@@ -386,9 +314,9 @@ export class HttpTransport implements Transport {
   }
 
   /**
-   * Performs one operation: authenticates it, sends it, validates the
-   * success body, and retries once with a new token when a requested token
-   * was rejected.
+   * Performs one operation of `operations.gen.ts`: authenticates it, sends
+   * it, validates the success body, and retries once with a new token when a
+   * requested token was rejected.
    *
    * @param spec The operation.
    * @param options Signal and timeout.
@@ -397,22 +325,7 @@ export class HttpTransport implements Transport {
    * @throws {TransportError} On network failure, timeout or abort.
    * @throws {PayloadValidationError} When the success body has the wrong shape.
    * @throws {RangeError} When `options.timeout` is not a positive number (nothing is sent).
-   * @example Call an endpoint with a hand-written operation
-   * ```ts
-   * import type { HttpTransport } from "@talkomatic/talkomatic/api";
-   * import { validators } from "@talkomatic/talkomatic";
-   *
-   * async function uptime(transport: HttpTransport): Promise<number> {
-   *   const health = await transport.call({
-   *     id: "getHealth",
-   *     method: "GET",
-   *     path: "/api/v1/health",
-   *     auth: "token",
-   *     success: { 200: validators.Health },
-   *   });
-   *   return health.uptime;
-   * }
-   * ```
+   * @internal
    */
   async call<T>(spec: OperationSpec<T>, options: CallOptions = {}): Promise<T> {
     if (options.timeout !== undefined) checkTimeout(options.timeout); // before any token request

@@ -16,9 +16,12 @@ import {
   type JoinRoomOptions,
   type TypeOptions,
 } from "./actions.ts";
-import { type CommandBuilder, CommandRegistry, helpFor, helpText } from "./commands.ts";
+import type { AskOptions } from "./ask.ts";
+import type { CommandBuilder } from "./commands.ts";
+import type { Composer, Middleware, MiddlewareContext } from "./composer.ts";
+import { Dispatch } from "./dispatch.ts";
 import type { HandlerError } from "./errors.ts";
-import type { BaseContext, BotEventName, EventHandler } from "./events.ts";
+import type { BotEventName, CommandContext, EventHandler } from "./events.ts";
 import { contextOf, Handlers } from "./handlers.ts";
 import { Inbound } from "./inbound.ts";
 import { LineWatcher } from "./lines.ts";
@@ -26,18 +29,12 @@ import { Link } from "./link.ts";
 import { type BotOptions, type ResolvedBotOptions, resolveOptions } from "./options.ts";
 import { Outbox } from "./outbox.ts";
 import { Placement } from "./placement.ts";
-import { fit, quote, runCommandLine } from "./run_command.ts";
+import { type Schedule, type ScheduledTask, Schedules } from "./schedule.ts";
 import { startFailureLine } from "./start_failure.ts";
 import { BotState, type LobbyRoom, type Me, type Room, type User, type UserId } from "./state.ts";
 import { tracked } from "./tracked.ts";
 
-export type { ActionOptions, CreateRoomOptions, JoinRoomOptions, TypeOptions };
-
-/** The context of a command handler. */
-export interface CommandContext extends BaseContext {
-  /** Who typed the command. */
-  readonly user: User;
-}
+export type { ActionOptions, CommandContext, CreateRoomOptions, JoinRoomOptions, TypeOptions };
 
 /**
  * A Talkomatic bot. Create it, register handlers and commands, then
@@ -55,18 +52,18 @@ export interface CommandContext extends BaseContext {
  * // await bot.run(); // until Ctrl+C
  * ```
  */
-export class Bot {
+export class Bot<C extends object = Record<never, never>> {
   readonly #options: ResolvedBotOptions;
   readonly #handlers: Handlers;
   readonly #state: BotState;
   readonly #outbox: Outbox;
   readonly #actions: Actions;
-  readonly #commands = new CommandRegistry<CommandContext>();
+  readonly #dispatch: Dispatch;
+  readonly #schedules: Schedules;
   readonly #lines: LineWatcher;
   readonly #placement: Placement;
   readonly #link: Link;
   readonly #inbound: Inbound;
-  #autoHelp = false;
 
   /**
    * Creates a bot; nothing is sent before `start()` or `run()`.
@@ -145,13 +142,23 @@ export class Bot {
     );
     this.#placement = parts.placement = new Placement(host, o.room);
     this.#link = parts.link = new Link(host, options.token);
+    const common = { handlers: this.#handlers, stopSignal: this.signal };
+    this.#dispatch = new Dispatch({
+      ...common,
+      bot: this as Bot,
+      options: o,
+      state: this.#state,
+      actions: this.#actions,
+    });
     this.#lines = parts.lines = new LineWatcher({
       idleMs: o.commandIdleMs,
-      isCommand: (line) => this.#commandOf(line) !== undefined,
-      needsEnter: (line) => o.requireEnter || this.#commandOf(line)?.requireEnter === true,
-      onLine: (userId, line) => this.#runLine(userId, line),
+      ...this.#dispatch.lineOptions(),
     });
-    if (o.help) this.#addHelp();
+    this.#schedules = new Schedules({
+      ...common,
+      connected: () => this.connected,
+      context: () => contextOf(this as Bot, {}),
+    });
   }
 
   // ------------------------------------------------------------------ state
@@ -248,7 +255,7 @@ export class Bot {
    *   .on("userLeave", (ctx) => console.log(ctx.user.name, ctx.reason));
    * ```
    */
-  on<E extends BotEventName>(name: E, handler: EventHandler<E>): this {
+  on<E extends BotEventName>(name: E, handler: EventHandler<E, C>): this {
     this.#handlers.add(name, handler, false);
     return this;
   }
@@ -260,7 +267,7 @@ export class Bot {
    * @param handler The handler.
    * @returns This bot.
    */
-  once<E extends BotEventName>(name: E, handler: EventHandler<E>): this {
+  once<E extends BotEventName>(name: E, handler: EventHandler<E, C>): this {
     this.#handlers.add(name, handler, true);
     return this;
   }
@@ -272,7 +279,7 @@ export class Bot {
    * @param handler The handler given to `on` or `once`.
    * @returns This bot.
    */
-  off<E extends BotEventName>(name: E, handler: EventHandler<E>): this {
+  off<E extends BotEventName>(name: E, handler: EventHandler<E, C>): this {
     this.#handlers.remove(name, handler);
     return this;
   }
@@ -306,12 +313,117 @@ export class Bot {
    *   .handle((ctx, args) => ctx.reply(args.words.join(" ").repeat(args.times)));
    * ```
    */
-  command(name: string): CommandBuilder<Record<never, never>, CommandContext> {
-    if (this.#autoHelp && typeof name === "string" && name.toLowerCase() === "help") {
-      this.#commands.delete("help");
-      this.#autoHelp = false;
-    }
-    return this.#commands.create(name);
+  command(name: string): CommandBuilder<Record<never, never>, CommandContext & C> {
+    return this.#dispatch.root.command(name) as CommandBuilder<
+      Record<never, never>,
+      CommandContext & C
+    >;
+  }
+
+  // ------------------------------------------------------------- composition
+
+  /**
+   * Adds middleware (run in order around every command and `message`
+   * handler), or mounts composers (their commands join `/help`). Middleware
+   * that adds to the context, like `session()`, widens the type of the bot
+   * returned: keep that value (`const bot = new Bot(...).use(session(...))`).
+   *
+   * @param middleware Functions `(ctx, next) => unknown`, or composers (whose
+   * context the bot must have: a `Composer<SessionFlavor<S>>` needs `session()`).
+   * @returns This bot, its handlers' context widened by what the middleware adds.
+   * @throws {TypeError} For something that is neither, or a composer mounted elsewhere.
+   * @example
+   * ```ts
+   * import { Bot, Composer, session } from "@talkomatic/talkomatic/bot";
+   *
+   * const bot = new Bot({ username: "Counter" })
+   *   .use(async (ctx, next) => {
+   *     console.log(ctx.user.name, "command" in ctx ? ctx.command : "typed");
+   *     await next();
+   *   })
+   *   .use(session({ initial: () => ({ count: 0 }) }));
+   * bot.command("count").handle((ctx) => ctx.reply(`${++ctx.session.count}`));
+   * bot.use(new Composer().use((_ctx, next) => next()));
+   * ```
+   */
+  use<X extends object = Record<never, never>, N extends object = Record<never, never>>(
+    ...middleware: (
+      | (Middleware<MiddlewareContext & C> & { readonly "~extends"?: X })
+      | (C extends N ? Composer<N> : never)
+    )[]
+  ): Bot<C & X> {
+    this.#dispatch.root.use(...(middleware as Middleware[]));
+    return this as unknown as Bot<C & X>;
+  }
+
+  /**
+   * Mounts a composer whose handlers run only when `predicate` holds.
+   *
+   * @param predicate Decides from the context, synchronously.
+   * @returns The new composer.
+   * @example
+   * ```ts
+   * import { Bot } from "@talkomatic/talkomatic/bot";
+   *
+   * const bot = new Bot({ username: "Keeper" });
+   * bot.filter((ctx) => ctx.user.name === "Ann")
+   *   .command("stop").hidden().handle((ctx) => ctx.bot.stop());
+   * ```
+   */
+  filter(predicate: (ctx: MiddlewareContext & C) => boolean): Composer<C> {
+    const root = this.#dispatch.root;
+    return root.filter(predicate as (ctx: MiddlewareContext) => boolean) as Composer<C>;
+  }
+
+  /**
+   * Asks someone in the room a question (shown with `send()`); resolves with
+   * the next line they complete. `ctx.ask()` in a command is the same for
+   * the person who typed it.
+   *
+   * @param user A user in the bot's room, or their id.
+   * @param question The question.
+   * @param options `timeoutMs` (default 60 000), `signal`.
+   * @returns Their answer, trimmed.
+   * @throws {AskError} `timeout`, `left` (also when they are not in the room), `replaced`,
+   * `aborted` or `stopped`.
+   */
+  ask(user: User | UserId, question: string, options?: AskOptions): Promise<string> {
+    return this.#track(() => this.#dispatch.ask(user, question, options, (t) => this.send(t)));
+  }
+
+  /**
+   * Runs `fn` every `ms` milliseconds while the bot is connected (a lost
+   * connection pauses it); a run never overlaps the previous one; failures
+   * go to the `error` event; `stop()` ends it.
+   *
+   * @param ms The interval.
+   * @param fn Gets `bot`, `room` and `reply`.
+   * @returns A handle with `stop()`.
+   * @throws {RangeError} When `ms` is not a positive number (up to 2^31 - 1).
+   * @example
+   * ```ts
+   * import { Bot } from "@talkomatic/talkomatic/bot";
+   *
+   * const bot = new Bot({ username: "Clock" });
+   * const clock = bot.every(60_000, (ctx) => ctx.reply(new Date().toLocaleTimeString()));
+   * // clock.stop();
+   * ```
+   */
+  every(ms: number, fn: ScheduledTask): Schedule {
+    return this.#schedules.every(ms, fn);
+  }
+
+  /**
+   * Runs `fn` once, after `ms` milliseconds of being connected (a lost
+   * connection pauses the count). Failures go to the `error` event.
+   *
+   * @param ms The delay.
+   * @param fn Gets `bot`, `room` and `reply`.
+   * @returns A handle with `stop()`.
+   * @throws {RangeError} When `ms` is not a positive number (up to 2^31 - 1).
+   */
+  after(ms: number, fn: ScheduledTask): Schedule {
+    return this.#schedules.after(ms, fn);
   }
 
   // ---------------------------------------------------------------- actions
@@ -488,10 +600,12 @@ export class Bot {
     };
   }
 
+  /** How `console.log(bot)` shows it in Deno: a summary without secrets. */
   [Symbol.for("Deno.customInspect")](): string {
     return `Bot ${JSON.stringify(this.toJSON())}`;
   }
 
+  /** How `console.log(bot)` shows it in Node: a summary without secrets. */
   [Symbol.for("nodejs.util.inspect.custom")](): string {
     return `Bot ${JSON.stringify(this.toJSON())}`;
   }
@@ -510,49 +624,5 @@ export class Bot {
 
   #background(work: Promise<unknown>): void {
     work.catch((error) => this.#handlers.report(error));
-  }
-
-  #commandOf(line: string) {
-    const t = line.trimStart();
-    const prefix = this.#options.prefix;
-    if (!t.startsWith(prefix) || t.length === prefix.length || /\s/.test(t[prefix.length])) {
-      return undefined;
-    }
-    const word = /^[^\s]*/.exec(t.slice(prefix.length))![0];
-    return this.#commands.get(word);
-  }
-
-  #runLine(userId: string, line: string): void {
-    const user = this.#state.room?.users.get(userId);
-    if (!user) return;
-    const reply = (text: string): Promise<unknown> =>
-      this.#actions.send(text).catch((error) => this.#handlers.report(error));
-    void runCommandLine({
-      find: (name) => this.#commands.get(name),
-      prefix: this.#options.prefix,
-      line,
-      showErrors: this.#options.showErrors,
-      ctx: contextOf(this, { user }) as unknown as Record<string, unknown>,
-      reply,
-      call: async (def, ctx) =>
-        await (def.handler as (ctx: unknown, args: unknown) => unknown)(ctx, ctx.args),
-      failed: (event, error, ctx) => this.#handlers.failed(event, error, ctx),
-    }).catch((error) => this.#handlers.report(error));
-  }
-
-  #addHelp(): void {
-    this.#autoHelp = true;
-    const p = this.#options.prefix;
-    this.#commands.create("help")
-      .description("Lists the commands, or explains one")
-      .param("command", { optional: true, description: "a command to explain" })
-      .handle((ctx, args) => {
-        if (args.command === undefined) return ctx.reply(fit(helpText(this.#commands.all, p)));
-        const name = args.command.startsWith(p) ? args.command.slice(p.length) : args.command;
-        const text = helpFor(this.#commands.get(name), p);
-        return ctx.reply(
-          fit(text ?? `Unknown command ${quote(p + name)}. Type ${p}help for the list.`),
-        );
-      });
   }
 }

@@ -243,13 +243,24 @@ export function usageLine(def: CommandDefinition, prefix: string): string {
 export class CommandRegistry<C = unknown> {
   readonly #byName = new Map<string, CommandDefinition>();
   readonly #primary = new Map<string, CommandDefinition>();
+  readonly #taken: ((name: string) => CommandDefinition | undefined) | undefined;
+
+  /**
+   * @param taken Names in use elsewhere (the other composers of a bot), to refuse them here too.
+   */
+  constructor(taken?: (name: string) => CommandDefinition | undefined) {
+    this.#taken = taken;
+  }
 
   /** Creates and registers a command. */
   create(name: string): CommandBuilder<Record<never, never>, C> {
     return new CommandBuilder<Record<never, never>, C>(name, (def, previous) => {
       for (const n of [def.name, ...def.aliases]) {
-        const other = this.#byName.get(n);
-        if (other && other.name !== def.name) {
+        const other = this.#byName.get(n) ?? this.#taken?.(n);
+        if (other && (other.name !== def.name || !this.#primary.has(other.name))) {
+          if (other.name === def.name) {
+            throw new TypeError(`Cannot create command "${def.name}": it already exists`);
+          }
           throw new TypeError(`Cannot register "${n}": it is already a name of "${other.name}"`);
         }
       }

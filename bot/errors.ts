@@ -176,3 +176,49 @@ export class UsageError extends Error {
     this.name = "UsageError";
   }
 }
+
+/** Why `ctx.ask()` got no answer. */
+export type AskErrorReason = "timeout" | "left" | "replaced" | "aborted" | "stopped";
+
+/**
+ * `ctx.ask()` (or `bot.ask()`) ended without an answer: no answer in time
+ * (`timeout`), the person or the bot left the room (`left`), a newer question
+ * to the same person replaced it (`replaced`), its signal aborted
+ * (`aborted`), or the bot was stopped (`stopped`).
+ *
+ * @example
+ * ```ts
+ * import { AskError, Bot } from "@talkomatic/talkomatic/bot";
+ *
+ * const bot = new Bot({ username: "Quiz" });
+ * bot.command("quiz").handle(async (ctx) => {
+ *   try {
+ *     const answer = await ctx.ask("What is 6 × 7?", { timeoutMs: 30_000 });
+ *     await ctx.reply(answer === "42" ? "Right!" : "No, 42.");
+ *   } catch (error) {
+ *     if (error instanceof AskError && error.reason === "timeout") await ctx.reply("Time's up: 42.");
+ *     else throw error;
+ *   }
+ * });
+ * ```
+ */
+export class AskError extends TalkomaticError {
+  /** Why. */
+  readonly reason: AskErrorReason;
+  /** The id of the person asked. */
+  readonly userId: string;
+
+  /**
+   * Creates an ask error.
+   *
+   * @param message What happened.
+   * @param reason Why.
+   * @param userId The id of the person asked.
+   */
+  constructor(message: string, reason: AskErrorReason, userId: string) {
+    super(message);
+    this.name = "AskError";
+    this.reason = reason;
+    this.userId = userId;
+  }
+}

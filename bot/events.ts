@@ -6,6 +6,7 @@
  */
 
 import type { ServerEventName, ServerEvents } from "../schemas/mod.ts";
+import type { AskOptions } from "./ask.ts";
 import type { Bot } from "./bot.ts";
 import type { LobbyRoom, Me, Room, RoomLeftReason, User, UserLeaveReason } from "./state.ts";
 
@@ -51,22 +52,109 @@ export type RawEvent = {
 
 /** The data of each event, as its handler's context carries it. */
 export interface BotEventData {
-  ready: { readonly me: Me };
-  lobbyUpdate: { readonly rooms: readonly LobbyRoom[] };
-  roomCreated: { readonly roomId: string };
-  roomJoined: { readonly room: Room };
-  roomLeft: { readonly room: Room; readonly reason: RoomLeftReason };
-  userJoin: { readonly user: User };
-  userLeave: { readonly user: User; readonly reason: UserLeaveReason };
-  message: { readonly user: User; readonly text: string; readonly previous: string };
-  typing: { readonly user: User; readonly isTyping: boolean };
-  vote: { readonly voter: User; readonly target: User; readonly added: boolean };
-  kicked: { readonly room: Room };
-  afkWarning: { readonly message: string; readonly secondsRemaining: number };
-  afkTimeout: { readonly message: string; readonly closed: boolean };
-  disconnect: { readonly reason: string; readonly willReconnect: boolean };
-  reconnect: { readonly attempt: number; readonly me: Me };
-  error: { readonly error: Error };
+  /** Connected, signed in, and where the `room` option wants it. */
+  ready: {
+    /** Who the bot is. */
+    readonly me: Me;
+  };
+  /** The lobby list changed. */
+  lobbyUpdate: {
+    /** The listed rooms. */
+    readonly rooms: readonly LobbyRoom[];
+  };
+  /** A room this bot asked for was created. */
+  roomCreated: {
+    /** Its id. */
+    readonly roomId: string;
+  };
+  /** The bot joined a room. */
+  roomJoined: {
+    /** The room. */
+    readonly room: Room;
+  };
+  /** The bot is no longer in its room. */
+  roomLeft: {
+    /** The room it was in. */
+    readonly room: Room;
+    /** Why. */
+    readonly reason: RoomLeftReason;
+  };
+  /** Another user joined the bot's room. */
+  userJoin: {
+    /** Who. */
+    readonly user: User;
+  };
+  /** Another user left, was voted out, or vanished. */
+  userLeave: {
+    /** Who. */
+    readonly user: User;
+    /** Why. */
+    readonly reason: UserLeaveReason;
+  };
+  /** A user's text changed. */
+  message: {
+    /** Whose text. */
+    readonly user: User;
+    /** The new text. */
+    readonly text: string;
+    /** The text before. */
+    readonly previous: string;
+  };
+  /** A user's typing indicator changed. */
+  typing: {
+    /** Who. */
+    readonly user: User;
+    /** Typing or not. */
+    readonly isTyping: boolean;
+  };
+  /** A kick vote was cast or withdrawn. */
+  vote: {
+    /** Who votes. */
+    readonly voter: User;
+    /** Against whom. */
+    readonly target: User;
+    /** Cast (`true`) or withdrawn. */
+    readonly added: boolean;
+  };
+  /** The bot was voted out of its room. */
+  kicked: {
+    /** The room. */
+    readonly room: Room;
+  };
+  /** The server warns the bot is idle. */
+  afkWarning: {
+    /** The server's text. */
+    readonly message: string;
+    /** Seconds before removal. */
+    readonly secondsRemaining: number;
+  };
+  /** The bot was removed for inactivity, or its solo room closed. */
+  afkTimeout: {
+    /** The server's text. */
+    readonly message: string;
+    /** The room was closed (single occupancy). */
+    readonly closed: boolean;
+  };
+  /** The connection was lost or closed. */
+  disconnect: {
+    /** Why. */
+    readonly reason: string;
+    /** Whether the bot comes back. */
+    readonly willReconnect: boolean;
+  };
+  /** Connected and signed in again after a loss. */
+  reconnect: {
+    /** Which attempt worked. */
+    readonly attempt: number;
+    /** Who the bot is. */
+    readonly me: Me;
+  };
+  /** Something failed that nobody awaited. */
+  error: {
+    /** The failure. */
+    readonly error: Error;
+  };
+  /** A validated wire event. */
   raw: RawEvent;
 }
 
@@ -86,11 +174,38 @@ export interface BaseContext {
   reply(text: string): Promise<void>;
 }
 
-/** The context of an event handler. */
-export type EventContext<E extends BotEventName> = BaseContext & BotEventData[E];
+/** The context of a command handler. */
+export interface CommandContext extends BaseContext {
+  /** Who typed the command. */
+  readonly user: User;
+  /**
+   * Shows a question (with `ctx.reply()`) and resolves with the next line
+   * this person completes (Enter, or left unchanged for `commandIdleMs`),
+   * trimmed; that line does not run as a command. Rejects with an
+   * `AskError`: `timeout`, `left` (they or the bot left the room),
+   * `replaced`, `aborted`, `stopped`.
+   *
+   * @param question The question.
+   * @param options `timeoutMs` (default 60 000), `signal`.
+   * @returns The answer.
+   */
+  ask(question: string, options?: AskOptions): Promise<string>;
+}
+
+/**
+ * The context of an event handler. `C` is what middleware adds (e.g.
+ * `SessionFlavor<S>`); only `message` handlers run inside middleware, so
+ * only their context has it.
+ */
+export type EventContext<E extends BotEventName, C extends object = Record<never, never>> =
+  & BaseContext
+  & BotEventData[E]
+  & (E extends "message" ? C : unknown);
 
 /** An event handler. */
-export type EventHandler<E extends BotEventName> = (ctx: EventContext<E>) => unknown;
+export type EventHandler<E extends BotEventName, C extends object = Record<never, never>> = (
+  ctx: EventContext<E, C>,
+) => unknown;
 
 /** Every event name. */
 export const BOT_EVENT_NAMES: readonly BotEventName[] = Object.keys(BOT_EVENTS) as BotEventName[];

@@ -7,7 +7,7 @@
  */
 
 import type { Bot } from "./bot.ts";
-import { ActionError, HandlerError } from "./errors.ts";
+import { ActionError, AskError, HandlerError } from "./errors.ts";
 import {
   assertEventName,
   type BaseContext,
@@ -17,6 +17,18 @@ import {
 import type { BotLogger } from "./options.ts";
 
 type AnyHandler = (ctx: never) => unknown;
+
+/** Runs the `message` handlers inside the middleware (the bot's composers). */
+export interface MessageChain {
+  /** Whether a message goes through the chain (`own`: `bot.on("message")` has handlers). */
+  wants(own: boolean): boolean;
+  /** Runs the chain; `own` runs the bot's own handlers at their place in it. */
+  run(ctx: object, own: (() => Promise<void>) | undefined): void;
+}
+
+function isStopped(error: unknown): boolean {
+  return (error instanceof ActionError || error instanceof AskError) && error.reason === "stopped";
+}
 
 /** A handler context: `bot`, a `room` read from the bot only when a handler asks, `reply`. */
 class LazyRoomContext {
@@ -47,6 +59,7 @@ export class Handlers {
   readonly #stopped: () => boolean;
   readonly #map = new Map<BotEventName, { fn: AnyHandler; once: boolean }[]>();
   #catch: ((error: HandlerError) => unknown) | undefined;
+  #chain: MessageChain | undefined;
 
   constructor(bot: Bot, logger: BotLogger, stopped: () => boolean) {
     this.#bot = bot;
@@ -78,6 +91,11 @@ export class Handlers {
     this.#catch = handler;
   }
 
+  /** Sends `message` events through the middleware. */
+  setMessageChain(chain: MessageChain): void {
+    this.#chain = chain;
+  }
+
   /** Whether anyone listens to `name`. */
   has(name: BotEventName): boolean {
     return this.#map.has(name);
@@ -86,6 +104,11 @@ export class Handlers {
   /** Runs the handlers of `name` with the data (built only when someone listens). */
   emit<E extends BotEventName>(name: E, data: BotEventData[E] | (() => BotEventData[E])): void {
     const list = this.#map.get(name);
+    if (name === "message" && this.#chain?.wants(list !== undefined)) {
+      const value = typeof data === "function" ? (data as () => BotEventData[E])() : data;
+      const ctx = contextOf(this.#bot, value as object);
+      return this.#chain.run(ctx, list && (() => this.settle(name, ctx)));
+    }
     if (!list) return;
     const value = typeof data === "function" ? (data as () => BotEventData[E])() : data;
     const ctx = contextOf(this.#bot, value as object);
@@ -110,6 +133,23 @@ export class Handlers {
     }
   }
 
+  /** Runs the handlers of `name` with `ctx`; resolves when all finished (failures go to `failed`). */
+  settle(name: BotEventName, ctx: object): Promise<void> {
+    const list = this.#map.get(name);
+    if (!list) return Promise.resolve();
+    const pending: Promise<unknown>[] = [];
+    for (const h of list.slice()) {
+      if (h.once) this.remove(name, h.fn);
+      try {
+        const result = h.fn(ctx as never);
+        if (result instanceof Promise) pending.push(result.catch((e) => this.failed(name, e, ctx)));
+      } catch (error) {
+        this.failed(name, error, ctx);
+      }
+    }
+    return pending.length === 0 ? Promise.resolve() : Promise.all(pending).then(() => {});
+  }
+
   /** Runs a handler, sending what it throws or rejects with to {@linkcode Handlers.failed}. */
   run(event: string, fn: () => unknown, ctx: unknown): void {
     try {
@@ -122,8 +162,8 @@ export class Handlers {
 
   /** A handler failed: to `bot.catch()`, else to the log. */
   failed(event: string, error: unknown, ctx: unknown): void {
-    if (this.#stopped() && error instanceof ActionError && error.reason === "stopped") {
-      return; // a handler still waiting on an action when the bot was stopped
+    if (this.#stopped() && isStopped(error)) {
+      return; // a handler still waiting on an action (or an answer) when the bot was stopped
     }
     const wrapped = error instanceof HandlerError ? error : new HandlerError(event, error, ctx);
     if (!this.#catch || event === "catch") return this.#logger.error(wrapped.message, error);
@@ -132,7 +172,7 @@ export class Handlers {
 
   /** A failure nobody awaited: to the `error` event, else to the log. */
   report(error: unknown): void {
-    if (error instanceof ActionError && error.reason === "stopped" && this.#stopped()) return;
+    if (isStopped(error) && this.#stopped()) return;
     const err = error instanceof Error ? error : new Error(String(error));
     if (this.#map.has("error")) this.emit("error", { error: err });
     else this.#logger.warn(err.message);

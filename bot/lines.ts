@@ -17,10 +17,10 @@
 
 /** Options of a {@linkcode LineWatcher}. */
 export interface LineWatcherOptions {
-  /** Whether a line names a command of the bot. */
-  readonly isCommand: (line: string) => boolean;
-  /** Whether the command on this line waits for Enter. */
-  readonly needsEnter: (line: string) => boolean;
+  /** Whether a line of a user names a command of the bot (or answers a question to them). */
+  readonly isCommand: (line: string, userId: string) => boolean;
+  /** Whether the command (or answer) on this line waits for Enter. */
+  readonly needsEnter: (line: string, userId: string) => boolean;
   /** How long a line must stay unchanged to run without Enter. */
   readonly idleMs: number;
   /** Called with each finished command line. */
@@ -184,9 +184,9 @@ export class LineWatcher {
       mark.bulk = true;
       return;
     }
-    if (mark?.bulk || mark?.ran !== undefined || !this.#options.isCommand(content)) return;
+    if (mark?.bulk || mark?.ran !== undefined || !this.#options.isCommand(content, userId)) return;
     if (entered) this.#run(user, userId, index, content);
-    else if (!this.#options.needsEnter(content)) user.idle = { index, content };
+    else if (!this.#options.needsEnter(content, userId)) user.idle = { index, content };
   }
 
   #run(user: UserLines, userId: string, index: number, content: string): void {

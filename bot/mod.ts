@@ -48,6 +48,7 @@ export {
 export {
   type ArgOf,
   type CommandBuilder,
+  type CommandDefinition,
   type CommandHandler,
   type CommandInfo,
   type DefaultCheck,
@@ -55,11 +56,40 @@ export {
   type TypeOf,
   type ValueOf,
 } from "./commands.ts";
-export type { ParamOptions, ParamType, ParamValue } from "./parse.ts";
+export type { ParamOptions, ParamSpec, ParamType, ParamValue } from "./parse.ts";
+export {
+  Composer,
+  type ExtendingMiddleware,
+  type Middleware,
+  type MiddlewareContext,
+  type NextFunction,
+} from "./composer.ts";
+export {
+  FileSessionStorage,
+  MemorySessionStorage,
+  session,
+  type SessionFlavor,
+  sessionKey,
+  type SessionOptions,
+  type SessionStorage,
+} from "./session.ts";
+export { cooldown, type CooldownContext, type CooldownOptions } from "./cooldown.ts";
+export type { AskOptions } from "./ask.ts";
+export type { Schedule, ScheduledTask } from "./schedule.ts";
+export {
+  Box,
+  type LinesSection,
+  type ListOptions,
+  type LogOptions,
+  type LogSection,
+  type TextSection,
+} from "./box.ts";
 export type { LobbyRoom, Me, Room, RoomId, RoomLayout, RoomType, User, UserId } from "./state.ts";
 export {
   ActionError,
   type ActionErrorReason,
+  AskError,
+  type AskErrorReason,
   HandlerError,
   PayloadValidationError,
   TalkomaticError,

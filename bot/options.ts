@@ -122,21 +122,37 @@ export interface BotOptions {
 
 /** {@linkcode BotOptions} checked and filled in; the token is not part of it. */
 export interface ResolvedBotOptions {
+  /** The bot's name. */
   readonly username: string;
+  /** Its location. */
   readonly location: string;
+  /** The server given (else `$TALKOMATIC_URL` at start). */
   readonly server: string | undefined;
+  /** Where tokens are cached. */
   readonly tokenStore: TokenStore | undefined;
+  /** Where the bot wants to be. */
   readonly room: RoomTarget | undefined;
+  /** The command prefix. */
   readonly prefix: string;
+  /** Whether `/help` is automatic. */
   readonly help: boolean;
+  /** How long an unchanged line waits before it runs. */
   readonly commandIdleMs: number;
+  /** Commands run only on Enter. */
   readonly requireEnter: boolean;
+  /** Failed handlers are answered with their message. */
   readonly showErrors: boolean;
+  /** Pacing under the server's limits. */
   readonly pacing: ResolvedPacing;
+  /** How long an action may take. */
   readonly actionTimeoutMs: number;
+  /** AFK warnings are answered. */
   readonly answerAfk: boolean;
+  /** Reconnection, or `false`. */
   readonly reconnect: Required<ReconnectOptions> | false;
+  /** Where log lines go. */
   readonly logger: BotLogger;
+  /** Wire traffic is logged. */
   readonly debug: boolean;
 }
 

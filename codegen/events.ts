@@ -89,13 +89,6 @@ export function generateEvents(docs: Documents, header: string): string {
     "",
     `/**`,
     ` * Events official clients send that the server has no handler for (dropped, yet rate limited).`,
-    ` *`,
-    ` * @example`,
-    " * ```ts",
-    ` * import { ignoredClientEvents } from "@talkomatic/talkomatic";`,
-    ` *`,
-    ` * console.log(ignoredClientEvents.includes("leave lobby")); // true`,
-    " * ```",
     ` */`,
     `export const ignoredClientEvents: readonly string[] = ${
       JSON.stringify(docs.ignoredClientEvents)

@@ -49,7 +49,14 @@ async function generate(): Promise<[string, string][]> {
     ["schemas/events.gen.ts", generateEvents(docs, header("events.ts", "schemas/events.yaml"))],
     ["schemas/limits.gen.ts", generateLimits(docs, header("limits.ts", "schemas/openapi.yaml"))],
     ["api/operations.gen.ts", generateRest(docs, header("rest.ts", "schemas/openapi.yaml"))],
-    ["testing/_page.gen.ts", await generatePage(root, header("page.ts", "testing/web/"))],
+    [
+      "testing/_page.gen.ts",
+      await generatePage(
+        root,
+        header("page.ts", "testing/web/ and schemas/openapi.yaml"),
+        docs.limits,
+      ),
+    ],
   ];
 }
 

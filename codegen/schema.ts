@@ -94,6 +94,18 @@ export function resolve(schema: JsonSchema, components: Components): JsonSchema 
   return schema.$ref ? resolve(components[refName(schema.$ref)], components) : schema;
 }
 
+/** Merges an `allOf` of object schemas into one object schema. */
+export function mergeAllOf(schema: JsonSchema, components: Components): JsonSchema {
+  const merged: JsonSchema = { type: "object", properties: {}, required: [] };
+  for (const part of schema.allOf ?? []) {
+    const p = resolve(part, components);
+    const inner = p.allOf ? mergeAllOf(p, components) : p;
+    Object.assign(merged.properties!, inner.properties ?? {});
+    merged.required!.push(...(inner.required ?? []));
+  }
+  return merged;
+}
+
 /** Thrown for a schema the generators cannot turn into code without dropping a rule. */
 export class SchemaError extends Error {
   /**
@@ -304,18 +316,6 @@ export function checkDocument(openapi: Record<string, unknown>): void {
   };
   visit(openapi.paths, "schemas/openapi.yaml#/paths");
   visit(openapi.components, "schemas/openapi.yaml#/components");
-}
-
-/** Merges an `allOf` of object schemas into one object schema. */
-export function mergeAllOf(schema: JsonSchema, components: Components): JsonSchema {
-  const merged: JsonSchema = { type: "object", properties: {}, required: [] };
-  for (const part of schema.allOf ?? []) {
-    const p = resolve(part, components);
-    const inner = p.allOf ? mergeAllOf(p, components) : p;
-    Object.assign(merged.properties!, inner.properties ?? {});
-    merged.required!.push(...(inner.required ?? []));
-  }
-  return merged;
 }
 
 /**

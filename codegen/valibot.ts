@@ -148,7 +148,7 @@ function references(schema: unknown, out: Set<string>): Set<string> {
 }
 
 /** Component names in dependency order (a component follows what it references). */
-export function dependencyOrder(components: Components): string[] {
+function dependencyOrder(components: Components): string[] {
   const order: string[] = [];
   const state = new Map<string, "visiting" | "done">();
   const visit = (name: string): void => {

@@ -1,14 +1,15 @@
 /**
  * echo: joins the room named "Echo", creating it when there is none.
- * `/echo <words>` adds "<user> said: <words>" to its text (one line per user,
- * replaced by that user's next /echo, removed when they leave); `/ping` is
+ * `/echo <words>` sets "<user> said: <words>" as that user's line of its box
+ * (one line per user, replaced by their next /echo, removed when they leave;
+ * the box stays within 5000 characters whatever people type); `/ping` is
  * hidden from `/help`, which is automatic.
  *
  * Run: `TALKOMATIC_URL=http://127.0.0.1:3000 deno run -A examples/echo.ts`
  *
  * @module
  */
-import { Bot } from "../bot/mod.ts";
+import { Bot, Box } from "../bot/mod.ts";
 
 const bot = new Bot({
   username: "Echo Bot",
@@ -16,21 +17,17 @@ const bot = new Bot({
   room: { name: "Echo", create: true },
 });
 
-/** One line per user id. */
-const lines = new Map<string, string>();
-const show = () => bot.send([...lines.values()].join("\n"));
+/** The bot's text: one line per user. */
+const said = new Box(bot).lines("said");
 
 bot.command("echo")
   .description("Repeats your message")
   .param("message", { rest: true, description: "the words to repeat" })
   .handle((ctx, args) => {
-    lines.set(ctx.user.id, `${ctx.user.name} said: ${args.message.join(" ")}`);
-    return show();
+    said.set(ctx.user, `${ctx.user.name} said: ${args.message.join(" ")}`);
   });
 
-bot.on("userLeave", ({ user }) => {
-  if (lines.delete(user.id)) return show();
-});
+bot.on("userLeave", ({ user }) => void said.delete(user));
 
 bot.command("ping").hidden().handle((ctx) => ctx.reply("Pong!"));
 

@@ -1,27 +1,31 @@
 /**
  * parrot: joins the first public room with a free seat and shows what
- * every other user is typing, live.
+ * every other user is typing, live: one line each in its box, which stays
+ * within 5000 characters however much they type (long lines share the room
+ * fairly, each cut with "…").
  *
  * Run: `TALKOMATIC_URL=http://127.0.0.1:3000 deno run -A examples/parrot.ts`
  *
  * @module
  */
-import { Bot } from "../bot/mod.ts";
+import { Bot, Box, type User } from "../bot/mod.ts";
 
 const bot = new Bot({ username: "Parrot", location: "Bot", room: "first-public" });
 
-function repeat(): Promise<void> | undefined {
-  const room = bot.room;
-  if (!room) return;
-  const lines = room.users
-    .filter((u) => u.id !== bot.me?.id)
-    .map((u) => `${u.name}: ${(bot.textOf(u) ?? "").trim()}`);
-  return bot.send(lines.join("\n"));
+const box = new Box(bot);
+box.text("title", "Parrot: I repeat what you type.");
+const lines = box.lines("typed");
+
+function repeat(user: User, text = bot.textOf(user) ?? ""): void {
+  if (user.id !== bot.me?.id) lines.set(user, `${user.name}: ${text.trim()}`);
 }
 
-bot.on("roomJoined", repeat)
-  .on("message", repeat)
-  .on("userJoin", repeat)
-  .on("userLeave", repeat);
+bot.on("roomJoined", ({ room }) => {
+  lines.clear();
+  for (const user of room.users) repeat(user);
+})
+  .on("message", ({ user, text }) => repeat(user, text))
+  .on("userJoin", ({ user }) => repeat(user))
+  .on("userLeave", ({ user }) => void lines.delete(user));
 
 await bot.run();

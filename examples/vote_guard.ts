@@ -1,23 +1,26 @@
 /**
  * vote_guard: joins the first public room with a free seat and keeps a live
  * board of the kick votes (who votes against whom), plus the users it saw
- * voted out.
+ * voted out, in two sections of its box (the newest of them kept when the
+ * list grows past the 5000-character box).
  *
  * Run: `TALKOMATIC_URL=http://127.0.0.1:3000 deno run -A examples/vote_guard.ts`
  *
  * @module
  */
-import { Bot } from "../bot/mod.ts";
+import { Bot, Box } from "../bot/mod.ts";
 
 const bot = new Bot({ username: "Vote Guard", location: "Bot", room: "first-public" });
-const kicked = new Set<string>();
+const box = new Box(bot);
+const votes = box.text("votes");
+const kicked = box.log("kicked", { header: "Voted out:" });
 
 function nameOf(id: string): string {
   const user = bot.users.get(id);
   return user ? `${user.name} / ${user.location}` : id;
 }
 
-function board(): Promise<void> | undefined {
+function board(): void {
   const room = bot.room;
   if (!room) return;
   const lines = ["Votes:"];
@@ -26,14 +29,13 @@ function board(): Promise<void> | undefined {
     for (const voter of voters) lines.push(`  - ${nameOf(voter)}`);
   }
   if (room.votes.size === 0) lines.push("Nobody is voting to kick anyone.");
-  if (kicked.size > 0) lines.push("", "Voted out:", ...[...kicked].map((n) => `  - ${n}`));
-  return bot.send(lines.join("\n"));
+  votes.set(lines.join("\n"));
 }
 
 bot.on("vote", board);
 bot.on("userLeave", ({ user, reason }) => {
-  if (reason === "kicked") kicked.add(`${user.name} / ${user.location}`);
-  return board();
+  if (reason === "kicked") kicked.add(`  - ${user.name} / ${user.location}`);
+  board();
 });
 bot.on("roomJoined", board).on("userJoin", board);
 

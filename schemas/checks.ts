@@ -38,7 +38,7 @@ import type { Layout, RoomType } from "./types.gen.ts";
  * @param value Anything.
  * @returns Whether it is a room id.
  */
-export function isRoomId(value: unknown): value is string {
+function isRoomId(value: unknown): value is string {
   return typeof value === "string" && ROOM_ID_PATTERN.test(value);
 }
 

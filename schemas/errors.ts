@@ -49,14 +49,8 @@ export function redactTokens(text: string): string {
  * @param value Any value.
  * @param depth How deep this call is (internal).
  * @returns The redacted copy.
- * @example
- * ```ts
- * import { redactDeep } from "./errors.ts";
- *
- * console.log(redactDeep({ token: "tk_0123abcd" })); // { token: "tk_…" }
- * ```
  */
-export function redactDeep(value: unknown, depth = 0): unknown {
+function redactDeep(value: unknown, depth = 0): unknown {
   if (typeof value === "string") return redactTokens(value);
   if (depth > 20 || value === null || typeof value !== "object") return value;
   if (Array.isArray(value)) return value.map((v) => redactDeep(v, depth + 1));
@@ -98,18 +92,9 @@ export class TalkomaticError extends Error {
 export type PayloadDirection = "inbound" | "outbound";
 
 /** Fields of a {@linkcode PayloadValidationError}, as passed to its constructor. */
-export interface PayloadValidationErrorInit extends ErrorOptions {
-  /** Whether the payload came from the server or was about to be sent. */
-  readonly direction: PayloadDirection;
-  /** What carried the payload: a REST operation id or a socket event name. */
-  readonly target: string;
-  /** Dotted path to the first bad field (`users.0.id`), `""` for the payload itself. */
-  readonly path: string;
-  /** Every issue the validator reported (empty when the payload could not be parsed at all). */
-  readonly issues: readonly StandardIssue[];
-  /** The payload that failed. */
-  readonly payload?: unknown;
-}
+export type PayloadValidationErrorInit =
+  & Pick<PayloadValidationError, "direction" | "target" | "path" | "issues" | "payload">
+  & ErrorOptions;
 
 /**
  * A payload did not have the documented shape. Used for REST responses and
@@ -137,7 +122,7 @@ export class PayloadValidationError extends TalkomaticError {
   readonly target: string;
   /** Dotted path to the first bad field, `""` for the payload itself. */
   readonly path: string;
-  /** Every issue the validator reported. */
+  /** Every issue the validator reported (empty when the payload could not be parsed at all). */
   readonly issues: readonly StandardIssue[];
   /** The payload that failed. */
   readonly payload?: unknown;

@@ -666,13 +666,6 @@ export type ServerEventName = keyof ServerEvents;
 
 /**
  * Events official clients send that the server has no handler for (dropped, yet rate limited).
- *
- * @example
- * ```ts
- * import { ignoredClientEvents } from "@talkomatic/talkomatic";
- *
- * console.log(ignoredClientEvents.includes("leave lobby")); // true
- * ```
  */
 export const ignoredClientEvents: readonly string[] = [
   "leave lobby",

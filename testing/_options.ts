@@ -143,22 +143,11 @@ export interface TestServerOptions {
   activity?: (line: string) => void;
 }
 
-/**
- * The public API key of the real server.
- *
- * @example
- * ```ts
- * import { DEFAULT_API_KEY, TestServer } from "@talkomatic/talkomatic/testing";
- * import { assertEquals } from "@std/assert";
- *
- * await using server = await TestServer.start({ timing: { startupPurgeDelayMs: false } });
- * assertEquals(server.apiKey, DEFAULT_API_KEY); // unless `apiKey` is given
- * ```
- */
-export const DEFAULT_API_KEY = "tK_public_key_4f8a9b2c7d6e3f1a5g8h9i0j4k5l6m7n8o9p";
+/** The public API key of the real server (docs/protocol.md §11.1). */
+const DEFAULT_API_KEY = "tK_public_key_4f8a9b2c7d6e3f1a5g8h9i0j4k5l6m7n8o9p";
 
 /** Production timing. */
-export const REALISTIC_TIMING: Readonly<TimingOptions> = Object.freeze({
+const REALISTIC_TIMING: Readonly<TimingOptions> = Object.freeze({
   afkWarningMs: 150_000,
   afkTimeoutMs: 180_000,
   typingTimeoutMs: 2000,
@@ -184,7 +173,7 @@ export const REALISTIC_TIMING: Readonly<TimingOptions> = Object.freeze({
 });
 
 /** Production rate limits. */
-export const REALISTIC_RATE_LIMITS: Readonly<RateLimitOptions> = Object.freeze({
+const REALISTIC_RATE_LIMITS: Readonly<RateLimitOptions> = Object.freeze({
   socketHuman: { points: 75, windowMs: 1000, blockMs: 5000 },
   socketBot: { points: 500, windowMs: 60_000, blockMs: 60_000 },
   connectionAttempts: { points: 20, windowMs: 15_000, blockMs: 30_000 },
@@ -201,7 +190,7 @@ export const REALISTIC_RATE_LIMITS: Readonly<RateLimitOptions> = Object.freeze({
 });
 
 /** Production room limits. */
-export const REALISTIC_LIMITS: Readonly<RoomLimitOptions> = Object.freeze({
+const REALISTIC_LIMITS: Readonly<RoomLimitOptions> = Object.freeze({
   roomCapacity: ROOM_CAPACITY,
   baseMaxRooms: 15,
   roomScalingIncrement: 5,
@@ -210,7 +199,7 @@ export const REALISTIC_LIMITS: Readonly<RoomLimitOptions> = Object.freeze({
 });
 
 /** A short list of our own; the real list is not shipped. */
-export const DEFAULT_WORD_FILTER: Readonly<WordFilterOptions> = Object.freeze({
+const DEFAULT_WORD_FILTER: Readonly<WordFilterOptions> = Object.freeze({
   offensiveWords: ["fuck", "shit", "cunt", "bitch", "asshole", "bastard", "dick", "slut"],
   whitelistedWords: ["dickens", "dickson", "scunthorpe", "shitake", "shiitake", "cocktail"],
 });

@@ -319,7 +319,7 @@ const chatUpdate: Handler = (world, conn, data) => {
     : diff.type === "delete"
     ? { type: "delete", index: diff.index as number, count: diff.count as number }
     : { type: diff.type as "add" | "replace", index: diff.index as number, text };
-  world.queueDiff(conn, userId, accepted);
+  world.chat.queue(conn, userId, accepted);
 };
 
 const typing: Handler = (world, conn, data) => {

@@ -1,8 +1,8 @@
 // The server's state and the event sequences of docs/protocol.md §6: rooms,
-// connections, lobby subscriptions, leave/kick/AFK, chat batching and sweeps.
+// connections, lobby subscriptions, join/leave/kick/AFK. Chat batching is in
+// _chat.ts, the sweeps in _sweeps.ts.
 
 import type {
-  ChatUpdate,
   Diff,
   Layout,
   LobbyRoom,
@@ -17,10 +17,11 @@ import type {
 import type { ResolvedOptions } from "./_options.ts";
 import { Limiter, SlidingCounter } from "./_limiter.ts";
 import { type Session, type SessionStore, TokenStore } from "./_session.ts";
-import { sanitizeChat, WordFilter } from "./_text.ts";
+import { WordFilter } from "./_text.ts";
 import { unref } from "./_platform.ts";
 import { quote, roomName, seconds } from "./_activity.ts";
-import { applyDiff } from "../schemas/text.ts";
+import { ChatBatcher } from "./_chat.ts";
+import { checkSoloRooms, startupPurge, sweepEmptyRooms, sweepGhosts } from "./_sweeps.ts";
 
 /** The part of a socket.io socket the world uses. */
 export interface SocketLike {
@@ -81,12 +82,6 @@ export interface Room {
   activeStrokes: Map<string, Stroke>;
 }
 
-interface ChatQueue {
-  diffs: Diff[];
-  conn: Conn;
-  timer?: ReturnType<typeof setTimeout>;
-}
-
 /** Everything that dies with a restart. */
 export class World {
   readonly opts: ResolvedOptions;
@@ -116,7 +111,8 @@ export class World {
   >;
   readonly connectionsPerIp = new Map<string, number>();
   readonly cache = new Map<string, { at: number; value: unknown }>();
-  #chat = new Map<string, ChatQueue>();
+  /** The chat queues (§7.3). */
+  readonly chat: ChatBatcher = new ChatBatcher(this);
   #timers: ReturnType<typeof setInterval | typeof setTimeout>[] = [];
   #onChange: () => void;
   #closed = false;
@@ -150,12 +146,12 @@ export class World {
     this.#onChange = onChange;
     const t = opts.timing;
     this.#timers.push(
-      setInterval(() => this.sweepEmptyRooms(), t.emptyRoomSweepIntervalMs),
-      setInterval(() => this.sweepGhosts(), t.ghostSweepIntervalMs),
-      setInterval(() => this.checkSoloRooms(), t.pressureIntervalMs),
+      setInterval(() => sweepEmptyRooms(this), t.emptyRoomSweepIntervalMs),
+      setInterval(() => sweepGhosts(this), t.ghostSweepIntervalMs),
+      setInterval(() => checkSoloRooms(this), t.pressureIntervalMs),
     );
     if (t.startupPurgeDelayMs !== false) {
-      this.#timers.push(setTimeout(() => this.startupPurge(), t.startupPurgeDelayMs));
+      this.#timers.push(setTimeout(() => startupPurge(this), t.startupPurgeDelayMs));
     }
     for (const timer of this.#timers) unref(timer);
   }
@@ -165,7 +161,7 @@ export class World {
     this.#closed = true;
     for (const t of this.#timers) clearTimeout(t as ReturnType<typeof setTimeout>);
     for (const room of this.rooms.values()) this.#clearRoomTimers(room);
-    for (const q of this.#chat.values()) clearTimeout(q.timer);
+    this.chat.stop();
     for (const conn of this.conns.values()) this.clearAfk(conn);
   }
 
@@ -376,12 +372,7 @@ export class World {
   deleteRoom(room: Room): void {
     this.#clearRoomTimers(room);
     this.rooms.delete(room.id);
-    for (const q of [...this.#chat.entries()]) {
-      if (q[1].conn.roomId === room.id) {
-        clearTimeout(q[1].timer);
-        this.#chat.delete(q[0]);
-      }
-    }
+    this.chat.dropRoom(room.id);
   }
 
   #clearRoomTimers(room: Room): void {
@@ -474,11 +465,7 @@ export class World {
     clearTimeout(room.typingTimers.get(userId));
     room.typingTimers.delete(userId);
     room.activeStrokes.delete(userId);
-    const queue = this.#chat.get(userId);
-    if (queue) {
-      clearTimeout(queue.timer);
-      this.#chat.delete(userId);
-    }
+    this.chat.drop(userId);
     room.lastActiveTime = Date.now();
     this.trackSolo(room);
     const members = this.members(room.id);
@@ -561,145 +548,5 @@ export class World {
     clearTimeout(conn.afkWarn);
     clearTimeout(conn.afkKick);
     conn.afkWarn = conn.afkKick = undefined;
-  }
-
-  // ------------------------------------------------------------ chat
-
-  /** Queues an accepted diff (§7.3). */
-  queueDiff(conn: Conn, userId: string, diff: Diff): void {
-    let q = this.#chat.get(userId);
-    if (!q) {
-      q = { diffs: [], conn };
-      this.#chat.set(userId, q);
-    }
-    q.conn = conn;
-    q.diffs.push(diff);
-    if (!q.timer) this.#scheduleBatch(userId, q);
-  }
-
-  #scheduleBatch(userId: string, q: ChatQueue): void {
-    q.timer = unref(setTimeout(() => this.#runBatch(userId, q), this.opts.timing.batchIntervalMs));
-  }
-
-  #runBatch(userId: string, q: ChatQueue): void {
-    q.timer = undefined;
-    const conn = q.conn;
-    const room = conn.roomId ? this.rooms.get(conn.roomId) : undefined;
-    if (!room || !room.users.some((u) => u.id === userId)) {
-      this.#chat.delete(userId);
-      return;
-    }
-    const cost = q.diffs.length >= 10 ? 2 : 1;
-    const limited = !this.limiters.chatBatch.consume(userId, cost).allowed;
-    const batch = q.diffs.splice(0, limited ? 10 : 50);
-    let m = room.messages.get(userId) ?? "";
-    for (const d of batch) m = applyDiff(m, d);
-    m = sanitizeChat(m);
-    room.messages.set(userId, m);
-    room.lastChatActivity = Date.now();
-    this.resetAfk(conn);
-    for (const other of this.members(room.id)) {
-      if (other === conn) continue;
-      this.send(
-        other,
-        "chat update",
-        {
-          userId,
-          username: conn.session.data.username ?? "Anonymous",
-          diff: { type: "full-replace", text: m },
-        } satisfies ChatUpdate,
-      );
-    }
-    if (q.diffs.length > 0) this.#scheduleBatch(userId, q);
-    else this.#chat.delete(userId);
-  }
-
-  // ------------------------------------------------------------ sweeps
-
-  /** Deletes unoccupied rooms older than the max age. */
-  sweepEmptyRooms(now: number = Date.now()): void {
-    let changed = false;
-    for (const room of [...this.rooms.values()]) {
-      if (
-        room.users.length === 0 && now - room.lastActiveTime > this.opts.timing.emptyRoomMaxAgeMs
-      ) {
-        this.deleteRoom(room);
-        changed = true;
-      }
-    }
-    if (changed) this.broadcastLobby();
-  }
-
-  /** Removes occupants without a live socket (room update only, no user left). */
-  sweepGhosts(): void {
-    const live = new Set([...this.conns.values()].map((c) => c.session.data.userId));
-    let changed = false;
-    for (const room of this.rooms.values()) {
-      const ghosts = room.users.filter((u) => !live.has(u.id));
-      if (ghosts.length === 0) continue;
-      for (const g of ghosts) {
-        this.log(`${quote(g.username)} removed from room ${roomName(room)}: no live socket`);
-        room.users = room.users.filter((u) => u.id !== g.id);
-        room.messages.delete(g.id);
-        for (const [voter, target] of [...room.votes]) {
-          if (voter === g.id || target === g.id) room.votes.delete(voter);
-        }
-      }
-      this.trackSolo(room);
-      if (room.users.length === 0) this.scheduleDeletion(room);
-      this.broadcastRoom(room);
-      changed = true;
-    }
-    if (changed) this.broadcastLobby();
-  }
-
-  /** Closes rooms with a single occupant for longer than the solo TTL (§10.2). */
-  checkSoloRooms(now: number = Date.now()): void {
-    const ttl = this.soloTtl();
-    for (const room of [...this.rooms.values()]) {
-      if (room.users.length !== 1 || room.soloSince === undefined || now - room.soloSince < ttl) {
-        continue;
-      }
-      const userId = room.users[0].id;
-      this.log(
-        `${this.nameIn(room, userId)} removed from room ${roomName(room)}: room closed after ${
-          seconds(ttl)
-        } with a single occupant`,
-      );
-      const conn = this.members(room.id).find((c) => c.session.data.userId === userId);
-      if (conn) {
-        this.send(conn, "afk timeout", {
-          message:
-            "Your room was closed due to extended single-occupancy. You can create a new room anytime.",
-          redirectTo: "/",
-        });
-      }
-      this.removeUser(room, userId, conn, { keepRoom: true });
-      this.deleteRoom(room);
-      this.broadcastLobby();
-    }
-  }
-
-  /** Empties every room silently and broadcasts the lobby (start-up purge). */
-  startupPurge(): void {
-    const occupied = [...this.rooms.values()].filter((r) => r.users.length > 0).length;
-    if (occupied > 0) {
-      this.log(
-        `start-up purge: emptied ${occupied} room(s) without notice, as the real server does`,
-      );
-    }
-    for (const room of this.rooms.values()) {
-      room.users = [];
-      room.votes.clear();
-      room.messages.clear();
-      room.soloSince = undefined;
-    }
-    for (const conn of this.conns.values()) {
-      if (conn.roomId) {
-        conn.roomId = null;
-        this.clearAfk(conn);
-      }
-    }
-    this.broadcastLobby();
   }
 }

@@ -17,7 +17,7 @@
  * @module
  */
 export { TestServer } from "./server.ts";
-export type { HttpFault, RoomInfo, SocketInfo, WaitForOptions } from "./server.ts";
+export type { HttpFault, RoomInfo, SocketInfo, UserInfo, WaitForOptions } from "./server.ts";
 export { TestUser } from "./user.ts";
 export type { RecordedEvent, TestUserOptions, TypeOptions } from "./user.ts";
 export type {
@@ -30,4 +30,3 @@ export type {
   TimingOptions,
   WordFilterOptions,
 } from "./_options.ts";
-export { DEFAULT_API_KEY } from "./_options.ts";

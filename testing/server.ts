@@ -1,72 +1,26 @@
-// TestServer: a local Talkomatic Classic server (node:http + socket.io).
+// TestServer: a local Talkomatic Classic server (node:http + socket.io). Its
+// lifecycle, inspection and fault hooks; the HTTP side is _http.ts, the socket
+// side _io.ts, the state and event sequences _world.ts.
 
-import { createServer, type IncomingMessage, type Server as HttpServer } from "node:http";
+import { createServer, type Server as HttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { Server as IoServer, type Socket } from "socket.io";
+import type { Server as IoServer } from "socket.io";
 import { type ResolvedOptions, resolveOptions, type TestServerOptions } from "./_options.ts";
 import { SessionStore } from "./_session.ts";
 import { type Conn, World } from "./_world.ts";
+import { handleHttp, type HttpContext, type HttpFault } from "./_http.ts";
+import { attachSockets } from "./_io.ts";
 import {
-  clientIp,
-  handleHttp,
-  type HttpContext,
-  type HttpFault,
-  isBrowser,
-  originAllowed,
-} from "./_http.ts";
-import { envelope, HANDLERS, LIMITER_EXEMPT } from "./_socket.ts";
-import { BOARD_HANDLERS } from "./_board.ts";
-import { roomName, seconds, socketName, userName } from "./_activity.ts";
+  type RoomInfo,
+  roomInfos,
+  type SocketInfo,
+  socketInfos,
+  type UserInfo,
+  userInfos,
+} from "./_inspect.ts";
 
 export type { HttpFault } from "./_http.ts";
-
-/** A room as seen by {@linkcode TestServer.rooms}. */
-export interface RoomInfo {
-  /** 6-digit room id. */
-  id: string;
-  /** Sanitised room name. */
-  name: string;
-  /** Room type. */
-  type: "public" | "semi-private" | "private";
-  /** Layout. */
-  layout: "horizontal" | "vertical";
-  /** Access code of a semi-private room. */
-  accessCode: string | undefined;
-  /** Occupants as listed by the server (names as at join time). */
-  users: { id: string; username: string; location: string }[];
-  /** Votes, voter -> target. */
-  votes: Record<string, string>;
-  /** Chat buffers of the occupants. */
-  messages: Record<string, string>;
-  /** Banned user ids. */
-  banned: string[];
-  /** Creation time (undefined for REST-created rooms). */
-  createdAt: number | undefined;
-  /** Time of the last processed chat batch, 0 if none. */
-  lastChatActivity: number;
-}
-
-/** A live socket as seen by {@linkcode TestServer.sockets}. */
-export interface SocketInfo {
-  /** socket.io socket id. */
-  id: string;
-  /** Client IP as derived by the server. */
-  ip: string;
-  /** True for token (non-browser) connections. */
-  isBot: boolean;
-  /** Session id (the future user id). */
-  sessionId: string;
-  /** Session user id once signed in or joined. */
-  userId: string | undefined;
-  /** Session username. */
-  username: string | undefined;
-  /** Session location. */
-  location: string | undefined;
-  /** Room the socket is in. */
-  roomId: string | null;
-  /** Whether the socket receives `lobby update`. */
-  lobby: boolean;
-}
+export type { RoomInfo, SocketInfo, UserInfo } from "./_inspect.ts";
 
 /** Options of {@linkcode TestServer.waitFor}. */
 export interface WaitForOptions {
@@ -76,19 +30,16 @@ export interface WaitForOptions {
 
 /**
  * A local Talkomatic Classic server that behaves like the real one
- * (docs/protocol.md §1–13), on 127.0.0.1, with every timing constant and limit as an
+ * (docs/protocol.md), on 127.0.0.1, with every timing constant and limit as an
  * option, inspection helpers and fault hooks for tests.
  *
- * @example Start, use and stop a server
+ * @example
  * ```ts
+ * import { Bot } from "@talkomatic/talkomatic";
  * import { TestServer } from "@talkomatic/talkomatic/testing";
  *
  * await using server = await TestServer.start({ timing: { startupPurgeDelayMs: false } });
- * const token = server.issueToken();
- * const res = await fetch(`${server.url}/api/v1/health`, {
- *   headers: { Authorization: `Bearer ${token}` },
- * });
- * console.log(res.status, (await res.json()).status); // 200 "ok"
+ * const bot = new Bot({ username: "Greeter", server: server.url, token: server.issueToken() });
  * ```
  */
 export class TestServer {
@@ -108,15 +59,16 @@ export class TestServer {
   }
 
   /**
-   * Starts a server. Rejects bad options with a TypeError or RangeError.
+   * Starts a server on a free port (or `port`).
    *
    * @param options Port, host (loopback only), timing, limits, rate limits, word filter, token requirement.
    * @returns The listening server.
+   * @throws {TypeError | RangeError} When an option is invalid.
    * @example
    * ```ts
    * import { TestServer } from "@talkomatic/talkomatic/testing";
-   * const server = await TestServer.start({ relaxRateLimits: true, requireToken: false });
-   * await server.close();
+   *
+   * await using server = await TestServer.start({ relaxRateLimits: true, requireToken: false });
    * ```
    */
   static async start(options: TestServerOptions = {}): Promise<TestServer> {
@@ -130,13 +82,9 @@ export class TestServer {
    *
    * @example
    * ```ts
-   * import { TestServer } from "@talkomatic/talkomatic/testing";
-   * import { assertEquals } from "@std/assert";
+   * import type { TestServer } from "@talkomatic/talkomatic/testing";
    *
-   * await using server = await TestServer.start({ timing: { startupPurgeDelayMs: false } });
-   * const res = await fetch(`${server.url}/js/emojiList.json`);
-   * assertEquals(res.status, 200);
-   * await res.body?.cancel();
+   * const health = (server: TestServer) => fetch(`${server.url}/api/v1/health`);
    * ```
    */
   get url(): string {
@@ -149,12 +97,9 @@ export class TestServer {
    *
    * @example
    * ```ts
-   * import { TestServer } from "@talkomatic/talkomatic/testing";
-   * import { assert, assertEquals } from "@std/assert";
+   * import type { TestServer } from "@talkomatic/talkomatic/testing";
    *
-   * await using server = await TestServer.start({ timing: { startupPurgeDelayMs: false } }); // port 0: any free one
-   * assert(server.port > 0);
-   * assertEquals(server.url, `http://127.0.0.1:${server.port}`);
+   * const address = (server: TestServer) => `127.0.0.1:${server.port}`;
    * ```
    */
   get port(): number {
@@ -162,18 +107,13 @@ export class TestServer {
   }
 
   /**
-   * The value required in `x-api-key`.
+   * The value required in `x-api-key`: the `apiKey` option, else the real server's public key.
    *
    * @example
    * ```ts
-   * import { TestServer } from "@talkomatic/talkomatic/testing";
-   * import { assertEquals } from "@std/assert";
+   * import type { TestServer } from "@talkomatic/talkomatic/testing";
    *
-   * await using server = await TestServer.start({
-   *   apiKey: "tK_test_key",
-   *   timing: { startupPurgeDelayMs: false },
-   * });
-   * assertEquals(server.apiKey, "tK_test_key"); // pass it as the client's `apiKey` option
+   * const headers = (server: TestServer) => ({ "x-api-key": server.apiKey });
    * ```
    */
   get apiKey(): string {
@@ -181,19 +121,13 @@ export class TestServer {
   }
 
   /**
-   * The resolved options (a copy).
+   * The resolved options (a copy), defaults filled in.
    *
    * @example
    * ```ts
-   * import { TestServer } from "@talkomatic/talkomatic/testing";
-   * import { assertEquals } from "@std/assert";
+   * import type { TestServer } from "@talkomatic/talkomatic/testing";
    *
-   * await using server = await TestServer.start({
-   *   requireToken: false,
-   *   timing: { startupPurgeDelayMs: false },
-   * });
-   * assertEquals(server.options.requireToken, false);
-   * assertEquals(server.options.host, "127.0.0.1"); // defaults filled in
+   * const afkAfter = (server: TestServer) => server.options.timing.afkTimeoutMs;
    * ```
    */
   get options(): ResolvedOptions {
@@ -211,51 +145,17 @@ export class TestServer {
       }
       : undefined;
     this.#world = new World(this.#opts, sessions, () => this.#notify(), log);
-    const ownOrigins = () => this.#ownOrigins();
-    const ctx: HttpContext = { world: () => this.#world, faults: this.#faults, ownOrigins };
+    const world = () => this.#world;
+    const ownOrigins = () => new Set([this.url, `http://localhost:${this.#port}`]);
+    const ctx: HttpContext = { world, faults: this.#faults, ownOrigins };
     const http = createServer((req, res) => {
       handleHttp(ctx, req, res).catch(() => {
         if (!res.headersSent) res.writeHead(500, { "Content-Type": "text/plain" });
         res.end("Internal Server Error");
       });
     });
-    const io = new IoServer(http, {
-      pingInterval: 25_000,
-      pingTimeout: 60_000,
-      connectTimeout: 45_000,
-      maxHttpBufferSize: 2_000_000,
-      cors: {
-        origin: (origin: string | undefined, cb: (err: Error | null, ok?: boolean) => void) =>
-          originAllowed(origin, ownOrigins()) ? cb(null, true) : cb(new Error("CORS blocked")),
-        credentials: true,
-        methods: ["GET", "POST"],
-      },
-    });
-    io.use((socket, next) => {
-      let error: string | undefined;
-      try {
-        error = this.#handshake(socket);
-      } catch {
-        error = "Connection setup failed";
-      }
-      if (error) {
-        const ip = clientIp(socket.handshake.headers, socket.handshake.address);
-        this.#world.log(`refused connection from ${ip}: ${error}`);
-      }
-      next(error ? new Error(error) : undefined);
-    });
-    io.on("connection", (socket) => this.#onConnection(socket));
-    io.engine.on("connection_error", (e: { req: IncomingMessage; message: string }) => {
-      const origin = e.req.headers.origin;
-      const why = origin !== undefined && !originAllowed(origin, ownOrigins())
-        ? `Origin ${origin} is not allowed (CORS)`
-        : e.message;
-      this.#world.log(
-        `refused connection from ${clientIp(e.req.headers, e.req.socket?.remoteAddress)}: ${why}`,
-      );
-    });
+    this.#io = attachSockets(http, { opts: this.#opts, world, ownOrigins });
     this.#http = http;
-    this.#io = io;
     await new Promise<void>((resolve, reject) => {
       http.once("error", reject);
       http.listen(port, this.#opts.host, () => {
@@ -266,92 +166,15 @@ export class TestServer {
     this.#port = (http.address() as AddressInfo).port;
   }
 
-  /** The origins of the chat page this server serves: its own URL, by IP and as localhost. */
-  #ownOrigins(): ReadonlySet<string> {
-    return new Set([this.url, `http://localhost:${this.#port}`]);
-  }
-
-  #handshake(socket: Socket): string | undefined {
-    const world = this.#world;
-    const hs = socket.handshake;
-    const sid = world.sessions.idFromCookieHeader(hs.headers.cookie);
-    const session = (sid ? world.sessions.load(sid) : undefined) ?? world.sessions.create();
-    const browser = isBrowser(hs.headers);
-    const auth = (hs.auth ?? {}) as Record<string, unknown>;
-    const token = auth.token || hs.query.token;
-    if (token && typeof token !== "string") throw new TypeError("token is not a string");
-    if (!browser && !token && this.#opts.requireToken) return "Bot token required";
-    if (!browser && token && !world.tokens.get(token)) return "Invalid bot token";
-    if (browser && token) return "Bot tokens not allowed in browsers";
-    const ip = clientIp(hs.headers, hs.address);
-    if (!world.limiters.connectionAttempts.consume(ip).allowed) return "IP rate limit exceeded";
-    if ((world.connectionsPerIp.get(ip) ?? 0) >= this.#opts.rateLimits.maxConnectionsPerIp) {
-      return "Too many connections";
-    }
-    socket.data = { ip, isBot: !browser, session };
-    return undefined;
-  }
-
-  #onConnection(socket: Socket): void {
-    const world = this.#world;
-    const { ip, isBot, session } = socket.data as Pick<Conn, "ip" | "isBot" | "session">;
-    const conn: Conn = {
-      socket,
-      ip,
-      isBot,
-      session,
-      roomId: null,
-      lobby: false,
-      boardOpen: false,
-      handlerErrors: 0,
-    };
-    world.conns.set(socket.id, conn);
-    world.connectionsPerIp.set(ip, (world.connectionsPerIp.get(ip) ?? 0) + 1);
-    const limiter = isBot ? world.limiters.socketBot : world.limiters.socketHuman;
-    const limit = isBot ? this.#opts.rateLimits.socketBot : this.#opts.rateLimits.socketHuman;
-    const handlers = { ...HANDLERS, ...BOARD_HANDLERS };
-    // The limiter comes first, as the real server's socket middleware: a packet over the
-    // limit gets one RATE_LIMITED error and reaches no handler (§1.6). (onAny listeners would
-    // run before any middleware.) Handlers run here, in arrival order.
-    socket.use(([event, data], _next) => {
-      if (!LIMITER_EXEMPT.has(event) && !limiter.consume(socket.id).allowed) {
-        world.log(
-          `RATE_LIMITED: ${socketName(conn)} over ${limit.points} events/${
-            seconds(limit.windowMs)
-          }, event ${JSON.stringify(event)} dropped`,
-        );
-        return world.send(conn, "error", envelope("RATE_LIMITED", "Rate limit exceeded."));
-      }
-      const handler = Object.hasOwn(handlers, event) ? handlers[event] : undefined;
-      if (!handler || world !== this.#world) return;
-      try {
-        handler(world, conn, data);
-      } catch {
-        world.send(conn, "error", envelope("SERVER_ERROR", "Internal server error."));
-        if (++conn.handlerErrors > 10) socket.disconnect(true);
-      }
-      world.changed();
-    });
-    socket.on("disconnect", () => {
-      world.conns.delete(socket.id);
-      world.connectionsPerIp.set(ip, Math.max(0, (world.connectionsPerIp.get(ip) ?? 1) - 1));
-      world.clearAfk(conn);
-      const room = conn.roomId ? world.rooms.get(conn.roomId) : undefined;
-      const userId = conn.session.data.userId;
-      // Every disconnect deletes the session user's chat buffer, even when another socket
-      // of the same session is still in the room (§2.1).
-      if (userId) world.dropBuffer(userId);
-      if (room && userId) {
-        world.log(`${userName(conn)} left room ${roomName(room)}: disconnected`);
-        world.removeUser(room, userId, undefined);
-      }
-      world.changed();
-    });
-    world.changed();
-  }
-
   #notify(): void {
     for (const w of [...this.#waiters]) w();
+  }
+
+  /** The connections of a user, by user id or session id. */
+  #connsOf(id: string): Conn[] {
+    return [...this.#world.conns.values()].filter((c) =>
+      c.session.data.userId === id || c.session.id === id
+    );
   }
 
   // ------------------------------------------------------------ inspection
@@ -362,25 +185,13 @@ export class TestServer {
    * @returns Copies of the rooms' state.
    * @example
    * ```ts
-   * import { TestServer } from "@talkomatic/talkomatic/testing";
-   * await using server = await TestServer.start();
-   * console.log(server.rooms().length); // 0
+   * import type { TestServer } from "@talkomatic/talkomatic/testing";
+   *
+   * const occupied = (server: TestServer) => server.rooms().filter((r) => r.users.length > 0);
    * ```
    */
   rooms(): RoomInfo[] {
-    return [...this.#world.rooms.values()].map((r) => ({
-      id: r.id,
-      name: r.name,
-      type: r.type,
-      layout: r.layout,
-      accessCode: r.accessCode,
-      users: r.users.map((u) => ({ ...u })),
-      votes: Object.fromEntries(r.votes),
-      messages: this.#world.messagesOf(r),
-      banned: [...r.banned],
-      createdAt: r.createdAt,
-      lastChatActivity: r.lastChatActivity,
-    }));
+    return roomInfos(this.#world);
   }
 
   /**
@@ -390,9 +201,10 @@ export class TestServer {
    * @returns The room, or undefined.
    * @example
    * ```ts
-   * import { TestServer } from "@talkomatic/talkomatic/testing";
-   * await using server = await TestServer.start();
-   * console.log(server.room("123456")); // undefined
+   * import type { TestServer } from "@talkomatic/talkomatic/testing";
+   *
+   * const textOf = (server: TestServer, roomId: string, userId: string) =>
+   *   server.room(roomId)?.messages[userId];
    * ```
    */
   room(id: string): RoomInfo | undefined {
@@ -405,23 +217,13 @@ export class TestServer {
    * @returns One entry per connected socket.
    * @example
    * ```ts
-   * import { TestServer } from "@talkomatic/talkomatic/testing";
-   * await using server = await TestServer.start();
-   * console.log(server.sockets().length); // 0
+   * import type { TestServer } from "@talkomatic/talkomatic/testing";
+   *
+   * const bots = (server: TestServer) => server.sockets().filter((s) => s.isBot).length;
    * ```
    */
   sockets(): SocketInfo[] {
-    return [...this.#world.conns.values()].map((c) => ({
-      id: c.socket.id,
-      ip: c.ip,
-      isBot: c.isBot,
-      sessionId: c.session.id,
-      userId: c.session.data.userId,
-      username: c.session.data.username,
-      location: c.session.data.location,
-      roomId: c.roomId,
-      lobby: c.lobby,
-    }));
+    return socketInfos(this.#world);
   }
 
   /**
@@ -430,37 +232,13 @@ export class TestServer {
    * @returns Users with their socket ids.
    * @example
    * ```ts
-   * import { TestServer } from "@talkomatic/talkomatic/testing";
-   * await using server = await TestServer.start();
-   * console.log(server.users()); // []
+   * import type { TestServer } from "@talkomatic/talkomatic/testing";
+   *
+   * const names = (server: TestServer) => server.users().map((u) => u.username);
    * ```
    */
-  users(): {
-    id: string;
-    username: string | undefined;
-    location: string | undefined;
-    roomId: string | null;
-    socketIds: string[];
-  }[] {
-    const byId = new Map<
-      string,
-      {
-        id: string;
-        username: string | undefined;
-        location: string | undefined;
-        roomId: string | null;
-        socketIds: string[];
-      }
-    >();
-    for (const s of this.sockets()) {
-      if (!s.userId) continue;
-      const entry = byId.get(s.userId) ??
-        { id: s.userId, username: s.username, location: s.location, roomId: null, socketIds: [] };
-      entry.socketIds.push(s.id);
-      entry.roomId ??= s.roomId;
-      byId.set(s.userId, entry);
-    }
-    return [...byId.values()];
+  users(): UserInfo[] {
+    return userInfos(this.sockets());
   }
 
   /**
@@ -472,9 +250,11 @@ export class TestServer {
    * @returns The truthy value.
    * @example
    * ```ts
-   * import { TestServer } from "@talkomatic/talkomatic/testing";
-   * await using server = await TestServer.start();
-   * await server.waitFor((s) => s.rooms().length === 0, { timeout: 100 });
+   * import type { TestServer } from "@talkomatic/talkomatic/testing";
+   *
+   * async function firstRoom(server: TestServer) {
+   *   return await server.waitFor((s) => s.rooms()[0], { timeout: 1000 });
+   * }
    * ```
    */
   waitFor<T>(
@@ -533,9 +313,9 @@ export class TestServer {
    * @returns The token (`tk_` + 64 hex).
    * @example
    * ```ts
-   * import { TestServer } from "@talkomatic/talkomatic/testing";
-   * await using server = await TestServer.start();
-   * console.log(server.issueToken().startsWith("tk_")); // true
+   * import type { TestServer } from "@talkomatic/talkomatic/testing";
+   *
+   * const botOptions = (server: TestServer) => ({ server: server.url, token: server.issueToken() });
    * ```
    */
   issueToken(ip = "127.0.0.1"): string {
@@ -554,9 +334,9 @@ export class TestServer {
    * @returns Whether the token existed.
    * @example
    * ```ts
-   * import { TestServer } from "@talkomatic/talkomatic/testing";
-   * await using server = await TestServer.start();
-   * console.log(server.revokeToken(server.issueToken())); // true
+   * import type { TestServer } from "@talkomatic/talkomatic/testing";
+   *
+   * const revoked = (server: TestServer, token: string) => server.revokeToken(token); // true
    * ```
    */
   revokeToken(token: string): boolean {
@@ -573,18 +353,16 @@ export class TestServer {
    * @returns Number of sockets closed.
    * @example
    * ```ts
-   * import { TestServer } from "@talkomatic/talkomatic/testing";
-   * await using server = await TestServer.start();
-   * console.log(server.disconnectUser("nobody")); // 0
+   * import type { TestServer } from "@talkomatic/talkomatic/testing";
+   *
+   * const dropBot = (server: TestServer, botId: string) => server.disconnectUser(botId); // 1
    * ```
    */
   disconnectUser(id: string): number {
     if (typeof id !== "string") {
       throw new TypeError(`Cannot disconnect user ${JSON.stringify(id)}: expected a string`);
     }
-    const conns = [...this.#world.conns.values()].filter((c) =>
-      c.session.data.userId === id || c.session.id === id
-    );
+    const conns = this.#connsOf(id);
     for (const c of conns) c.socket.disconnect(true);
     return conns.length;
   }
@@ -595,9 +373,9 @@ export class TestServer {
    * @returns Number of sockets closed.
    * @example
    * ```ts
-   * import { TestServer } from "@talkomatic/talkomatic/testing";
-   * await using server = await TestServer.start();
-   * console.log(server.disconnectAll()); // 0
+   * import type { TestServer } from "@talkomatic/talkomatic/testing";
+   *
+   * const dropEveryone = (server: TestServer) => server.disconnectAll();
    * ```
    */
   disconnectAll(): number {
@@ -615,9 +393,9 @@ export class TestServer {
    * @returns Number of sockets reached.
    * @example
    * ```ts
-   * import { TestServer } from "@talkomatic/talkomatic/testing";
-   * await using server = await TestServer.start();
-   * console.log(server.emitRaw("nobody", "room update", null)); // 0
+   * import type { TestServer } from "@talkomatic/talkomatic/testing";
+   *
+   * const corrupt = (server: TestServer, botId: string) => server.emitRaw(botId, "room update", null);
    * ```
    */
   emitRaw(userId: string, event: string, ...args: unknown[]): number {
@@ -626,9 +404,7 @@ export class TestServer {
         `Cannot emit ${JSON.stringify(event)} to ${JSON.stringify(userId)}: expected strings`,
       );
     }
-    const conns = [...this.#world.conns.values()].filter((c) =>
-      c.session.data.userId === userId || c.session.id === userId
-    );
+    const conns = this.#connsOf(userId);
     for (const c of conns) c.socket.emit(event, ...args);
     return conns.length;
   }
@@ -640,12 +416,10 @@ export class TestServer {
    * @param fault Kind, optional `pathPrefix`, optional `times` (default 1, `Infinity` until cleared).
    * @example
    * ```ts
-   * import { TestServer } from "@talkomatic/talkomatic/testing";
-   * await using server = await TestServer.start();
-   * server.injectHttpFault({ kind: "500", pathPrefix: "/api/v1/health" });
-   * const res = await fetch(`${server.url}/api/v1/health`);
-   * console.log(res.status); // 500
-   * await res.body?.cancel();
+   * import type { TestServer } from "@talkomatic/talkomatic/testing";
+   *
+   * const breakHealth = (server: TestServer) =>
+   *   server.injectHttpFault({ kind: "500", pathPrefix: "/api/v1/health", times: 2 });
    * ```
    */
   injectHttpFault(fault: HttpFault): void {
@@ -669,9 +443,9 @@ export class TestServer {
    *
    * @example
    * ```ts
-   * import { TestServer } from "@talkomatic/talkomatic/testing";
-   * await using server = await TestServer.start();
-   * server.clearHttpFaults();
+   * import type { TestServer } from "@talkomatic/talkomatic/testing";
+   *
+   * const heal = (server: TestServer) => server.clearHttpFaults();
    * ```
    */
   clearHttpFaults(): void {
@@ -685,9 +459,9 @@ export class TestServer {
    *
    * @example
    * ```ts
-   * import { TestServer } from "@talkomatic/talkomatic/testing";
-   * await using server = await TestServer.start();
-   * await server.restart();
+   * import type { TestServer } from "@talkomatic/talkomatic/testing";
+   *
+   * const crash = (server: TestServer) => server.restart(); // bots reconnect with new tokens
    * ```
    */
   async restart(): Promise<void> {
@@ -720,6 +494,7 @@ export class TestServer {
    * @example
    * ```ts
    * import { TestServer } from "@talkomatic/talkomatic/testing";
+   *
    * const server = await TestServer.start();
    * await server.close();
    * ```
@@ -738,14 +513,8 @@ export class TestServer {
    * @example
    * ```ts
    * import { TestServer } from "@talkomatic/talkomatic/testing";
-   * import { assertRejects } from "@std/assert";
    *
-   * let url = "";
-   * {
-   *   await using server = await TestServer.start({ timing: { startupPurgeDelayMs: false } });
-   *   url = server.url;
-   * } // closed here
-   * await assertRejects(() => fetch(`${url}/api/v1/health`));
+   * await using server = await TestServer.start(); // closed at the end of the scope
    * ```
    */
   [Symbol.asyncDispose](): Promise<void> {

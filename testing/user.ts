@@ -1,10 +1,14 @@
-// TestUser: a scripted, human-like raw socket.io client (not the Bot).
+// TestUser: a scripted, human-like raw socket.io client (not the Bot). What it
+// receives is recorded by _recorder.ts; here are its actions.
 
 import { io, type Socket } from "socket.io-client";
 import type { TestServer } from "./server.ts";
 import type { Diff } from "./_world.ts";
 import { applyDiff } from "../schemas/text.ts";
 import { sanitizeChat } from "./_text.ts";
+import { type RecordedEvent, Recorder } from "./_recorder.ts";
+
+export type { RecordedEvent } from "./_recorder.ts";
 
 /** Options of {@linkcode TestUser.connect}. */
 export interface TestUserOptions {
@@ -28,23 +32,7 @@ export interface TypeOptions {
   cps?: number;
 }
 
-/** One event received by a {@linkcode TestUser}. */
-export interface RecordedEvent {
-  /** Event name. */
-  name: string;
-  /** Payload arguments. */
-  args: unknown[];
-  /** Receive time (ms epoch). */
-  at: number;
-}
-
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-interface Waiter {
-  from: number;
-  match: (e: RecordedEvent) => boolean;
-  resolve: (e: RecordedEvent) => void;
-}
 
 /**
  * A scripted human-like user: signs in, creates and joins rooms, types letter
@@ -53,11 +41,11 @@ interface Waiter {
  * @example
  * ```ts
  * import { TestServer, TestUser } from "@talkomatic/talkomatic/testing";
+ *
  * await using server = await TestServer.start({ timing: { startupPurgeDelayMs: false } });
  * await using bob = await TestUser.connect(server, { username: "Bob", location: "Berlin" });
- * const id = await bob.createRoom({ name: "Bob's room" });
- * await bob.joinRoom(id);
- * await bob.send("hi all");
+ * await bob.joinRoom(await bob.createRoom({ name: "Bob's room" }));
+ * await bob.type("hi all", { cps: 100 });
  * ```
  */
 export class TestUser {
@@ -66,51 +54,35 @@ export class TestUser {
    *
    * @example
    * ```ts
-   * import { TestServer, TestUser } from "@talkomatic/talkomatic/testing";
-   * import { assert } from "@std/assert";
+   * import type { TestUser } from "@talkomatic/talkomatic/testing";
    *
-   * await using server = await TestServer.start({ timing: { startupPurgeDelayMs: false } });
-   * await using alice = await TestUser.connect(server, { username: "Alice", location: "Home" });
-   * await alice.joinRoom(await alice.createRoom({ name: "Lounge" }));
-   * assert(alice.events.some((event) => event.name === "room joined"));
+   * const kicked = (user: TestUser) => user.events.some((event) => event.name === "kicked");
    * ```
    */
-  readonly events: RecordedEvent[] = [];
+  readonly events: RecordedEvent[];
   /**
    * Current text of every user in the room, as this user sees it (own text included).
    *
    * @example
    * ```ts
-   * import { TestServer, TestUser } from "@talkomatic/talkomatic/testing";
-   * import { assertEquals } from "@std/assert";
+   * import type { TestUser } from "@talkomatic/talkomatic/testing";
    *
-   * await using server = await TestServer.start({ timing: { startupPurgeDelayMs: false } });
-   * await using alice = await TestUser.connect(server, { username: "Alice", location: "Home" });
-   * await using bob = await TestUser.connect(server, { username: "Bob", location: "Berlin" });
-   * const roomId = await alice.createRoom({ name: "Lounge" });
-   * await alice.joinRoom(roomId);
-   * await bob.joinRoom(roomId);
-   * const seen = alice.waitFor("chat update");
-   * await bob.send("hi Alice");
-   * await seen;
-   * assertEquals(alice.texts[bob.userId!], "hi Alice");
+   * const botSays = (alice: TestUser, botId: string) => alice.texts[botId] ?? "";
    * ```
    */
-  readonly texts: Record<string, string> = {};
+  readonly texts: Record<string, string>;
   #socket: Socket;
   #cookie: string | undefined;
-  #timeout: number;
-  #waiters = new Set<Waiter>();
-  #userId: string | undefined;
-  #roomId: string | null = null;
-  #text = "";
+  #seen: Recorder;
 
   private constructor(socket: Socket, cookie: string | undefined, timeout: number) {
     this.#socket = socket;
     this.#cookie = cookie;
-    this.#timeout = timeout;
-    socket.onAny((name: string, ...args: unknown[]) => this.#record(name, args));
-    socket.on("disconnect", (reason) => this.#record("disconnect", [reason]));
+    this.#seen = new Recorder(timeout);
+    this.events = this.#seen.events;
+    this.texts = this.#seen.texts;
+    socket.onAny((name: string, ...args: unknown[]) => this.#seen.record(name, args));
+    socket.on("disconnect", (reason) => this.#seen.record("disconnect", [reason]));
   }
 
   /**
@@ -122,9 +94,10 @@ export class TestUser {
    * @example
    * ```ts
    * import { TestServer, TestUser } from "@talkomatic/talkomatic/testing";
-   * await using server = await TestServer.start();
-   * await using anon = await TestUser.connect(server);
-   * console.log(anon.userId); // undefined until it signs in or joins
+   *
+   * async function alice(server: TestServer): Promise<TestUser> {
+   *   return await TestUser.connect(server, { username: "Alice", location: "Home" });
+   * }
    * ```
    */
   static async connect(
@@ -190,16 +163,13 @@ export class TestUser {
    *
    * @example
    * ```ts
-   * import { TestServer, TestUser } from "@talkomatic/talkomatic/testing";
-   * import { assertEquals } from "@std/assert";
+   * import type { TestUser } from "@talkomatic/talkomatic/testing";
    *
-   * await using server = await TestServer.start({ timing: { startupPurgeDelayMs: false } });
-   * await using alice = await TestUser.connect(server, { username: "Alice", location: "Home" });
-   * assertEquals(alice.userId?.length, 32); // the session id
+   * const bobSays = (alice: TestUser, bob: TestUser) => alice.texts[bob.userId!];
    * ```
    */
   get userId(): string | undefined {
-    return this.#userId;
+    return this.#seen.userId;
   }
 
   /**
@@ -207,19 +177,13 @@ export class TestUser {
    *
    * @example
    * ```ts
-   * import { TestServer, TestUser } from "@talkomatic/talkomatic/testing";
-   * import { assertEquals } from "@std/assert";
+   * import type { TestUser } from "@talkomatic/talkomatic/testing";
    *
-   * await using server = await TestServer.start({ timing: { startupPurgeDelayMs: false } });
-   * await using alice = await TestUser.connect(server, { username: "Alice", location: "Home" });
-   * assertEquals(alice.roomId, null);
-   * const roomId = await alice.createRoom({ name: "Lounge" });
-   * await alice.joinRoom(roomId);
-   * assertEquals(alice.roomId, roomId);
+   * const together = (a: TestUser, b: TestUser) => a.roomId !== null && a.roomId === b.roomId;
    * ```
    */
   get roomId(): string | null {
-    return this.#roomId;
+    return this.#seen.roomId;
   }
 
   /**
@@ -227,16 +191,9 @@ export class TestUser {
    *
    * @example
    * ```ts
-   * import { TestServer, TestUser } from "@talkomatic/talkomatic/testing";
-   * import { assertEquals } from "@std/assert";
+   * import type { TestUser } from "@talkomatic/talkomatic/testing";
    *
-   * await using server = await TestServer.start({ timing: { startupPurgeDelayMs: false } });
-   * await using alice = await TestUser.connect(server, { username: "Alice", location: "Home" });
-   * // The same session over HTTP:
-   * const res = await fetch(`${server.url}/api/v1/me`, {
-   *   headers: { Cookie: alice.cookie!, Authorization: `Bearer ${server.issueToken()}` },
-   * });
-   * assertEquals((await res.json()).username, "Alice");
+   * const sameSession = (user: TestUser) => ({ Cookie: user.cookie! }); // for fetch()
    * ```
    */
   get cookie(): string | undefined {
@@ -248,19 +205,13 @@ export class TestUser {
    *
    * @example
    * ```ts
-   * import { TestServer, TestUser } from "@talkomatic/talkomatic/testing";
-   * import { assertEquals } from "@std/assert";
+   * import type { TestUser } from "@talkomatic/talkomatic/testing";
    *
-   * await using server = await TestServer.start({ timing: { startupPurgeDelayMs: false } });
-   * await using alice = await TestUser.connect(server, { username: "Alice", location: "Home" });
-   * await alice.joinRoom(await alice.createRoom({ name: "Lounge" }));
-   * await alice.type("hello", { cps: 200 });
-   * await alice.backspace(2, { cps: 200 });
-   * assertEquals(alice.text, "hel");
+   * const lastLine = (user: TestUser) => user.text.split("\n").at(-1);
    * ```
    */
   get text(): string {
-    return this.#text;
+    return this.#seen.text;
   }
 
   /**
@@ -268,50 +219,13 @@ export class TestUser {
    *
    * @example
    * ```ts
-   * import { TestServer, TestUser } from "@talkomatic/talkomatic/testing";
-   * import { assert, assertFalse } from "@std/assert";
+   * import type { TestUser } from "@talkomatic/talkomatic/testing";
    *
-   * await using server = await TestServer.start({ timing: { startupPurgeDelayMs: false } });
-   * await using alice = await TestUser.connect(server, { username: "Alice", location: "Home" });
-   * assert(alice.connected);
-   * await alice.close();
-   * assertFalse(alice.connected);
+   * const gone = (user: TestUser) => !user.connected;
    * ```
    */
   get connected(): boolean {
     return this.#socket.connected;
-  }
-
-  #record(name: string, args: unknown[]): void {
-    const e = { name, args, at: Date.now() };
-    this.events.push(e);
-    const p = args[0] as Record<string, unknown> | undefined;
-    if (name === "signin status" && typeof p?.userId === "string") this.#userId = p.userId;
-    if (name === "room joined" && p) {
-      this.#userId = p.userId as string;
-      this.#roomId = p.roomId as string;
-      this.#setTexts(p.currentMessages);
-      this.#text = this.texts[this.#userId] ?? "";
-    }
-    if ((name === "room update") && p && p.id === this.#roomId) this.#setTexts(p.currentMessages);
-    if (name === "chat update" && p) {
-      this.texts[p.userId as string] = (p.diff as { text: string }).text;
-    }
-    if (name === "user left" && args[0] === this.#userId) this.#roomId = null;
-    if (name === "disconnect") this.#roomId = null;
-    const index = this.events.length - 1;
-    for (const w of [...this.#waiters]) {
-      if (index >= w.from && w.match(e)) {
-        this.#waiters.delete(w);
-        w.resolve(e);
-      }
-    }
-  }
-
-  #setTexts(messages: unknown): void {
-    if (!messages || typeof messages !== "object") return;
-    for (const key of Object.keys(this.texts)) delete this.texts[key];
-    Object.assign(this.texts, messages);
   }
 
   /**
@@ -323,12 +237,11 @@ export class TestUser {
    * @returns The first argument of the event.
    * @example
    * ```ts
-   * import { TestServer, TestUser } from "@talkomatic/talkomatic/testing";
-   * await using server = await TestServer.start();
-   * await using u = await TestUser.connect(server);
-   * const waiting = u.waitFor("initial rooms");
-   * u.emit("get rooms");
-   * console.log(await waiting); // []
+   * import type { TestUser } from "@talkomatic/talkomatic/testing";
+   *
+   * async function nextLine(alice: TestUser, botId: string): Promise<unknown> {
+   *   return await alice.waitFor<{ userId: string }>("chat update", (p) => p.userId === botId);
+   * }
    * ```
    */
   waitFor<T = unknown>(
@@ -336,33 +249,9 @@ export class TestUser {
     predicate: (payload: T) => boolean = () => true,
     options: { timeout?: number; since?: number } = {},
   ): Promise<T> {
-    return this.#waitAny([event], predicate as (p: unknown) => boolean, options).then((e) =>
+    return this.#seen.waitAny([event], predicate as (p: unknown) => boolean, options).then((e) =>
       e.args[0] as T
     );
-  }
-
-  #waitAny(
-    names: string[],
-    predicate: (p: unknown) => boolean = () => true,
-    options: { timeout?: number; since?: number } = {},
-  ): Promise<RecordedEvent> {
-    const from = options.since ?? this.events.length;
-    const timeout = options.timeout ?? this.#timeout;
-    const match = (e: RecordedEvent) => names.includes(e.name) && predicate(e.args[0]);
-    const found = this.events.slice(from).find(match);
-    if (found) return Promise.resolve(found);
-    return new Promise((resolve, reject) => {
-      const w: Waiter = { from, match, resolve: (e) => (clearTimeout(timer), resolve(e)) };
-      const timer = setTimeout(() => {
-        this.#waiters.delete(w);
-        reject(
-          new Error(
-            `Timed out after ${timeout} ms waiting for ${names.map((n) => `"${n}"`).join(" or ")}`,
-          ),
-        );
-      }, timeout);
-      this.#waiters.add(w);
-    });
   }
 
   /**
@@ -372,10 +261,9 @@ export class TestUser {
    * @param args Payload arguments.
    * @example
    * ```ts
-   * import { TestServer, TestUser } from "@talkomatic/talkomatic/testing";
-   * await using server = await TestServer.start();
-   * await using u = await TestUser.connect(server);
-   * u.emit("get rooms");
+   * import type { TestUser } from "@talkomatic/talkomatic/testing";
+   *
+   * const askRooms = (user: TestUser) => user.emit("get rooms"); // answered with "initial rooms"
    * ```
    */
   emit(event: string, ...args: unknown[]): void {
@@ -395,7 +283,7 @@ export class TestUser {
   ): Promise<RecordedEvent> {
     const since = this.events.length;
     this.#socket.emit(event, ...args);
-    const e = await this.#waitAny([...ok, ...bad], undefined, { since });
+    const e = await this.#seen.waitAny([...ok, ...bad], undefined, { since });
     if (bad.includes(e.name)) {
       const p = e.args[0] as { error?: { message?: string } } | undefined;
       const detail = p?.error?.message ?? JSON.stringify(p ?? null);
@@ -407,21 +295,20 @@ export class TestUser {
   /**
    * Signs in (`join lobby`).
    *
-   * @param username Name (max 15 chars).
-   * @param location Location (max 20 chars).
+   * @param username Name.
+   * @param location Location.
    * @returns The user id.
    * @example
    * ```ts
-   * import { TestServer, TestUser } from "@talkomatic/talkomatic/testing";
-   * await using server = await TestServer.start();
-   * await using u = await TestUser.connect(server);
-   * console.log((await u.signIn("Carol", "Cairo")).length); // 32
+   * import type { TestUser } from "@talkomatic/talkomatic/testing";
+   *
+   * const rename = (user: TestUser) => user.signIn("Carol", "Cairo");
    * ```
    */
   async signIn(username: string, location?: string): Promise<string> {
     const payload = location === undefined ? { username } : { username, location };
     await this.#request("join lobby", [payload], ["signin status"], ["error", "validation_error"]);
-    return this.#userId!;
+    return this.#seen.userId!;
   }
 
   /**
@@ -431,10 +318,10 @@ export class TestUser {
    * @returns The new room id.
    * @example
    * ```ts
-   * import { TestServer, TestUser } from "@talkomatic/talkomatic/testing";
-   * await using server = await TestServer.start();
-   * await using u = await TestUser.connect(server, { username: "Dan", location: "Delhi" });
-   * console.log((await u.createRoom({ name: "Den" })).length); // 6
+   * import type { TestUser } from "@talkomatic/talkomatic/testing";
+   *
+   * const club = (user: TestUser) =>
+   *   user.createRoom({ name: "Club", type: "semi-private", accessCode: "123456" });
    * ```
    */
   async createRoom(
@@ -460,10 +347,9 @@ export class TestUser {
    * @param accessCode Code of a semi-private room.
    * @example
    * ```ts
-   * import { TestServer, TestUser } from "@talkomatic/talkomatic/testing";
-   * await using server = await TestServer.start();
-   * await using u = await TestUser.connect(server, { username: "Eve", location: "Essen" });
-   * await u.joinRoom(await u.createRoom({ name: "Eden" }));
+   * import type { TestUser } from "@talkomatic/talkomatic/testing";
+   *
+   * const enterClub = (user: TestUser, roomId: string) => user.joinRoom(roomId, "123456");
    * ```
    */
   async joinRoom(roomId: string, accessCode?: string): Promise<void> {
@@ -478,7 +364,7 @@ export class TestUser {
       "room full",
       "access code required",
     ]);
-    await this.#waitAny(["room update"], undefined, { since });
+    await this.#seen.waitAny(["room update"], undefined, { since });
   }
 
   /**
@@ -486,25 +372,24 @@ export class TestUser {
    *
    * @example
    * ```ts
-   * import { TestServer, TestUser } from "@talkomatic/talkomatic/testing";
-   * await using server = await TestServer.start();
-   * await using u = await TestUser.connect(server, { username: "Fay", location: "Fes" });
-   * await u.joinRoom(await u.createRoom({ name: "Fort" }));
-   * await u.leaveRoom();
+   * import type { TestUser } from "@talkomatic/talkomatic/testing";
+   *
+   * const goHome = (user: TestUser) => user.leaveRoom();
    * ```
    */
   async leaveRoom(): Promise<void> {
-    if (this.#roomId === null) throw new Error("Cannot leave: not in a room");
+    if (this.#seen.roomId === null) throw new Error("Cannot leave: not in a room");
     const since = this.events.length;
     this.#socket.emit("leave room");
-    await this.#waitAny(["lobby update"], undefined, { since });
-    this.#roomId = null;
-    this.#text = "";
+    await this.#seen.waitAny(["lobby update"], undefined, { since });
+    this.#seen.roomId = null;
+    this.#seen.text = "";
   }
 
   #diff(diff: Diff): void {
-    this.#text = sanitizeChat(applyDiff(this.#text, diff));
-    if (this.#userId) this.texts[this.#userId] = this.#text;
+    const seen = this.#seen;
+    seen.text = sanitizeChat(applyDiff(seen.text, diff));
+    if (seen.userId) seen.texts[seen.userId] = seen.text;
     this.#socket.emit("chat update", { diff });
   }
 
@@ -529,11 +414,9 @@ export class TestUser {
    * @param options `cps`: characters per second (default 20).
    * @example
    * ```ts
-   * import { TestServer, TestUser } from "@talkomatic/talkomatic/testing";
-   * await using server = await TestServer.start();
-   * await using u = await TestUser.connect(server, { username: "Gus", location: "Graz" });
-   * await u.joinRoom(await u.createRoom({ name: "Garden" }));
-   * await u.type("hey", { cps: 50 });
+   * import type { TestUser } from "@talkomatic/talkomatic/testing";
+   *
+   * const ask = (user: TestUser) => user.type("/echo hi\n", { cps: 50 });
    * ```
    */
   async type(text: string, options: TypeOptions = {}): Promise<void> {
@@ -542,7 +425,7 @@ export class TestUser {
     }
     const chars = [...text];
     await this.#paced(chars.length, options.cps, (i) => {
-      this.#diff({ type: "add", index: this.#text.length, text: chars[i] });
+      this.#diff({ type: "add", index: this.#seen.text.length, text: chars[i] });
     });
   }
 
@@ -553,20 +436,20 @@ export class TestUser {
    * @param options `cps`: characters per second.
    * @example
    * ```ts
-   * import { TestServer, TestUser } from "@talkomatic/talkomatic/testing";
-   * await using server = await TestServer.start();
-   * await using u = await TestUser.connect(server, { username: "Hal", location: "Hue" });
-   * await u.joinRoom(await u.createRoom({ name: "Hall" }));
-   * await u.type("hii", { cps: 50 });
-   * await u.backspace(1);
+   * import type { TestUser } from "@talkomatic/talkomatic/testing";
+   *
+   * async function typo(user: TestUser): Promise<void> {
+   *   await user.type("hii");
+   *   await user.backspace(1); // "hi"
+   * }
    * ```
    */
   async backspace(n = 1, options: TypeOptions = {}): Promise<void> {
     if (!Number.isInteger(n) || n < 0) {
       throw new RangeError(`Cannot delete ${String(n)} characters: expected an integer >= 0`);
     }
-    await this.#paced(Math.min(n, this.#text.length), options.cps, () => {
-      this.#diff({ type: "delete", index: this.#text.length - 1, count: 1 });
+    await this.#paced(Math.min(n, this.#seen.text.length), options.cps, () => {
+      this.#diff({ type: "delete", index: this.#seen.text.length - 1, count: 1 });
     });
   }
 
@@ -577,12 +460,9 @@ export class TestUser {
    * @param text Replacement.
    * @example
    * ```ts
-   * import { TestServer, TestUser } from "@talkomatic/talkomatic/testing";
-   * await using server = await TestServer.start();
-   * await using u = await TestUser.connect(server, { username: "Ida", location: "Ulm" });
-   * await u.joinRoom(await u.createRoom({ name: "Inn" }));
-   * await u.send("Hello");
-   * await u.replace(0, "J"); // "Jello"
+   * import type { TestUser } from "@talkomatic/talkomatic/testing";
+   *
+   * const capitalise = (user: TestUser) => user.replace(0, user.text.charAt(0).toUpperCase());
    * ```
    */
   async replace(index: number, text: string): Promise<void> {
@@ -601,11 +481,9 @@ export class TestUser {
    * @param text New text.
    * @example
    * ```ts
-   * import { TestServer, TestUser } from "@talkomatic/talkomatic/testing";
-   * await using server = await TestServer.start();
-   * await using u = await TestUser.connect(server, { username: "Jo", location: "Jena" });
-   * await u.joinRoom(await u.createRoom({ name: "Jazz" }));
-   * await u.send("all at once");
+   * import type { TestUser } from "@talkomatic/talkomatic/testing";
+   *
+   * const paste = (user: TestUser) => user.send("all at once");
    * ```
    */
   async send(text: string): Promise<void> {
@@ -620,11 +498,12 @@ export class TestUser {
    *
    * @example
    * ```ts
-   * import { TestServer, TestUser } from "@talkomatic/talkomatic/testing";
-   * await using server = await TestServer.start();
-   * await using u = await TestUser.connect(server, { username: "Kim", location: "Kiel" });
-   * await u.joinRoom(await u.createRoom({ name: "Keep" }));
-   * await u.pressEnter();
+   * import type { TestUser } from "@talkomatic/talkomatic/testing";
+   *
+   * async function help(user: TestUser): Promise<void> {
+   *   await user.type("/help");
+   *   await user.pressEnter();
+   * }
    * ```
    */
   async pressEnter(): Promise<void> {
@@ -637,10 +516,9 @@ export class TestUser {
    * @param isTyping Typing state.
    * @example
    * ```ts
-   * import { TestServer, TestUser } from "@talkomatic/talkomatic/testing";
-   * await using server = await TestServer.start();
-   * await using u = await TestUser.connect(server);
-   * u.typing(true);
+   * import type { TestUser } from "@talkomatic/talkomatic/testing";
+   *
+   * const startsTyping = (user: TestUser) => user.typing(true);
    * ```
    */
   typing(isTyping: boolean): void {
@@ -653,10 +531,9 @@ export class TestUser {
    * @param targetUserId User id of the target.
    * @example
    * ```ts
-   * import { TestServer, TestUser } from "@talkomatic/talkomatic/testing";
-   * await using server = await TestServer.start();
-   * await using u = await TestUser.connect(server);
-   * u.vote("someone");
+   * import type { TestUser } from "@talkomatic/talkomatic/testing";
+   *
+   * const voteOut = (voter: TestUser, target: TestUser) => voter.vote(target.userId!);
    * ```
    */
   vote(targetUserId: string): void {
@@ -671,15 +548,13 @@ export class TestUser {
    *
    * @example
    * ```ts
-   * import { TestServer, TestUser } from "@talkomatic/talkomatic/testing";
-   * await using server = await TestServer.start();
-   * const u = await TestUser.connect(server);
-   * await u.close();
+   * import type { TestUser } from "@talkomatic/talkomatic/testing";
+   *
+   * const leaveForGood = (user: TestUser) => user.close(); // like closing the browser tab
    * ```
    */
   async close(): Promise<void> {
-    for (const w of this.#waiters) w.resolve({ name: "closed", args: [], at: Date.now() });
-    this.#waiters.clear();
+    this.#seen.release();
     if (this.#socket.connected) {
       const closed = new Promise<void>((r) => this.#socket.once("disconnect", () => r()));
       this.#socket.disconnect();
@@ -694,14 +569,11 @@ export class TestUser {
    * @example
    * ```ts
    * import { TestServer, TestUser } from "@talkomatic/talkomatic/testing";
-   * import { assertEquals } from "@std/assert";
    *
-   * await using server = await TestServer.start({ timing: { startupPurgeDelayMs: false } });
-   * {
+   * async function visit(server: TestServer): Promise<void> {
    *   await using alice = await TestUser.connect(server, { username: "Alice", location: "Home" });
-   *   assertEquals(server.sockets().length, 1);
-   * } // disconnected here
-   * await server.waitFor((s) => s.sockets().length === 0);
+   *   await alice.type("hi");
+   * } // Alice disconnects here
    * ```
    */
   [Symbol.asyncDispose](): Promise<void> {

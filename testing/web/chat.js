@@ -3,124 +3,30 @@
 // The chat page of the local Talkomatic server, for a person in a browser:
 // sign in, the lobby (live from `lobby update`), create and join rooms, one
 // box per person updated letter by letter, your own box sending small diffs
-// as you type, votes to kick, leave. Plain script, no framework, no build
+// as you type, votes to kick, leave. Plain ES modules, no framework, no build
 // step: it uses the socket.io client bundle the server serves at
 // /socket.io/socket.io.js. It connects as a browser with no bot token, so the
-// server treats it as a person (docs/protocol.md §1.3).
+// server treats it as a person (docs/protocol.md §1.3). The elements are built
+// by chat_view.js, the text model is chat_text.js.
 //
 // Source of testing/_page.gen.ts: after editing, run `deno task codegen`.
 
+import { applyDiff, diffs, MAX_TEXT, sanitize } from "./chat_text.js";
+import { $, el, makeBox, reconcile, roomCard, updateBox, updateRoomCard } from "./chat_view.js";
+
+/**
+ * @typedef {import("./chat_view.js").User} User
+ * @typedef {import("./chat_view.js").LobbyRoom} LobbyRoom
+ * @typedef {import("./chat_view.js").Box} Box
+ * @typedef {{ id: string, name: string, type: string, layout: string, users: User[],
+ *   votes: Record<string, string>, messages: Record<string, string> }} Room
+ */
+
+/** Chat events per second this page sends at most; the server drops a person's events above 75/s (§1.6). */
+const CHAT_EVENTS_PER_SECOND = 40;
+
+// The page runs in a function, so that it can stop when socket.io did not load.
 (() => {
-  "use strict";
-
-  /** The server keeps at most this many characters of a person's text (§7.2). */
-  const MAX_TEXT = 5000;
-  /** Chat events per second this page sends at most; the server drops a person's events above 75/s (§1.6). */
-  const CHAT_EVENTS_PER_SECOND = 40;
-
-  /**
-   * @typedef {{ id: string, username: string, location: string }} User
-   * @typedef {{ id: string, name: string, type: string, layout: string, isFull: boolean,
-   *   userCount: number, users: User[] }} LobbyRoom
-   * @typedef {{ type: "full-replace", text: string } | { type: "add", index: number, text: string }
-   *   | { type: "delete", index: number, count: number }
-   *   | { type: "replace", index: number, text: string }} Diff
-   * @typedef {{ id: string, name: string, type: string, layout: string, users: User[],
-   *   votes: Record<string, string>, messages: Record<string, string> }} Room
-   * @typedef {{ el: HTMLElement, who: HTMLElement, where: HTMLElement, typing: HTMLElement,
-   *   votes: HTMLElement, kick: HTMLButtonElement | null, kickName: HTMLElement | null,
-   *   text: HTMLTextAreaElement }} Box
-   */
-
-  /**
-   * The element with that id.
-   * @param {string} id
-   * @returns {HTMLElement}
-   */
-  const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
-
-  /**
-   * A new element with a class and text.
-   * @param {string} tag
-   * @param {string} [className]
-   * @param {string} [text]
-   * @returns {HTMLElement}
-   */
-  function el(tag, className, text) {
-    const node = document.createElement(tag);
-    if (className) node.className = className;
-    if (text !== undefined) node.textContent = text;
-    return node;
-  }
-
-  // ------------------------------------------------------------ text and diffs
-
-  const COMBINING =
-    /[\u0300-\u036f\u0483-\u0489\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]{3,}/g;
-
-  /**
-   * The server's clean-up of chat text (§7.4), so that this page's copy of
-   * your text never drifts from the server's: no U+202E, no carriage
-   * returns, runs of combining marks cut to 2.
-   * @param {string} text
-   * @returns {string}
-   */
-  function sanitize(text) {
-    return text.replace(/[\u202e\r]/g, "").replace(COMBINING, (run) => run.slice(0, 2));
-  }
-
-  /** @param {string} s @param {number} i */
-  const isHigh = (s, i) => /[\ud800-\udbff]/.test(s.charAt(i));
-  /** @param {string} s @param {number} i */
-  const isLow = (s, i) => /[\udc00-\udfff]/.test(s.charAt(i));
-
-  /**
-   * The small diffs that turn `before` into `after`, as the real client sends
-   * them: one `add` for typed or pasted text, one `delete` for erased text,
-   * `replace` when a selection is typed over by as many characters, else a
-   * `delete` then an `add`. Never splits a surrogate pair.
-   * @param {string} before
-   * @param {string} after
-   * @returns {Diff[]}
-   */
-  function diffs(before, after) {
-    if (before === after) return [];
-    const max = Math.min(before.length, after.length);
-    let start = 0;
-    while (start < max && before[start] === after[start]) start++;
-    if (start > 0 && isHigh(before, start - 1)) start--;
-    let end = 0;
-    while (
-      end < max - start &&
-      before[before.length - 1 - end] === after[after.length - 1 - end]
-    ) end++;
-    if (end > 0 && isLow(after, after.length - end)) end--;
-    const removed = before.length - start - end;
-    const inserted = after.slice(start, after.length - end);
-    if (removed === 0) return [{ type: "add", index: start, text: inserted }];
-    if (inserted === "") return [{ type: "delete", index: start, count: removed }];
-    if (removed === inserted.length) return [{ type: "replace", index: start, text: inserted }];
-    return [
-      { type: "delete", index: start, count: removed },
-      { type: "add", index: start, text: inserted },
-    ];
-  }
-
-  /**
-   * Applies a diff (the server only sends `full-replace`, §5.5; the others are
-   * handled in case).
-   * @param {string} text
-   * @param {Diff} diff
-   * @returns {string}
-   */
-  function applyDiff(text, diff) {
-    if (diff.type === "full-replace") return diff.text;
-    const at = Math.min(diff.index, text.length);
-    if (diff.type === "add") return text.slice(0, at) + diff.text + text.slice(at);
-    if (diff.type === "delete") return text.slice(0, at) + text.slice(at + diff.count);
-    return text.slice(0, at) + diff.text + text.slice(at + diff.text.length);
-  }
-
   // ------------------------------------------------------------ page state
 
   /** @type {{ userId: string, username: string, location: string } | null} */
@@ -330,71 +236,17 @@
   socket.on("initial rooms", setLobby);
 
   function renderLobby() {
-    const list = $("rooms");
-    const seen = new Set();
-    lobbyRooms.forEach((r, i) => {
-      seen.add(r.id);
-      let card = roomCards.get(r.id);
-      if (!card) {
-        card = roomCard(r);
-        roomCards.set(r.id, card);
-      }
-      updateRoomCard(card, r);
-      if (list.children[i] !== card) list.insertBefore(card, list.children[i] ?? null);
+    reconcile($("rooms"), lobbyRooms, roomCards, {
+      key: (r) => r.id,
+      make: (r) =>
+        roomCard(() => {
+          const current = lobbyRooms.find((x) => x.id === r.id);
+          join(r.id, current ? current.name : r.name);
+        }),
+      update: updateRoomCard,
+      element: (card) => card,
     });
-    for (const [id, card] of roomCards) {
-      if (!seen.has(id)) {
-        card.remove();
-        roomCards.delete(id);
-      }
-    }
     $("no-rooms").hidden = lobbyRooms.length > 0;
-  }
-
-  /**
-   * A lobby entry: name, type, layout, people, free seats and its join button.
-   * @param {LobbyRoom} r
-   * @returns {HTMLElement}
-   */
-  function roomCard(r) {
-    const card = el("li", "room-card");
-    const title = el("div", "room-title");
-    const name = el("h3", "room-name");
-    const badges = el("span", "badges");
-    title.append(name, badges);
-    const seats = el("p", "seats");
-    const people = el("p", "people");
-    const button = /** @type {HTMLButtonElement} */ (el("button", "btn primary"));
-    button.type = "button";
-    button.append("Join", el("span", "sr-only"));
-    button.addEventListener("click", () => {
-      const current = lobbyRooms.find((x) => x.id === r.id);
-      join(r.id, current ? current.name : r.name);
-    });
-    card.append(title, seats, people, button);
-    return card;
-  }
-
-  /**
-   * @param {HTMLElement} card
-   * @param {LobbyRoom} r
-   */
-  function updateRoomCard(card, r) {
-    const [title, seats, people, button] = /** @type {HTMLElement[]} */ ([...card.children]);
-    /** @type {HTMLElement} */ (title.firstChild).textContent = r.name;
-    const badges = /** @type {HTMLElement} */ (title.lastChild);
-    const typeBadge = el("span", "badge " + r.type, r.type);
-    const layoutBadge = el("span", "badge", r.layout);
-    badges.replaceChildren(typeBadge, layoutBadge);
-    if (r.isFull) badges.append(el("span", "badge full", "full"));
-    const count = r.userCount ?? r.users.length;
-    const free = r.isFull ? 0 : Math.max(0, 5 - count);
-    seats.textContent = (count === 1 ? "1 person" : count + " people") + " · " +
-      (free === 1 ? "1 free seat" : free + " free seats");
-    people.textContent = r.users.length
-      ? r.users.map((u) => u.username + " (" + u.location + ")").join(", ")
-      : "Nobody yet";
-    /** @type {HTMLElement} */ (button.lastChild).textContent = " " + r.name;
   }
 
   /**
@@ -601,94 +453,24 @@
       (count === 1 ? "1 person" : count + " people") + " · " + r.layout + " layout";
     boxesEl.className = "boxes " + (r.layout === "vertical" ? "vertical" : "horizontal");
     boxesEl.dataset.layout = r.layout;
-    const seen = new Set();
-    r.users.forEach((user, i) => {
-      seen.add(user.id);
-      let box = boxes.get(user.id);
-      if (!box) {
-        box = makeBox(user);
-        boxes.set(user.id, box);
-      }
-      updateBox(box, user);
-      if (boxesEl.children[i] !== box.el) {
-        const focused = document.activeElement === box.text;
-        boxesEl.insertBefore(box.el, boxesEl.children[i] ?? null);
-        if (focused) box.text.focus();
-      }
+    const you = me;
+    reconcile(boxesEl, r.users, boxes, {
+      key: (user) => user.id,
+      make: (user) =>
+        makeBox(user, {
+          mine: user.id === you.userId,
+          text: r.messages[user.id] ?? "",
+          onInput,
+          onVote: () => vote(user.id),
+        }),
+      update: (box, user) =>
+        updateBox(box, user, {
+          mine: user.id === you.userId,
+          against: Object.values(r.votes).filter((t) => t === user.id).length,
+          myVote: r.votes[you.userId] === user.id,
+        }),
+      element: (box) => box.el,
     });
-    for (const [id, box] of boxes) {
-      if (!seen.has(id)) {
-        box.el.remove();
-        boxes.delete(id);
-      }
-    }
-  }
-
-  /**
-   * One person's box: name, location, typing and vote state, their text.
-   * Yours is the text area labelled "Your text"; the others are read-only
-   * and labelled with the person's name.
-   * @param {User} user
-   * @returns {Box}
-   */
-  function makeBox(user) {
-    const mine = me !== null && user.id === me.userId;
-    const box = el("section", "box" + (mine ? " mine" : ""));
-    box.dataset.userId = user.id;
-    const head = el("div", "box-head");
-    const who = el("span", "who");
-    const where = el("span", "where");
-    const typing = el("span", "typing", "typing…");
-    typing.hidden = true;
-    const votes = el("span", "votes");
-    head.append(who, where, typing, votes);
-    /** @type {HTMLButtonElement | null} */
-    let kick = null;
-    /** @type {HTMLElement | null} */
-    let kickName = null;
-    if (!mine) {
-      kick = /** @type {HTMLButtonElement} */ (el("button", "btn small"));
-      kick.type = "button";
-      kickName = el("span", "sr-only");
-      kick.append("Vote to kick", kickName);
-      kick.addEventListener("click", () => vote(user.id));
-      head.append(kick);
-    }
-    const text = /** @type {HTMLTextAreaElement} */ (el("textarea"));
-    text.spellcheck = false;
-    if (mine) {
-      text.setAttribute("aria-label", "Your text");
-      text.maxLength = MAX_TEXT;
-      text.placeholder = "Type here. Everyone sees it as you type; Enter starts a new line.";
-      text.addEventListener("input", onInput);
-    } else {
-      text.readOnly = true;
-      text.value = (room && room.messages[user.id]) ?? "";
-    }
-    box.append(head, text);
-    return { el: box, who, where, typing, votes, kick, kickName, text };
-  }
-
-  /**
-   * @param {Box} box
-   * @param {User} user
-   */
-  function updateBox(box, user) {
-    if (!room || !me) return;
-    const mine = user.id === me.userId;
-    box.who.textContent = user.username + (mine ? " (you)" : "");
-    box.where.textContent = user.location;
-    if (!mine) box.text.setAttribute("aria-label", user.username);
-    const against = Object.values(room.votes).filter((t) => t === user.id).length;
-    box.votes.textContent = against === 0
-      ? ""
-      : against === 1
-      ? "1 vote to kick"
-      : against + " votes to kick";
-    if (box.kick && box.kickName) {
-      box.kickName.textContent = " " + user.username;
-      box.kick.setAttribute("aria-pressed", String(room.votes[me.userId] === user.id));
-    }
   }
 
   /** @param {string} target */

@@ -1,11 +1,7 @@
 // Specs and a server wrapper shared by the HttpTransport tests.
 import * as v from "valibot";
-import {
-  HttpTransport,
-  type HttpTransportOptions,
-  MemoryTokenStore,
-  type OperationSpec,
-} from "../../api/mod.ts";
+import { HttpTransport, type HttpTransportOptions, MemoryTokenStore } from "../../api/mod.ts";
+import type { OperationSpec } from "../../api/transport.ts";
 import { FakeTalkomatic } from "./_server.ts";
 
 export const EmojiSchema = v.record(v.string(), v.string());
@@ -79,4 +75,41 @@ export function waitForAbort(request: Request, ms = 5_000): Promise<Response> {
       resolve(new Response("{}"));
     });
   });
+}
+
+/** The REST client's entry point, for scripts run by {@linkcode evalJson}. */
+export const API_MOD: string = JSON.stringify(new URL("../../api/mod.ts", import.meta.url).href);
+
+/**
+ * Runs `script` with `deno eval` under the repository's config and `env`
+ * (with `clearEnv`, in only `env`); resolves with its output parsed as JSON.
+ */
+export async function evalJson(
+  script: string,
+  env: Record<string, string>,
+  options: { clearEnv?: boolean } = {},
+): Promise<unknown> {
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "eval",
+      "--no-check",
+      "--config",
+      new URL("../../deno.json", import.meta.url).pathname,
+      script,
+    ],
+    clearEnv: options.clearEnv ?? false,
+    env,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  if (!output.success) throw new Error(new TextDecoder().decode(output.stderr));
+  return JSON.parse(new TextDecoder().decode(output.stdout));
+}
+
+/** The URL of a local port nobody listens on (the connection is refused). */
+export function refusedUrl(): string {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  listener.close();
+  return `http://127.0.0.1:${port}`;
 }

@@ -16,6 +16,7 @@ import {
 } from "../../api/mod.ts";
 import { TestServer } from "../../testing/mod.ts";
 import { errorB, FakeTalkomatic, htmlError, USER_A, USER_B } from "./_server.ts";
+import { refusedUrl } from "./_transport.ts";
 
 async function withApi(
   fn: (api: TalkomaticApi, server: FakeTalkomatic) => Promise<void>,
@@ -241,13 +242,7 @@ Deno.test("TalkomaticApi.health() returns the server's report when it is up", as
 });
 
 Deno.test("TalkomaticApi.health() reports down when the connection is refused", async () => {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (listener.addr as Deno.NetAddr).port;
-  listener.close();
-  const api = new TalkomaticApi({
-    baseUrl: `http://127.0.0.1:${port}`,
-    tokenStore: new MemoryTokenStore(),
-  });
+  const api = new TalkomaticApi({ baseUrl: refusedUrl(), tokenStore: new MemoryTokenStore() });
   const health = await api.health();
   assert(health.status === "down");
   assertInstanceOf(health.error, TransportError);

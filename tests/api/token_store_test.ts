@@ -1,12 +1,9 @@
 import { assert, assertEquals, assertFalse, assertStringIncludes } from "@std/assert";
-import {
-  defaultTokenFilePath,
-  FileTokenStore,
-  HttpTransport,
-  MemoryTokenStore,
-  redactTokens,
-} from "../../api/mod.ts";
+import { FileTokenStore, HttpTransport, MemoryTokenStore } from "../../api/mod.ts";
+import { defaultTokenFilePath } from "../../api/token_store.ts";
+import { redactTokens } from "../../schemas/errors.ts";
 import { FakeTalkomatic } from "./_server.ts";
+import { API_MOD, evalJson } from "./_transport.ts";
 
 const SERVER = "http://127.0.0.1:3000";
 const TOKEN = "tk_" + "0123456789abcdef".repeat(4);
@@ -174,29 +171,15 @@ Deno.test("FileTokenStore without a path falls back to memory when no cache dire
   const home = Deno.env.get("HOME") ?? "";
   const denoDir = Deno.env.get("DENO_DIR") ?? `${home}/.cache/deno`;
   const script = `
-    import { FileTokenStore } from ${
-    JSON.stringify(new URL("../../api/mod.ts", import.meta.url).href)
-  };
+    import { FileTokenStore } from ${API_MOD};
     const warnings = [];
     const store = new FileTokenStore({ logger: { warn: (m) => warnings.push(m) } });
     await store.set("http://x", { token: "tk_1", expiresAt: 1 });
     console.log(JSON.stringify({ path: store.path ?? null, got: await store.get("http://x"), warnings }));
   `;
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "eval",
-      "--no-check",
-      "--config",
-      new URL("../../deno.json", import.meta.url).pathname,
-      script,
-    ],
+  const result = await evalJson(script, { DENO_DIR: denoDir, NO_COLOR: "1" }, {
     clearEnv: true,
-    env: { DENO_DIR: denoDir, NO_COLOR: "1" },
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  assert(output.success, new TextDecoder().decode(output.stderr));
-  const result = JSON.parse(new TextDecoder().decode(output.stdout));
+  }) as { path: string | null; got: unknown; warnings: string[] };
   assertEquals(result.path, null);
   assertEquals(result.got, { token: "tk_1", expiresAt: 1 });
   assertEquals(result.warnings.length, 1);

@@ -7,7 +7,8 @@ import {
   assertRejects,
   assertStringIncludes,
 } from "@std/assert";
-import { ApiError, type OperationSpec, PayloadValidationError } from "../../api/mod.ts";
+import { ApiError, PayloadValidationError } from "../../api/mod.ts";
+import type { OperationSpec } from "../../api/transport.ts";
 import { errorA, htmlError, USER_A } from "./_server.ts";
 import { emojiSpec, RoomLike, withServer } from "./_transport.ts";
 

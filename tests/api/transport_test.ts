@@ -10,20 +10,16 @@ import {
   assertStringIncludes,
   assertThrows,
 } from "@std/assert";
-import {
-  ApiError,
-  DEFAULT_API_KEY,
-  HttpTransport,
-  MemoryTokenStore,
-  type OperationSpec,
-  resolveBaseUrl,
-  TransportError,
-} from "../../api/mod.ts";
+import { ApiError, HttpTransport, MemoryTokenStore, TransportError } from "../../api/mod.ts";
+import { DEFAULT_API_KEY, type OperationSpec, resolveBaseUrl } from "../../api/transport.ts";
 import { browserScore, errorB } from "./_server.ts";
 import {
+  API_MOD,
   emojiSpec,
+  evalJson,
   healthSpec,
   recordingTransport,
+  refusedUrl,
   roomsSpec,
   waitForAbort,
   withServer,
@@ -260,16 +256,11 @@ Deno.test("HttpTransport.call() sends nothing when the signal is already aborted
 });
 
 Deno.test("HttpTransport.call() fails with a network TransportError when the connection is refused", async () => {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (listener.addr as Deno.NetAddr).port;
-  listener.close();
-  const transport = new HttpTransport({
-    baseUrl: `http://127.0.0.1:${port}`,
-    tokenStore: new MemoryTokenStore(),
-  });
+  const baseUrl = refusedUrl();
+  const transport = new HttpTransport({ baseUrl, tokenStore: new MemoryTokenStore() });
   const error = await assertRejects(() => transport.call(emojiSpec), TransportError);
   assertEquals(error.kind, "network");
-  assertStringIncludes(error.message, `http://127.0.0.1:${port}/js/emojiList.json`);
+  assertStringIncludes(error.message, `${baseUrl}/js/emojiList.json`);
   assert(error.cause !== undefined);
 });
 
@@ -382,30 +373,14 @@ Deno.test("HttpTransport honours TALKOMATIC_URL and TALKOMATIC_TOKEN", async () 
   await withServer(async (server) => {
     const token = server.issueToken();
     const script = `
-      import { HttpTransport, MemoryTokenStore } from ${
-      JSON.stringify(new URL("../../api/mod.ts", import.meta.url).href)
-    };
+      import { HttpTransport, MemoryTokenStore } from ${API_MOD};
       import * as v from "valibot";
       const t = new HttpTransport({ tokenStore: new MemoryTokenStore() });
       const body = await t.call({ id: "getHealth", method: "GET", path: "/api/v1/health",
         auth: "token", success: { 200: v.object({ status: v.string() }) } });
       console.log(JSON.stringify({ baseUrl: t.baseUrl, status: body.status }));
     `;
-    const output = await new Deno.Command(Deno.execPath(), {
-      args: [
-        "eval",
-        "--no-check",
-        "--config",
-        new URL("../../deno.json", import.meta.url).pathname,
-        script,
-      ],
-      env: { TALKOMATIC_URL: server.url, TALKOMATIC_TOKEN: token },
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    const stderr = new TextDecoder().decode(output.stderr);
-    assert(output.success, stderr);
-    const result = JSON.parse(new TextDecoder().decode(output.stdout));
+    const result = await evalJson(script, { TALKOMATIC_URL: server.url, TALKOMATIC_TOKEN: token });
     assertEquals(result, { baseUrl: server.url, status: "ok" });
     assertEquals(
       server.requests("/api/v1/health")[0].headers.get("authorization"),

@@ -1,5 +1,6 @@
 // The LineWatcher as it was before it kept each text's newline count and
-// last line start (bot/lines.ts at 4423b0f, with the one fix noted below): the
+// last line start (bot/lines.ts at 4423b0f, with the one fix noted below, and the
+// userId that issue 13 passes to isCommand and needsEnter): the
 // reference the property test compares the current watcher with.
 // deno-lint-ignore-file
 
@@ -142,9 +143,9 @@ export class ReferenceLineWatcher {
       mark.bulk = true;
       return;
     }
-    if (mark?.bulk || mark?.ran !== undefined || !this.#options.isCommand(content)) return;
+    if (mark?.bulk || mark?.ran !== undefined || !this.#options.isCommand(content, userId)) return;
     if (entered) this.#run(user, userId, index, content);
-    else if (!this.#options.needsEnter(content)) user.idle = { index, content };
+    else if (!this.#options.needsEnter(content, userId)) user.idle = { index, content };
   }
 
   #run(user: UserLines, userId: string, index: number, content: string): void {

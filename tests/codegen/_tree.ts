@@ -14,7 +14,7 @@ export const CODEGEN_FILES: readonly string[] = [
 ];
 
 /** Copies `paths` (files or folders, relative to the repository root) into a new temp dir. */
-export async function copyTree(paths: readonly string[]): Promise<string> {
+async function copyTree(paths: readonly string[]): Promise<string> {
   const dir = await Deno.makeTempDir({ prefix: "talkomatic-codegen-" });
   const copy = async (rel: string): Promise<void> => {
     const from = new URL(rel, root);
@@ -29,6 +29,19 @@ export async function copyTree(paths: readonly string[]): Promise<string> {
   };
   for (const rel of paths) await copy(rel);
   return dir;
+}
+
+/** Runs `fn` on a new copy of `paths` (see {@linkcode copyTree}) and removes the copy afterwards. */
+export async function withCopy(
+  paths: readonly string[],
+  fn: (dir: string) => Promise<void>,
+): Promise<void> {
+  const dir = await copyTree(paths);
+  try {
+    await fn(dir);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 }
 
 /** Replaces `from` by `to` in a file of the copy; fails when `from` does not occur. */

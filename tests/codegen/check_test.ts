@@ -1,9 +1,8 @@
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
-import { CODEGEN_FILES, copyTree, deno } from "./_tree.ts";
+import { CODEGEN_FILES, deno, withCopy } from "./_tree.ts";
 
 Deno.test("codegen:check passes on the committed tree and fails with the fix command when a schema changes", async () => {
-  const dir = await copyTree(CODEGEN_FILES);
-  try {
+  await withCopy(CODEGEN_FILES, async (dir) => {
     const fresh = await deno(dir, ["run", "-A", "codegen/main.ts", "--check"]);
     assertEquals(fresh.code, 0, fresh.output);
     const schemaPath = `${dir}/schemas/openapi.yaml`;
@@ -19,21 +18,16 @@ Deno.test("codegen:check passes on the committed tree and fails with the fix com
     assertStringIncludes(stale.output, "schemas/validators.gen.ts");
     assertStringIncludes(stale.output, "schemas/limits.gen.ts");
     assertStringIncludes(stale.output, "Run: deno task codegen");
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  });
 });
 
 Deno.test("codegen:check fails with the fix command when the chat page's source changes", async () => {
-  const dir = await copyTree(CODEGEN_FILES);
-  try {
+  await withCopy(CODEGEN_FILES, async (dir) => {
     const page = `${dir}/testing/web/chat.css`;
     await Deno.writeTextFile(page, (await Deno.readTextFile(page)) + "\n/* edited */\n");
     const stale = await deno(dir, ["run", "-A", "codegen/main.ts", "--check"]);
     assertEquals(stale.code, 1, stale.output);
     assertStringIncludes(stale.output, "testing/_page.gen.ts");
     assertStringIncludes(stale.output, "Run: deno task codegen");
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
+  });
 });

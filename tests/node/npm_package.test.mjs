@@ -79,6 +79,15 @@ test("a bot starts in Node without loading the fetch implementation (undici)", a
   });
 });
 
+test("middleware, composers, file sessions, cooldowns, ask, schedules and the box work in Node", async () => {
+  const { stdout } = await exec("node", ["composition.mjs"], { cwd: project, timeout: 60_000 });
+  assert.deepEqual(JSON.parse(stdout.trim().split("\n").pop()), {
+    seen: ["First\ncount 1", "First\nlater", "First\nanswer 42", "Second\ncount 2"],
+    ticked: true,
+    stored: { "alice / node": { count: 2 } },
+  });
+});
+
 test("every REST function works in Node", async () => {
   const { stdout } = await exec("node", ["rest.mjs"], { cwd: project, timeout: 60_000 });
   const out = JSON.parse(stdout.trim().split("\n").pop());
@@ -105,6 +114,7 @@ test("the TestServer from the package serves the chat page at / and the socket.i
     page: [200, "text/html; charset=utf-8", true],
     css: [200, "text/css; charset=utf-8"],
     js: [200, "text/javascript; charset=utf-8", true],
+    view: [200, "text/javascript; charset=utf-8", true],
     client: [200, true],
     foreign: 500,
   });

@@ -1,7 +1,8 @@
 // Bots and servers for the reliability suites.
 import { MemoryTokenStore } from "../../api/mod.ts";
 import { Bot, type BotLogger, type BotOptions } from "../../bot/mod.ts";
-import { TestServer, type TestServerOptions } from "../../testing/mod.ts";
+import { type TestServer, type TestServerOptions, TestUser } from "../../testing/mod.ts";
+import { startServer as startQuietServer } from "../testing/_helpers.ts";
 
 /** A logger that records every line (and prints nothing). */
 export function recordingLogger(): BotLogger & { lines: string[] } {
@@ -16,11 +17,14 @@ export function recordingLogger(): BotLogger & { lines: string[] } {
 
 /** A local server with relaxed limits and no start-up purge. */
 export function startServer(options: TestServerOptions = {}): Promise<TestServer> {
-  return TestServer.start({
-    relaxRateLimits: true,
-    ...options,
-    timing: { startupPurgeDelayMs: false, ...options.timing },
-  });
+  return startQuietServer({ relaxRateLimits: true, ...options });
+}
+
+/** Alice, signed in and alone in a new room called `name` (its id is `alice.roomId`). */
+export async function aliceInRoom(server: TestServer, name: string): Promise<TestUser> {
+  const alice = await TestUser.connect(server, { username: "Alice", location: "Here" });
+  await alice.joinRoom(await alice.createRoom({ name }));
+  return alice;
 }
 
 /** A bot with fast reconnection and pacing, its errors collected. */

@@ -1,26 +1,7 @@
 // fast-check arbitraries derived from the components of schemas/openapi.yaml
 // (the same documents codegen reads), and mutations that must break them.
 import fc from "fast-check";
-import { type JsonSchema, refName } from "../../codegen/schema.ts";
-
-type Components = Record<string, JsonSchema>;
-
-/** Follows `$ref`s. */
-export function resolve(schema: JsonSchema, components: Components): JsonSchema {
-  return schema.$ref ? resolve(components[refName(schema.$ref)], components) : schema;
-}
-
-/** Merges an `allOf` of object schemas, as codegen/valibot.ts does. */
-function mergeAllOf(schema: JsonSchema, components: Components): JsonSchema {
-  const merged: JsonSchema = { type: "object", properties: {}, required: [] };
-  for (const part of schema.allOf ?? []) {
-    const p = resolve(part, components);
-    const inner = p.allOf ? mergeAllOf(p, components) : p;
-    Object.assign(merged.properties!, inner.properties ?? {});
-    merged.required!.push(...(inner.required ?? []));
-  }
-  return merged;
-}
+import { type Components, type JsonSchema, mergeAllOf, resolve } from "../../codegen/schema.ts";
 
 /** The schema with references and `allOf` resolved. */
 export function normalize(schema: JsonSchema, components: Components): JsonSchema {

@@ -19,27 +19,20 @@ import {
 } from "../../api/mod.ts";
 import { ActionError } from "../../bot/mod.ts";
 import { TestUser } from "../../testing/mod.ts";
-import { makeBot, startServer, until } from "./_bots.ts";
+import { aliceInRoom, makeBot, startServer, until } from "./_bots.ts";
 import { pick, summaryAtEnd } from "./_config.ts";
 import { StallProxy } from "./_proxy.ts";
+import { refusedUrl } from "../api/_transport.ts";
 
 const ROUNDS = pick(1, 5);
 let faults = 0;
 let reconnects = 0;
 summaryAtEnd("faults", () => ({ "faults injected": faults, reconnects, errors: 0 }));
 
-function refusedUrl(): string {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (listener.addr as Deno.NetAddr).port;
-  listener.close();
-  return `http://127.0.0.1:${port}`;
-}
-
 Deno.test("Bot rejoins its room and finishes the text it was typing after a server-side close", async () => {
   await using server = await startServer();
-  await using alice = await TestUser.connect(server, { username: "Alice", location: "Here" });
-  const roomId = await alice.createRoom({ name: "Closing" });
-  await alice.joinRoom(roomId);
+  await using alice = await aliceInRoom(server, "Closing");
+  const roomId = alice.roomId!;
   const bot = makeBot(server);
   try {
     const me = await bot.start();
@@ -132,9 +125,8 @@ Deno.test("Bot in someone else's room reports the room is gone after a server re
 Deno.test("Bot notices a network stall longer than the ping timeout and comes back with its text", async () => {
   await using server = await startServer();
   const proxy = StallProxy.start(server.port);
-  await using alice = await TestUser.connect(server, { username: "Alice", location: "Here" });
-  const roomId = await alice.createRoom({ name: "Stalled" });
-  await alice.joinRoom(roomId);
+  await using alice = await aliceInRoom(server, "Stalled");
+  const roomId = alice.roomId!;
   const bot = makeBot(proxy.url, { token: server.issueToken() });
   try {
     const me = await bot.start();

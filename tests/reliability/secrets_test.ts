@@ -4,8 +4,7 @@
 // replaced with a warning instead of being used.
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
 import { FileTokenStore, TalkomaticApi } from "../../api/mod.ts";
-import { TestUser } from "../../testing/mod.ts";
-import { makeBot, startServer } from "./_bots.ts";
+import { aliceInRoom, makeBot, startServer } from "./_bots.ts";
 import { summary } from "./_config.ts";
 
 const mode = async (path: string): Promise<number> => (await Deno.stat(path)).mode! & 0o777;
@@ -41,9 +40,8 @@ Deno.test("Tokens never appear in debug logs or error messages, through reconnec
     try {
       const me = await bot.start();
       tokens.add((await store.get(server.url))!.token);
-      await using alice = await TestUser.connect(server, { username: "Alice", location: "Here" });
-      const roomId = await alice.createRoom({ name: "Secrets" });
-      await alice.joinRoom(roomId);
+      await using alice = await aliceInRoom(server, "Secrets");
+      const roomId = alice.roomId!;
       await bot.joinRoom(roomId);
       await bot.send("nothing to hide");
       // A revoked token is replaced on reconnect: both tokens pass through the bot.

@@ -9,7 +9,7 @@ import { PayloadValidationError } from "../../api/mod.ts";
 import { loadDocuments } from "../../codegen/load.ts";
 import { serverEvents } from "../../schemas/mod.ts";
 import { type TestServer, TestUser } from "../../testing/mod.ts";
-import { makeBot, startServer, until } from "./_bots.ts";
+import { aliceInRoom, makeBot, startServer, until } from "./_bots.ts";
 import { pick, summary } from "./_config.ts";
 import { arbitraryOf } from "./_schema_arb.ts";
 
@@ -133,9 +133,8 @@ Deno.test("Server and Bot survive thousands of random and malformed events from 
     wordFilter: false,
     limits: { baseMaxRooms: 10_000, hardMaxRooms: 10_000 },
   });
-  await using alice = await TestUser.connect(server, { username: "Alice", location: "Here" });
-  const roomId = await alice.createRoom({ name: "Fuzzed" });
-  await alice.joinRoom(roomId);
+  await using alice = await aliceInRoom(server, "Fuzzed");
+  const roomId = alice.roomId!;
   const bot = makeBot(server);
   const sockets: Socket[] = [];
   let sent = 0;
@@ -232,9 +231,8 @@ function sameView(server: TestServer, bot: ReturnType<typeof makeBot>, roomId: s
 
 Deno.test("Bot reports every corrupt server event through error and keeps its room", async () => {
   await using server = await startServer();
-  await using alice = await TestUser.connect(server, { username: "Alice", location: "Here" });
-  const roomId = await alice.createRoom({ name: "Corrupt" });
-  await alice.joinRoom(roomId);
+  await using alice = await aliceInRoom(server, "Corrupt");
+  const roomId = alice.roomId!;
   const bot = makeBot(server);
   try {
     const me = await bot.start();

@@ -44,6 +44,15 @@ const snapshot = {
 };
 
 /** Every payload example of docs/protocol.md sections 3 to 5 and 11, by validator. */
+const aliceSignedIn = {
+  isSignedIn: true,
+  username: "Alice",
+  location: "Amsterdam",
+  userId: A,
+  isIPBased: false,
+  isBot: true,
+  isDev: false,
+};
 const valid: [string, v.GenericSchema<unknown, unknown>, unknown][] = [
   ["UserView", S.UserViewSchema, user],
   ["UserView with dev flair", S.UserViewSchema, {
@@ -87,24 +96,10 @@ const valid: [string, v.GenericSchema<unknown, unknown>, unknown][] = [
     index: 0,
   }],
   ["signin status from check signin status", S.SigninStatusSchema, {
-    isSignedIn: true,
-    username: "Alice",
-    location: "Amsterdam",
-    userId: A,
-    isIPBased: false,
-    isBot: true,
-    isDev: false,
+    ...aliceSignedIn,
     isHidden: false,
   }],
-  ["signin status from join lobby", S.SigninStatusSchema, {
-    isSignedIn: true,
-    username: "Alice",
-    location: "Amsterdam",
-    userId: A,
-    isIPBased: false,
-    isBot: true,
-    isDev: false,
-  }],
+  ["signin status from join lobby", S.SigninStatusSchema, aliceSignedIn],
   ["signin status signed out", S.SigninStatusSchema, {
     isSignedIn: false,
     isBot: true,

@@ -32,11 +32,17 @@ test("TestServer serves the chat page at / with its labelled fields, style sheet
   const css = await fetch(`${server.url}/chat.css`);
   assertEquals(css.headers.get("content-type"), "text/css; charset=utf-8");
   assertStringIncludes(await css.text(), ".boxes.vertical");
-  const js = await fetch(`${server.url}/chat.js`);
-  assertEquals(js.headers.get("content-type"), "text/javascript; charset=utf-8");
-  const script = await js.text();
-  assertStringIncludes(script, '"Your text"');
-  assertStringIncludes(script, '"Vote to kick"');
+  assertStringIncludes(html, '<script type="module" src="/chat.js"></script>');
+  const script = async (path: string) => {
+    const js = await fetch(`${server.url}${path}`);
+    assertEquals(js.headers.get("content-type"), "text/javascript; charset=utf-8");
+    return await js.text();
+  };
+  assertStringIncludes(await script("/chat.js"), 'from "./chat_view.js"');
+  const view = await script("/chat_view.js");
+  assertStringIncludes(view, '"Your text"');
+  assertStringIncludes(view, '"Vote to kick"');
+  assertStringIncludes(await script("/chat_text.js"), "export function diffs(");
   const client = await fetch(`${server.url}/socket.io/socket.io.js`);
   assertEquals(client.status, 200);
   assertStringIncludes(await client.text(), "Socket.IO");
@@ -52,7 +58,8 @@ test("TestServer counts page loads in the global HTTP limiter but not its style 
     return res.status;
   };
   assertEquals([await status("/"), await status("/"), await status("/")], [200, 200, 429]);
-  assertEquals([await status("/chat.css"), await status("/chat.js")], [200, 200]);
+  const assets = ["/chat.css", "/chat.js", "/chat_view.js", "/chat_text.js"];
+  for (const path of assets) assertEquals(await status(path), 200, path);
 });
 
 test("TestServer allows its own origin on any port, as the real one allows its own site, and refuses foreign origins", async () => {

@@ -45,18 +45,12 @@ test("TestServer signs in with lobby update before signin status and reports val
   await quiet([a], 100);
   const id = (a.events[2][1] as { userId: string }).userId;
   assertEquals(id.length, 32);
+  const signedIn = { isSignedIn: true, userId: id, isIPBased: false, isBot: true, isDev: false };
+  const bobOne = { ...signedIn, username: "BobOne", location: "On The Web" };
   assertEquals(a.take(), [
     ["signin status", { isSignedIn: false, isBot: true, isDev: false }],
     ["lobby update", []],
-    ["signin status", {
-      isSignedIn: true,
-      username: "Alice",
-      location: "Amsterdam",
-      userId: id,
-      isIPBased: false,
-      isBot: true,
-      isDev: false,
-    }],
+    ["signin status", { ...signedIn, username: "Alice", location: "Amsterdam" }],
     ["validation_error", {
       username: "Username must be at most 15 characters.",
       location: "Location must be a string.",
@@ -66,31 +60,12 @@ test("TestServer signs in with lobby update before signin status and reports val
     ["error", err("VALIDATION_ERROR", "Username contains no valid characters.")],
     ["error", err("VALIDATION_ERROR", "Username contains forbidden words.")],
     ["lobby update", []],
-    ["signin status", {
-      isSignedIn: true,
-      username: "BobOne",
-      location: "On The Web",
-      userId: id,
-      isIPBased: false,
-      isBot: true,
-      isDev: false,
-    }],
+    ["signin status", bobOne],
   ]);
   a.emit("check signin status");
   await quiet([a]);
-  assertEquals(a.take(), [
-    ["signin status", {
-      isSignedIn: true,
-      username: "BobOne",
-      location: "On The Web",
-      userId: id,
-      isIPBased: false,
-      isBot: true,
-      isDev: false,
-      isHidden: false,
-    }],
-    ["lobby update", []],
-  ]);
+  // check signin status adds isHidden to what join lobby answered
+  assertEquals(a.take(), [["signin status", { ...bobOne, isHidden: false }], ["lobby update", []]]);
   a.close();
 });
 

@@ -1,0 +1,155 @@
+/**
+ * Conversations: `ctx.ask(question)` shows a question and resolves with the
+ * next line the person completes (Enter, or left unchanged for
+ * `commandIdleMs`). While a question waits, that person's lines are answers,
+ * never commands.
+ *
+ * @module
+ */
+
+import { AskError, type AskErrorReason } from "./errors.ts";
+import type { User, UserId } from "./state.ts";
+
+/** Options of `ctx.ask()`. */
+export interface AskOptions {
+  /** How long to wait for the answer, in milliseconds. Default 60 000 (one minute). */
+  readonly timeoutMs?: number;
+  /** Ends the question (rejects with reason `aborted`). */
+  readonly signal?: AbortSignal;
+}
+
+/** The default time to wait for an answer. */
+export const DEFAULT_ASK_TIMEOUT_MS = 60_000;
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+interface Pending {
+  readonly user: User;
+  readonly resolve: (answer: string) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+function typeName(value: unknown): string {
+  return value === null ? "null" : Array.isArray(value) ? "array" : typeof value;
+}
+
+/** The questions waiting for an answer, one per person. */
+export class Asks {
+  readonly #pending = new Map<UserId, Pending>();
+  /** Installs what ends questions (a person leaving); returns its remover. */
+  readonly #watch: () => () => void;
+  #unwatch: (() => void) | undefined;
+  readonly #stopped: () => boolean;
+
+  /**
+   * @param watch Called when the first question starts: listens for people
+   * leaving; the function it returns is called when none is left.
+   * @param stopped Whether the bot was stopped.
+   */
+  constructor(watch: () => () => void, stopped: () => boolean) {
+    this.#watch = watch;
+    this.#stopped = stopped;
+  }
+
+  /** Whether a question waits for `userId`'s answer. */
+  waiting(userId: string): boolean {
+    return this.#pending.has(userId);
+  }
+
+  /**
+   * Asks `user`: shows the question with `show`, resolves with their next
+   * completed line (trimmed).
+   */
+  async ask(
+    user: User,
+    question: string,
+    options: AskOptions | undefined,
+    show: (text: string) => Promise<unknown>,
+  ): Promise<string> {
+    if (typeof question !== "string") {
+      throw new TypeError(`Cannot ask: the question must be a string, got ${typeName(question)}`);
+    }
+    if (options !== undefined && (options === null || typeof options !== "object")) {
+      throw new TypeError(`Cannot ask: options must be an object, got ${typeName(options)}`);
+    }
+    const { timeoutMs = DEFAULT_ASK_TIMEOUT_MS, signal } = options ?? {};
+    if (
+      typeof timeoutMs !== "number" || !(timeoutMs > 0) || timeoutMs > MAX_TIMER_MS
+    ) {
+      throw new RangeError(
+        `Cannot ask: timeoutMs must be a number of milliseconds from 1 to ${MAX_TIMER_MS}, got ${
+          String(timeoutMs)
+        }`,
+      );
+    }
+    if (signal !== undefined && !(signal instanceof AbortSignal)) {
+      throw new TypeError("Cannot ask: signal must be an AbortSignal");
+    }
+    const who = JSON.stringify(user.name);
+    const error = (reason: AskErrorReason, why: string) =>
+      new AskError(`Cannot get an answer from ${who}: ${why}`, reason, user.id);
+    if (this.#stopped()) throw error("stopped", "the bot was stopped");
+    if (signal?.aborted) throw error("aborted", "the question was aborted");
+    this.#pending.get(user.id)?.reject(error("replaced", "a newer question replaced this one"));
+
+    const answer = new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(
+        () => entry.reject(error("timeout", `no answer within ${Math.ceil(timeoutMs / 1000)} s`)),
+        timeoutMs,
+      );
+      const onAbort = () => entry.reject(error("aborted", "the question was aborted"));
+      signal?.addEventListener("abort", onAbort, { once: true });
+      const end = (): boolean => {
+        if (this.#pending.get(user.id) !== entry) return false;
+        this.#pending.delete(user.id);
+        clearTimeout(timer);
+        signal?.removeEventListener("abort", onAbort);
+        if (this.#pending.size === 0) {
+          this.#unwatch?.();
+          this.#unwatch = undefined;
+        }
+        return true;
+      };
+      const entry: Pending = {
+        user,
+        resolve: (line) => end() && resolve(line),
+        reject: (e) => end() && reject(e),
+      };
+      this.#pending.set(user.id, entry);
+      this.#unwatch ??= this.#watch();
+    });
+    try {
+      await show(question);
+    } catch (failure) {
+      this.#pending.get(user.id)?.reject(failure);
+    }
+    return await answer;
+  }
+
+  /** A completed line of `userId`: the answer, when a question waits. */
+  deliver(userId: string, line: string): boolean {
+    const entry = this.#pending.get(userId);
+    if (!entry) return false;
+    entry.resolve(line.trim());
+    return true;
+  }
+
+  /** `userId` left the room (or, without an id, the bot did). */
+  left(userId?: string): void {
+    for (const [id, entry] of [...this.#pending]) {
+      if (userId !== undefined && id !== userId) continue;
+      const who = JSON.stringify(entry.user.name);
+      const why = userId === undefined ? "the bot left the room" : "they left the room";
+      entry.reject(new AskError(`Cannot get an answer from ${who}: ${why}`, "left", id));
+    }
+  }
+
+  /** The bot stopped: every question ends. */
+  stop(): void {
+    for (const [id, entry] of [...this.#pending]) {
+      const who = JSON.stringify(entry.user.name);
+      entry.reject(
+        new AskError(`Cannot get an answer from ${who}: the bot was stopped`, "stopped", id),
+      );
+    }
+  }
+}

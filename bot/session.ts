@@ -1,0 +1,434 @@
+/**
+ * Sessions: `session()` middleware gives every command and `message` handler
+ * `ctx.session`, kept per person in a {@linkcode SessionStorage}
+ * ({@linkcode MemorySessionStorage}, {@linkcode FileSessionStorage}, or your
+ * own).
+ *
+ * A session is read before the handler runs and saved when it finished (also
+ * when it threw). Handlers that run at the same time for one key share one
+ * session object, so what each of them changes is kept.
+ *
+ * @module
+ */
+
+import { dirName, ensureDir, filePath, readTextFile, writeFileAtomic } from "../api/_platform.ts";
+import type { ExtendingMiddleware, MiddlewareContext, NextFunction } from "./composer.ts";
+import type { User } from "./state.ts";
+
+/**
+ * What `session()` adds to the context: `ctx.session`, read, changed or
+ * replaced by handlers. (Setting it to `undefined` deletes the stored
+ * session; the next read starts again from `initial()`.)
+ */
+export interface SessionFlavor<S> {
+  /** The person's session (created with `initial()` when there is none). */
+  session: S;
+}
+
+/**
+ * Where sessions are kept. Methods may return promises. A storage that keeps
+ * any value (JSON, memory) may declare generic methods, as the two of this
+ * module do.
+ *
+ * @example
+ * ```ts
+ * import type { SessionStorage } from "@talkomatic/talkomatic/bot";
+ *
+ * // A storage in a Map of JSON texts (say, a key-value database).
+ * const texts = new Map<string, string>();
+ * const storage: SessionStorage<{ count: number }> = {
+ *   read: (key) => {
+ *     const text = texts.get(key);
+ *     return text === undefined ? undefined : JSON.parse(text);
+ *   },
+ *   write: (key, value) => void texts.set(key, JSON.stringify(value)),
+ *   delete: (key) => void texts.delete(key),
+ * };
+ * ```
+ */
+export interface SessionStorage<S = unknown> {
+  /** The session of `key`, or `undefined` when there is none. */
+  read(key: string): Promise<S | undefined> | S | undefined;
+  /** Stores the session of `key`. */
+  write(key: string, value: S): Promise<void> | void;
+  /** Deletes the session of `key`. */
+  delete(key: string): Promise<void> | void;
+}
+
+/** Options of {@linkcode session}. */
+export interface SessionOptions<S> {
+  /** A new session, for a key without one (return a new object each time). */
+  readonly initial: () => S;
+  /** Where sessions are kept. Default: a new {@linkcode MemorySessionStorage}. */
+  readonly storage?: SessionStorage<NoInfer<S>>;
+  /**
+   * The key of a context's session, or `undefined` for none (reading
+   * `ctx.session` then throws). Default {@linkcode sessionKey}: one session
+   * per person, by name and location.
+   */
+  readonly key?: (ctx: MiddlewareContext) => string | undefined;
+}
+
+const ANONYMOUS = { name: "Anonymous", location: "On The Web" };
+
+/**
+ * The default session key: one per person, by name and location, trimmed and
+ * in lower case (`"alice / paris"`). A user id changes when someone comes
+ * back without their cookie (another browser, cleared cookies, the server
+ * restarted), while the server lets one name and location be in one room at
+ * a time (docs/protocol.md §8.6), so name and location find the same person
+ * again. Anonymous people (`Anonymous` / `On The Web`) share that pair, so
+ * their key is their id (`"anonymous:<id>"`). Sessions are not a login:
+ * whoever takes a name and location gets their session.
+ *
+ * @param ctx A context with a `user`.
+ * @returns The key.
+ */
+export function sessionKey(ctx: { readonly user: User }): string {
+  const { id, name, location } = ctx.user;
+  if (name === ANONYMOUS.name && location === ANONYMOUS.location) return `anonymous:${id}`;
+  return `${name.trim().toLowerCase()} / ${location.trim().toLowerCase()}`;
+}
+
+function typeName(value: unknown): string {
+  return value === null ? "null" : Array.isArray(value) ? "array" : typeof value;
+}
+
+interface Entry {
+  /** The current value; `undefined` when there is none (or it was deleted). */
+  value: unknown;
+  /** The storage has a value for the key. */
+  stored: boolean;
+  /** Handlers using the entry. */
+  users: number;
+  /** Writes queued or running. */
+  writes: number;
+  /** A write is queued and has not started: it will take the latest value. */
+  queued: boolean;
+  last: Promise<void> | undefined;
+  loaded: Promise<void>;
+}
+
+/**
+ * Session middleware: `ctx.session` in every later command and `message`
+ * handler, typed from `initial`. Keep the value `use()` returns: its handlers
+ * know `ctx.session`.
+ *
+ * @param options `initial`, and optionally `storage` and `key`.
+ * @returns The middleware.
+ * @throws {TypeError} When `initial` is not a function, or `storage` or `key` are wrong.
+ * @example
+ * ```ts
+ * import { Bot, FileSessionStorage, session } from "@talkomatic/talkomatic/bot";
+ *
+ * const bot = new Bot({ username: "Counter" })
+ *   .use(session({ initial: () => ({ count: 0 }), storage: new FileSessionStorage("counts.json") }));
+ * bot.command("count").handle((ctx) => ctx.reply(`${ctx.user.name}: ${++ctx.session.count}`));
+ * ```
+ */
+export function session<S>(options: SessionOptions<S>): ExtendingMiddleware<SessionFlavor<S>> {
+  if (options === null || typeof options !== "object") {
+    throw new TypeError(`Cannot create session: expected options, got ${typeName(options)}`);
+  }
+  const { initial, key = sessionKey } = options;
+  const storage = (options.storage ?? new MemorySessionStorage()) as SessionStorage<unknown>;
+  if (typeof initial !== "function") {
+    throw new TypeError(
+      `Cannot create session: initial must be a function that returns a new session, got ${
+        typeName(initial)
+      }`,
+    );
+  }
+  if (typeof key !== "function") {
+    throw new TypeError(`Cannot create session: key must be a function, got ${typeName(key)}`);
+  }
+  for (const method of ["read", "write", "delete"] as const) {
+    if (typeof storage?.[method] !== "function") {
+      throw new TypeError(`Cannot create session: storage has no ${method}() method`);
+    }
+  }
+  const entries = new Map<string, Entry>();
+
+  const release = (k: string, entry: Entry): void => {
+    if (entry.users === 0 && entry.writes === 0 && entries.get(k) === entry) entries.delete(k);
+  };
+
+  const save = (k: string, entry: Entry): Promise<void> => {
+    if (entry.queued) return entry.last!;
+    entry.queued = true;
+    entry.writes++;
+    const run = async (): Promise<void> => {
+      entry.queued = false;
+      const value = entry.value;
+      if (value !== undefined) {
+        await storage.write(k, value);
+        entry.stored = true;
+      } else if (entry.stored) {
+        await storage.delete(k);
+        entry.stored = false;
+      }
+    };
+    const p = (entry.last ?? Promise.resolve()).then(run, run);
+    entry.last = p;
+    const done = (): void => {
+      entry.writes--;
+      release(k, entry);
+    };
+    p.then(done, done);
+    return p;
+  };
+
+  const middleware = async (ctx: MiddlewareContext, next: NextFunction): Promise<void> => {
+    const k = key(ctx);
+    if (k === undefined) {
+      Object.defineProperty(ctx, "session", {
+        get() {
+          throw new TypeError("Cannot read session: the session key of this context is undefined");
+        },
+        set() {
+          throw new TypeError("Cannot set session: the session key of this context is undefined");
+        },
+        configurable: true,
+      });
+      return await next();
+    }
+    if (typeof k !== "string") {
+      throw new TypeError(`Cannot read session: the key must be a string, got ${typeName(k)}`);
+    }
+    let entry = entries.get(k);
+    if (!entry) {
+      const e: Entry = {
+        value: undefined,
+        stored: false,
+        users: 0,
+        writes: 0,
+        queued: false,
+        last: undefined,
+        loaded: Promise.resolve(),
+      };
+      e.loaded = (async () => {
+        e.value = await storage.read(k);
+        e.stored = e.value !== undefined;
+      })();
+      entries.set(k, entry = e);
+    }
+    const current = entry;
+    current.users++;
+    try {
+      await current.loaded;
+    } catch (error) {
+      current.users--;
+      if (entries.get(k) === current) entries.delete(k); // the next handler tries again
+      throw error;
+    }
+    Object.defineProperty(ctx, "session", {
+      get: () => current.value ??= initial(),
+      set: (value: unknown) => void (current.value = value ?? undefined),
+      configurable: true,
+      enumerable: true,
+    });
+    let failure: { error: unknown } | undefined;
+    try {
+      await next();
+    } catch (error) {
+      failure = { error };
+    }
+    current.users--;
+    try {
+      await save(k, current);
+    } catch (error) {
+      failure ??= { error };
+    } finally {
+      release(k, current);
+    }
+    if (failure) throw failure.error;
+  };
+  return middleware as ExtendingMiddleware<SessionFlavor<S>>;
+}
+
+/**
+ * Keeps sessions in memory (lost when the process ends): the default storage.
+ *
+ * @example
+ * ```ts
+ * import { Bot, MemorySessionStorage, session } from "@talkomatic/talkomatic/bot";
+ *
+ * const storage = new MemorySessionStorage();
+ * const bot = new Bot({ username: "Counter" })
+ *   .use(session({ initial: () => ({ count: 0 }), storage }));
+ * ```
+ */
+export class MemorySessionStorage {
+  readonly #values = new Map<string, unknown>();
+
+  /**
+   * The session of `key`.
+   *
+   * @param key The key.
+   * @returns The value (the same object that was written), or `undefined`.
+   */
+  read<S>(key: string): S | undefined {
+    return this.#values.get(key) as S | undefined;
+  }
+
+  /**
+   * Stores a session.
+   *
+   * @param key The key.
+   * @param value The value.
+   */
+  write<S>(key: string, value: S): void {
+    this.#values.set(key, value);
+  }
+
+  /**
+   * Deletes a session.
+   *
+   * @param key The key.
+   */
+  delete(key: string): void {
+    this.#values.delete(key);
+  }
+
+  /** The keys of the stored sessions. */
+  keys(): string[] {
+    return [...this.#values.keys()];
+  }
+}
+
+/**
+ * Keeps sessions in one JSON file (`{ "<key>": <session>, ... }`), so they
+ * survive a restart of the bot. The file is read once, on first use; every
+ * change rewrites it atomically (a temporary file renamed over it: a crash
+ * never leaves half a file), changes made together in one write. Values must
+ * be JSON (no `Map`, `Date` comes back as a string). The file belongs to one
+ * bot process at a time; its directory is created when missing.
+ *
+ * @example
+ * ```ts
+ * import { Bot, FileSessionStorage, session } from "@talkomatic/talkomatic/bot";
+ *
+ * const bot = new Bot({ username: "Notes" }).use(session({
+ *   initial: () => ({ notes: [] as string[] }),
+ *   storage: new FileSessionStorage("sessions.json"),
+ * }));
+ * ```
+ */
+export class FileSessionStorage {
+  readonly #path: string | URL;
+  #texts: Promise<Map<string, string>> | undefined;
+  /** The write that will include the latest change (queued, not started). */
+  #next: Promise<void> | undefined;
+  #last: Promise<void> | undefined;
+  /** The last write failed: the file may be behind the memory. */
+  #behind = false;
+
+  /**
+   * Uses the file at `path` (created on the first write).
+   *
+   * @param path A file path, or a `file:` URL.
+   * @throws {TypeError} When `path` is neither.
+   */
+  constructor(path: string | URL) {
+    const ok = (typeof path === "string" && path !== "") ||
+      (path instanceof URL && path.protocol === "file:");
+    if (!ok) {
+      throw new TypeError(
+        `Cannot use session file: expected a path or a file: URL, got ${
+          path instanceof URL ? path.href : typeName(path)
+        }`,
+      );
+    }
+    this.#path = path;
+  }
+
+  /** The file's path or URL, as given. */
+  get path(): string | URL {
+    return this.#path;
+  }
+
+  /**
+   * The session of `key`, as a fresh copy parsed from JSON.
+   *
+   * @param key The key.
+   * @returns The value, or `undefined`.
+   * @throws {SyntaxError} When the file is not a JSON object (it is left as it is).
+   */
+  async read<S>(key: string): Promise<S | undefined> {
+    const text = (await this.#load()).get(key);
+    return text === undefined ? undefined : JSON.parse(text) as S;
+  }
+
+  /**
+   * Stores a session; resolves when the file holds it.
+   *
+   * @param key The key.
+   * @param value A JSON value.
+   * @throws {TypeError} When the value cannot be written as JSON.
+   */
+  async write<S>(key: string, value: S): Promise<void> {
+    let text: string | undefined;
+    try {
+      text = JSON.stringify(value);
+    } catch (error) {
+      throw new TypeError(`Cannot save session "${key}": ${(error as Error).message}`);
+    }
+    if (text === undefined) {
+      throw new TypeError(`Cannot save session "${key}": ${typeName(value)} is not JSON`);
+    }
+    const texts = await this.#load();
+    if (texts.get(key) === text && !this.#behind) return;
+    texts.set(key, text);
+    await this.#flush();
+  }
+
+  /**
+   * Deletes a session; resolves when the file no longer holds it.
+   *
+   * @param key The key.
+   */
+  async delete(key: string): Promise<void> {
+    if ((await this.#load()).delete(key)) await this.#flush();
+  }
+
+  #load(): Promise<Map<string, string>> {
+    return this.#texts ??= (async () => {
+      const path = await filePath(this.#path);
+      const text = await readTextFile(path);
+      const texts = new Map<string, string>();
+      if (text === undefined || text.trim() === "") return texts;
+      let data: unknown;
+      try {
+        data = JSON.parse(text);
+      } catch (error) {
+        throw new SyntaxError(`Cannot read sessions from "${path}": ${(error as Error).message}`);
+      }
+      if (data === null || typeof data !== "object" || Array.isArray(data)) {
+        throw new SyntaxError(`Cannot read sessions from "${path}": expected a JSON object`);
+      }
+      for (const [key, value] of Object.entries(data)) texts.set(key, JSON.stringify(value));
+      return texts;
+    })();
+  }
+
+  #flush(): Promise<void> {
+    if (this.#next) return this.#next;
+    const run = async (): Promise<void> => {
+      this.#next = undefined;
+      const texts = await this.#load();
+      const body = [...texts].map(([k, v]) => `  ${JSON.stringify(k)}: ${v}`).join(",\n");
+      const path = await filePath(this.#path);
+      try {
+        await ensureDir(dirName(path));
+        await writeFileAtomic(path, texts.size === 0 ? "{}\n" : `{\n${body}\n}\n`, 0o600);
+        this.#behind = false;
+      } catch (error) {
+        this.#behind = true;
+        throw error;
+      }
+    };
+    const p = (this.#last ?? Promise.resolve()).then(run, run);
+    this.#next = this.#last = p;
+    return p;
+  }
+}

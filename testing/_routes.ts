@@ -1,0 +1,378 @@
+// The test server's routes (docs/protocol.md §11, §12.5): static JSON, the
+// chat page, bot tokens, the token layer and the API key, and the REST API.
+
+import type { IncomingHttpHeaders } from "node:http";
+import type { Session } from "./_session.ts";
+import type { Room, World } from "./_world.ts";
+import { CHARACTER_SUBSTITUTIONS, emojiList, sanitizeName, validateRoom } from "./_text.ts";
+import { roomName } from "./_activity.ts";
+import { isBrowser } from "./_request.ts";
+import {
+  MAX_LOCATION_LENGTH,
+  MAX_MESSAGE_LENGTH,
+  MAX_ROOM_NAME_LENGTH,
+  MAX_USERNAME_LENGTH,
+} from "../schemas/limits.gen.ts";
+import { pageAsset } from "./_page.ts";
+
+/** An HTML error page, as Express sends one. */
+export function htmlError(status: number, text: string): Reply {
+  const page =
+    `<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>Error</title>\n` +
+    `</head>\n<body>\n<pre>${
+      text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")
+    }</pre>\n</body>\n</html>\n`;
+  return { status, body: page, type: "text/html; charset=utf-8" };
+}
+
+/** An error body of variant A (docs/protocol.md §11.2). */
+export function errA(
+  status: number,
+  code: string,
+  message: string,
+  details?: Record<string, string>,
+): Reply {
+  const error: Record<string, unknown> = { code, message, replaceDefaultText: false };
+  if (details) error.details = details;
+  return { status, json: { error } };
+}
+
+/** An error body of variant B. */
+export function errB(status: number, code: string, message: string): Reply {
+  return { status, json: { error: { code, message } } };
+}
+
+/** What a route answers. */
+export interface Reply {
+  status: number;
+  json?: unknown;
+  body?: string;
+  type?: string;
+  headers?: Record<string, string>;
+}
+
+/** A request as the routes see it, after the middleware. */
+export interface Request {
+  method: string;
+  path: string;
+  query: Map<string, string>;
+  body: unknown;
+  ip: string;
+  headers: IncomingHttpHeaders;
+  session: Session;
+}
+
+/**
+ * The bot token of a REST request (§11.1): the whole Authorization header with its first
+ * `Bearer ` removed (`Token x`, `bearer x` and `Bearer` are tokens as they stand); `?token=`
+ * only when that leaves nothing.
+ */
+function bearer(r: Request): string | undefined {
+  const auth = r.headers.authorization;
+  return (typeof auth === "string" ? auth.replace("Bearer ", "") : "") ||
+    r.query.get("token") || undefined;
+}
+
+/** Answers a request that passed the middleware. */
+export function route(world: World, r: Request): Reply {
+  const { method, path } = r;
+  if (path === "/js/emojiList.json" && method === "GET") return { status: 200, json: emojiList() };
+  if (path === "/js/offensive_words.json" && method === "GET") {
+    const f = world.opts.wordFilter;
+    return {
+      status: 200,
+      json: {
+        offensive_words: f ? f.offensiveWords : [],
+        whitelisted_words: f ? f.whitelistedWords : [],
+      },
+    };
+  }
+  if (path === "/js/character_substitutions.json" && method === "GET") {
+    return { status: 200, json: CHARACTER_SUBSTITUTIONS };
+  }
+  // The chat page of our own (the real server serves its site here).
+  const page = method === "GET" ? pageAsset(path) : undefined;
+  if (page) return { status: 200, type: page.type, body: page.body };
+  if (path === "/api/v1/bot-tokens/request" && method === "POST") return requestToken(world, r);
+  if (path === "/api/v1/bot-tokens/info" && method === "GET") return tokenInfo(world, r);
+  if (path.startsWith("/api/") || path === "/api") {
+    const denied = tokenLayer(world, r);
+    if (denied) return denied;
+    return api(world, r) ?? htmlError(404, `Cannot ${method} ${path}`);
+  }
+  return htmlError(404, `Cannot ${method} ${path}`);
+}
+
+function requestToken(world: World, r: Request): Reply {
+  if (isBrowser(r.headers)) {
+    return errB(
+      403,
+      "BROWSER_TOKEN_REQUEST_BLOCKED",
+      "Bot tokens cannot be requested from browsers",
+    );
+  }
+  if (!world.limiters.tokenRequests.consume(r.ip).allowed) {
+    return errB(429, "RATE_LIMITED", "Too many token requests.");
+  }
+  const max = world.opts.rateLimits.maxTokensPerIp;
+  if (world.tokens.countForIp(r.ip) >= max) {
+    return errB(429, "TOKEN_LIMIT_EXCEEDED", `Max ${max} tokens per IP`);
+  }
+  const rec = world.tokens.issue(r.ip);
+  return {
+    status: 201,
+    json: {
+      token: rec.token,
+      expiresIn: world.opts.timing.tokenExpiryMs,
+      expiresAt: new Date(rec.expiresAt).toISOString(),
+      usage: { rateLimit: "500 req/min", headers: "Authorization: Bearer {token}" },
+    },
+  };
+}
+
+function tokenInfo(world: World, r: Request): Reply {
+  const token = bearer(r);
+  if (!token) return errB(400, "TOKEN_REQUIRED", "Bot token required");
+  const rec = world.tokens.get(token);
+  if (!rec) return errB(401, "INVALID_TOKEN", "Invalid or expired bot token");
+  return {
+    status: 200,
+    json: {
+      valid: true,
+      createdAt: new Date(rec.createdAt).toISOString(),
+      lastUsed: new Date(rec.lastUsed).toISOString(),
+      expiresAt: new Date(rec.expiresAt).toISOString(),
+      uses: rec.uses,
+    },
+  };
+}
+
+const botRequests = new WeakMap<Request, boolean>();
+
+function tokenLayer(world: World, r: Request): Reply | undefined {
+  const token = bearer(r);
+  const browser = isBrowser(r.headers);
+  if (browser && token) {
+    return errB(403, "TOKEN_NOT_ALLOWED_IN_BROWSER", "Bot tokens cannot be used in web browsers.");
+  }
+  if (!browser) {
+    if (!token && world.opts.requireToken) {
+      return errB(401, "BOT_TOKEN_REQUIRED", "Bot token required for automated access.");
+    }
+    if (token) {
+      const rec = world.tokens.get(token);
+      if (!rec) return errB(401, "INVALID_BOT_TOKEN", "Invalid or expired bot token");
+      rec.uses++;
+      rec.lastUsed = Date.now();
+    }
+  }
+  botRequests.set(r, !browser);
+  const limiter = browser ? world.limiters.apiHuman : world.limiters.apiBot;
+  const res = limiter.consume(r.ip);
+  if (!res.allowed) {
+    const seconds = Math.ceil(res.msBeforeNext / 1000);
+    return {
+      status: 429,
+      json: {
+        error: {
+          code: "RATE_LIMITED",
+          message: `Rate limit exceeded. Try again in ${seconds} seconds.`,
+          retryAfter: seconds,
+        },
+      },
+      headers: { "Retry-After": String(seconds) },
+    };
+  }
+  return undefined;
+}
+
+function cached(world: World, key: string, make: () => unknown): unknown {
+  const hit = world.cache.get(key);
+  const now = Date.now();
+  if (hit && now - hit.at < world.opts.timing.apiCacheTtlMs) return hit.value;
+  const value = make();
+  world.cache.set(key, { at: now, value });
+  return value;
+}
+
+function restRoom(world: World, room: Room): Record<string, unknown> {
+  return {
+    id: room.id,
+    name: room.name,
+    type: room.type,
+    users: room.users.map((u) => ({ id: u.id, username: u.username, location: u.location })),
+    isFull: room.users.length >= world.opts.limits.roomCapacity,
+  };
+}
+
+function api(world: World, r: Request): Reply | undefined {
+  const { method, path } = r;
+  if (path === "/api/v1/health" && method === "GET") {
+    return {
+      status: 200,
+      json: {
+        status: "ok",
+        uptime: (Date.now() - world.startedAt) / 1000,
+        timestamp: Date.now(),
+        version: "2.3.0",
+        roomStatistics: world.statistics(),
+        botTokens: { active: world.tokens.active() },
+      },
+    };
+  }
+  if (path === "/api/v1/config" && method === "GET") {
+    return { status: 200, json: cached(world, "config", () => configBody(world)) };
+  }
+  if (path === "/api/v1/me" && method === "GET") {
+    const d = r.session.data;
+    const isBot = botRequests.get(r) ?? false;
+    if (d.username && d.location && d.userId) {
+      return {
+        status: 200,
+        json: {
+          isSignedIn: true,
+          username: d.username,
+          location: d.location,
+          userId: d.userId,
+          isIPBased: !!d.isIPBased,
+          isBot,
+        },
+      };
+    }
+    return { status: 200, json: { isSignedIn: false, isBot } };
+  }
+  if (path === "/api/v1/wc/games" && method === "GET") {
+    return { status: 502, json: { error: "World Cup data unavailable" } };
+  }
+  const roomsPath = /^\/api\/v1\/rooms(?:\/([^/]+)(\/join)?)?$/.exec(path);
+  if (!roomsPath) return undefined;
+  const [, id, join] = roomsPath;
+  const isRoute = (method === "GET" && !join) || (method === "POST" && (!id || join));
+  if (!isRoute) return undefined;
+  if (r.headers["x-api-key"] !== world.opts.apiKey) {
+    return errA(403, "UNAUTHORIZED", "Forbidden: invalid or missing x-api-key.");
+  }
+  if (method === "GET" && !id) {
+    return {
+      status: 200,
+      json: cached(
+        world,
+        "rooms",
+        () =>
+          [...world.rooms.values()].filter((room) => room.type !== "private").map((room) =>
+            restRoom(world, room)
+          ),
+      ),
+    };
+  }
+  if (method === "GET") {
+    const room = world.rooms.get(decodeURIComponent(id));
+    return room
+      ? { status: 200, json: restRoom(world, room) }
+      : errA(404, "NOT_FOUND", "Room not found");
+  }
+  if (!id) return createRoom(world, r);
+  return joinCheck(world, r, decodeURIComponent(id));
+}
+
+function createRoom(world: World, r: Request): Reply {
+  const data = (r.body && typeof r.body === "object" ? r.body : {}) as Record<string, unknown>;
+  const errors = validateRoom(data);
+  if (Object.keys(errors).length > 0) {
+    return errA(400, "VALIDATION_ERROR", "Validation failed", errors);
+  }
+  const limit = world.currentLimit();
+  if (world.rooms.size >= limit) {
+    return errA(429, "ROOM_LIMIT_REACHED", `Room limit (${limit}) reached`);
+  }
+  const now = Date.now();
+  const last = world.lastRestCreateByIp.get(r.ip);
+  if (last !== undefined && now - last < world.opts.timing.roomCreationCooldownMs) {
+    return errA(429, "RATE_LIMITED", "Creating rooms too fast");
+  }
+  const name = sanitizeName(data.name as string, MAX_ROOM_NAME_LENGTH);
+  if (name === "") return errA(400, "VALIDATION_ERROR", "Room name contains no valid characters");
+  if (world.nameTaken(name)) return errA(409, "ROOM_NAME_EXISTS", "Room name exists");
+  const id = world.newRoomId();
+  if (!id) return errA(500, "SERVER_ERROR", "Could not generate ID");
+  const room = world.createRoom(id, name, data, { lastActiveTime: now });
+  const { type } = room;
+  world.log(`REST client ${r.ip} created ${type} room ${roomName(room)}`);
+  world.lastRestCreateByIp.set(r.ip, now);
+  if (type === "semi-private") r.session.data.validatedRooms[id] = data.accessCode as string;
+  world.broadcastLobby();
+  return {
+    status: 201,
+    json: { success: true, roomId: id, currentStatistics: world.statistics() },
+  };
+}
+
+function joinCheck(world: World, r: Request, id: string): Reply {
+  const room = world.rooms.get(id);
+  if (!room) return errA(404, "NOT_FOUND", "Room not found");
+  if (room.users.length >= world.opts.limits.roomCapacity) return errA(400, "ROOM_FULL", "Full");
+  if (room.type === "semi-private") {
+    // without a code, one this session already holds (e.g. from its own REST create) counts
+    const code = (r.body as Record<string, unknown> | null)?.accessCode ||
+      r.session.data.validatedRooms[id];
+    if (!code) return errA(403, "FORBIDDEN", "Access code required");
+    if (code !== room.accessCode) return errA(403, "FORBIDDEN", "Wrong code");
+    r.session.data.validatedRooms[id] = room.accessCode;
+  }
+  return {
+    status: 200,
+    json: { success: true, message: "Access granted. Connect via Socket.IO." },
+  };
+}
+
+function configBody(world: World): unknown {
+  const { timing: t, rateLimits: rl, limits: l } = world.opts;
+  return {
+    limits: {
+      MAX_USERNAME_LENGTH,
+      MAX_AFK_TIME: t.afkTimeoutMs,
+      MAX_LOCATION_LENGTH,
+      MAX_ROOM_NAME_LENGTH,
+      MAX_MESSAGE_LENGTH,
+      MAX_ROOM_CAPACITY: l.roomCapacity,
+      BASE_MAX_ROOMS: l.baseMaxRooms,
+      ROOM_SCALING_INCREMENT: l.roomScalingIncrement,
+      MAX_CONNECTIONS_PER_IP: rl.maxConnectionsPerIp,
+      SOCKET_MAX_REQUESTS_WINDOW: rl.socketHuman.windowMs / 1000,
+      SOCKET_MAX_REQUESTS_PER_WINDOW: rl.socketHuman.points,
+      CHAT_UPDATE_RATE_LIMIT: rl.chatBatch.points,
+      TYPING_RATE_LIMIT: 60,
+      CONNECTION_DELAY: 100,
+      MAX_ID_GEN_ATTEMPTS: 100,
+      BATCH_SIZE_LIMIT: 50,
+      MAX_ROOMS_PER_USER: 1,
+      BOT_DETECTION_JOIN_THRESHOLD: rl.joinAttemptThreshold,
+      BOT_DETECTION_WINDOW: rl.joinAttemptWindowMs,
+      MAX_REQUESTS_PER_MINUTE: rl.apiHuman.points,
+      MAX_BOT_REQUESTS_PER_MINUTE: rl.apiBot.points,
+      MAX_BOT_TOKENS_PER_IP: rl.maxTokensPerIp,
+      BOT_TOKEN_REQUEST_COOLDOWN: 300000,
+      IP_USER_CLEANUP_INTERVAL: 3600000,
+      MIN_USERS_FOR_VOTING: l.minUsersForVoting,
+      MAX_COMBINING_MARKS: 2,
+      MAX_ROOMS_PER_IP: rl.maxRoomsPerIp,
+      IP_ROOM_CREATION_COOLDOWN: t.ipRoomCreationCooldownMs,
+      HARD_MAX_ROOMS: l.hardMaxRooms,
+      PRESSURE_TIERS: t.pressureTiers.map((p) => ({ threshold: p.threshold, ttl: p.ttlMs })),
+      HEALTHY_ROOM_AGE_MS: t.healthyRoomAgeMs,
+      PRESSURE_CLEANUP_INTERVAL: t.pressureIntervalMs,
+    },
+    features: {
+      ENABLE_WORD_FILTER: world.filter !== undefined,
+      LOAD_ROOMS_ON_STARTUP: false,
+      ENABLE_BOT_PROTECTION: rl.joinAttemptThreshold !== Infinity,
+      ENABLE_DYNAMIC_SCALING: true,
+      ENABLE_STRICT_ANTIBOT: world.opts.requireToken,
+      ENABLE_BOT_TOKENS: true,
+      ENABLE_IP_BASED_USERS: false,
+      REQUIRE_USER_AGENT: true,
+    },
+    versions: { API: "v1", SERVER: "2.3.0" },
+    roomStatistics: world.statistics(),
+  };
+}

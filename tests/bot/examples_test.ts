@@ -1,0 +1,98 @@
+// Examples run unchanged as subprocesses against the local server.
+import { assert, assertEquals, assertStringIncludes } from "@std/assert";
+import type { TestServer, TestUser } from "../../testing/mod.ts";
+import { person, startServer, until } from "./_helpers.ts";
+
+/** Runs an example against `server`; dispose to stop it. */
+function runExample(
+  server: TestServer,
+  name: string,
+  env: Record<string, string> = {},
+): AsyncDisposable {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", new URL(`../../examples/${name}`, import.meta.url).pathname],
+    env: { TALKOMATIC_URL: server.url, TALKOMATIC_TOKEN: server.issueToken(), ...env },
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+  return {
+    async [Symbol.asyncDispose]() {
+      child.kill("SIGTERM");
+      await child.status;
+      await child.stderr.cancel();
+    },
+  };
+}
+
+async function enter(user: TestUser, line: string): Promise<void> {
+  await user.type(line, { cps: Infinity });
+  await user.pressEnter();
+}
+
+Deno.test("examples/notes.ts keeps notes in a file, with a cooldown, a quiz and a last-seen line", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const file = `${dir}/notes.json`;
+    await using server = await startServer();
+    await using alice = await person(server, "Alice");
+    await using _bot = runExample(server, "notes.ts", { NOTES_FILE: file });
+    const room = await until(
+      () =>
+        server.rooms().find((r) =>
+          r.name === "Notes" && r.users.some((u) => u.username === "Notes Bot")
+        ),
+      "the bot in its room",
+      15_000,
+    );
+    await alice.joinRoom(room.id);
+    const botId = room.users.find((u) => u.username === "Notes Bot")!.id;
+    const box = () => alice.texts[botId] ?? "";
+    await until(() => box().includes("Last seen:\nAlice: not typed yet"), "the last-seen line");
+    assert(box().startsWith("Notes Bot: /note add <text>"), box());
+
+    await enter(alice, "/note add buy milk");
+    await until(() => box().endsWith("\nAlice, noted (1)."), "the note");
+    await enter(alice, "/note add eggs"); // inside the cooldown of /note add
+    await until(() => /Alice, wait \d s before adding a note\.$/.test(box()), "the cooldown");
+    await enter(alice, "/note list"); // /note list has none
+    await until(() => box().endsWith("Alice's notes:\n1. buy milk"), "the list");
+    await until(async () => {
+      const text = await Deno.readTextFile(file).catch(() => "{}");
+      return JSON.stringify(JSON.parse(text)) === '{"alice / town":{"notes":["buy milk"]}}';
+    }, "the session file");
+
+    await enter(alice, "/quiz");
+    await until(() => /\nAlice: [^\n]+\?$/.test(box()), "the question");
+    await enter(alice, "42");
+    await until(() => /\n(Right, Alice!|No, Alice: it is \w+\.)$/.test(box()), "the verdict");
+    assertStringIncludes(box(), "Last seen:\nAlice: ");
+    assert(box().length <= 5000);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("examples/parrot.ts stays within its box however much people type", async () => {
+  await using server = await startServer();
+  await using ann = await person(server, "Ann");
+  await using ben = await person(server, "Ben");
+  const id = await ann.createRoom({ name: "Chatter" });
+  await ann.joinRoom(id);
+  await ben.joinRoom(id);
+  await using _bot = runExample(server, "parrot.ts");
+  const parrot = await until(
+    () => server.room(id)?.users.find((u) => u.username === "Parrot"),
+    "the parrot",
+    15_000,
+  );
+  const box = () => ann.texts[parrot.id] ?? "";
+  await until(() => box().includes("Ben: "), "the parrot's lines");
+  await ann.send("a".repeat(4990));
+  await ben.send(`${"😀".repeat(2000)}\n${"b".repeat(990)}`);
+  await until(() => box().includes("Ann: aaa") && box().includes("Ben: 😀😀"), "both long texts");
+  const lines = box().split("\n");
+  assertEquals(lines[0], "Parrot: I repeat what you type.");
+  assert(box().length <= 5000, `${box().length} characters`);
+  assert(lines[1].endsWith("…") && lines[2].endsWith("…"), "each line cut to its share");
+  assert(box().isWellFormed());
+});
