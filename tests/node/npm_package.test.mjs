@@ -2,7 +2,7 @@
 // that `deno task build:npm` made into a temporary Node project, then run the
 // echo bot against the local server, call every REST function, and type-check
 // a TypeScript consumer, all in Node.
-import { after, before, test } from "node:test";
+import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { cp, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
@@ -16,115 +16,120 @@ const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..", "..");
 let project;
 
-before(async () => {
-  const tarballs = (await readdir(join(root, "npm"))).filter((f) => /^talkomatic-.*\.tgz$/.test(f));
-  assert.equal(
-    tarballs.length,
-    1,
-    "run `deno task build:npm` first: expected one npm/talkomatic-*.tgz",
-  );
-  project = await mkdtemp(join(tmpdir(), "talkomatic-node-"));
-  await writeFile(
-    join(project, "package.json"),
-    JSON.stringify({ name: "consumer", private: true, type: "module" }),
-  );
-  await exec("npm", [
-    "install",
-    "--no-audit",
-    "--no-fund",
-    "--loglevel=error",
-    join(root, "npm", tarballs[0]),
-    "typescript@~5.9.3",
-    "@types/node@^20",
-  ], { cwd: project, timeout: 240_000 });
-  await cp(join(here, "fixtures"), project, { recursive: true });
-}, { timeout: 300_000 });
+// The tests share one installed project and run at the same time (each starts its own server).
+describe("the npm package in Node", { concurrency: true }, () => {
+  before(async () => {
+    const tarballs = (await readdir(join(root, "npm"))).filter((f) =>
+      /^talkomatic-.*\.tgz$/.test(f)
+    );
+    assert.equal(
+      tarballs.length,
+      1,
+      "run `deno task build:npm` first: expected one npm/talkomatic-*.tgz",
+    );
+    project = await mkdtemp(join(tmpdir(), "talkomatic-node-"));
+    await writeFile(
+      join(project, "package.json"),
+      JSON.stringify({ name: "consumer", private: true, type: "module" }),
+    );
+    await exec("npm", [
+      "install",
+      "--no-audit",
+      "--no-fund",
+      "--loglevel=error",
+      join(root, "npm", tarballs[0]),
+      "typescript@~5.9.3",
+      "@types/node@^20",
+    ], { cwd: project, timeout: 240_000 });
+    await cp(join(here, "fixtures"), project, { recursive: true });
+  }, { timeout: 300_000 });
 
-after(async () => {
-  if (project) await rm(project, { recursive: true, force: true });
-});
-
-test("the package installs with its dependencies and declares Node 20+", async () => {
-  const { stdout } = await exec("node", [
-    "-e",
-    "const p=require('./node_modules/talkomatic/package.json');console.log(JSON.stringify(p))",
-  ], { cwd: project });
-  const pkg = JSON.parse(stdout);
-  assert.equal(pkg.name, "talkomatic");
-  assert.equal(pkg.type, "module");
-  assert.equal(pkg.engines.node, ">=20");
-  assert.deepEqual(Object.keys(pkg.exports).sort(), [".", "./api", "./bot", "./testing"]);
-});
-
-test("the echo bot answers a scripted user in Node against talkomatic/testing", async () => {
-  const { stdout } = await exec("node", ["echo.mjs"], { cwd: project, timeout: 60_000 });
-  assert.match(stdout, /echo: "Alice said: hello world"/);
-  assert.match(stdout, /help: ".*\/echo.*"/);
-  assert.doesNotMatch(stdout, /\/ping/);
-});
-
-test("an action nobody awaits that fails reaches the error event and the process lives on", async () => {
-  const { stdout } = await exec("node", ["unawaited.mjs"], { cwd: project, timeout: 60_000 });
-  const out = JSON.parse(stdout.trim().split("\n").pop());
-  assert.ok(out.errors >= 2, stdout);
-  assert.match(out.first, /^Cannot send: the bot is not in a room/);
-});
-
-test("a bot starts in Node without loading the fetch implementation (undici)", async () => {
-  const { stdout } = await exec("node", ["startup.mjs"], { cwd: project, timeout: 60_000 });
-  assert.deepEqual(JSON.parse(stdout.trim().split("\n").pop()), {
-    signedIn: true,
-    before: false,
-    after: false,
+  after(async () => {
+    if (project) await rm(project, { recursive: true, force: true });
   });
-});
 
-test("middleware, composers, file sessions, cooldowns, ask, schedules and the box work in Node", async () => {
-  const { stdout } = await exec("node", ["composition.mjs"], { cwd: project, timeout: 60_000 });
-  assert.deepEqual(JSON.parse(stdout.trim().split("\n").pop()), {
-    seen: ["First\ncount 1", "First\nlater", "First\nanswer 42", "Second\ncount 2"],
-    ticked: true,
-    stored: { "alice / node": { count: 2 } },
+  test("the package installs with its dependencies and declares Node 20+", async () => {
+    const { stdout } = await exec("node", [
+      "-e",
+      "const p=require('./node_modules/talkomatic/package.json');console.log(JSON.stringify(p))",
+    ], { cwd: project });
+    const pkg = JSON.parse(stdout);
+    assert.equal(pkg.name, "talkomatic");
+    assert.equal(pkg.type, "module");
+    assert.equal(pkg.engines.node, ">=20");
+    assert.deepEqual(Object.keys(pkg.exports).sort(), [".", "./api", "./bot", "./testing"]);
   });
-});
 
-test("every REST function works in Node", async () => {
-  const { stdout } = await exec("node", ["rest.mjs"], { cwd: project, timeout: 60_000 });
-  const out = JSON.parse(stdout.trim().split("\n").pop());
-  assert.deepEqual(out, {
-    token: true,
-    tokenInfo: true,
-    health: "ok",
-    config: 5,
-    me: false,
-    createRoom: true,
-    room: "Node REST room",
-    rooms: 1,
-    canJoin: true,
-    wordFilter: true,
-    emojis: 115,
-    notFound: "NOT_FOUND",
-    healthDown: "down",
+  test("the echo bot answers a scripted user in Node against talkomatic/testing", async () => {
+    const { stdout } = await exec("node", ["echo.mjs"], { cwd: project, timeout: 60_000 });
+    assert.match(stdout, /echo: "Alice said: hello world"/);
+    assert.match(stdout, /help: ".*\/echo.*"/);
+    assert.doesNotMatch(stdout, /\/ping/);
   });
-});
 
-test("the TestServer from the package serves the chat page at / and the socket.io client", async () => {
-  const { stdout } = await exec("node", ["page.mjs"], { cwd: project, timeout: 60_000 });
-  assert.deepEqual(JSON.parse(stdout.trim().split("\n").pop()), {
-    page: [200, "text/html; charset=utf-8", true],
-    css: [200, "text/css; charset=utf-8"],
-    js: [200, "text/javascript; charset=utf-8", true],
-    view: [200, "text/javascript; charset=utf-8", true],
-    client: [200, true],
-    foreign: 500,
+  test("an action nobody awaits that fails reaches the error event and the process lives on", async () => {
+    const { stdout } = await exec("node", ["unawaited.mjs"], { cwd: project, timeout: 60_000 });
+    const out = JSON.parse(stdout.trim().split("\n").pop());
+    assert.ok(out.errors >= 2, stdout);
+    assert.match(out.first, /^Cannot send: the bot is not in a room/);
   });
-});
 
-test("the TypeScript types resolve for a Node consumer (tsc --noEmit)", async () => {
-  const tsc = join(project, "node_modules", "typescript", "bin", "tsc");
-  try {
-    await exec("node", [tsc, "-p", "tsconfig.json"], { cwd: project, timeout: 120_000 });
-  } catch (error) {
-    assert.fail(`tsc reported errors:\n${error.stdout}${error.stderr}`);
-  }
+  test("a bot starts in Node without loading the fetch implementation (undici)", async () => {
+    const { stdout } = await exec("node", ["startup.mjs"], { cwd: project, timeout: 60_000 });
+    assert.deepEqual(JSON.parse(stdout.trim().split("\n").pop()), {
+      signedIn: true,
+      before: false,
+      after: false,
+    });
+  });
+
+  test("middleware, composers, file sessions, cooldowns, ask, schedules and the box work in Node", async () => {
+    const { stdout } = await exec("node", ["composition.mjs"], { cwd: project, timeout: 60_000 });
+    assert.deepEqual(JSON.parse(stdout.trim().split("\n").pop()), {
+      seen: ["First\ncount 1", "First\nlater", "First\nanswer 42", "Second\ncount 2"],
+      ticked: true,
+      stored: { "alice / node": { count: 2 } },
+    });
+  });
+
+  test("every REST function works in Node", async () => {
+    const { stdout } = await exec("node", ["rest.mjs"], { cwd: project, timeout: 60_000 });
+    const out = JSON.parse(stdout.trim().split("\n").pop());
+    assert.deepEqual(out, {
+      token: true,
+      tokenInfo: true,
+      health: "ok",
+      config: 5,
+      me: false,
+      createRoom: true,
+      room: "Node REST room",
+      rooms: 1,
+      canJoin: true,
+      wordFilter: true,
+      emojis: 115,
+      notFound: "NOT_FOUND",
+      healthDown: "down",
+    });
+  });
+
+  test("the TestServer from the package serves the chat page at / and the socket.io client", async () => {
+    const { stdout } = await exec("node", ["page.mjs"], { cwd: project, timeout: 60_000 });
+    assert.deepEqual(JSON.parse(stdout.trim().split("\n").pop()), {
+      page: [200, "text/html; charset=utf-8", true],
+      css: [200, "text/css; charset=utf-8"],
+      js: [200, "text/javascript; charset=utf-8", true],
+      view: [200, "text/javascript; charset=utf-8", true],
+      client: [200, true],
+      foreign: 500,
+    });
+  });
+
+  test("the TypeScript types resolve for a Node consumer (tsc --noEmit)", async () => {
+    const tsc = join(project, "node_modules", "typescript", "bin", "tsc");
+    try {
+      await exec("node", [tsc, "-p", "tsconfig.json"], { cwd: project, timeout: 120_000 });
+    } catch (error) {
+      assert.fail(`tsc reported errors:\n${error.stdout}${error.stderr}`);
+    }
+  });
 });
