@@ -223,6 +223,8 @@ const REDUCERS: Reducers = {
       isBot: s.me?.isBot ?? true,
     });
     s.dropRoom();
+    // Joining unsubscribes from lobby updates (docs/protocol.md §16.12): forget the list rather than keep it stale.
+    s.forgetLobby();
     const room = new RoomState({
       id: p.roomId,
       name: p.roomName,
@@ -389,6 +391,13 @@ export class BotState {
   leaveRoom(reason: RoomLeftReason): void {
     const room = this.dropRoom();
     if (room) this.sink.roomLeft(room, reason);
+  }
+
+  /** The bot entered a room: the lobby list would only go stale (and it is the bulk of a bot's memory). */
+  forgetLobby(): void {
+    this.#lobby = [];
+    this.#rooms = undefined;
+    this.#users = undefined;
   }
 
   setLobby(list: readonly WireLobbyRoom[]): void {
