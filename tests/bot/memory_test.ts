@@ -42,7 +42,11 @@ Deno.test("bot.users holds the lobby's and the room's users, not everyone ever s
   // People come and go through the bot's room.
   await using host = await person(server, "Host");
   const id = await roomWith(bot, host);
-  assertEquals(bot.rooms, [], "no lobby updates reach a room: the list is forgotten, not kept stale");
+  assertEquals(
+    bot.rooms,
+    [],
+    "no lobby updates reach a room: the list is forgotten, not kept stale",
+  );
   assertEquals((await bot.refreshRooms()).map((r) => r.id), [id]);
   for (let i = 0; i < 30; i++) {
     await using guest = await person(server, `Guest${i}`);
