@@ -7,8 +7,9 @@
  *   right after it);
  * - without Enter, it runs when it was left unchanged for `idleMs` (unless
  *   its command requires Enter);
- * - lines that arrive in bulk (a newline plus more text at once, as bots
- *   send whole texts) never run, even if edited later;
+ * - lines that arrive in bulk (a newline followed by a line's worth of text
+ *   at once, as bots send whole texts) never run, even if edited later; a
+ *   typed line whose Enter came in the same server batch is not bulk;
  * - a line runs once; it runs again only after it changed and was completed
  *   again. Lines present when the bot arrived never run as they are.
  *
@@ -45,7 +46,7 @@ interface UserLines {
   timer: ReturnType<typeof setTimeout> | undefined;
 }
 
-/** Inserted text with a newline and at least this many other characters is bulk. */
+/** Inserted text with a newline followed by at least this many other characters is bulk. */
 const BULK_CHARS = 3;
 
 function countNewlines(text: string, from: number, to: number): number {
@@ -107,7 +108,9 @@ export class LineWatcher {
     if (removed > 0 || inserted > 0) user.lastStart = text.lastIndexOf("\n") + 1;
     else if (!onLast) user.lastStart += end - prevEnd;
     this.#shift(user, first, removed, inserted);
-    const bulk = inserted > 0 && end - start - inserted >= BULK_CHARS;
+    // Bulk: a newline followed by at least a few more characters in one update (a whole line
+    // arrived at once). A typed line and its Enter merged into one server batch is not bulk.
+    const bulk = inserted > 0 && end - text.indexOf("\n", start) - inserted >= BULK_CHARS;
     let pos = onLast ? prevLastStart : start === 0 ? 0 : text.lastIndexOf("\n", start - 1) + 1;
     for (let i = first; i <= first + inserted; i++) {
       const newline = text.indexOf("\n", pos);

@@ -20,7 +20,7 @@ interface UserLines {
   timer: ReturnType<typeof setTimeout> | undefined;
 }
 
-/** Inserted text with a newline and at least this many other characters is bulk. */
+/** Inserted text with a newline followed by at least this many other characters is bulk. */
 const BULK_CHARS = 3;
 
 function countNewlines(text: string, from: number, to: number): number {
@@ -72,7 +72,9 @@ export class ReferenceLineWatcher {
     const removed = countNewlines(prev, start, prevEnd);
     const inserted = countNewlines(text, start, end);
     this.#shift(user, first, removed, inserted);
-    const bulk = inserted > 0 && end - start - inserted >= BULK_CHARS;
+    // Bulk: a newline followed by at least a few more characters in one update (a whole line
+    // arrived at once). A typed line and its Enter merged into one server batch is not bulk.
+    const bulk = inserted > 0 && end - text.indexOf("\n", start) - inserted >= BULK_CHARS;
     // (Fixed here as in bot/lines.ts: a change at 0 starts at line 0 even when the text starts with "\n".)
     let pos = start === 0 ? 0 : text.lastIndexOf("\n", start - 1) + 1;
     for (let i = first; i <= first + inserted; i++) {

@@ -160,6 +160,10 @@ Deno.test("LineWatcher never runs lines that arrive in bulk, even when edited la
   w.update("u", "Commands:\n/help - Lists the commands\n/echo - Repeats your words\n");
   await sleep(80);
   assertEquals(ran, []);
+  // A line and its Enter merged into one server batch (a lagging server) still runs.
+  w.update("v", "/echo late\n");
+  assertEquals(ran, ["/echo late"]);
+  ran.length = 0;
   // A single line typed by a person in the same text still runs.
   w.update("u", "Commands:\n/help - Lists the commands\n/echo - Repeats your words\n/e");
   w.update("u", "Commands:\n/help - Lists the commands\n/echo - Repeats your words\n/echo x");
