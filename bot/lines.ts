@@ -37,10 +37,8 @@ interface Mark {
 
 interface UserLines {
   text: string;
-  /** How many newlines `text` has. */
-  newlines: number;
-  /** Where the last line of `text` starts. */
-  lastStart: number;
+  /** Newline count and last line start of `text`. */
+  cache: LineCache;
   marks: Map<number, Mark>;
   idle: { index: number; content: string } | undefined;
   timer: ReturnType<typeof setTimeout> | undefined;
@@ -53,6 +51,74 @@ function countNewlines(text: string, from: number, to: number): number {
   let n = 0;
   for (let i = text.indexOf("\n", from); i >= 0 && i < to; i = text.indexOf("\n", i + 1)) n++;
   return n;
+}
+
+/** How many newlines a text has and where its last line starts. */
+export interface LineCache {
+  readonly newlines: number;
+  readonly lastStart: number;
+}
+
+/** The lines of `text` that an edit touched: `prev` lines [first, first + removed] became [first, first + inserted]. */
+export interface Region {
+  /** The changed characters: `prev[start, prevEnd)` became `text[start, end)`. */
+  readonly start: number;
+  readonly prevEnd: number;
+  readonly end: number;
+  readonly first: number;
+  readonly removed: number;
+  readonly inserted: number;
+  /** Where line `first` starts in `text`. */
+  readonly lineStart: number;
+  /** The cache of `text`. */
+  readonly cache: LineCache;
+}
+
+/** The {@linkcode LineCache} of a text, by scanning it. */
+export function lineCache(text: string): LineCache {
+  return { newlines: countNewlines(text, 0, text.length), lastStart: text.lastIndexOf("\n") + 1 };
+}
+
+/**
+ * What changed from `prev` to `text`. With `prev`'s cache an edit of the last
+ * line (typing, mostly) scans nothing before the changed part.
+ */
+export function changedRegion(prev: string, text: string, cache: LineCache): Region {
+  let start = 0;
+  let prevEnd = prev.length;
+  let end = text.length;
+  // (`slice() ===` compares in a few dozen ns where `startsWith` takes hundreds.)
+  if (text.length > prev.length && text.slice(0, prev.length) === prev) start = prev.length;
+  else if (prev.length > text.length && prev.slice(0, text.length) === text) start = text.length;
+  else {
+    const min = Math.min(prev.length, text.length);
+    while (start < min && prev.charCodeAt(start) === text.charCodeAt(start)) start++;
+    while (
+      prevEnd > start && end > start && prev.charCodeAt(prevEnd - 1) === text.charCodeAt(end - 1)
+    ) {
+      prevEnd--;
+      end--;
+    }
+  }
+  const onLast = start >= cache.lastStart;
+  const first = onLast ? cache.newlines : countNewlines(text, 0, start);
+  const removed = onLast ? 0 : countNewlines(prev, start, prevEnd);
+  const inserted = countNewlines(text, start, end);
+  const lastStart = removed > 0 || inserted > 0
+    ? text.lastIndexOf("\n") + 1
+    : onLast
+    ? cache.lastStart
+    : cache.lastStart + end - prevEnd;
+  return {
+    start,
+    prevEnd,
+    end,
+    first,
+    removed,
+    inserted,
+    lineStart: onLast ? cache.lastStart : start === 0 ? 0 : text.lastIndexOf("\n", start - 1) + 1,
+    cache: { newlines: cache.newlines + inserted - removed, lastStart },
+  };
 }
 
 /** Watches people's texts and reports finished command lines. */
@@ -69,10 +135,8 @@ export class LineWatcher {
     const user = this.#entry(userId);
     this.#cancel(user);
     user.text = text;
-    const lines = text.split("\n");
-    user.marks = new Map(lines.map((line, i) => [i, { ran: line }]));
-    user.newlines = lines.length - 1;
-    user.lastStart = text.length - lines[lines.length - 1].length;
+    user.marks = new Map(text.split("\n").map((line, i) => [i, { ran: line }]));
+    user.cache = lineCache(text);
   }
 
   /** Looks at a new text of a user. */
@@ -81,37 +145,17 @@ export class LineWatcher {
     const prev = user.text;
     if (prev === text) return;
     user.text = text;
-    // The changed region: prev[start, prevEnd) became text[start, end).
-    let start = 0;
-    let prevEnd = prev.length;
-    let end = text.length;
-    // (`slice() ===` compares in a few dozen ns where `startsWith` takes hundreds.)
-    if (text.length > prev.length && text.slice(0, prev.length) === prev) start = prev.length;
-    else if (prev.length > text.length && prev.slice(0, text.length) === text) start = text.length;
-    else {
-      const min = Math.min(prev.length, text.length);
-      while (start < min && prev.charCodeAt(start) === text.charCodeAt(start)) start++;
-      while (
-        prevEnd > start && end > start && prev.charCodeAt(prevEnd - 1) === text.charCodeAt(end - 1)
-      ) {
-        prevEnd--;
-        end--;
-      }
-    }
-    // An edit on the last line (typing, mostly) needs no scan of the lines before it.
-    const prevLastStart = user.lastStart;
-    const onLast = start >= prevLastStart;
-    const first = onLast ? user.newlines : countNewlines(text, 0, start);
-    const removed = onLast ? 0 : countNewlines(prev, start, prevEnd);
-    const inserted = countNewlines(text, start, end);
-    user.newlines += inserted - removed;
-    if (removed > 0 || inserted > 0) user.lastStart = text.lastIndexOf("\n") + 1;
-    else if (!onLast) user.lastStart += end - prevEnd;
+    const { start, end, first, removed, inserted, lineStart, cache } = changedRegion(
+      prev,
+      text,
+      user.cache,
+    );
+    user.cache = cache;
     this.#shift(user, first, removed, inserted);
     // Bulk: a newline followed by at least a few more characters in one update (a whole line
     // arrived at once). A typed line and its Enter merged into one server batch is not bulk.
     const bulk = inserted > 0 && end - text.indexOf("\n", start) - inserted >= BULK_CHARS;
-    let pos = onLast ? prevLastStart : start === 0 ? 0 : text.lastIndexOf("\n", start - 1) + 1;
+    let pos = lineStart;
     for (let i = first; i <= first + inserted; i++) {
       const newline = text.indexOf("\n", pos);
       const content = text.slice(pos, newline < 0 ? text.length : newline);
@@ -141,8 +185,7 @@ export class LineWatcher {
     if (!user) {
       user = {
         text: "",
-        newlines: 0,
-        lastStart: 0,
+        cache: { newlines: 0, lastStart: 0 },
         marks: new Map(),
         idle: undefined,
         timer: undefined,

@@ -1,116 +1,66 @@
-// The LineWatcher looks only at the changed part of a text, keeping each
-// text's newline count and last line start; it must decide exactly as the
-// watcher that scanned the text from the start (tests/bot/_lines_reference.ts):
-// the same lines run, at the same moments, for any sequence of edits.
+// The LineWatcher looks only at the changed part of a text, using the previous
+// text's newline count and last line start. changedRegion() must find exactly
+// what a plain scan of both texts finds, for any edit, and keep the cache right.
 import { assertEquals } from "@std/assert";
 import fc from "fast-check";
-import { LineWatcher } from "../../bot/lines.ts";
-import { ReferenceLineWatcher } from "./_lines_reference.ts";
+import { changedRegion, lineCache, type Region } from "../../bot/lines.ts";
 import { RUNS } from "../reliability/_config.ts";
 
-const IDLE_MS = 5;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-type Step =
-  | { op: "insert"; at: number; text: string }
-  | { op: "delete"; at: number; count: number }
-  | { op: "replace"; text: string }
-  | { op: "baseline"; text: string }
-  | { op: "wait" };
-
-const piece = fc.oneof(
-  fc.constantFrom("/echo hi", "/roll", "\n", "\n\n", " ", "x", "/", "/echo", "hello", "/help"),
-  fc.string({ unit: fc.constantFrom("a", "/", "\n", " ", "e"), maxLength: 6 }),
-);
-const step: fc.Arbitrary<Step> = fc.oneof(
-  {
-    weight: 8,
-    arbitrary: fc.record({ op: fc.constant("insert" as const), at: fc.nat(), text: piece }),
-  },
-  {
-    weight: 3,
-    arbitrary: fc.record({
-      op: fc.constant("delete" as const),
-      at: fc.nat(),
-      count: fc.integer({ min: 1, max: 12 }),
-    }),
-  },
-  {
-    weight: 1,
-    arbitrary: fc.record({
-      op: fc.constant("replace" as const),
-      text: fc.array(piece, { maxLength: 6 }).map((p) => p.join("")),
-    }),
-  },
-  {
-    weight: 1,
-    arbitrary: fc.record({
-      op: fc.constant("baseline" as const),
-      text: fc.array(piece, { maxLength: 4 }).map((p) => p.join("")),
-    }),
-  },
-  { weight: 1, arbitrary: fc.constant({ op: "wait" as const }) },
-);
-
-function watchers(): {
-  current: LineWatcher;
-  reference: ReferenceLineWatcher;
-  ran: [string[], string[]];
-} {
-  const ran: [string[], string[]] = [[], []];
-  const options = (out: string[]) => ({
-    idleMs: IDLE_MS,
-    isCommand: (line: string) => /^\s*\/(echo|help|roll)\b/.test(line),
-    needsEnter: (line: string) => line.trim().startsWith("/roll"),
-    onLine: (userId: string, line: string) => void out.push(`${userId}:${line}`),
-  });
+/** The region by plain scans: common prefix and suffix, then lines counted with split(). */
+function scanned(prev: string, text: string): Region {
+  let start = 0;
+  while (start < prev.length && start < text.length && prev[start] === text[start]) start++;
+  let prevEnd = prev.length;
+  let end = text.length;
+  while (prevEnd > start && end > start && prev[prevEnd - 1] === text[end - 1]) {
+    prevEnd--;
+    end--;
+  }
+  const lines = (s: string) => s.split("\n").length - 1;
+  const first = lines(text.slice(0, start));
+  const before = text.slice(0, start).split("\n");
   return {
-    current: new LineWatcher(options(ran[0])),
-    reference: new ReferenceLineWatcher(options(ran[1])),
-    ran,
+    start,
+    prevEnd,
+    end,
+    first,
+    removed: lines(prev.slice(start, prevEnd)),
+    inserted: lines(text.slice(start, end)),
+    lineStart: start - before[before.length - 1].length,
+    cache: { newlines: lines(text), lastStart: text.length - text.split("\n").at(-1)!.length },
   };
 }
 
-Deno.test("LineWatcher runs the same lines as a watcher that scans whole texts, for any edits", async () => {
-  await fc.assert(
-    fc.asyncProperty(
-      fc.array(fc.tuple(fc.constantFrom("u", "v"), step), { maxLength: 30 }),
-      async (steps) => {
-        const { current, reference, ran } = watchers();
-        const texts = new Map<string, string>();
-        try {
-          for (const [user, s] of steps) {
-            let text = texts.get(user) ?? "";
-            if (s.op === "wait") {
-              await sleep(IDLE_MS * 3);
-              assertEquals(ran[0], ran[1]);
-              continue;
-            }
-            if (s.op === "insert") {
-              const at = s.at % (text.length + 1);
-              text = text.slice(0, at) + s.text + text.slice(at);
-            } else if (s.op === "delete") {
-              const at = s.at % (text.length + 1);
-              text = text.slice(0, at) + text.slice(at + s.count);
-            } else text = s.text;
-            texts.set(user, text);
-            if (s.op === "baseline") {
-              current.baseline(user, text);
-              reference.baseline(user, text);
-            } else {
-              current.update(user, text);
-              reference.update(user, text);
-            }
-            assertEquals(ran[0], ran[1]);
-          }
-          await sleep(IDLE_MS * 3);
-          assertEquals(ran[0], ran[1]);
-        } finally {
-          current.clear();
-          reference.clear();
+const piece = fc.oneof(
+  fc.constantFrom("/echo hi", "/roll", "\n", "\n\n", " ", "x", "/", "hello"),
+  fc.string({ unit: fc.constantFrom("a", "/", "\n", " ", "e"), maxLength: 6 }),
+);
+const edit = fc.oneof(
+  fc.record({ at: fc.nat(), cut: fc.constant(0), text: piece }), // typing, pasting
+  fc.record({ at: fc.nat(), cut: fc.integer({ min: 1, max: 12 }), text: fc.constant("") }), // deleting
+  fc.record({ at: fc.nat(), cut: fc.integer({ min: 1, max: 12 }), text: piece }), // replacing
+);
+
+Deno.test("changedRegion() finds what a plain scan finds, and keeps the line cache, for any edits", () => {
+  fc.assert(
+    fc.property(
+      fc.array(piece, { maxLength: 5 }),
+      fc.array(edit, { maxLength: 25 }),
+      (start, edits) => {
+        let prev = start.join("");
+        let cache = lineCache(prev);
+        for (const e of edits) {
+          const at = e.at % (prev.length + 1);
+          const text = prev.slice(0, at) + e.text + prev.slice(at + e.cut);
+          if (text === prev) continue;
+          const region = changedRegion(prev, text, cache);
+          assertEquals(region, scanned(prev, text));
+          assertEquals(region.cache, lineCache(text));
+          prev = text;
+          cache = region.cache;
         }
       },
     ),
-    { numRuns: Math.min(RUNS, 300) },
+    { numRuns: RUNS * 10 },
   );
 });
