@@ -4,6 +4,7 @@
 // runs in both; they import the Bot from `$BENCH_SDK`.
 
 import { join } from "node:path";
+import { readLines } from "./_util.ts";
 
 /** Where and how to run a client script. */
 export interface Runtime {
@@ -154,19 +155,5 @@ export class Client {
     const timer = setTimeout(() => this.#child.kill("SIGKILL"), 5000);
     await this.#child.status;
     clearTimeout(timer);
-  }
-}
-
-/** Splits a byte stream into lines. */
-export async function* readLines(stream: ReadableStream<Uint8Array>): AsyncGenerator<string> {
-  const decoder = new TextDecoder();
-  let buffer = "";
-  for await (const chunk of stream) {
-    buffer += decoder.decode(chunk, { stream: true });
-    let nl: number;
-    while ((nl = buffer.indexOf("\n")) >= 0) {
-      yield buffer.slice(0, nl);
-      buffer = buffer.slice(nl + 1);
-    }
   }
 }

@@ -19,6 +19,7 @@
 import process from "node:process";
 import { Socket } from "socket.io-client";
 import { startListener } from "./listener.mjs";
+import { clockCostMs } from "./_clock.mjs";
 
 const [kind, url, token, name, warmupArg] = process.argv.slice(2);
 const warmupMs = Number(warmupArg ?? "1000");
@@ -27,21 +28,6 @@ const cpuUs = () => {
   const u = process.cpuUsage();
   return u.user + u.system;
 };
-
-/** The cost of one pair of clock readings, in ms (median of many). */
-function clockCost() {
-  const samples = [];
-  for (let r = 0; r < 51; r++) {
-    const t0 = performance.now();
-    for (let i = 0; i < 1000; i++) {
-      const t = performance.now();
-      void (performance.now() - t);
-    }
-    samples.push((performance.now() - t0) / 1000);
-  }
-  samples.sort((a, b) => a - b);
-  return samples[25];
-}
 
 /** Handling that took longer was paused: left out of the mean. */
 const PAUSED_MS = 1;
@@ -76,7 +62,7 @@ proto.emitEvent = function (/** @type {unknown[]} */ args) {
 };
 
 const { roomId, stop } = await startListener(kind, url, token, name);
-const clock = clockCost();
+const clock = clockCostMs();
 console.log(JSON.stringify({ roomId }));
 
 process.stdin.once("data", async () => {

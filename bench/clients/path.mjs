@@ -20,6 +20,7 @@
 import process from "node:process";
 import { Socket } from "socket.io-client";
 import { startListener } from "./listener.mjs";
+import { clockCostMs } from "./_clock.mjs";
 
 const [kind, url, token, name, eventsArg, runsArg, coldArg] = process.argv.slice(2);
 const events = Number(eventsArg);
@@ -29,21 +30,6 @@ const other = new Uint8Array(Number(coldArg ?? "0") * 1024);
 /** Writes every cache line of `other`. */
 function evict() {
   for (let i = 0; i < other.length; i += 64) other[i]++;
-}
-
-/** The cost of one pair of clock readings, in µs (median of many). */
-function clockCost() {
-  const samples = [];
-  for (let r = 0; r < 51; r++) {
-    const t0 = performance.now();
-    for (let i = 0; i < 1000; i++) {
-      const t = performance.now();
-      void (performance.now() - t);
-    }
-    samples.push(performance.now() - t0);
-  }
-  samples.sort((a, b) => a - b);
-  return samples[25];
 }
 
 /** @type {Socket | undefined} */
@@ -85,7 +71,7 @@ for (let i = 0; frames.length < 4000; i++) {
 }
 const parseUs = [];
 const totalUs = [];
-const clock = other.length > 0 ? clockCost() : 0;
+const clock = other.length > 0 ? clockCostMs() * 1000 : 0;
 for (let r = 0; r < runs + 1; r++) {
   let parsing = 0;
   let both = 0;
