@@ -19,7 +19,7 @@ export interface AskOptions {
 }
 
 /** The default time to wait for an answer. */
-export const DEFAULT_ASK_TIMEOUT_MS = 60_000;
+const DEFAULT_ASK_TIMEOUT_MS = 60_000;
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 interface Pending {

@@ -208,7 +208,7 @@ export type EventHandler<E extends BotEventName, C extends object = Record<never
 ) => unknown;
 
 /** Every event name. */
-export const BOT_EVENT_NAMES: readonly BotEventName[] = Object.keys(BOT_EVENTS) as BotEventName[];
+const BOT_EVENT_NAMES: readonly BotEventName[] = Object.keys(BOT_EVENTS) as BotEventName[];
 
 /** Throws a `TypeError` listing the permitted names when `name` is not an event. */
 export function assertEventName(name: unknown): asserts name is BotEventName {

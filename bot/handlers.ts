@@ -152,12 +152,7 @@ export class Handlers {
 
   /** Runs a handler, sending what it throws or rejects with to {@linkcode Handlers.failed}. */
   run(event: string, fn: () => unknown, ctx: unknown): void {
-    try {
-      const result = fn();
-      if (result instanceof Promise) result.catch((e) => this.failed(event, e, ctx));
-    } catch (error) {
-      this.failed(event, error, ctx);
-    }
+    this.#call(event, fn, ctx);
   }
 
   /** A handler failed: to `bot.catch()`, else to the log. */

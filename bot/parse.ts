@@ -249,7 +249,7 @@ const FALSE_WORDS = new Set(["false", "no", "off", "0", "n"]);
  * convertValue({ name: "n", type: "integer" }, "42"); // 42
  * ```
  */
-export function convertValue(spec: ParamSpec, word: string): string | number | boolean {
+function convertValue(spec: ParamSpec, word: string): string | number | boolean {
   switch (spec.type) {
     case "string":
       return word;

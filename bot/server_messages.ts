@@ -71,7 +71,7 @@ export function classify(code: string, message: string): ServerFailure {
 }
 
 /** The socket events that report a failure (docs/protocol.md §5.8). */
-export const FAILURE_EVENTS: ReadonlySet<string> = new Set([
+const FAILURE_EVENTS: ReadonlySet<string> = new Set([
   "error",
   "validation_error",
   "room not found",

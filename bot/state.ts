@@ -345,11 +345,6 @@ export class BotState {
     return this.#rooms ??= Object.freeze(this.#lobby.map(toLobbyRoom));
   }
 
-  /** The lobby as the wire sent it. */
-  get lobbyWire(): readonly WireLobbyRoom[] {
-    return this.#lobby;
-  }
-
   /** Everyone in the lobby list and in the bot's room. */
   get users(): ReadonlyMap<UserId, User> {
     if (this.#users) return this.#users;
