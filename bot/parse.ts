@@ -243,11 +243,6 @@ const FALSE_WORDS = new Set(["false", "no", "off", "0", "n"]);
  * @param word The word typed by the user.
  * @returns The converted value.
  * @throws {UsageError} When the word is not a valid value of that type.
- * @example
- * ```ts
- * import { convertValue } from "./parse.ts";
- * convertValue({ name: "n", type: "integer" }, "42"); // 42
- * ```
  */
 function convertValue(spec: ParamSpec, word: string): string | number | boolean {
   switch (spec.type) {
