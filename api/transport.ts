@@ -29,6 +29,7 @@ import { consoleLogger, type Logger } from "./logger.ts";
 import { TokenProvider } from "./token_provider.ts";
 import { FileTokenStore, type StoredToken, type TokenStore } from "./token_store.ts";
 import { validate } from "../schemas/validate.ts";
+import { PUBLIC_API_KEY } from "../schemas/protocol.gen.ts";
 
 /**
  * Which authentication an operation needs: `none`; `bearer` (the token is
@@ -75,7 +76,7 @@ export type FetchLike = (input: string | URL | Request, init?: RequestInit) => P
 /** The public server. */
 const DEFAULT_BASE_URL = "https://classic.talkomatic.co";
 /** The server's default (public) `x-api-key` value (docs/protocol.md §11.1). */
-export const DEFAULT_API_KEY = "tK_public_key_4f8a9b2c7d6e3f1a5g8h9i0j4k5l6m7n8o9p";
+export const DEFAULT_API_KEY: string = PUBLIC_API_KEY;
 /** The default timeout of one HTTP request, in milliseconds. */
 const DEFAULT_TIMEOUT = 10_000;
 /** The name of the server's session cookie. */

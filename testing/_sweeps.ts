@@ -4,6 +4,7 @@
 
 import type { World } from "./_world.ts";
 import { quote, roomName, seconds } from "./_activity.ts";
+import { messageText } from "../schemas/messages.ts";
 
 /** Deletes unoccupied rooms older than the max age. */
 export function sweepEmptyRooms(world: World, now: number = Date.now()): void {
@@ -58,8 +59,7 @@ export function checkSoloRooms(world: World, now: number = Date.now()): void {
     const conn = world.members(room.id).find((c) => c.session.data.userId === userId);
     if (conn) {
       world.send(conn, "afk timeout", {
-        message:
-          "Your room was closed due to extended single-occupancy. You can create a new room anytime.",
+        message: messageText("ROOM_CLOSED"),
         redirectTo: "/",
       });
     }

@@ -20,6 +20,7 @@ import { type Session, type SessionStore, TokenStore } from "./_session.ts";
 import { WordFilter } from "./_text.ts";
 import { unref } from "./_platform.ts";
 import { quote, roomName, seconds } from "./_activity.ts";
+import { messageText } from "../schemas/messages.ts";
 import { ChatBatcher } from "./_chat.ts";
 import { checkSoloRooms, startupPurge, sweepEmptyRooms, sweepGhosts } from "./_sweeps.ts";
 
@@ -521,7 +522,7 @@ export class World {
     conn.afkWarn = unref(setTimeout(() => {
       if (conn.roomId) {
         this.send(conn, "afk warning", {
-          message: "You have been inactive.",
+          message: messageText("AFK_WARNING"),
           secondsRemaining: 30,
         });
       }
@@ -536,7 +537,7 @@ export class World {
         }`,
       );
       this.send(conn, "afk timeout", {
-        message: "Removed from room due to inactivity.",
+        message: messageText("AFK_TIMEOUT"),
         redirectTo: "/",
       });
       this.removeUser(room, userId, conn);
