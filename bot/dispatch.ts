@@ -73,7 +73,7 @@ export class Dispatch {
     user: User | UserId,
     question: string,
     options: AskOptions | undefined,
-    show: (text: string) => Promise<unknown>,
+    show: (text: string, signal: AbortSignal) => Promise<unknown>,
   ): Promise<string> {
     const id = typeof user === "string" ? user : user?.id;
     if (typeof id !== "string") {
@@ -120,7 +120,12 @@ export class Dispatch {
       actions.send(text).catch((error) => handlers.report(error));
     const ctx = contextOf(bot, { user }) as unknown as Record<string, unknown>;
     ctx.ask = (question: string, o?: AskOptions) =>
-      this.ask(user, question, o, (text) => (ctx as unknown as BaseContext).reply(text));
+      this.ask(
+        user,
+        question,
+        o,
+        (text, signal) => (ctx as unknown as BaseContext).reply(text, { signal }),
+      );
     void runCommandLine({
       find: (name) => this.#find(name),
       prefix: options.prefix,
