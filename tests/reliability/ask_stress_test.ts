@@ -2,7 +2,7 @@
 // aborts, reconnects and stops against the local server, while recording
 // every unhandled rejection the process sees.
 import { assertEquals } from "@std/assert";
-import { AskError } from "../../bot/mod.ts";
+import type { AskError } from "../../bot/mod.ts";
 import { makeBot, person, roomWith, startServer, until } from "../bot/_helpers.ts";
 import { pick } from "./_config.ts";
 
