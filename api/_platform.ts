@@ -161,22 +161,21 @@ export async function removeFile(path: string): Promise<void> {
   await (await fs()).rm(path, { force: true });
 }
 
-/** The answer to a GET made with `node:http`: status, `Set-Cookie` lines, final URL. */
+/** The answer to a GET made with `node:http`: status, `Set-Cookie` lines, URL, `Location`. */
 export interface NodeGetAnswer {
   readonly status: number;
   readonly setCookies: readonly string[];
   readonly url: string;
+  readonly location?: string;
 }
-
-/** Redirect statuses `fetch` follows. */
-const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
 /**
  * On Node, a GET through `node:http(s)` (which socket.io-client's WebSocket
  * loads anyway) instead of `fetch`, whose first use loads Node's whole fetch
  * implementation (undici; tens of milliseconds of start-up). The body is
- * dropped; redirects are followed as `fetch` does. `undefined` in Deno and
- * elsewhere, where `fetch` is the cheap way.
+ * never read (the socket is closed once the headers came) and redirects are
+ * not followed: the caller sees the 3xx and its `Location`. `undefined` in
+ * Deno and elsewhere, where `fetch` is the cheap way.
  *
  * @param url The URL.
  * @param headers Request headers.
@@ -191,30 +190,20 @@ export function nodeGet(
   const proc = nodeProcess() as (ProcessLike & { versions?: { node?: string } }) | undefined;
   if (deno() || typeof proc?.versions?.node !== "string") return undefined;
   return (async () => {
-    let current = url;
-    for (let hop = 0;; hop++) {
-      const http = current.protocol === "https:"
-        ? await import("node:https")
-        : await import("node:http");
-      const answer = await new Promise<NodeGetAnswer & { location?: string }>(
-        (resolve, reject) => {
-          const request = http.get(current, { headers: { ...headers }, signal }, (res) => {
-            res.resume();
-            const cookies = res.headers["set-cookie"];
-            resolve({
-              status: res.statusCode ?? 0,
-              setCookies: cookies ?? [],
-              url: current.href,
-              ...(res.headers.location ? { location: res.headers.location } : {}),
-            });
-          });
-          request.on("error", reject);
-        },
-      );
-      if (answer.location === undefined || !REDIRECTS.has(answer.status) || hop >= 20) {
-        return { status: answer.status, setCookies: answer.setCookies, url: answer.url };
-      }
-      current = new URL(answer.location, current);
-    }
+    const http = url.protocol === "https:" ? await import("node:https") : await import("node:http");
+    return await new Promise<NodeGetAnswer>((resolve, reject) => {
+      const request = http.get(url, { headers: { ...headers }, signal }, (res) => {
+        const cookies = res.headers["set-cookie"];
+        const location = res.headers.location;
+        res.destroy(); // the body is not wanted, however long it is
+        resolve({
+          status: res.statusCode ?? 0,
+          setCookies: cookies ?? [],
+          url: url.href,
+          ...(location ? { location } : {}),
+        });
+      });
+      request.on("error", reject);
+    });
   })();
 }
