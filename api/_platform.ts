@@ -156,6 +156,34 @@ export async function fileAgeMs(path: string): Promise<number | undefined> {
   }
 }
 
+/**
+ * Removes the temporary files {@linkcode writeFileAtomic} left next to `path`
+ * (`<name>.<uuid>.tmp`) when a write was killed midway, if older than `olderThanMs`.
+ */
+export async function removeStaleTemps(path: string, olderThanMs: number): Promise<void> {
+  const f = await fs();
+  const dir = dirName(path);
+  const base = path.slice(dir === "." && !path.startsWith(".") ? 0 : dir.length + 1);
+  const pattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.tmp$/;
+  let names: string[];
+  try {
+    names = await f.readdir(dir);
+  } catch {
+    return; // no directory yet: nothing to clean
+  }
+  for (const name of names) {
+    if (!name.startsWith(`${base}.`) || !pattern.test(name.slice(base.length + 1))) continue;
+    const temp = dir === "." && !path.startsWith(".") ? name : `${dir}/${name}`;
+    try {
+      if (Date.now() - (await f.stat(temp)).mtimeMs > olderThanMs) {
+        await f.rm(temp, { force: true });
+      }
+    } catch {
+      // gone already, or not ours to remove: leave it
+    }
+  }
+}
+
 /** Removes `path` if it exists. */
 export async function removeFile(path: string): Promise<void> {
   await (await fs()).rm(path, { force: true });

@@ -58,7 +58,7 @@ Deno.test("examples/notes.ts keeps notes in a file, with a cooldown, a quiz and 
     await until(() => box().endsWith("Alice's notes:\n1. buy milk"), "the list");
     await until(async () => {
       const text = await Deno.readTextFile(file).catch(() => "{}");
-      return JSON.stringify(JSON.parse(text)) === '{"alice / town":{"notes":["buy milk"]}}';
+      return JSON.stringify(JSON.parse(text)) === '{"alice/town":{"notes":["buy milk"]}}';
     }, "the session file");
 
     await enter(alice, "/quiz");
