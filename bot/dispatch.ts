@@ -8,7 +8,7 @@
  */
 
 import type { Actions } from "./actions.ts";
-import { type AskOptions, Asks } from "./ask.ts";
+import { type AskOptions, Asks, questionShows } from "./ask.ts";
 import type { Bot } from "./bot.ts";
 import { CommandBuilder, type CommandDefinition, helpFor, helpText } from "./commands.ts";
 import { Composer, type Root, rootOfComposer } from "./composer.ts";
@@ -85,7 +85,9 @@ export class Dispatch {
       const why = "they are not in the bot's room";
       return Promise.reject(new AskError(`Cannot get an answer from ${who}: ${why}`, "left", id));
     }
-    return this.#asks.ask(found, question, options, show);
+    const boxed = questionShows.get(this.#host.bot);
+    const shown = boxed ? (text: string, signal: AbortSignal) => boxed(found, text, signal) : show;
+    return this.#asks.ask(found, question, options, shown);
   }
 
   /** A command of the bot (any composer), or the automatic `/help`. */
