@@ -102,6 +102,37 @@ Deno.test("FileSessionStorage retries a failed load on the next use: a fixed fil
   }
 });
 
+Deno.test("session() with a broken session file: commands fail, then work once the file is fixed, without a restart", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const file = `${dir}/sessions.json`;
+    await Deno.writeTextFile(file, "{ broken");
+    await using server = await startServer();
+    await using alice = await person(server, "Alice");
+    const bot = makeBot(server)
+      .use(session({ initial: () => ({ count: 0 }), storage: new FileSessionStorage(file) }));
+    bot.command("count").handle((ctx) => ctx.reply(`${ctx.user.name}: ${++ctx.session.count}`));
+    const failures: string[] = [];
+    bot.catch((e) => void failures.push(String(e.error)));
+    await bot.start();
+    try {
+      await roomWith(bot, alice);
+      await enter(alice, "/count");
+      await until(() => seen(alice, bot) === "Sorry, /count failed.", "the failure");
+      assertEquals(failures.length, 1);
+      assert(failures[0].startsWith("SyntaxError: Cannot read sessions from"), failures[0]);
+      await Deno.writeTextFile(file, '{"alice/town": {"count": 6}}');
+      await enter(alice, "/count");
+      await until(() => seen(alice, bot) === "Alice: 7", "the session from the fixed file");
+      assertEquals(failures.length, 1);
+    } finally {
+      await bot.stop();
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 Deno.test("FileSessionStorage reads a file that starts with a UTF-8 BOM", async () => {
   const dir = await Deno.makeTempDir();
   try {
