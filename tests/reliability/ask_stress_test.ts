@@ -2,7 +2,7 @@
 // aborts, reconnects and stops against the local server, while recording
 // every unhandled rejection the process sees.
 import { assertEquals } from "@std/assert";
-import type { AskError } from "../../bot/mod.ts";
+import { type AskError, Box } from "../../bot/mod.ts";
 import { makeBot, person, roomWith, startServer, until } from "../bot/_helpers.ts";
 import { pick } from "./_config.ts";
 
@@ -102,6 +102,12 @@ Deno.test("random asks, leaves, replacements, timeouts, aborts, reconnects and s
       await bot.start();
       const roomId = await roomWith(bot, people[0]);
       await people[1].joinRoom(roomId);
+      if (seed % 2 === 0) {
+        // Questions shown as lines of a box rather than as the whole text.
+        const box = new Box(bot);
+        box.text("title", "Stress");
+        bot.use(box.replies(box.text("answer")));
+      }
       bot.command("quiz").handle(async (ctx) => {
         outcomes.push(await ctx.ask("Quiz?", { timeoutMs: 20 + rand() * 200 }).catch(String));
       });
