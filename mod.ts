@@ -67,6 +67,7 @@ export {
   type JoinRoomOptions,
   type LinesSection,
   type ListOptions,
+  type LivenessOptions,
   type LobbyRoom,
   type LogOptions,
   type LogSection,

@@ -388,7 +388,9 @@ export class Bot<C extends object = Record<never, never>> {
    * `aborted` or `stopped`.
    */
   ask(user: User | UserId, question: string, options?: AskOptions): Promise<string> {
-    return this.#track(() => this.#dispatch.ask(user, question, options, (t) => this.send(t)));
+    return this.#track(() =>
+      this.#dispatch.ask(user, question, options, (t, signal) => this.send(t, { signal }))
+    );
   }
 
   /**

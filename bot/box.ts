@@ -25,6 +25,8 @@ import { sanitizeChat } from "../schemas/text.ts";
 import type { Bot } from "./bot.ts";
 import type { Middleware } from "./composer.ts";
 import { fit } from "./run_command.ts";
+import { questionShows } from "./ask.ts";
+import type { User } from "./state.ts";
 
 /** A fixed text of a {@linkcode Box}. */
 export interface TextSection {
@@ -204,6 +206,8 @@ export class Box {
   readonly #sections: { section: Section; content: () => Content }[] = [];
   #scheduled = false;
   #sent: string | undefined;
+  /** Open questions shown in the replies section, by user id. */
+  readonly #questions = new Map<string, { readonly name: string; readonly text: string }>();
 
   /**
    * Creates an empty box for `bot`.
@@ -396,6 +400,19 @@ export class Box {
     if (!entry || !("value" in section)) {
       throw new TypeError("Cannot take replies: expected a text section of this box");
     }
+    const plain = entry.content;
+    entry.content = () => {
+      const content = plain();
+      if (this.#questions.size === 0 || content.kind !== "text") return content;
+      // Alone, a question shows as it is; with other lines, each starts with who was asked.
+      const named = this.#questions.size > 1 || content.text !== "";
+      const asked = [...this.#questions.values()].map(({ name, text }) =>
+        named && !text.startsWith(name) ? `${name}: ${text}` : text
+      );
+      const items = content.text === "" ? asked : [...content.text.split("\n"), ...asked];
+      return { kind: "lines", header: "", items };
+    };
+    questionShows.set(this.#bot, (user, text, signal) => this.#ask(section, user, text, signal));
     return (ctx, next) => {
       ctx.reply = (text: string): Promise<void> => {
         section.set(text);
@@ -403,6 +420,20 @@ export class Box {
       };
       return next();
     };
+  }
+
+  /** Shows a question of `ctx.ask()`/`bot.ask()` as a line of the replies section until it ends. */
+  #ask(section: TextSection, user: User, text: string, signal: AbortSignal): Promise<void> {
+    if (signal.aborted) return Promise.resolve();
+    const question = { name: user.name, text: oneLine(text) };
+    section.clear(); // the question is the newest reply
+    this.#questions.set(user.id, question);
+    signal.addEventListener("abort", () => {
+      if (this.#questions.get(user.id) !== question) return;
+      this.#questions.delete(user.id);
+      this.#changed();
+    }, { once: true });
+    return this.flush();
   }
 
   #checkName(name: unknown): void {

@@ -8,7 +8,7 @@
  */
 
 import type { Actions } from "./actions.ts";
-import { type AskOptions, Asks } from "./ask.ts";
+import { type AskOptions, Asks, questionShows } from "./ask.ts";
 import type { Bot } from "./bot.ts";
 import { CommandBuilder, type CommandDefinition, helpFor, helpText } from "./commands.ts";
 import { Composer, type Root, rootOfComposer } from "./composer.ts";
@@ -73,7 +73,7 @@ export class Dispatch {
     user: User | UserId,
     question: string,
     options: AskOptions | undefined,
-    show: (text: string) => Promise<unknown>,
+    show: (text: string, signal: AbortSignal) => Promise<unknown>,
   ): Promise<string> {
     const id = typeof user === "string" ? user : user?.id;
     if (typeof id !== "string") {
@@ -85,7 +85,9 @@ export class Dispatch {
       const why = "they are not in the bot's room";
       return Promise.reject(new AskError(`Cannot get an answer from ${who}: ${why}`, "left", id));
     }
-    return this.#asks.ask(found, question, options, show);
+    const boxed = questionShows.get(this.#host.bot);
+    const shown = boxed ? (text: string, signal: AbortSignal) => boxed(found, text, signal) : show;
+    return this.#asks.ask(found, question, options, shown);
   }
 
   /** A command of the bot (any composer), or the automatic `/help`. */
@@ -120,7 +122,12 @@ export class Dispatch {
       actions.send(text).catch((error) => handlers.report(error));
     const ctx = contextOf(bot, { user }) as unknown as Record<string, unknown>;
     ctx.ask = (question: string, o?: AskOptions) =>
-      this.ask(user, question, o, (text) => (ctx as unknown as BaseContext).reply(text));
+      this.ask(
+        user,
+        question,
+        o,
+        (text, signal) => (ctx as unknown as BaseContext).reply(text, { signal }),
+      );
     void runCommandLine({
       find: (name) => this.#find(name),
       prefix: options.prefix,

@@ -6,6 +6,7 @@
  */
 
 import type { ServerEventName, ServerEvents } from "../schemas/mod.ts";
+import type { ActionOptions } from "./actions.ts";
 import type { AskOptions } from "./ask.ts";
 import type { Bot } from "./bot.ts";
 import type { LobbyRoom, Me, Room, RoomLeftReason, User, UserLeaveReason } from "./state.ts";
@@ -170,8 +171,8 @@ export interface BaseContext {
   readonly bot: Bot;
   /** The bot's room, or `undefined`. */
   readonly room: Room | undefined;
-  /** Replaces the bot's text (`bot.send(text)`). */
-  reply(text: string): Promise<void>;
+  /** Replaces the bot's text (`bot.send(text, options)`). */
+  reply(text: string, options?: ActionOptions): Promise<void>;
 }
 
 /** The context of a command handler. */

@@ -6,6 +6,7 @@
  * @module
  */
 
+import type { ActionOptions } from "./actions.ts";
 import type { Bot } from "./bot.ts";
 import { ActionError, AskError, HandlerError } from "./errors.ts";
 import {
@@ -39,15 +40,16 @@ class LazyRoomContext {
   get room() {
     return this.bot.room;
   }
-  reply(text: string) {
-    return this.bot.send(text);
+  reply(text: string, options?: ActionOptions) {
+    return this.bot.send(text, options);
   }
 }
 
 /** Builds a handler context: `bot`, `room`, `reply` and the event's data. */
 export function contextOf<T extends object>(bot: Bot, data: T): BaseContext & T {
   if ("room" in data) {
-    return { bot, reply: (text: string) => bot.send(text), ...data } as BaseContext & T;
+    const reply = (text: string, options?: ActionOptions) => bot.send(text, options);
+    return { bot, reply, ...data } as BaseContext & T;
   }
   return Object.assign(new LazyRoomContext(bot), data) as unknown as BaseContext & T;
 }

@@ -60,6 +60,11 @@ const ROUTES: ReadonlyMap<string, Route> = new Map(
 /** The bot's way in. */
 export class Inbound implements StateSink {
   readonly #host: InboundHost;
+  /**
+   * The room and its texts when the connection was lost: back in that room,
+   * lines people completed meanwhile (still in their texts) run.
+   */
+  #lost: { readonly id: string; readonly texts: ReadonlyMap<string, string> } | undefined;
 
   constructor(host: InboundHost) {
     this.#host = host;
@@ -115,13 +120,26 @@ export class Inbound implements StateSink {
     const { lines, outbox, handlers } = this.#host;
     const state = this.#host.state;
     lines.clear();
-    for (const [id, text] of state.room!.texts) lines.baseline(id, text);
+    const room = state.room!;
+    const lost = this.#lost?.id === room.id ? this.#lost.texts : undefined;
+    this.#lost = undefined;
+    const missed: [string, string][] = [];
+    for (const [id, text] of room.texts) {
+      const before = id === state.me?.id ? undefined : lost?.get(id);
+      if (before === undefined || before === text) lines.baseline(id, text);
+      else {
+        lines.baseline(id, before);
+        missed.push([id, text]);
+      }
+    }
     outbox.resetText();
     handlers.emit("roomJoined", () => ({ room: state.roomView! }));
+    for (const [id, text] of missed) lines.update(id, text);
   }
 
   roomLeft(room: Room, reason: RoomLeftReason): void {
     const { lines, actions, handlers, placement } = this.#host;
+    this.#lost = reason === "disconnected" ? { id: room.id, texts: room.texts } : undefined;
     lines.clear();
     actions.cancelTyping();
     handlers.emit("roomLeft", { room, reason });

@@ -30,6 +30,7 @@ export {
   type BotLogger,
   type BotOptions,
   consoleBotLogger,
+  type LivenessOptions,
   type ReconnectOptions,
   type ResolvedBotOptions,
   type RoomTarget,

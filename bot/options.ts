@@ -61,6 +61,21 @@ export interface ReconnectOptions {
 }
 
 /**
+ * How the bot notices a connection that stopped moving (a peer or proxy that
+ * stopped forwarding while TCP stays open). The server pings every 25 s
+ * (docs/protocol.md §1.1): after `probeAfterMs` without any packet the bot
+ * asks for the room list (`get rooms`, exempt from the event limit); after
+ * `deadAfterMs` without any packet it drops the connection (`disconnect`
+ * with reason `"no traffic"`) and reconnects.
+ */
+export interface LivenessOptions {
+  /** Silence before the bot probes, in ms. Default 26 000 (a missed server ping). */
+  probeAfterMs?: number;
+  /** Silence after which the connection counts as dead, in ms. Default 30 000. */
+  deadAfterMs?: number;
+}
+
+/**
  * Where the bot wants to be. The bot goes there when it starts and goes back
  * after every reconnect and server restart:
  *
@@ -114,6 +129,8 @@ export interface BotOptions {
   answerAfk?: boolean;
   /** Reconnection, or `false` to stop when the connection is lost. */
   reconnect?: ReconnectOptions | false;
+  /** Dead-connection detection (default: dead after 30 s without any packet), or `false`. */
+  liveness?: LivenessOptions | false;
   /** Where log lines go. Default {@linkcode consoleBotLogger}. */
   logger?: BotLogger;
   /** Log wire traffic (tokens redacted). Default `false`. */
@@ -150,6 +167,8 @@ export interface ResolvedBotOptions {
   readonly answerAfk: boolean;
   /** Reconnection, or `false`. */
   readonly reconnect: Required<ReconnectOptions> | false;
+  /** Dead-connection detection, or `false`. */
+  readonly liveness: Required<LivenessOptions> | false;
   /** Where log lines go. */
   readonly logger: BotLogger;
   /** Wire traffic is logged. */
@@ -172,6 +191,7 @@ const KEYS = new Set([
   "actionTimeoutMs",
   "answerAfk",
   "reconnect",
+  "liveness",
   "logger",
   "debug",
 ]);
@@ -234,6 +254,20 @@ export function resolveOptions(options: BotOptions): ResolvedBotOptions {
       throw new RangeError(`Invalid reconnect.maxAttempts: ${reconnect.maxAttempts} must be >= 1`);
     }
   }
+  const liveness = options.liveness === false ? false : {
+    probeAfterMs: 26_000,
+    deadAfterMs: 30_000,
+    ...(options.liveness ?? {}),
+  };
+  if (liveness) {
+    checkNumber(liveness.probeAfterMs, "liveness.probeAfterMs", 1);
+    checkNumber(liveness.deadAfterMs, "liveness.deadAfterMs", 1);
+    if (!(liveness.deadAfterMs > liveness.probeAfterMs)) {
+      throw new RangeError(
+        `Invalid liveness.deadAfterMs: ${liveness.deadAfterMs} must be more than probeAfterMs (${liveness.probeAfterMs})`,
+      );
+    }
+  }
   for (const key of ["server", "token"] as const) {
     if (options[key] !== undefined && typeof options[key] !== "string") {
       throw new TypeError(`Cannot create bot: ${key} must be a string`);
@@ -254,6 +288,7 @@ export function resolveOptions(options: BotOptions): ResolvedBotOptions {
     actionTimeoutMs: checkNumber(options.actionTimeoutMs ?? 10_000, "actionTimeoutMs", 1),
     answerAfk: checkBoolean(options.answerAfk, "answerAfk", true),
     reconnect,
+    liveness,
     logger: options.logger ?? consoleBotLogger,
     debug: checkBoolean(options.debug, "debug", false),
   });

@@ -11,7 +11,14 @@
  * @module
  */
 
-import { dirName, ensureDir, filePath, readTextFile, writeFileAtomic } from "../api/_platform.ts";
+import {
+  dirName,
+  ensureDir,
+  filePath,
+  readTextFile,
+  removeStaleTemps,
+  writeFileAtomic,
+} from "../api/_platform.ts";
 import type { ExtendingMiddleware, MiddlewareContext, NextFunction } from "./composer.ts";
 import type { User } from "./state.ts";
 
@@ -72,8 +79,10 @@ export interface SessionOptions<S> {
 const ANONYMOUS = { name: "Anonymous", location: "On The Web" };
 
 /**
- * The default session key: one per person, by name and location, trimmed and
- * in lower case (`"alice / paris"`). A user id changes when someone comes
+ * The default session key: one per person, by name and location, each trimmed
+ * and in lower case, with `%` and `/` inside them written `%25` and `%2F`,
+ * joined by `/` (`"alice/paris"`; `"Ann / Lab"` from `"X"` is
+ * `"ann %2F lab/x"`), so no two name+location pairs share a key. A user id changes when someone comes
  * back without their cookie (another browser, cleared cookies, the server
  * restarted), while the server lets one name and location be in one room at
  * a time (docs/protocol.md §8.6), so name and location find the same person
@@ -87,6 +96,20 @@ const ANONYMOUS = { name: "Anonymous", location: "On The Web" };
 export function sessionKey(ctx: { readonly user: User }): string {
   const { id, name, location } = ctx.user;
   if (name === ANONYMOUS.name && location === ANONYMOUS.location) return `anonymous:${id}`;
+  return `${keyPart(name)}/${keyPart(location)}`;
+}
+
+function keyPart(text: string): string {
+  return text.trim().toLowerCase().replaceAll("%", "%25").replaceAll("/", "%2F");
+}
+
+/**
+ * The default key before 0.2 (`"alice / paris"`), ambiguous: sessions saved
+ * under it are moved to {@linkcode sessionKey}'s key when first read.
+ */
+function oldSessionKey(ctx: { readonly user: User }): string | undefined {
+  const { name, location } = ctx.user;
+  if (name === ANONYMOUS.name && location === ANONYMOUS.location) return undefined;
   return `${name.trim().toLowerCase()} / ${location.trim().toLowerCase()}`;
 }
 
@@ -148,6 +171,8 @@ export function session<S>(options: SessionOptions<S>): ExtendingMiddleware<Sess
     }
   }
   const entries = new Map<string, Entry>();
+  /** Keys whose old-key session was looked for (the default key only; once per key). */
+  const moved = key === sessionKey ? new Set<string>() : undefined;
 
   const release = (k: string, entry: Entry): void => {
     if (entry.users === 0 && entry.writes === 0 && entries.get(k) === entry) entries.delete(k);
@@ -208,6 +233,16 @@ export function session<S>(options: SessionOptions<S>): ExtendingMiddleware<Sess
       };
       e.loaded = (async () => {
         e.value = await storage.read(k);
+        const old = moved && !moved.has(k) ? oldSessionKey(ctx) : undefined;
+        if (e.value === undefined && old !== undefined && old !== k) {
+          const value = await storage.read(old);
+          if (value !== undefined) {
+            await storage.write(k, value);
+            await storage.delete(old);
+            e.value = value;
+          }
+        }
+        moved?.add(k);
         e.stored = e.value !== undefined;
       })();
       entries.set(k, entry = e);
@@ -296,11 +331,18 @@ export class MemorySessionStorage {
   }
 }
 
+/** A temporary file older than this is a crashed write's (a write takes milliseconds). */
+const STALE_TEMP_MS = 60_000;
+
 /**
  * Keeps sessions in one JSON file (`{ "<key>": <session>, ... }`), so they
  * survive a restart of the bot. The file is read once, on first use; every
  * change rewrites it atomically (a temporary file renamed over it: a crash
- * never leaves half a file), changes made together in one write. Values must
+ * never leaves half a file; the temporary files of a write killed midway are
+ * removed when the file is first read), changes made together in one write.
+ * A file that cannot be read (say, not JSON) fails the uses that need it and
+ * is read again on the next use, so fixing it needs no restart; a UTF-8 BOM is
+ * accepted. Values must
  * be JSON (no `Map`, `Date` comes back as a string). The file belongs to one
  * bot process at a time; its directory is created when missing.
  *
@@ -352,7 +394,7 @@ export class FileSessionStorage {
    *
    * @param key The key.
    * @returns The value, or `undefined`.
-   * @throws {SyntaxError} When the file is not a JSON object (it is left as it is).
+   * @throws {SyntaxError} When the file is not a JSON object (it is left as it is, and read again on the next use).
    */
   async read<S>(key: string): Promise<S | undefined> {
     const text = (await this.#load()).get(key);
@@ -392,9 +434,13 @@ export class FileSessionStorage {
   }
 
   #load(): Promise<Map<string, string>> {
-    return this.#texts ??= (async () => {
+    if (this.#texts) return this.#texts;
+    const loading = (async () => {
       const path = await filePath(this.#path);
-      const text = await readTextFile(path);
+      // Temporary files of a write that crashed (kill -9) are left behind: remove them.
+      await removeStaleTemps(path, STALE_TEMP_MS);
+      const raw = await readTextFile(path);
+      const text = raw?.startsWith("\uFEFF") ? raw.slice(1) : raw; // a UTF-8 BOM
       const texts = new Map<string, string>();
       if (text === undefined || text.trim() === "") return texts;
       let data: unknown;
@@ -409,6 +455,11 @@ export class FileSessionStorage {
       for (const [key, value] of Object.entries(data)) texts.set(key, JSON.stringify(value));
       return texts;
     })();
+    // A failed load is not kept: the next use reads the file again (it may be fixed by then).
+    loading.catch(() => {
+      if (this.#texts === loading) this.#texts = undefined;
+    });
+    return this.#texts = loading;
   }
 
   #flush(): Promise<void> {

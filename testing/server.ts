@@ -10,6 +10,7 @@ import { SessionStore } from "./_session.ts";
 import { type Conn, World } from "./_world.ts";
 import { handleHttp, type HttpContext, type HttpFault } from "./_http.ts";
 import { attachSockets } from "./_io.ts";
+import { guardHost } from "./_host.ts";
 import {
   type RoomInfo,
   roomInfos,
@@ -155,6 +156,7 @@ export class TestServer {
       });
     });
     this.#io = attachSockets(http, { opts: this.#opts, world, ownOrigins });
+    guardHost(http, this.#opts.host, (line) => world().log(line));
     this.#http = http;
     await new Promise<void>((resolve, reject) => {
       http.once("error", reject);

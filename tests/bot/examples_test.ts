@@ -58,7 +58,7 @@ Deno.test("examples/notes.ts keeps notes in a file, with a cooldown, a quiz and 
     await until(() => box().endsWith("Alice's notes:\n1. buy milk"), "the list");
     await until(async () => {
       const text = await Deno.readTextFile(file).catch(() => "{}");
-      return JSON.stringify(JSON.parse(text)) === '{"alice / town":{"notes":["buy milk"]}}';
+      return JSON.stringify(JSON.parse(text)) === '{"alice/town":{"notes":["buy milk"]}}';
     }, "the session file");
 
     await enter(alice, "/quiz");
@@ -67,6 +67,55 @@ Deno.test("examples/notes.ts keeps notes in a file, with a cooldown, a quiz and 
     await until(() => /\n(Right, Alice!|No, Alice: it is \w+\.)$/.test(box()), "the verdict");
     assertStringIncludes(box(), "Last seen:\nAlice: ");
     assert(box().length <= 5000);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("examples/notes.ts keeps running when a person leaves right after /quiz", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await using server = await startServer();
+    await using alice = await person(server, "Alice");
+    await using mallory = await person(server, "Mallory");
+    const child = new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", new URL("../../examples/notes.ts", import.meta.url).pathname],
+      env: {
+        TALKOMATIC_URL: server.url,
+        TALKOMATIC_TOKEN: server.issueToken(),
+        NOTES_FILE: `${dir}/notes.json`,
+      },
+      stdout: "null",
+      stderr: "piped",
+    }).spawn();
+    const stderr = new Response(child.stderr).text();
+    let exited = false;
+    const status = child.status.finally(() => exited = true);
+    try {
+      const room = await until(
+        () =>
+          server.rooms().find((r) =>
+            r.name === "Notes" && r.users.some((u) => u.username === "Notes Bot")
+          ),
+        "the bot in its room",
+        15_000,
+      );
+      const botId = room.users.find((u) => u.username === "Notes Bot")!.id;
+      await alice.joinRoom(room.id);
+      for (let i = 0; i < 3; i++) {
+        await mallory.joinRoom(room.id);
+        await enter(mallory, "/quiz");
+        await mallory.leaveRoom(); // before the question had its turn to be sent
+      }
+      await enter(alice, "/note list");
+      await until(() => (alice.texts[botId] ?? "").endsWith("Alice, no notes."), "an answer");
+      assertEquals(exited, false);
+    } finally {
+      child.kill("SIGTERM");
+      await status;
+    }
+    const errors = await stderr;
+    assert(!errors.includes("Uncaught"), errors);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

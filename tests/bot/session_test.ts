@@ -37,11 +37,11 @@ Deno.test("session() with FileSessionStorage keeps a person's session across a r
     await until(() => seen(alice, first) === "Alice: 2", "the second count");
     // Saved when the handler finished (just after its reply was sent).
     await until(
-      () => Deno.readTextFileSync(file).includes('"alice / town": {"count":2}'),
+      () => Deno.readTextFileSync(file).includes('"alice/town": {"count":2}'),
       "the saved session",
     );
     await first.stop();
-    assertEquals(JSON.parse(await Deno.readTextFile(file)), { "alice / town": { count: 2 } });
+    assertEquals(JSON.parse(await Deno.readTextFile(file)), { "alice/town": { count: 2 } });
     assertEquals([...Deno.readDirSync(`${dir}/data`)].map((e) => e.name), ["sessions.json"]);
 
     // Alice comes back without her cookie (a new user id) to a new bot process on the same file.
@@ -96,7 +96,7 @@ Deno.test("session() loses no update when handlers of one person run at the same
       await roomWith(bot, alice);
       for (let n = 1; n <= 6; n++) await enter(alice, `/add ${n}`);
       await until(() => running === 0 && most === 6, "the handlers, all at the same time");
-      const stored = () => JSON.parse(Deno.readTextFileSync(file))["alice / town"];
+      const stored = () => JSON.parse(Deno.readTextFileSync(file))["alice/town"];
       await until(() => stored().added.length === 6 && stored().keys === messages, "the saves")
         .catch(() => {}); // on a lost update, the assertions below say which
       assertEquals(stored().added.toSorted(), [1, 2, 3, 4, 5, 6], "every push kept");
@@ -171,6 +171,6 @@ Deno.test("sessionKey() is the name and location, or the id of an anonymous pers
   const user = (name: string, location: string) => ({
     user: { id: "u1", name, location, isDev: false },
   });
-  assertEquals(sessionKey(user(" Alice ", "Town")), "alice / town");
+  assertEquals(sessionKey(user(" Alice ", "Town")), "alice/town");
   assertEquals(sessionKey(user("Anonymous", "On The Web")), "anonymous:u1");
 });
