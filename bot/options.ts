@@ -112,6 +112,8 @@ export interface BotOptions {
   actionTimeoutMs?: number;
   /** Answer AFK warnings. Default `true`. */
   answerAfk?: boolean;
+  /** Run commands typed in the board chat too, answering there. Default `false`. */
+  boardCommands?: boolean;
   /** Reconnection, or `false` to stop when the connection is lost. */
   reconnect?: ReconnectOptions | false;
   /** Where log lines go. Default {@linkcode consoleBotLogger}. */
@@ -148,6 +150,8 @@ export interface ResolvedBotOptions {
   readonly actionTimeoutMs: number;
   /** AFK warnings are answered. */
   readonly answerAfk: boolean;
+  /** Commands typed in the board chat run too. */
+  readonly boardCommands: boolean;
   /** Reconnection, or `false`. */
   readonly reconnect: Required<ReconnectOptions> | false;
   /** Where log lines go. */
@@ -171,6 +175,7 @@ const KEYS = new Set([
   "pacing",
   "actionTimeoutMs",
   "answerAfk",
+  "boardCommands",
   "reconnect",
   "logger",
   "debug",
@@ -253,6 +258,7 @@ export function resolveOptions(options: BotOptions): ResolvedBotOptions {
     pacing: resolvePacing(options.pacing),
     actionTimeoutMs: checkNumber(options.actionTimeoutMs ?? 10_000, "actionTimeoutMs", 1),
     answerAfk: checkBoolean(options.answerAfk, "answerAfk", true),
+    boardCommands: checkBoolean(options.boardCommands, "boardCommands", false),
     reconnect,
     logger: options.logger ?? consoleBotLogger,
     debug: checkBoolean(options.debug, "debug", false),
