@@ -466,7 +466,7 @@ export class Board {
     finite(x, "x", "move the board cursor");
     finite(y, "y", "move the board cursor");
     checkOptions(options, "move the board cursor");
-    return this.#post(
+    await this.#post(
       "board.cursor",
       "Cannot move the board cursor",
       "board cursor",
