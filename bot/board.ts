@@ -23,7 +23,7 @@ import { ActionError } from "./errors.ts";
 import { endedError, type Life } from "./life.ts";
 import type { Outbox } from "./outbox.ts";
 import type { ResolvedPacing } from "./pacer.ts";
-import type { UserId } from "./state.ts";
+import type { User, UserId } from "./state.ts";
 
 export type { BoardPoint, BoardStroke };
 
@@ -66,8 +66,8 @@ export interface BoardHost {
   me(): UserId | undefined;
   /** The bot is sending a `board clear` (its echo is the bot's own). */
   clearing(): void;
-  /** A board event happened (someone else's). */
-  changed(change: BoardChange): void;
+  /** A board event happened (someone else's); `user` when they already left the room. */
+  changed(change: BoardChange, user?: User): void;
 }
 
 const point = (p: unknown, i: number, what: string): BoardPoint => {
@@ -480,14 +480,14 @@ export class Board {
   /** A board event came in. */
   receive(event: string, payload: unknown): void {
     const me = this.#host.me();
-    const change = this.#model.apply(event, payload, me);
-    if (change && !("userId" in change && change.userId === me)) this.#host.changed(change);
+    for (const change of this.#model.apply(event, payload, me)) {
+      if (!("userId" in change && change.userId === me)) this.#host.changed(change);
+    }
   }
 
   /** Someone left the bot's room. */
-  userLeft(userId: UserId): void {
-    const change = this.#model.left(userId);
-    if (change) this.#host.changed(change);
+  userLeft(user: User): void {
+    for (const change of this.#model.left(user.id)) this.#host.changed(change, user);
   }
 
   /** The bot left its room or lost its connection. */

@@ -38,7 +38,7 @@ export function boardLine(text: string): string {
 /** The bot's board. */
 export function createBoard(parts: BoardParts): Board {
   const { options, handlers } = parts;
-  const userOf = (id: UserId, name?: string): User => {
+  const lookup = (id: UserId, name?: string): User => {
     const state = parts.state();
     const known = state.room?.users.get(id) ?? state.users.get(id);
     if (known) return known;
@@ -65,7 +65,8 @@ export function createBoard(parts: BoardParts): Board {
     },
     me: () => parts.state().me?.id,
     clearing: () => void ownClears++,
-    changed: (change: BoardChange) => {
+    changed: (change: BoardChange, who?: User) => {
+      const userOf = (id: UserId, name?: string) => who ?? lookup(id, name);
       switch (change.kind) {
         case "open":
           return handlers.emit("boardOpen", () => ({ user: userOf(change.userId) }));
@@ -87,7 +88,7 @@ export function createBoard(parts: BoardParts): Board {
           if (mine) ownClears--;
           const me = parts.state().me;
           return handlers.emit("boardClear", () => ({
-            user: mine && me ? userOf(me.id) : undefined,
+            user: mine && me ? lookup(me.id) : undefined,
           }));
         }
         case "chat": {

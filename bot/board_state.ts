@@ -68,13 +68,19 @@ const freeze = (s: Drawing, userId?: UserId): BoardStroke =>
     ...(userId === undefined ? {} : { userId }),
   });
 
-/** The board's state; history and viewers are kept only while the bot has it open. */
+/**
+ * The board's state. The history is kept only while the bot has the board open; active
+ * strokes and who opened the board are followed while the bot is in the room (the server
+ * relays those events to every member), so the bot's events carry whole strokes.
+ */
 export class BoardModel {
   #open = false;
   #strokes: BoardStroke[] = [];
   #strokesView: readonly BoardStroke[] | undefined;
   readonly #active = new Map<UserId, Drawing>();
+  /** Others who have it open (tracked from `board user status` since the bot joined the room). */
   readonly #viewers = new Set<UserId>();
+  #me: UserId | undefined;
 
   /** The bot has the board open. */
   get isOpen(): boolean {
@@ -93,21 +99,23 @@ export class BoardModel {
 
   /** Who has the board open (the bot included), as far as the bot has seen. */
   get viewers(): ReadonlySet<UserId> {
-    return new Set(this.#viewers);
+    const out = new Set(this.#viewers);
+    if (this.#open && this.#me) out.add(this.#me);
+    return out;
   }
 
-  /** The bot closed the board, left the room or lost its connection: forget everything. */
+  /** The bot left the room or lost its connection: forget everything. */
   reset(): void {
-    this.#open = false;
-    this.#strokes = [];
-    this.#strokesView = undefined;
+    this.closed();
     this.#active.clear();
     this.#viewers.clear();
   }
 
-  /** The bot closed the board (its own active stroke, if any, is the server's to finalise). */
+  /** The bot closed the board: forget the history. */
   closed(): void {
-    this.reset();
+    this.#open = false;
+    this.#strokes = [];
+    this.#strokesView = undefined;
   }
 
   /** The bot finished a stroke of its own (the server does not echo it). */
@@ -119,33 +127,34 @@ export class BoardModel {
   }
 
   /** Someone left the room: the server finalises their stroke (§6.4). */
-  left(userId: UserId): BoardChange | undefined {
+  left(userId: UserId): BoardChange[] {
     this.#viewers.delete(userId);
     return this.#finish(userId);
   }
 
   /** Applies one board event; `me` is the bot's id. */
-  apply(event: string, payload: unknown, me: UserId | undefined): BoardChange | undefined {
+  apply(event: string, payload: unknown, me: UserId | undefined): BoardChange[] {
     switch (event) {
       case "board state": {
         const p = payload as ServerEvents["board state"];
-        this.reset();
         this.#open = true;
+        this.#me = me;
         this.#strokes = p.strokes.slice(-MAX_BOARD_STROKES).map((s) => freeze(s));
+        this.#strokesView = undefined;
+        this.#active.clear();
         for (const [id, s] of Object.entries(p.active)) {
           this.#active.set(id, { ...s, points: s.points.slice() });
         }
-        if (me) this.#viewers.add(me);
-        return undefined;
+        return [];
       }
       case "board user status": {
         const p = payload as ServerEvents["board user status"];
-        if (p.open) this.#viewers.add(p.userId);
-        else {
-          this.#viewers.delete(p.userId);
-          this.#finish(p.userId);
+        if (p.open) {
+          this.#viewers.add(p.userId);
+          return [{ kind: "open", userId: p.userId }];
         }
-        return { kind: p.open ? "open" : "close", userId: p.userId };
+        this.#viewers.delete(p.userId);
+        return [...this.#finish(p.userId), { kind: "close", userId: p.userId }];
       }
       case "board stroke start": {
         const p = payload as ServerEvents["board stroke start"];
@@ -161,36 +170,36 @@ export class BoardModel {
       case "board stroke move": {
         const p = payload as ServerEvents["board stroke move"];
         const s = this.#active.get(p.userId);
-        if (!s) return undefined;
+        if (!s) return [];
         for (const pt of p.points) s.points.push({ x: pt.x, y: pt.y });
         if (s.points.length > MAX_STROKE_POINTS) {
           s.points.splice(0, s.points.length - MAX_STROKE_POINTS);
         }
-        return undefined;
+        return [];
       }
       case "board stroke end":
         return this.#finish((payload as ServerEvents["board stroke end"]).userId);
       case "board chat": {
         const p = payload as ServerEvents["board chat"];
-        return { kind: "chat", userId: p.userId, username: p.username, text: p.text };
+        return [{ kind: "chat", userId: p.userId, username: p.username, text: p.text }];
       }
       case "board cursor": {
         const p = payload as ServerEvents["board cursor"];
-        return { kind: "cursor", userId: p.userId, username: p.username, x: p.x, y: p.y };
+        return [{ kind: "cursor", userId: p.userId, username: p.username, x: p.x, y: p.y }];
       }
       case "board clear":
         this.#strokes = [];
         this.#strokesView = undefined;
         this.#active.clear();
-        return { kind: "clear" };
+        return [{ kind: "clear" }];
     }
-    return undefined;
+    return [];
   }
 
   /** Moves a user's active stroke into the history; the finished stroke, if any. */
-  #finish(userId: UserId): BoardChange | undefined {
+  #finish(userId: UserId): BoardChange[] {
     const s = this.#active.get(userId);
-    if (!s) return undefined;
+    if (!s) return [];
     this.#active.delete(userId);
     const stroke = freeze(s, userId);
     if (this.#open) {
@@ -198,6 +207,6 @@ export class BoardModel {
       if (this.#strokes.length > MAX_BOARD_STROKES) this.#strokes.shift();
       this.#strokesView = undefined;
     }
-    return { kind: "stroke", userId, stroke };
+    return [{ kind: "stroke", userId, stroke }];
   }
 }

@@ -139,7 +139,7 @@ export class Inbound implements StateSink {
 
   userLeave(user: User, reason: UserLeaveReason): void {
     this.#host.lines.forget(user.id);
-    this.#host.board.userLeft(user.id);
+    this.#host.board.userLeft(user);
     this.#host.handlers.emit("userLeave", { user, reason });
   }
 
