@@ -1,0 +1,116 @@
+// The chat page's Talkoboard in Chromium: a bot draws and the canvas shows it, a person draws
+// (pen and eraser) and the bot sees the strokes, the board chat both ways, clear. Found by
+// accessible names. The README's picture: UPDATE_DOCS_SCREENSHOT=1 deno test -A tests/browser/
+import { assert, assertEquals } from "@std/assert";
+import type { Page } from "playwright-core";
+import type { BoardStroke } from "../../bot/mod.ts";
+import { makeBot } from "../bot/_helpers.ts";
+import { startServer } from "../testing/_helpers.ts";
+import { browserTest, createRoom, SCREENSHOTS, signIn, waitUntil } from "./_chromium.ts";
+
+const DOCS_SCREENSHOT = new URL("../../docs/talkoboard.png", import.meta.url).pathname;
+const shot = (name: string) => new URL(name, SCREENSHOTS).pathname;
+
+/** The colour of the board's pixel at a world point (the view is not moved: 1 unit = 1 CSS px). */
+function pixel(page: Page, x: number, y: number): Promise<[number, number, number, number]> {
+  return page.getByRole("img", { name: "Talkoboard" }).evaluate((node, [x, y]) => {
+    type Canvas = {
+      width: number;
+      clientWidth: number;
+      getContext(kind: "2d"): {
+        getImageData(x: number, y: number, w: number, h: number): { data: number[] };
+      };
+    };
+    const canvas = node as unknown as Canvas;
+    const ratio = canvas.width / canvas.clientWidth;
+    const at = (v: number) => Math.round(v * ratio);
+    const d = canvas.getContext("2d").getImageData(at(x), at(y), 1, 1).data;
+    return [d[0], d[1], d[2], d[3]] as [number, number, number, number];
+  }, [x, y]);
+}
+
+browserTest("chat page Talkoboard in Chromium", async (browser) => {
+  await using server = await startServer();
+  const alice = await signIn(browser, server, "Alice", "Berlin");
+  const { page } = alice;
+  await using bot = makeBot(server, { username: "Painter" });
+  const strokes: BoardStroke[] = [];
+  const chats: string[] = [];
+  let clears = 0;
+  bot.on("boardStroke", (ctx) => void strokes.push(ctx.stroke));
+  bot.on("boardChat", (ctx) => void chats.push(`${ctx.user.name}: ${ctx.text}`));
+  bot.on("boardClear", () => void clears++);
+  try {
+    await createRoom(page, { name: "Gallery" });
+    await bot.start();
+    await bot.joinRoom(server.rooms()[0].id);
+    await page.getByLabel("Painter", { exact: true }).waitFor();
+    await page.getByRole("button", { name: "Open board" }).click();
+    const canvas = page.getByRole("img", { name: "Talkoboard" });
+    await canvas.waitFor();
+    const aliceId = server.sockets().find((x) => x.username === "Alice")!.userId!;
+    await waitUntil("Alice's board open at the bot", () => bot.board.viewers.has(aliceId));
+
+    // A bot draws a red square: the canvas shows it in the bot's colour, inside stays empty.
+    await bot.board.rect(40, 40, 200, 200, { color: "#ff0000", size: 8 });
+    await waitUntil(
+      "the red edge",
+      async () => (await pixel(page, 40, 140)).join() === "255,0,0,255",
+    );
+    assertEquals((await pixel(page, 140, 140))[3], 0, "inside the square");
+
+    // A person draws with the mouse in green: the bot sees the stroke in world coordinates.
+    await page.getByLabel("Colour").fill("#00aa00");
+    const box = (await canvas.boundingBox())!;
+    await page.mouse.move(box.x + 300, box.y + 60);
+    await page.mouse.down();
+    for (let i = 1; i <= 20; i++) await page.mouse.move(box.x + 300 + i * 5, box.y + 60 + i * 5);
+    await page.mouse.up();
+    await waitUntil("Alice's stroke at the bot", () => strokes.length === 1);
+    const [green] = strokes;
+    assertEquals([green.color, green.eraser], ["#00aa00", false]);
+    assertEquals(green.points[0], { x: 300, y: 60 });
+    assertEquals(green.points.at(-1), { x: 400, y: 160 });
+    assert((await pixel(page, 350, 110))[1] > 100, "Alice sees her own stroke");
+
+    // The eraser: Alice erases across the square's left edge.
+    await page.getByLabel("Eraser").check();
+    await page.getByLabel("Brush size").fill("30");
+    await page.mouse.move(box.x + 20, box.y + 140);
+    await page.mouse.down();
+    await page.mouse.move(box.x + 40, box.y + 140, { steps: 5 });
+    await page.mouse.move(box.x + 60, box.y + 140, { steps: 5 });
+    await page.mouse.up();
+    await waitUntil("the eraser stroke", () => strokes.length === 2);
+    assertEquals([strokes[1].eraser, strokes[1].size], [true, 30]);
+    assertEquals((await pixel(page, 40, 140))[3], 0, "erased");
+    assertEquals((await pixel(page, 40, 60)).join(), "255,0,0,255", "the rest of the edge stays");
+    await page.getByLabel("Eraser").uncheck();
+
+    // The board chat, both ways.
+    await bot.board.chat("Nice drawing!");
+    await page.getByRole("listitem").filter({ hasText: "Painter: Nice drawing!" }).waitFor();
+    await page.getByLabel("Board message").fill("thanks");
+    await page.getByRole("button", { name: "Send" }).click();
+    await waitUntil("Alice's board chat", () => chats.includes("Alice: thanks"));
+
+    // The picture for the README: the bot writes and draws, Alice's strokes stay.
+    await bot.board.text("Talkoboard", { x: 60, y: 300, height: 48, color: "#1e40af" });
+    await bot.board.circle(560, 140, 80, { color: "#f59e0b", size: 6 });
+    await waitUntil("the circle", async () => (await pixel(page, 640, 140))[3] > 0);
+    await page.locator("#board").screenshot({ path: shot("talkoboard-1280x800.png") });
+    if (Deno.env.get("UPDATE_DOCS_SCREENSHOT")) {
+      await Deno.copyFile(shot("talkoboard-1280x800.png"), DOCS_SCREENSHOT);
+    }
+
+    // Clear: the bot hears it and the canvas is empty.
+    await page.getByRole("button", { name: "Clear board" }).click();
+    await waitUntil("the clear at the bot", () => clears === 1);
+    await waitUntil("an empty canvas", async () => (await pixel(page, 60, 60))[3] === 0);
+    // Closing the board tells the others.
+    await page.getByRole("button", { name: "Close board" }).click();
+    await waitUntil("the board closed", () => !bot.board.viewers.has(aliceId));
+  } finally {
+    await alice.close();
+  }
+});
