@@ -55,7 +55,7 @@ export function mountBoard(socket) {
   /** The stroke you are drawing, and its points not sent yet. @type {Stroke | null} */
   let mine = null;
   /** @type {Point[]} */
-  let pending = [];
+  const pending = [];
   /** @type {ReturnType<typeof setInterval> | undefined} */
   let flushTimer;
   /** The view: world point at the canvas's top left, and pixels per world unit. */
