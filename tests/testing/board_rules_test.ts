@@ -1,23 +1,12 @@
 // The Talkoboard rules of docs/protocol.md §4.12, §5.9, §6.4 and §10.1, asserted on the events
-// the local server sends. Absence is asserted with the protocol's own fence: `get rooms` is
-// answered by `initial rooms` after everything the server sent that socket before it.
+// the local server sends. Absence is asserted with the protocol's own fence (`fence()`).
 import { assert, assertEquals } from "@std/assert";
 import type { TestServer } from "../../testing/mod.ts";
-import { createRoom, join, Raw, reset, signedIn, startServer, test } from "./_helpers.ts";
+import { createRoom, fence, join, Raw, reset, signedIn, startServer, test } from "./_helpers.ts";
 import { sweepGhosts } from "../../testing/_sweeps.ts";
 import type { Room, World } from "../../testing/_world.ts";
 
 const LOTS = { socketBot: { points: 100_000, windowMs: 60_000, blockMs: 60_000 } };
-
-/** Waits until every socket's earlier events have been handled and their answers received. */
-async function fence(...clients: Raw[]): Promise<void> {
-  for (const c of clients) {
-    const before = c.events.length;
-    c.emit("get rooms");
-    await c.until("initial rooms", () => c.events.length > before);
-    c.events = c.events.filter(([n]) => n !== "initial rooms");
-  }
-}
 
 /** Only the board events a client received (and errors). */
 function board(c: Raw): [string, unknown][] {
