@@ -73,6 +73,21 @@ browserTest("chat page Talkoboard in Chromium", async (browser) => {
     assertEquals(green.points.at(-1), { x: 400, y: 160 });
     assert((await pixel(page, 350, 110))[1] > 100, "Alice sees her own stroke");
 
+    // A finger draws too (touch events through the DevTools protocol, as a touchscreen sends them).
+    const cdp = await page.context().newCDPSession(page);
+    const touch = (type: "touchStart" | "touchMove" | "touchEnd", x: number, y: number) =>
+      cdp.send("Input.dispatchTouchEvent", {
+        type,
+        touchPoints: type === "touchEnd" ? [] : [{ x: box.x + x, y: box.y + y }],
+      });
+    await touch("touchStart", 700, 300);
+    for (let i = 1; i <= 10; i++) await touch("touchMove", 700 + i * 10, 300);
+    await touch("touchEnd", 0, 0);
+    await waitUntil("Alice's finger stroke", () => strokes.length === 2);
+    assertEquals(strokes[1].points[0], { x: 700, y: 300 });
+    assertEquals(strokes[1].points.at(-1), { x: 800, y: 300 });
+    strokes.splice(1);
+
     // The eraser: Alice erases across the square's left edge.
     await page.getByLabel("Eraser").check();
     await page.getByLabel("Brush size").fill("30");
