@@ -118,6 +118,41 @@ browserTest("chat page Talkoboard in Chromium", async (browser) => {
       await Deno.copyFile(shot("talkoboard-1280x800.png"), DOCS_SCREENSHOT);
     }
 
+    // Pan (Shift+drag) and zoom: the view moves, world coordinates stay.
+    Object.assign(box, await canvas.boundingBox()); // the page may have scrolled
+    await page.keyboard.down("Shift");
+    await page.mouse.move(box.x + 500, box.y + 350);
+    await page.mouse.down();
+    await page.mouse.move(box.x + 600, box.y + 350, { steps: 5 });
+    await page.mouse.up();
+    await page.keyboard.up("Shift");
+    await waitUntil(
+      "the panned view",
+      async () => (await pixel(page, 140, 60)).join() === "255,0,0,255",
+    );
+    assertEquals(strokes.length, 2, "panning draws nothing");
+    await page.mouse.move(box.x + 300, box.y + 380);
+    await page.mouse.down();
+    await page.mouse.move(box.x + 320, box.y + 380, { steps: 4 });
+    await page.mouse.up();
+    await waitUntil("a stroke in the panned view", () => strokes.length === 3);
+    assertEquals(strokes[2].points[0], { x: 200, y: 380 }, "screen 300 is world 200");
+    await page.getByRole("button", { name: "Zoom in" }).click();
+    await page.getByRole("button", { name: "Reset view" }).click();
+    await waitUntil(
+      "the view reset",
+      async () => (await pixel(page, 40, 60)).join() === "255,0,0,255",
+    );
+    await page.getByRole("button", { name: "Zoom in" }).click(); // x1.25 around the centre
+    const cw = await canvas.evaluate((c) => (c as unknown as { clientWidth: number }).clientWidth);
+    const at = (x: number, y: number) => [cw / 2 + (x - cw / 2) * 1.25, 210 + (y - 210) * 1.25];
+    const [zx, zy] = at(240, 140); // the square's right edge, 1.25 times as far from the centre
+    await waitUntil(
+      "the zoomed view",
+      async () => (await pixel(page, zx, zy)).join() === "255,0,0,255",
+    );
+    await page.getByRole("button", { name: "Reset view" }).click();
+
     // Clear: the bot hears it and the canvas is empty.
     await page.getByRole("button", { name: "Clear board" }).click();
     await waitUntil("the clear at the bot", () => clears === 1);
