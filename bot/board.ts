@@ -76,6 +76,16 @@ export interface BoardHost {
   changed(change: BoardChange, user?: User): void;
 }
 
+/** What each drawing action does, for its errors (`Cannot draw a circle on the board: ...`). */
+const WHAT: Readonly<Record<string, string>> = {
+  "board.draw": "draw",
+  "board.line": "draw a line",
+  "board.polyline": "draw a polyline",
+  "board.rect": "draw a rectangle",
+  "board.circle": "draw a circle",
+  "board.text": "write text",
+};
+
 /**
  * The room's Talkoboard: `bot.board`. Every action is checked before it is
  * sent (a `TypeError`/`RangeError`, nothing sent), paced inside the bot's
@@ -443,7 +453,7 @@ export class Board {
     options: ActionOptions | undefined,
     action: string,
   ): Promise<void> {
-    const what = action.replace("board.", "");
+    const what = WHAT[action] ?? "draw";
     const opts = checkOptions(options, what);
     const context = `Cannot ${what} on the board`;
     const events = lines.reduce((n, l) => n + strokeEvents(l.length), 0);
