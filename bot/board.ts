@@ -70,6 +70,8 @@ export interface BoardHost {
   requireRoom(action: string, context: string): void;
   /** The bot's user id. */
   me(): UserId | undefined;
+  /** Runs an action: an unawaited one that fails goes to the `error` event, not the process. */
+  track(work: () => Promise<void>): Promise<void>;
   /** The bot is sending a `board clear` (its echo is the bot's own). */
   clearing(): void;
   /** A board event happened (someone else's); `user` when they already left the room. */
@@ -143,21 +145,23 @@ export class Board {
    * @param options `signal`, `timeoutMs`.
    * @returns When the board's state arrived.
    */
-  async open(options: ActionOptions = {}): Promise<void> {
-    checkOptions(options, "open the board");
-    const context = "Cannot open the board";
-    const life = this.#host.life("board.open", context, options);
-    try {
-      this.#host.requireRoom("board.open", context);
-      await this.#host.outbox.request({
-        action: "board.open",
-        context,
-        event: "board open",
-        match: (event) => event === "board state" ? true : undefined,
-      }, life);
-    } finally {
-      life.end();
-    }
+  open(options: ActionOptions = {}): Promise<void> {
+    return this.#host.track(async () => {
+      checkOptions(options, "open the board");
+      const context = "Cannot open the board";
+      const life = this.#host.life("board.open", context, options);
+      try {
+        this.#host.requireRoom("board.open", context);
+        await this.#host.outbox.request({
+          action: "board.open",
+          context,
+          event: "board open",
+          match: (event) => event === "board state" ? true : undefined,
+        }, life);
+      } finally {
+        life.end();
+      }
+    });
   }
 
   /**
@@ -166,10 +170,12 @@ export class Board {
    * @param options `signal`, `timeoutMs`.
    * @returns When it was sent.
    */
-  async close(options: ActionOptions = {}): Promise<void> {
-    checkOptions(options, "close the board");
-    await this.#post("board.close", "Cannot close the board", "board close", undefined, options);
-    this.#model.closed();
+  close(options: ActionOptions = {}): Promise<void> {
+    return this.#host.track(async () => {
+      checkOptions(options, "close the board");
+      await this.#post("board.close", "Cannot close the board", "board close", undefined, options);
+      this.#model.closed();
+    });
   }
 
   /**
@@ -180,13 +186,15 @@ export class Board {
    * @param options `signal`, `timeoutMs` (default: the action timeout plus the pacing time).
    * @returns When the stroke's end was sent.
    */
-  async draw(stroke: BoardStrokeInput, options: ActionOptions = {}): Promise<void> {
-    const what = "draw";
-    if (stroke === null || typeof stroke !== "object") {
-      throw new TypeError(`Cannot ${what}: pass a stroke { points, color, size }`);
-    }
-    const points = checkPoints(stroke.points, what);
-    return await this.#strokes([points], checkStyle(stroke, what), options, "board.draw");
+  draw(stroke: BoardStrokeInput, options: ActionOptions = {}): Promise<void> {
+    return this.#host.track(async () => {
+      const what = "draw";
+      if (stroke === null || typeof stroke !== "object") {
+        throw new TypeError(`Cannot ${what}: pass a stroke { points, color, size }`);
+      }
+      const points = checkPoints(stroke.points, what);
+      return await this.#strokes([points], checkStyle(stroke, what), options, "board.draw");
+    });
   }
 
   /**
@@ -198,14 +206,16 @@ export class Board {
    * @param options `signal`, `timeoutMs`.
    * @returns When it was drawn.
    */
-  async line(
+  line(
     from: BoardPoint,
     to: BoardPoint,
     style?: BoardStyle,
     options?: ActionOptions,
   ): Promise<void> {
-    const points = [point(from, 0, "draw a line"), point(to, 1, "draw a line")];
-    return await this.#strokes([points], checkStyle(style, "draw a line"), options, "board.line");
+    return this.#host.track(async () => {
+      const points = [point(from, 0, "draw a line"), point(to, 1, "draw a line")];
+      return await this.#strokes([points], checkStyle(style, "draw a line"), options, "board.line");
+    });
   }
 
   /**
@@ -216,18 +226,20 @@ export class Board {
    * @param options `signal`, `timeoutMs`.
    * @returns When it was drawn.
    */
-  async polyline(
+  polyline(
     points: readonly BoardPoint[],
     style?: BoardStyle,
     options?: ActionOptions,
   ): Promise<void> {
-    const what = "draw a polyline";
-    return await this.#strokes(
-      [checkPoints(points, what)],
-      checkStyle(style, what),
-      options,
-      "board.polyline",
-    );
+    return this.#host.track(async () => {
+      const what = "draw a polyline";
+      return await this.#strokes(
+        [checkPoints(points, what)],
+        checkStyle(style, what),
+        options,
+        "board.polyline",
+      );
+    });
   }
 
   /**
@@ -241,7 +253,7 @@ export class Board {
    * @param options `signal`, `timeoutMs`.
    * @returns When it was drawn.
    */
-  async rect(
+  rect(
     x: number,
     y: number,
     w: number,
@@ -249,16 +261,18 @@ export class Board {
     style?: BoardStyle,
     options?: ActionOptions,
   ): Promise<void> {
-    const what = "draw a rectangle";
-    for (const [n, v] of [["x", x], ["y", y], ["w", w], ["h", h]] as const) finite(v, n, what);
-    const points = [
-      { x, y },
-      { x: x + w, y },
-      { x: x + w, y: y + h },
-      { x, y: y + h },
-      { x, y },
-    ];
-    return await this.#strokes([points], checkStyle(style, what), options, "board.rect");
+    return this.#host.track(async () => {
+      const what = "draw a rectangle";
+      for (const [n, v] of [["x", x], ["y", y], ["w", w], ["h", h]] as const) finite(v, n, what);
+      const points = [
+        { x, y },
+        { x: x + w, y },
+        { x: x + w, y: y + h },
+        { x, y: y + h },
+        { x, y },
+      ];
+      return await this.#strokes([points], checkStyle(style, what), options, "board.rect");
+    });
   }
 
   /**
@@ -271,22 +285,24 @@ export class Board {
    * @param options `signal`, `timeoutMs`.
    * @returns When it was drawn.
    */
-  async circle(
+  circle(
     cx: number,
     cy: number,
     r: number,
     style?: BoardStyle,
     options?: ActionOptions,
   ): Promise<void> {
-    const what = "draw a circle";
-    for (const [n, v] of [["cx", cx], ["cy", cy], ["r", r]] as const) finite(v, n, what);
-    if (r < 0) throw new RangeError(`Cannot ${what}: radius ${r} is negative`);
-    const steps = Math.max(8, Math.min(360, Math.ceil(r / 2)));
-    const points = Array.from({ length: steps + 1 }, (_, i) => {
-      const t = (i / steps) * 2 * Math.PI;
-      return { x: cx + r * Math.cos(t), y: cy + r * Math.sin(t) };
+    return this.#host.track(async () => {
+      const what = "draw a circle";
+      for (const [n, v] of [["cx", cx], ["cy", cy], ["r", r]] as const) finite(v, n, what);
+      if (r < 0) throw new RangeError(`Cannot ${what}: radius ${r} is negative`);
+      const steps = Math.max(8, Math.min(360, Math.ceil(r / 2)));
+      const points = Array.from({ length: steps + 1 }, (_, i) => {
+        const t = (i / steps) * 2 * Math.PI;
+        return { x: cx + r * Math.cos(t), y: cy + r * Math.sin(t) };
+      });
+      return await this.#strokes([points], checkStyle(style, what), options, "board.circle");
     });
-    return await this.#strokes([points], checkStyle(style, what), options, "board.circle");
   }
 
   /**
@@ -299,31 +315,33 @@ export class Board {
    * @param action `signal`, `timeoutMs`.
    * @returns When it was written.
    */
-  async text(text: string, options: BoardTextOptions, action?: ActionOptions): Promise<void> {
-    const what = `write "${String(text).slice(0, 20)}" on the board`;
-    if (typeof text !== "string") {
-      throw new TypeError("Cannot write on the board: text must be a string");
-    }
-    if (text.trim() === "") throw new RangeError(`Cannot ${what}: the text is empty`);
-    if (text.length > MAX_BOARD_CHAT_LENGTH) {
-      throw new RangeError(`Cannot ${what}: at most ${MAX_BOARD_CHAT_LENGTH} characters`);
-    }
-    if (options === null || typeof options !== "object") {
-      throw new TypeError(`Cannot ${what}: options must be an object { x, y }`);
-    }
-    const x = finite(options.x, "x", what);
-    const y = finite(options.y, "y", what);
-    const height = finite(options.height ?? 30, "height", what);
-    if (height <= 0) throw new RangeError(`Cannot ${what}: height ${height} must be > 0`);
-    const style = checkStyle(
-      {
-        ...options,
-        size: options.size ??
-          Math.min(MAX_BOARD_BRUSH_SIZE, Math.max(MIN_BOARD_BRUSH_SIZE, height / 10)),
-      },
-      what,
-    );
-    return await this.#strokes(textLines(text, x, y, height), style, action, "board.text");
+  text(text: string, options: BoardTextOptions, action?: ActionOptions): Promise<void> {
+    return this.#host.track(async () => {
+      const what = `write "${String(text).slice(0, 20)}" on the board`;
+      if (typeof text !== "string") {
+        throw new TypeError("Cannot write on the board: text must be a string");
+      }
+      if (text.trim() === "") throw new RangeError(`Cannot ${what}: the text is empty`);
+      if (text.length > MAX_BOARD_CHAT_LENGTH) {
+        throw new RangeError(`Cannot ${what}: at most ${MAX_BOARD_CHAT_LENGTH} characters`);
+      }
+      if (options === null || typeof options !== "object") {
+        throw new TypeError(`Cannot ${what}: options must be an object { x, y }`);
+      }
+      const x = finite(options.x, "x", what);
+      const y = finite(options.y, "y", what);
+      const height = finite(options.height ?? 30, "height", what);
+      if (height <= 0) throw new RangeError(`Cannot ${what}: height ${height} must be > 0`);
+      const style = checkStyle(
+        {
+          ...options,
+          size: options.size ??
+            Math.min(MAX_BOARD_BRUSH_SIZE, Math.max(MIN_BOARD_BRUSH_SIZE, height / 10)),
+        },
+        what,
+      );
+      return await this.#strokes(textLines(text, x, y, height), style, action, "board.text");
+    });
   }
 
   /**
@@ -332,22 +350,24 @@ export class Board {
    * @param options `signal`, `timeoutMs`.
    * @returns When the server confirmed it (it sends `board clear` to everyone).
    */
-  async clear(options: ActionOptions = {}): Promise<void> {
-    checkOptions(options, "clear the board");
-    const context = "Cannot clear the board";
-    const life = this.#host.life("board.clear", context, options);
-    try {
-      this.#host.requireRoom("board.clear", context);
-      await this.#host.outbox.request({
-        action: "board.clear",
-        context,
-        event: "board clear",
-        payload: () => void this.#host.clearing(),
-        match: (event) => event === "board clear" ? true : undefined,
-      }, life);
-    } finally {
-      life.end();
-    }
+  clear(options: ActionOptions = {}): Promise<void> {
+    return this.#host.track(async () => {
+      checkOptions(options, "clear the board");
+      const context = "Cannot clear the board";
+      const life = this.#host.life("board.clear", context, options);
+      try {
+        this.#host.requireRoom("board.clear", context);
+        await this.#host.outbox.request({
+          action: "board.clear",
+          context,
+          event: "board clear",
+          payload: () => void this.#host.clearing(),
+          match: (event) => event === "board clear" ? true : undefined,
+        }, life);
+      } finally {
+        life.end();
+      }
+    });
   }
 
   /**
@@ -357,36 +377,38 @@ export class Board {
    * @param options `signal`, `timeoutMs`.
    * @returns When the server echoed it back.
    */
-  async chat(text: string, options: ActionOptions = {}): Promise<void> {
-    if (typeof text !== "string") {
-      throw new TypeError("Cannot chat on the board: text must be a string");
-    }
-    const line = text.trim();
-    const context = `Cannot say "${line.slice(0, 20)}" on the board`;
-    if (line === "") throw new RangeError("Cannot chat on the board: the text is empty");
-    if (line.length > MAX_BOARD_CHAT_LENGTH) {
-      throw new RangeError(
-        `${context}: ${line.length} characters, at most ${MAX_BOARD_CHAT_LENGTH}`,
-      );
-    }
-    checkOptions(options, "chat on the board");
-    const life = this.#host.life("board.chat", context, options);
-    try {
-      this.#host.requireRoom("board.chat", context);
-      const me = this.#host.me();
-      await this.#host.outbox.request({
-        action: "board.chat",
-        context,
-        event: "board chat",
-        payload: () => ({ text: line }),
-        match: (event, p) => {
-          const c = p as { userId?: string; text?: string };
-          return event === "board chat" && c.userId === me && c.text === line ? true : undefined;
-        },
-      }, life);
-    } finally {
-      life.end();
-    }
+  chat(text: string, options: ActionOptions = {}): Promise<void> {
+    return this.#host.track(async () => {
+      if (typeof text !== "string") {
+        throw new TypeError("Cannot chat on the board: text must be a string");
+      }
+      const line = text.trim();
+      const context = `Cannot say "${line.slice(0, 20)}" on the board`;
+      if (line === "") throw new RangeError("Cannot chat on the board: the text is empty");
+      if (line.length > MAX_BOARD_CHAT_LENGTH) {
+        throw new RangeError(
+          `${context}: ${line.length} characters, at most ${MAX_BOARD_CHAT_LENGTH}`,
+        );
+      }
+      checkOptions(options, "chat on the board");
+      const life = this.#host.life("board.chat", context, options);
+      try {
+        this.#host.requireRoom("board.chat", context);
+        const me = this.#host.me();
+        await this.#host.outbox.request({
+          action: "board.chat",
+          context,
+          event: "board chat",
+          payload: () => ({ text: line }),
+          match: (event, p) => {
+            const c = p as { userId?: string; text?: string };
+            return event === "board chat" && c.userId === me && c.text === line ? true : undefined;
+          },
+        }, life);
+      } finally {
+        life.end();
+      }
+    });
   }
 
   /**
@@ -397,17 +419,19 @@ export class Board {
    * @param options `signal`, `timeoutMs`.
    * @returns When it was sent.
    */
-  async cursor(x: number, y: number, options: ActionOptions = {}): Promise<void> {
-    finite(x, "x", "move the board cursor");
-    finite(y, "y", "move the board cursor");
-    checkOptions(options, "move the board cursor");
-    await this.#post(
-      "board.cursor",
-      "Cannot move the board cursor",
-      "board cursor",
-      { x, y },
-      options,
-    );
+  cursor(x: number, y: number, options: ActionOptions = {}): Promise<void> {
+    return this.#host.track(async () => {
+      finite(x, "x", "move the board cursor");
+      finite(y, "y", "move the board cursor");
+      checkOptions(options, "move the board cursor");
+      await this.#post(
+        "board.cursor",
+        "Cannot move the board cursor",
+        "board cursor",
+        { x, y },
+        options,
+      );
+    });
   }
 
   // ------------------------------------------------------------ internal

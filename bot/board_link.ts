@@ -15,6 +15,7 @@ import type { Handlers } from "./handlers.ts";
 import type { ResolvedBotOptions } from "./options.ts";
 import type { Outbox } from "./outbox.ts";
 import type { BotState, User, UserId } from "./state.ts";
+import { tracked } from "./tracked.ts";
 
 /** The parts the board is made of (read when used). */
 export interface BoardParts {
@@ -64,6 +65,15 @@ export function createBoard(parts: BoardParts): Board {
       });
     },
     me: () => parts.state().me?.id,
+    track: (work) => {
+      let promise: Promise<void>;
+      try {
+        promise = work();
+      } catch (error) {
+        promise = Promise.reject(error);
+      }
+      return tracked(promise, (error) => handlers.report(error));
+    },
     clearing: () => void ownClears++,
     changed: (change: BoardChange, who?: User) => {
       const userOf = (id: UserId, name?: string) => who ?? lookup(id, name);

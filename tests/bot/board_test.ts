@@ -202,3 +202,25 @@ Deno.test("bot.board.draw() stops between moves when aborted and still ends the 
   assertEquals(state.strokes.length, 2);
   assertEquals(state.strokes[0].points.length, 1 + moves * 200);
 });
+
+Deno.test("bot.board actions nobody awaits report their failure on the error event, not the process", async () => {
+  await using s = await scene();
+  const { bot } = s;
+  const errors: string[] = [];
+  bot.on("error", (ctx) => void errors.push(ctx.error.message));
+  await bot.leaveRoom();
+  bot.board.draw({ points: [pt(0, 0)] }); // not awaited: rejects with notInRoom
+  bot.board.chat(""); // not awaited: a RangeError
+  bot.board.circle(0, 0, -1); // not awaited: a RangeError
+  await until(() => errors.length === 3, "three reported failures");
+  assertEquals(errors, [
+    "Cannot draw on the board: the bot is not in a room",
+    "Cannot chat on the board: the text is empty",
+    "Cannot draw a circle: radius -1 is negative",
+  ]);
+  const awaited = await bot.board.open().then(() => undefined, (e) => e);
+  assert(awaited instanceof ActionError && awaited.reason === "notInRoom");
+  await bot.board.cursor(1, 2).catch(() => {});
+  await new Promise((r) => setTimeout(r, 0)); // the tracker looks after the current macrotask
+  assertEquals(errors.length, 3, "awaited failures are not reported again");
+});
