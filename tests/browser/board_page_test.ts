@@ -157,6 +157,14 @@ browserTest("chat page Talkoboard in Chromium", async (browser) => {
     await page.getByRole("button", { name: "Clear board" }).click();
     await waitUntil("the clear at the bot", () => clears === 1);
     await waitUntil("an empty canvas", async () => (await pixel(page, 60, 60))[3] === 0);
+    // The page's board events stay far under a person's 75 events per second (§1.6).
+    const times = alice.sent.filter((e) => e.event.startsWith("board ")).map((e) => e.at);
+    let peak = 0;
+    for (let i = 0, j = 0; i < times.length; i++) {
+      while (times[i] - times[j] >= 1000) j++;
+      peak = Math.max(peak, i - j + 1);
+    }
+    assert(peak > 0 && peak <= 40, `${peak} board events within 1 s`);
     // Closing the board tells the others.
     await page.getByRole("button", { name: "Close board" }).click();
     await waitUntil("the board closed", () => !bot.board.viewers.has(aliceId));
