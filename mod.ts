@@ -109,6 +109,14 @@ export {
   type ValueOf,
 } from "./bot/mod.ts";
 export {
+  Board,
+  type BoardPoint,
+  type BoardStroke,
+  type BoardStrokeInput,
+  type BoardStyle,
+  type BoardTextOptions,
+} from "./bot/mod.ts";
+export {
   ApiError,
   FileTokenStore,
   MemoryTokenStore,

@@ -27,6 +27,8 @@ import { Inbound } from "./inbound.ts";
 import { LineWatcher } from "./lines.ts";
 import { Link } from "./link.ts";
 import { type BotOptions, type ResolvedBotOptions, resolveOptions } from "./options.ts";
+import type { Board } from "./board.ts";
+import { createBoard } from "./board_link.ts";
 import { Outbox } from "./outbox.ts";
 import { Placement } from "./placement.ts";
 import { type Schedule, type ScheduledTask, Schedules } from "./schedule.ts";
@@ -64,6 +66,7 @@ export class Bot<C extends object = Record<never, never>> {
   readonly #placement: Placement;
   readonly #link: Link;
   readonly #inbound: Inbound;
+  readonly #board: Board;
 
   /**
    * Creates a bot; nothing is sent before `start()` or `run()`.
@@ -104,6 +107,9 @@ export class Bot<C extends object = Record<never, never>> {
       get lines() {
         return parts.lines;
       },
+      get board() {
+        return board;
+      },
       get connection() {
         return parts.link.connection;
       },
@@ -125,6 +131,14 @@ export class Bot<C extends object = Record<never, never>> {
       onWire: (event: string, args: unknown[]) => parts.inbound.receive(event, args),
       dropRoom: () => parts.state.leaveRoom("disconnected"),
     };
+    const board = this.#board = createBoard({
+      options: o,
+      handlers: this.#handlers,
+      state: () => parts.state,
+      outbox: () => parts.outbox,
+      actions: () => parts.actions,
+      dispatch: () => this.#dispatch,
+    });
     this.#inbound = parts.inbound = new Inbound(host);
     this.#state = parts.state = new BotState(this.#inbound);
     this.#actions = parts.actions = new Actions(host);
@@ -196,6 +210,25 @@ export class Bot<C extends object = Record<never, never>> {
   /** The users in the lobby list and in the bot's room, by id. */
   get users(): ReadonlyMap<UserId, User> {
     return this.#state.users;
+  }
+
+  /**
+   * The room's Talkoboard: open it, draw, write, chat, clear; its strokes and
+   * viewers while it is open. See {@linkcode Board}.
+   *
+   * @example
+   * ```ts
+   * import { Bot } from "@talkomatic/talkomatic/bot";
+   *
+   * const bot = new Bot({ username: "Painter" });
+   * bot.on("roomJoined", async () => {
+   *   await bot.board.open();
+   *   await bot.board.circle(0, 0, 50, { color: "#ff8800", size: 5 });
+   * });
+   * ```
+   */
+  get board(): Board {
+    return this.#board;
   }
 
   /** Connected and signed in. */

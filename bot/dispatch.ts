@@ -113,14 +113,29 @@ export class Dispatch {
     return this.#find(word);
   }
 
-  #runLine(userId: string, line: string): void {
-    if (this.#asks.deliver(userId, line)) return;
+  /**
+   * A line of the board chat (option `boardCommands`): runs it when it names a
+   * command; `show` answers in the board chat (`ctx.reply()` too).
+   */
+  runBoardLine(user: User, line: string, show: (text: string) => Promise<unknown>): void {
+    if (this.#commandOf(line) === undefined) return;
+    this.#runLine(user.id, line, show, user);
+  }
+
+  #runLine(
+    userId: string,
+    line: string,
+    show?: (text: string) => Promise<unknown>,
+    from?: User,
+  ): void {
+    if (!show && this.#asks.deliver(userId, line)) return;
     const { bot, handlers, actions, options } = this.#host;
-    const user = this.#host.state.room?.users.get(userId);
+    const user = from ?? this.#host.state.room?.users.get(userId);
     if (!user) return;
     const reply = (text: string): Promise<unknown> =>
-      actions.send(text).catch((error) => handlers.report(error));
+      (show ?? ((t: string) => actions.send(t)))(text).catch((error) => handlers.report(error));
     const ctx = contextOf(bot, { user }) as unknown as Record<string, unknown>;
+    if (show) ctx.reply = (text: string) => show(text);
     ctx.ask = (question: string, o?: AskOptions) =>
       this.ask(
         user,

@@ -8,6 +8,7 @@
 import type { ServerEventName, ServerEvents } from "../schemas/mod.ts";
 import type { ActionOptions } from "./actions.ts";
 import type { AskOptions } from "./ask.ts";
+import type { BoardStroke } from "./board_state.ts";
 import type { Bot } from "./bot.ts";
 import type { LobbyRoom, Me, Room, RoomLeftReason, User, UserLeaveReason } from "./state.ts";
 
@@ -34,6 +35,12 @@ export const BOT_EVENTS = {
   message: "A user's text changed (`ctx.user`, `ctx.text`, `ctx.previous`)",
   typing: "A user's typing indicator changed (`ctx.user`, `ctx.isTyping`)",
   vote: "A vote was cast or withdrawn (`ctx.voter`, `ctx.target`, `ctx.added`)",
+  boardOpen: "Someone opened the Talkoboard (`ctx.user`)",
+  boardClose: "Someone closed the Talkoboard (`ctx.user`)",
+  boardStroke: "Someone finished a stroke on the board (`ctx.user`, `ctx.stroke`)",
+  boardChat: "Someone said something in the board chat (`ctx.user`, `ctx.text`)",
+  boardClear: "The board was cleared (`ctx.user` when known)",
+  boardCursor: "Someone moved their board cursor (`ctx.user`, `ctx.x`, `ctx.y`)",
   kicked: "The bot was voted out of its room (`ctx.room`)",
   afkWarning: "The server warns the bot is idle (`ctx.secondsRemaining`)",
   afkTimeout: "The bot was removed for inactivity, or its solo room closed (`ctx.closed`)",
@@ -116,6 +123,44 @@ export interface BotEventData {
     readonly target: User;
     /** Cast (`true`) or withdrawn. */
     readonly added: boolean;
+  };
+  /** Someone opened the Talkoboard. */
+  boardOpen: {
+    /** Who. */
+    readonly user: User;
+  };
+  /** Someone closed the Talkoboard. */
+  boardClose: {
+    /** Who. */
+    readonly user: User;
+  };
+  /** Someone finished a stroke (their `board stroke end`, a new stroke, closing the board, leaving). */
+  boardStroke: {
+    /** Who drew it. */
+    readonly user: User;
+    /** The stroke. */
+    readonly stroke: BoardStroke;
+  };
+  /** A line of the board chat (not the bot's own). */
+  boardChat: {
+    /** Who. */
+    readonly user: User;
+    /** The text (at most 200 characters). */
+    readonly text: string;
+  };
+  /** The board was cleared. */
+  boardClear: {
+    /** Who cleared it: the bot itself, or `undefined` (the server does not say). */
+    readonly user: User | undefined;
+  };
+  /** Someone moved their board cursor. */
+  boardCursor: {
+    /** Who. */
+    readonly user: User;
+    /** World x. */
+    readonly x: number;
+    /** World y. */
+    readonly y: number;
   };
   /** The bot was voted out of its room. */
   kicked: {

@@ -11,6 +11,7 @@ import { guardOf } from "../schemas/guard.ts";
 import { validate } from "../schemas/validate.ts";
 import { type ServerEventName, serverEvents, type Validator } from "../schemas/mod.ts";
 import type { Actions } from "./actions.ts";
+import type { Board } from "./board.ts";
 import type { Handlers } from "./handlers.ts";
 import type { LineWatcher } from "./lines.ts";
 import type { ResolvedBotOptions } from "./options.ts";
@@ -37,6 +38,7 @@ export interface InboundHost {
   readonly lines: LineWatcher;
   readonly placement: Placement;
   readonly state: BotState;
+  readonly board: Board;
   /** Runs a fire-and-forget action (its failure goes to `error`). */
   background(work: Promise<unknown>): void;
 }
@@ -95,6 +97,7 @@ export class Inbound implements StateSink {
       this.#host.actions.budget.block(options.pacing.rateLimitBackoffMs);
     }
     this.#host.state.apply(name, payload as never);
+    if (event.startsWith("board ")) this.#host.board.receive(event, payload);
     outbox.inbound(event, payload);
   }
 
@@ -142,6 +145,7 @@ export class Inbound implements StateSink {
     this.#lost = reason === "disconnected" ? { id: room.id, texts: room.texts } : undefined;
     lines.clear();
     actions.cancelTyping();
+    this.#host.board.reset();
     handlers.emit("roomLeft", { room, reason });
     placement.left(reason);
   }
@@ -153,6 +157,7 @@ export class Inbound implements StateSink {
 
   userLeave(user: User, reason: UserLeaveReason): void {
     this.#host.lines.forget(user.id);
+    this.#host.board.userLeft(user);
     this.#host.handlers.emit("userLeave", { user, reason });
   }
 

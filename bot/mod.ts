@@ -98,3 +98,11 @@ export {
   UsageError,
 } from "./errors.ts";
 export { DEFAULT_PACING, type PacingOptions, type ResolvedPacing } from "./pacer.ts";
+export {
+  Board,
+  type BoardPoint,
+  type BoardStroke,
+  type BoardStrokeInput,
+  type BoardStyle,
+  type BoardTextOptions,
+} from "./board.ts";

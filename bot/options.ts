@@ -127,6 +127,8 @@ export interface BotOptions {
   actionTimeoutMs?: number;
   /** Answer AFK warnings. Default `true`. */
   answerAfk?: boolean;
+  /** Run commands typed in the board chat too, answering there. Default `false`. */
+  boardCommands?: boolean;
   /** Reconnection, or `false` to stop when the connection is lost. */
   reconnect?: ReconnectOptions | false;
   /** Dead-connection detection (default: dead after 30 s without any packet), or `false`. */
@@ -165,6 +167,8 @@ export interface ResolvedBotOptions {
   readonly actionTimeoutMs: number;
   /** AFK warnings are answered. */
   readonly answerAfk: boolean;
+  /** Commands typed in the board chat run too. */
+  readonly boardCommands: boolean;
   /** Reconnection, or `false`. */
   readonly reconnect: Required<ReconnectOptions> | false;
   /** Dead-connection detection, or `false`. */
@@ -190,6 +194,7 @@ const KEYS = new Set([
   "pacing",
   "actionTimeoutMs",
   "answerAfk",
+  "boardCommands",
   "reconnect",
   "liveness",
   "logger",
@@ -287,6 +292,7 @@ export function resolveOptions(options: BotOptions): ResolvedBotOptions {
     pacing: resolvePacing(options.pacing),
     actionTimeoutMs: checkNumber(options.actionTimeoutMs ?? 10_000, "actionTimeoutMs", 1),
     answerAfk: checkBoolean(options.answerAfk, "answerAfk", true),
+    boardCommands: checkBoolean(options.boardCommands, "boardCommands", false),
     reconnect,
     liveness,
     logger: options.logger ?? consoleBotLogger,

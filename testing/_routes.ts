@@ -22,6 +22,7 @@ export function htmlError(status: number, text: string): Reply {
     `<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>Error</title>\n` +
     `</head>\n<body>\n<pre>${
       text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")
+        .replace(/"/g, "&quot;").replace(/'/g, "&#39;")
     }</pre>\n</body>\n</html>\n`;
   return { status, body: page, type: "text/html; charset=utf-8" };
 }

@@ -5,6 +5,7 @@
 import type { World } from "./_world.ts";
 import { quote, roomName, seconds } from "./_activity.ts";
 import { messageText } from "../schemas/messages.ts";
+import { finalizeStroke } from "./_board.ts";
 
 /** Deletes unoccupied rooms older than the max age. */
 export function sweepEmptyRooms(world: World, now: number = Date.now()): void {
@@ -29,6 +30,7 @@ export function sweepGhosts(world: World): void {
     if (ghosts.length === 0) continue;
     for (const g of ghosts) {
       world.log(`${quote(g.username)} removed from room ${roomName(room)}: no live socket`);
+      finalizeStroke(room, g.id);
       room.users = room.users.filter((u) => u.id !== g.id);
       room.messages.delete(g.id);
       for (const [voter, target] of [...room.votes]) {

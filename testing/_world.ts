@@ -22,6 +22,7 @@ import { unref } from "./_platform.ts";
 import { quote, roomName, seconds } from "./_activity.ts";
 import { messageText } from "../schemas/messages.ts";
 import { ChatBatcher } from "./_chat.ts";
+import { finalizeStroke } from "./_board.ts";
 import { checkSoloRooms, startupPurge, sweepEmptyRooms, sweepGhosts } from "./_sweeps.ts";
 
 /** The part of a socket.io socket the world uses. */
@@ -465,7 +466,7 @@ export class World {
     room.messages.delete(userId);
     clearTimeout(room.typingTimers.get(userId));
     room.typingTimers.delete(userId);
-    room.activeStrokes.delete(userId);
+    finalizeStroke(room, userId);
     this.chat.drop(userId);
     room.lastActiveTime = Date.now();
     this.trackSolo(room);

@@ -145,3 +145,45 @@ Deno.test("examples/parrot.ts stays within its box however much people type", as
   assert(lines[1].endsWith("…") && lines[2].endsWith("…"), "each line cut to its share");
   assert(box().isWellFormed());
 });
+
+Deno.test("examples/draw.ts draws on the board on /draw from the board chat and the room text", async () => {
+  await using server = await startServer();
+  await using alice = await person(server, "Alice");
+  await using _bot = runExample(server, "draw.ts");
+  const room = await until(
+    () =>
+      server.rooms().find((r) =>
+        r.name === "Draw" && r.users.some((u) => u.username === "Draw Bot")
+      ),
+    "the bot in its room",
+    15_000,
+  );
+  const botId = room.users.find((u) => u.username === "Draw Bot")!.id;
+  await alice.joinRoom(room.id);
+  const since = alice.events.length;
+  alice.emit("board open");
+  alice.emit("board chat", { text: "/draw square" });
+  const done = await alice.waitFor<{ userId: string; text: string }>(
+    "board chat",
+    (p) => p.userId === botId,
+    { since, timeout: 10_000 },
+  );
+  assertEquals(done.text, "Done, Alice!");
+  const start = await alice.waitFor<{ color: string; point: { x: number; y: number } }>(
+    "board stroke start",
+    () => true,
+    { since },
+  );
+  assertEquals([start.color, start.point], ["#e53935", { x: 100, y: 100 }]);
+  await enter(alice, "/draw text hi");
+  await until(() => alice.texts[botId] === "Done, Alice!", "the answer in the room text", 10_000);
+  alice.emit("board close");
+  alice.emit("board open");
+  const state = await alice.waitFor<{ strokes: { color: string }[] }>(
+    "board state",
+    (p) => p.strokes.length > 1,
+    { since },
+  );
+  // the square, then "hi" in small capitals: H (3 strokes) and I (3 strokes)
+  assertEquals(state.strokes.map((s) => s.color), ["#e53935", ...Array(6).fill("#43a047")]);
+});

@@ -92,6 +92,15 @@ describe("the npm package in Node", { concurrency: true }, () => {
     });
   });
 
+  test("a bot draws on the Talkoboard and receives a person's stroke in Node", async () => {
+    const { stdout } = await exec("node", ["board.mjs"], { cwd: project, timeout: 60_000 });
+    assert.deepEqual(JSON.parse(stdout.trim().split("\n").pop()), {
+      drawn: [["#ff0000", 5]],
+      received: ["#00ff00", [{ x: 1, y: 2 }, { x: 3, y: 4 }]],
+      history: 2,
+    });
+  });
+
   test("every REST function works in Node", async () => {
     const { stdout } = await exec("node", ["rest.mjs"], { cwd: project, timeout: 60_000 });
     const out = JSON.parse(stdout.trim().split("\n").pop());
