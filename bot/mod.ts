@@ -70,7 +70,9 @@ export {
   session,
   type SessionFlavor,
   sessionKey,
+  type SessionMiddleware,
   type SessionOptions,
+  type Sessions,
   type SessionStorage,
 } from "./session.ts";
 export { cooldown, type CooldownContext, type CooldownOptions } from "./cooldown.ts";

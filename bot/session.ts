@@ -69,6 +69,56 @@ export interface SessionOptions<S> {
   readonly key?: (ctx: MiddlewareContext) => string | undefined;
 }
 
+/**
+ * The sessions of a `session()` middleware, reachable from anywhere: a
+ * schedule, a REST callback, any code. `update()` and `delete()` go through
+ * the same per-key queue and the same live object as the handlers of that
+ * key, so nothing is lost, and nothing a handler still holds is written back
+ * over them.
+ */
+export interface Sessions<S> {
+  /**
+   * The session of `key` now (the live object while handlers use it), or
+   * `undefined` when there is none. Change it with `update()`, not by hand.
+   *
+   * @param key A session key (see `keyOf()`).
+   * @returns The session, or `undefined`.
+   */
+  read(key: string): Promise<S | undefined>;
+  /**
+   * Changes the session of `key` (created with `initial()` when there is
+   * none) and saves it. `fn` changes the value in place, or returns a new
+   * one (handlers running at that moment then see the new one). Updates of
+   * one key run one after the other.
+   *
+   * @param key A session key.
+   * @param fn Gets the session; may be async.
+   * @returns The session after the change, once saved.
+   */
+  update(key: string, fn: (session: S) => S | void | Promise<S | void>): Promise<S>;
+  /**
+   * Deletes the session of `key`; a handler holding it does not bring it back.
+   *
+   * @param key A session key.
+   * @returns When the storage no longer holds it.
+   */
+  delete(key: string): Promise<void>;
+  /**
+   * The session key of a person, as handlers get it (`sessionKey` by
+   * default; a custom `key` function gets `{ user }`).
+   *
+   * @param user A user (`ctx.user`, `bot.users.get(id)`).
+   * @returns The key, or `undefined` when the key function gives none.
+   */
+  keyOf(user: User): string | undefined;
+}
+
+/**
+ * What `session()` returns: the middleware (`bot.use(sessions)`) and its
+ * {@linkcode Sessions}.
+ */
+export type SessionMiddleware<S> = ExtendingMiddleware<SessionFlavor<S>> & Sessions<S>;
+
 const ANONYMOUS = { name: "Anonymous", location: "On The Web" };
 
 /**
@@ -107,15 +157,18 @@ interface Entry {
   queued: boolean;
   last: Promise<void> | undefined;
   loaded: Promise<void>;
+  /** The end of the last `update()` of the key: the next one starts after it. */
+  updates: Promise<void>;
 }
 
 /**
  * Session middleware: `ctx.session` in every later command and `message`
  * handler, typed from `initial`. Keep the value `use()` returns: its handlers
- * know `ctx.session`.
+ * know `ctx.session`. The middleware also has `read`, `update`, `delete` and
+ * `keyOf` ({@linkcode Sessions}), to reach sessions outside handlers.
  *
  * @param options `initial`, and optionally `storage` and `key`.
- * @returns The middleware.
+ * @returns The middleware, with {@linkcode Sessions}'s methods.
  * @throws {TypeError} When `initial` is not a function, or `storage` or `key` are wrong.
  * @example
  * ```ts
@@ -124,9 +177,13 @@ interface Entry {
  * const bot = new Bot({ username: "Counter" })
  *   .use(session({ initial: () => ({ count: 0 }), storage: new FileSessionStorage("counts.json") }));
  * bot.command("count").handle((ctx) => ctx.reply(`${ctx.user.name}: ${++ctx.session.count}`));
+ *
+ * // Elsewhere (a schedule): the same queue and live object as the handlers.
+ * const counts = session({ initial: () => ({ count: 0 }) });
+ * bot.every(60_000, () => counts.update("alice / paris", (s) => void (s.count = 0)));
  * ```
  */
-export function session<S>(options: SessionOptions<S>): ExtendingMiddleware<SessionFlavor<S>> {
+export function session<S>(options: SessionOptions<S>): SessionMiddleware<S> {
   if (options === null || typeof options !== "object") {
     throw new TypeError(`Cannot create session: expected options, got ${typeName(options)}`);
   }
@@ -178,6 +235,48 @@ export function session<S>(options: SessionOptions<S>): ExtendingMiddleware<Sess
     return p;
   };
 
+  /** The entry of `k`, loaded, counted as used (call `done` after). */
+  const acquire = async (k: string): Promise<Entry> => {
+    let entry = entries.get(k);
+    if (!entry) {
+      const e: Entry = {
+        value: undefined,
+        stored: false,
+        users: 0,
+        writes: 0,
+        queued: false,
+        last: undefined,
+        loaded: Promise.resolve(),
+        updates: Promise.resolve(),
+      };
+      e.loaded = (async () => {
+        e.value = await storage.read(k);
+        e.stored = e.value !== undefined;
+      })();
+      entries.set(k, entry = e);
+    }
+    const current = entry;
+    current.users++;
+    try {
+      await current.loaded;
+    } catch (error) {
+      current.users--;
+      if (entries.get(k) === current) entries.delete(k); // the next use tries again
+      throw error;
+    }
+    return current;
+  };
+
+  /** Ends a use of `entry`: saves it (when `write`), lets it go when nobody uses it. */
+  const done = async (k: string, entry: Entry, write: boolean): Promise<void> => {
+    entry.users--;
+    try {
+      if (write) await save(k, entry);
+    } finally {
+      release(k, entry);
+    }
+  };
+
   const middleware = async (ctx: MiddlewareContext, next: NextFunction): Promise<void> => {
     const k = key(ctx);
     if (k === undefined) {
@@ -195,32 +294,7 @@ export function session<S>(options: SessionOptions<S>): ExtendingMiddleware<Sess
     if (typeof k !== "string") {
       throw new TypeError(`Cannot read session: the key must be a string, got ${typeName(k)}`);
     }
-    let entry = entries.get(k);
-    if (!entry) {
-      const e: Entry = {
-        value: undefined,
-        stored: false,
-        users: 0,
-        writes: 0,
-        queued: false,
-        last: undefined,
-        loaded: Promise.resolve(),
-      };
-      e.loaded = (async () => {
-        e.value = await storage.read(k);
-        e.stored = e.value !== undefined;
-      })();
-      entries.set(k, entry = e);
-    }
-    const current = entry;
-    current.users++;
-    try {
-      await current.loaded;
-    } catch (error) {
-      current.users--;
-      if (entries.get(k) === current) entries.delete(k); // the next handler tries again
-      throw error;
-    }
+    const current = await acquire(k);
     Object.defineProperty(ctx, "session", {
       get: () => current.value ??= initial(),
       set: (value: unknown) => void (current.value = value ?? undefined),
@@ -233,17 +307,72 @@ export function session<S>(options: SessionOptions<S>): ExtendingMiddleware<Sess
     } catch (error) {
       failure = { error };
     }
-    current.users--;
     try {
-      await save(k, current);
+      await done(k, current, true);
     } catch (error) {
       failure ??= { error };
-    } finally {
-      release(k, current);
     }
     if (failure) throw failure.error;
   };
-  return middleware as ExtendingMiddleware<SessionFlavor<S>>;
+
+  const checkKey = (k: unknown, what: string): string => {
+    if (typeof k !== "string") {
+      throw new TypeError(`Cannot ${what} session: the key must be a string, got ${typeName(k)}`);
+    }
+    return k;
+  };
+
+  const sessions: Sessions<unknown> = {
+    async read(k) {
+      const entry = await acquire(checkKey(k, "read"));
+      await done(k, entry, false);
+      return entry.value;
+    },
+    async update(k, fn) {
+      checkKey(k, "update");
+      if (typeof fn !== "function") {
+        throw new TypeError(
+          `Cannot update session "${k}": expected a function, got ${typeName(fn)}`,
+        );
+      }
+      const entry = await acquire(k);
+      // Updates of one key run one after the other, on the live value handlers share.
+      const run = entry.updates.then(async () => {
+        const value = entry.value ?? initial();
+        const result = await fn(value);
+        entry.value = result === undefined ? value : result;
+        return entry.value;
+      });
+      entry.updates = run.then(() => {}, () => {});
+      let failure: { error: unknown } | undefined;
+      let value: unknown;
+      try {
+        value = await run;
+      } catch (error) {
+        failure = { error };
+      }
+      try {
+        await done(k, entry, true);
+      } catch (error) {
+        failure ??= { error };
+      }
+      if (failure) throw failure.error;
+      return value;
+    },
+    async delete(k) {
+      const entry = await acquire(checkKey(k, "delete"));
+      entry.value = undefined;
+      await done(k, entry, true);
+    },
+    keyOf(user) {
+      if (user === null || typeof user !== "object" || typeof user.id !== "string") {
+        throw new TypeError(`Cannot find a session key: expected a user, got ${typeName(user)}`);
+      }
+      const k = options.key === undefined ? sessionKey({ user }) : key({ user } as never);
+      return k === undefined ? undefined : checkKey(k, "find the key of a");
+    },
+  };
+  return Object.assign(middleware, sessions) as unknown as SessionMiddleware<S>;
 }
 
 /**
