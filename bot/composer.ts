@@ -342,7 +342,7 @@ export function rootOfComposer(composer: Composer): Root {
         if (node.predicate && !node.predicate(ctx)) return;
         await compose(node.middleware, ctx, async () => {
           if (i + 1 < path.length) await run(i + 1);
-          else await call();
+          else await compose(def.middleware as readonly Step[], ctx, async () => void await call());
         });
       };
       return run(0);
