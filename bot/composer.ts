@@ -25,12 +25,14 @@ export type NextFunction = () => Promise<void>;
 
 /**
  * What middleware sees: a command about to run (`ctx.command`, `ctx.args`,
- * `ctx.line`) or a `message` (`ctx.text`, `ctx.previous`). Both have `user`,
- * `bot`, `room` and `reply`. Narrow with `"command" in ctx`.
+ * `ctx.line`), a `message` (`ctx.text`, `ctx.previous`) or a finished `line`
+ * (`ctx.line`). All have `user`, `bot`, `room` and `reply`. Narrow with
+ * `"command" in ctx` and `"text" in ctx`.
  */
 export type MiddlewareContext =
   | (CommandContext & CommandInfo<Readonly<Record<string, unknown>>>)
-  | EventContext<"message">;
+  | EventContext<"message">
+  | EventContext<"line">;
 
 /**
  * A middleware: gets the context and `next`, which runs the rest of the chain
@@ -70,6 +72,7 @@ interface Node {
   readonly middleware: Step[];
   readonly children: Node[];
   readonly messages: Handler[];
+  readonly lines: Handler[];
   readonly commands: CommandRegistry<unknown>;
   predicate: Predicate | undefined;
   parent: Node | undefined;
@@ -160,28 +163,32 @@ export class Composer<C extends object = Record<never, never>> {
   }
 
   /**
-   * Adds a `message` handler (someone's text changed), run inside this
-   * composer's middleware.
+   * Adds a `message` handler (someone's text changed) or a `line` handler
+   * (someone finished a line of plain text), run inside this composer's
+   * middleware.
    *
-   * @param event `"message"` (the other events are the bot's: `bot.on()`).
-   * @param handler Gets `user`, `text`, `previous`, `bot`, `room`, `reply`.
+   * @param event `"message"` or `"line"` (the other events are the bot's: `bot.on()`).
+   * @param handler Gets the event's data (`user`, `text`, `previous` or `line`), `bot`, `room`, `reply`.
    * @returns This composer.
    * @throws {TypeError} For another event name or a handler that is not a function.
    */
-  on(event: "message", handler: (ctx: EventContext<"message"> & C) => unknown): this {
-    if (event !== "message") {
+  on<E extends "message" | "line">(
+    event: E,
+    handler: (ctx: EventContext<E> & C) => unknown,
+  ): this {
+    if (event !== "message" && event !== "line") {
       throw new TypeError(
         `Cannot listen to event ${
           JSON.stringify(event)
-        } in a composer: composers take "message"; use bot.on() for the others`,
+        } in a composer: composers take "message" and "line"; use bot.on() for the others`,
       );
     }
     if (typeof handler !== "function") {
       throw new TypeError(
-        `Cannot listen to "message": expected a function, got ${typeName(handler)}`,
+        `Cannot listen to "${event}": expected a function, got ${typeName(handler)}`,
       );
     }
-    this.#node.messages.push(handler as Handler);
+    (event === "line" ? this.#node.lines : this.#node.messages).push(handler as Handler);
     return this;
   }
 
@@ -220,6 +227,7 @@ function newNode(): Node {
     middleware: [],
     children: [],
     messages: [],
+    lines: [],
     predicate: undefined,
     parent: undefined,
     commands: new CommandRegistry<unknown>((name) => findIn(rootOf(node), name, node)),
@@ -298,8 +306,14 @@ function compose(steps: readonly Step[], ctx: object, last: () => Promise<void>)
   return dispatch(0);
 }
 
-function hasMessageHandlers(node: Node): boolean {
-  for (const n of walk(node)) if (n.messages.length > 0) return true;
+type ChainEvent = "message" | "line";
+
+function listOf(node: Node, event: ChainEvent): Handler[] {
+  return event === "line" ? node.lines : node.messages;
+}
+
+function hasMessageHandlers(node: Node, event: ChainEvent = "message"): boolean {
+  for (const n of walk(node)) if (listOf(n, event).length > 0) return true;
   return false;
 }
 
@@ -315,17 +329,18 @@ export interface Root {
    * has it, as for the automatic `/help`). A failing filter skips it.
    */
   runCommand(def: CommandDefinition, ctx: object, call: () => Promise<unknown>): Promise<void>;
-  /** Whether a `message` must go through the tree (`own`: the bot has its own handlers). */
-  wantsMessage(own: boolean): boolean;
+  /** Whether a `message` (or `line`) must go through the tree (`own`: the bot has its own handlers). */
+  wantsMessage(own: boolean, event?: ChainEvent): boolean;
   /**
-   * Runs the tree's `message` handlers inside its middleware, `own` (the
-   * bot's) with the root's; handler failures go to `fail`, middleware
-   * failures reject.
+   * Runs the tree's `message` (or `line`) handlers inside its middleware,
+   * `own` (the bot's) with the root's; handler failures go to `fail`,
+   * middleware failures reject.
    */
   runMessage(
     ctx: object,
     own: (() => Promise<void>) | undefined,
     fail: (error: unknown) => void,
+    event?: ChainEvent,
   ): Promise<void>;
 }
 
@@ -347,10 +362,11 @@ export function rootOfComposer(composer: Composer): Root {
       };
       return run(0);
     },
-    wantsMessage: (own) =>
-      (own && root.middleware.length > 0) || root.children.some(hasMessageHandlers) ||
-      root.messages.length > 0,
-    runMessage: (ctx, own, fail) => runTree(root, ctx, own, fail),
+    wantsMessage: (own, event = "message") =>
+      (own && root.middleware.length > 0) ||
+      root.children.some((child) => hasMessageHandlers(child, event)) ||
+      listOf(root, event).length > 0,
+    runMessage: (ctx, own, fail, event = "message") => runTree(root, ctx, own, fail, event),
   };
 }
 
@@ -368,13 +384,14 @@ async function runTree(
   ctx: object,
   own: (() => Promise<void>) | undefined,
   fail: (error: unknown) => void,
+  event: ChainEvent,
 ): Promise<void> {
-  if (!own && !hasMessageHandlers(node)) return;
+  if (!own && !hasMessageHandlers(node, event)) return;
   if (node.predicate && !node.predicate(ctx)) return;
   await compose(node.middleware, ctx, async () => {
     const jobs: Promise<unknown>[] = [];
     if (own) jobs.push(own());
-    for (const handler of node.messages) {
+    for (const handler of listOf(node, event)) {
       try {
         const result = handler(ctx);
         if (result instanceof Promise) jobs.push(result.catch(fail));
@@ -382,7 +399,7 @@ async function runTree(
         fail(error);
       }
     }
-    const subtrees = node.children.map((child) => runTree(child, ctx, undefined, fail));
+    const subtrees = node.children.map((child) => runTree(child, ctx, undefined, fail, event));
     await Promise.all(jobs);
     // A failing subtree's middleware rejects here (the first; the others are reported).
     const results = await Promise.allSettled(subtrees);

@@ -19,6 +19,7 @@ import type { ResolvedBotOptions } from "./options.ts";
 import { AskError } from "./errors.ts";
 import { fit, quote, runCommandLine } from "./run_command.ts";
 import type { BotState, User, UserId } from "./state.ts";
+import { closestName } from "./suggest.ts";
 
 /** What the dispatch needs from the bot. */
 export interface DispatchHost {
@@ -46,10 +47,10 @@ export class Dispatch {
     this.#asks = new Asks(() => this.#watchLeaves(), () => stopSignal.aborted);
     stopSignal.addEventListener("abort", () => this.#asks.stop(), { once: true });
     handlers.setMessageChain({
-      wants: (own) => this.#tree.wantsMessage(own),
-      run: (ctx, own) => {
-        const fail = (error: unknown) => handlers.failed("message", error, ctx);
-        this.#tree.runMessage(ctx, own, fail).catch(fail);
+      wants: (own, event) => this.#tree.wantsMessage(own, event),
+      run: (ctx, own, event) => {
+        const fail = (error: unknown) => handlers.failed(event, error, ctx);
+        this.#tree.runMessage(ctx, own, fail, event).catch(fail);
       },
     });
     this.#help = host.options.help ? this.#helpCommand() : undefined;
@@ -60,8 +61,15 @@ export class Dispatch {
     const o = this.#host.options;
     const asks = this.#asks;
     return {
-      isCommand: (line, userId) =>
-        asks.waiting(userId) ? line.trim() !== "" : this.#commandOf(line) !== undefined,
+      isCommand: (line, userId) => {
+        if (asks.waiting(userId)) return line.trim() !== "";
+        if (this.#commandOf(line) !== undefined) return true;
+        if (line.trim() === "") return false;
+        if (this.#typedName(line) !== undefined) {
+          return o.unknownCommands === "suggest" || this.#host.handlers.has("unknownCommand");
+        }
+        return this.#host.handlers.has("line") || this.#tree.wantsMessage(false, "line");
+      },
       needsEnter: (line, userId) =>
         o.requireEnter || (!asks.waiting(userId) && this.#commandOf(line)?.requireEnter === true),
       onLine: (userId, line) => this.#runLine(userId, line),
@@ -111,11 +119,44 @@ export class Dispatch {
     return this.#find(word);
   }
 
+  /** The command name a line names (`/hepl x` → `hepl`), known or not; `undefined` for plain text. */
+  #typedName(line: string): string | undefined {
+    const t = line.trimStart();
+    const prefix = this.#host.options.prefix;
+    if (!t.startsWith(prefix) || t.length === prefix.length || /\s/.test(t[prefix.length])) {
+      return undefined;
+    }
+    return /^[^\s]*/.exec(t.slice(prefix.length))![0];
+  }
+
+  /** A finished line that is no command of the bot: `line` or `unknownCommand`. */
+  #notACommand(user: User, line: string): void {
+    const { handlers, options, actions } = this.#host;
+    const name = this.#typedName(line);
+    if (name === undefined) return handlers.emit("line", { user, line });
+    const names = this.#all().filter((d) => !d.hidden && d.handler).flatMap((d) => [
+      d.name,
+      ...d.aliases,
+    ]);
+    const suggestion = closestName(name, names);
+    handlers.emit("unknownCommand", () => ({ user, name, suggestion, line }));
+    if (options.unknownCommands !== "suggest") return;
+    const p = options.prefix;
+    const tail = suggestion !== undefined
+      ? ` Did you mean ${p}${suggestion}?`
+      : this.#help && !this.#tree.find("help")
+      ? ` Type ${p}help for the list.`
+      : "";
+    actions.send(fit(`Unknown command ${fit(p + name, 40)}.${tail}`))
+      .catch((error) => handlers.report(error));
+  }
+
   #runLine(userId: string, line: string): void {
     if (this.#asks.deliver(userId, line)) return;
     const { bot, handlers, actions, options } = this.#host;
     const user = this.#host.state.room?.users.get(userId);
     if (!user) return;
+    if (!this.#commandOf(line)?.handler) return this.#notACommand(user, line);
     const reply = (text: string): Promise<unknown> =>
       actions.send(text).catch((error) => handlers.report(error));
     const ctx = contextOf(bot, { user }) as unknown as Record<string, unknown>;

@@ -31,6 +31,9 @@ export const BOT_EVENTS = {
   userJoin: "Another user joined the bot's room (`ctx.user`)",
   userLeave: "Another user left, was kicked, or vanished (`ctx.user`, `ctx.reason`)",
   message: "A user's text changed (`ctx.user`, `ctx.text`, `ctx.previous`)",
+  line: "A user finished a line of plain text, not a command (`ctx.user`, `ctx.line`)",
+  unknownCommand:
+    "A user finished a line naming no command of the bot (`ctx.user`, `ctx.name`, `ctx.suggestion`)",
   typing: "A user's typing indicator changed (`ctx.user`, `ctx.isTyping`)",
   vote: "A vote was cast or withdrawn (`ctx.voter`, `ctx.target`, `ctx.added`)",
   kicked: "The bot was voted out of its room (`ctx.room`)",
@@ -99,6 +102,27 @@ export interface BotEventData {
     readonly text: string;
     /** The text before. */
     readonly previous: string;
+  };
+  /**
+   * A user finished a line of plain text (Enter, or left unchanged for
+   * `commandIdleMs`): not a command line, not an answer to `ask()`.
+   */
+  line: {
+    /** Whose line. */
+    readonly user: User;
+    /** The line, as typed. */
+    readonly line: string;
+  };
+  /** A user finished a line that starts with the prefix but names no command of the bot. */
+  unknownCommand: {
+    /** Who typed it. */
+    readonly user: User;
+    /** The name typed, without the prefix (`"hepl"`). */
+    readonly name: string;
+    /** The closest visible command name or alias (`"help"`), or `undefined`. */
+    readonly suggestion: string | undefined;
+    /** The whole line. */
+    readonly line: string;
   };
   /** A user's typing indicator changed. */
   typing: {
@@ -194,13 +218,13 @@ export interface CommandContext extends BaseContext {
 
 /**
  * The context of an event handler. `C` is what middleware adds (e.g.
- * `SessionFlavor<S>`); only `message` handlers run inside middleware, so
- * only their context has it.
+ * `SessionFlavor<S>`); only `message` and `line` handlers run inside
+ * middleware, so only their context has it.
  */
 export type EventContext<E extends BotEventName, C extends object = Record<never, never>> =
   & BaseContext
   & BotEventData[E]
-  & (E extends "message" ? C : unknown);
+  & (E extends "message" | "line" ? C : unknown);
 
 /** An event handler. */
 export type EventHandler<E extends BotEventName, C extends object = Record<never, never>> = (

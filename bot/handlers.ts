@@ -18,13 +18,16 @@ import type { BotLogger } from "./options.ts";
 
 type AnyHandler = (ctx: never) => unknown;
 
-/** Runs the `message` handlers inside the middleware (the bot's composers). */
+/** Runs the `message` and `line` handlers inside the middleware (the bot's composers). */
 export interface MessageChain {
-  /** Whether a message goes through the chain (`own`: `bot.on("message")` has handlers). */
-  wants(own: boolean): boolean;
+  /** Whether the event goes through the chain (`own`: `bot.on(event)` has handlers). */
+  wants(own: boolean, event: ChainEvent): boolean;
   /** Runs the chain; `own` runs the bot's own handlers at their place in it. */
-  run(ctx: object, own: (() => Promise<void>) | undefined): void;
+  run(ctx: object, own: (() => Promise<void>) | undefined, event: ChainEvent): void;
 }
+
+/** The events whose handlers run inside middleware. */
+export type ChainEvent = "message" | "line";
 
 function isStopped(error: unknown): boolean {
   return (error instanceof ActionError || error instanceof AskError) && error.reason === "stopped";
@@ -104,10 +107,10 @@ export class Handlers {
   /** Runs the handlers of `name` with the data (built only when someone listens). */
   emit<E extends BotEventName>(name: E, data: BotEventData[E] | (() => BotEventData[E])): void {
     const list = this.#map.get(name);
-    if (name === "message" && this.#chain?.wants(list !== undefined)) {
+    if ((name === "message" || name === "line") && this.#chain?.wants(list !== undefined, name)) {
       const value = typeof data === "function" ? (data as () => BotEventData[E])() : data;
       const ctx = contextOf(this.#bot, value as object);
-      return this.#chain.run(ctx, list && (() => this.settle(name, ctx)));
+      return this.#chain.run(ctx, list && (() => this.settle(name, ctx)), name);
     }
     if (!list) return;
     const value = typeof data === "function" ? (data as () => BotEventData[E])() : data;
