@@ -20,6 +20,7 @@ import { AskError } from "./errors.ts";
 import { fit, quote, runCommandLine } from "./run_command.ts";
 import type { BotState, User, UserId } from "./state.ts";
 import { closestName } from "./suggest.ts";
+import { askParsed } from "./prompt.ts";
 
 /** What the dispatch needs from the bot. */
 export interface DispatchHost {
@@ -93,7 +94,12 @@ export class Dispatch {
       const why = "they are not in the bot's room";
       return Promise.reject(new AskError(`Cannot get an answer from ${who}: ${why}`, "left", id));
     }
-    return this.#asks.ask(found, question, options, show);
+    return askParsed(
+      (q) => this.#asks.ask(found, q, options, show),
+      found,
+      question,
+      options,
+    ) as Promise<string>;
   }
 
   /** A command of the bot (any composer), or the automatic `/help`. */

@@ -7,6 +7,7 @@
 
 import type { ServerEventName, ServerEvents } from "../schemas/mod.ts";
 import type { AskOptions } from "./ask.ts";
+import type { AskParseKind, AskResult } from "./prompt.ts";
 import type { Bot } from "./bot.ts";
 import type { LobbyRoom, Me, Room, RoomLeftReason, User, UserLeaveReason } from "./state.ts";
 
@@ -207,13 +208,29 @@ export interface CommandContext extends BaseContext {
    * this person completes (Enter, or left unchanged for `commandIdleMs`),
    * trimmed; that line does not run as a command. Rejects with an
    * `AskError`: `timeout`, `left` (they or the bot left the room),
-   * `replaced`, `aborted`, `stopped`.
+   * `replaced`, `aborted`, `stopped`, `invalid` (no answer parsed).
    *
    * @param question The question.
-   * @param options `timeoutMs` (default 60 000), `signal`.
+   * @param options `timeoutMs` (default 60 000), `signal`, `parse`, `retries` (default 2).
+   * @returns The answer: the text, or typed from `parse` (`"integer"` gives a number).
+   */
+  ask<T>(
+    question: string,
+    options: AskOptions & { readonly parse: (text: string) => T },
+  ): Promise<Awaited<T>>;
+  /**
+   * Shows a question and resolves with the answer: the text, or typed from
+   * `parse` (see the other signature).
+   *
+   * @param question The question.
+   * @param options `timeoutMs`, `signal`, `parse` (`"integer"`, `"number"`,
+   * `"yes/no"`, a list of choices), `retries`.
    * @returns The answer.
    */
-  ask(question: string, options?: AskOptions): Promise<string>;
+  ask<const P extends AskParseKind = never>(
+    question: string,
+    options?: AskOptions & { readonly parse?: P },
+  ): Promise<AskResult<P>>;
 }
 
 /**

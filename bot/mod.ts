@@ -77,6 +77,7 @@ export {
 } from "./session.ts";
 export { cooldown, type CooldownContext, type CooldownOptions } from "./cooldown.ts";
 export type { AskOptions } from "./ask.ts";
+export type { AskParse, AskParseKind, AskResult, ParsedAnswer } from "./prompt.ts";
 export type { Schedule, ScheduledTask } from "./schedule.ts";
 export {
   Box,

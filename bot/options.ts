@@ -221,7 +221,9 @@ function checkBoolean(value: unknown, name: string, fallback: boolean): boolean 
 function checkUnknownCommands(value: unknown): "ignore" | "suggest" {
   if (value === undefined || value === "ignore" || value === "suggest") return value ?? "ignore";
   throw new TypeError(
-    `Cannot create bot: unknownCommands must be "ignore" or "suggest", got ${JSON.stringify(value)}`,
+    `Cannot create bot: unknownCommands must be "ignore" or "suggest", got ${
+      JSON.stringify(value)
+    }`,
   );
 }
 
