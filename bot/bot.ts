@@ -408,7 +408,7 @@ export class Bot<C extends object = Record<never, never>> {
     options?: AskOptions & { readonly parse?: P },
   ): Promise<AskResult<P>>;
   ask(user: User | UserId, question: string, options?: AskOptions): Promise<unknown> {
-    return this.#track(() => this.#dispatch.ask(user, question, options, (t) => this.send(t)));
+    return this.#track(() => this.#dispatch.ask(user, question, options, undefined));
   }
 
   /**

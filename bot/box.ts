@@ -25,6 +25,7 @@ import { sanitizeChat } from "../schemas/text.ts";
 import type { Bot } from "./bot.ts";
 import type { Middleware } from "./composer.ts";
 import { fit } from "./run_command.ts";
+import { setAnswerSink } from "./answers.ts";
 
 /** A fixed text of a {@linkcode Box}. */
 export interface TextSection {
@@ -77,6 +78,27 @@ export interface LogOptions extends ListOptions {
   /** How many lines to keep (the oldest go first). Default 100. */
   readonly limit?: number;
 }
+
+/** Options of a {@linkcode Box}. */
+export interface BoxOptions {
+  /**
+   * The answer section: every `ctx.reply()`, question of `ctx.ask()` and
+   * built-in answer (usage, failures, `/help`, cooldowns, unknown commands)
+   * goes there instead of replacing the box. `name` (default `"answers"`),
+   * `place` (`"last"`, the default, or `"first"`); `false` for none (answers
+   * then replace the whole box, as without a box).
+   */
+  readonly answers?: { readonly name?: string; readonly place?: "first" | "last" } | false;
+  /**
+   * How long an answer stays before it is cleared, in milliseconds (a stale
+   * `/help` does not greet later visitors). Default 60 000; `Infinity` keeps it.
+   */
+  readonly answerTtlMs?: number;
+}
+
+/** How long an answer stays in a box's answer section by default. */
+export const DEFAULT_ANSWER_TTL_MS = 60_000;
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** A section's parts, as the renderer sees them. */
 type Content =
@@ -204,22 +226,72 @@ export class Box {
   readonly #sections: { section: Section; content: () => Content }[] = [];
   #scheduled = false;
   #sent: string | undefined;
+  #answers: { section: TextSection; last: boolean } | undefined;
 
   /**
-   * Creates an empty box for `bot`.
+   * Creates an empty box for `bot`, with an answer section (see
+   * {@linkcode BoxOptions}): the bot's answers no longer replace the box.
    *
    * @param bot The bot whose text the box is.
-   * @throws {TypeError} When `bot` is not a bot.
+   * @param options `answers` (name and place of the answer section, or `false`), `answerTtlMs`.
+   * @throws {TypeError} When `bot` is not a bot, or an option is wrong.
+   * @throws {RangeError} When `answerTtlMs` is not a positive number.
    */
-  constructor(bot: Bot) {
+  constructor(bot: Bot, options: BoxOptions = {}) {
     if (bot === null || typeof bot !== "object" || typeof bot.send !== "function") {
       throw new TypeError(`Cannot create box: expected a bot, got ${typeName(bot)}`);
+    }
+    if (options === null || typeof options !== "object") {
+      throw new TypeError(`Cannot create box: options must be an object, got ${typeName(options)}`);
     }
     this.#bot = bot;
     bot.on("roomJoined", () => {
       this.#sent = undefined;
       this.#changed();
     });
+    const { answers = {}, answerTtlMs = DEFAULT_ANSWER_TTL_MS } = options;
+    if (answers === false) return;
+    if (answers === null || typeof answers !== "object") {
+      throw new TypeError(
+        `Cannot create box: answers must be { name, place } or false, got ${typeName(answers)}`,
+      );
+    }
+    const { name = "answers", place = "last" } = answers;
+    if (place !== "first" && place !== "last") {
+      throw new TypeError(
+        `Cannot create box: answers.place must be "first" or "last", got ${JSON.stringify(place)}`,
+      );
+    }
+    if (typeof answerTtlMs !== "number" || !(answerTtlMs > 0)) {
+      throw new RangeError(
+        `Cannot create box: answerTtlMs must be a positive number of milliseconds, got ${
+          String(answerTtlMs)
+        }`,
+      );
+    }
+    const section = this.text(name);
+    this.#answers = { section, last: place === "last" };
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    bot.signal.addEventListener("abort", () => clearTimeout(timer), { once: true });
+    setAnswerSink(bot, (text, user) => {
+      const value = checkText(text, "answer");
+      // An answer to a person names them, unless it starts with their name already.
+      section.set(user && !value.startsWith(user.name) ? `${user.name}: ${value}` : value);
+      clearTimeout(timer);
+      if (answerTtlMs <= MAX_TIMER_MS && !bot.stopped) {
+        const shown = section.value;
+        timer = setTimeout(() => section.value === shown && section.clear(), answerTtlMs);
+      }
+      return this.flush();
+    });
+  }
+
+  /**
+   * The answer section (see {@linkcode BoxOptions}), or `undefined` when the
+   * box was created with `answers: false`.
+   */
+  get answers(): TextSection | undefined {
+    return this.#answers?.section;
   }
 
   /**
@@ -352,7 +424,14 @@ export class Box {
    * @returns The text.
    */
   render(): string {
-    return sanitizeChat(render(this.#sections.map((s) => s.content()), MAX_MESSAGE_LENGTH));
+    const answers = this.#answers;
+    const sections = answers?.last
+      ? [
+        ...this.#sections.filter((s) => s.section !== answers.section),
+        ...this.#sections.filter((s) => s.section === answers.section),
+      ]
+      : this.#sections;
+    return sanitizeChat(render(sections.map((s) => s.content()), MAX_MESSAGE_LENGTH));
   }
 
   /**

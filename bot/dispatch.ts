@@ -20,6 +20,7 @@ import { AskError } from "./errors.ts";
 import { fit, quote, runCommandLine } from "./run_command.ts";
 import type { BotState, User, UserId } from "./state.ts";
 import { closestName } from "./suggest.ts";
+import { answer } from "./answers.ts";
 import { askParsed } from "./prompt.ts";
 
 /** What the dispatch needs from the bot. */
@@ -82,7 +83,7 @@ export class Dispatch {
     user: User | UserId,
     question: string,
     options: AskOptions | undefined,
-    show: (text: string) => Promise<unknown>,
+    show: ((text: string) => Promise<unknown>) | undefined,
   ): Promise<string> {
     const id = typeof user === "string" ? user : user?.id;
     if (typeof id !== "string") {
@@ -95,7 +96,7 @@ export class Dispatch {
       return Promise.reject(new AskError(`Cannot get an answer from ${who}: ${why}`, "left", id));
     }
     return askParsed(
-      (q) => this.#asks.ask(found, q, options, show),
+      (q) => this.#asks.ask(found, q, options, show ?? ((t) => answer(this.#host.bot, t, found))),
       found,
       question,
       options,
@@ -137,7 +138,7 @@ export class Dispatch {
 
   /** A finished line that is no command of the bot: `line` or `unknownCommand`. */
   #notACommand(user: User, line: string): void {
-    const { handlers, options, actions } = this.#host;
+    const { handlers, options } = this.#host;
     const name = this.#typedName(line);
     if (name === undefined) return handlers.emit("line", { user, line });
     const names = this.#all().filter((d) => !d.hidden && d.handler).flatMap((d) => [
@@ -153,19 +154,20 @@ export class Dispatch {
       : this.#help && !this.#tree.find("help")
       ? ` Type ${p}help for the list.`
       : "";
-    actions.send(fit(`Unknown command ${fit(p + name, 40)}.${tail}`))
+    answer(this.#host.bot, fit(`Unknown command ${fit(p + name, 40)}.${tail}`), user)
       .catch((error) => handlers.report(error));
   }
 
   #runLine(userId: string, line: string): void {
     if (this.#asks.deliver(userId, line)) return;
-    const { bot, handlers, actions, options } = this.#host;
+    const { bot, handlers, options } = this.#host;
     const user = this.#host.state.room?.users.get(userId);
     if (!user) return;
     if (!this.#commandOf(line)?.handler) return this.#notACommand(user, line);
     const reply = (text: string): Promise<unknown> =>
-      actions.send(text).catch((error) => handlers.report(error));
+      answer(bot, text, user).catch((error) => handlers.report(error));
     const ctx = contextOf(bot, { user }) as unknown as Record<string, unknown>;
+    ctx.reply = (text: string) => answer(bot, text, user);
     ctx.ask = (question: string, o?: AskOptions) =>
       this.ask(user, question, o, (text) => (ctx as unknown as BaseContext).reply(text));
     void runCommandLine({

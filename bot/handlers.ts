@@ -6,6 +6,7 @@
  * @module
  */
 
+import { answer } from "./answers.ts";
 import type { Bot } from "./bot.ts";
 import { ActionError, AskError, HandlerError } from "./errors.ts";
 import {
@@ -43,14 +44,14 @@ class LazyRoomContext {
     return this.bot.room;
   }
   reply(text: string) {
-    return this.bot.send(text);
+    return answer(this.bot, text);
   }
 }
 
 /** Builds a handler context: `bot`, `room`, `reply` and the event's data. */
 export function contextOf<T extends object>(bot: Bot, data: T): BaseContext & T {
   if ("room" in data) {
-    return { bot, reply: (text: string) => bot.send(text), ...data } as BaseContext & T;
+    return { bot, reply: (text: string) => answer(bot, text), ...data } as BaseContext & T;
   }
   return Object.assign(new LazyRoomContext(bot), data) as unknown as BaseContext & T;
 }

@@ -81,6 +81,7 @@ export type { AskParse, AskParseKind, AskResult, ParsedAnswer } from "./prompt.t
 export type { Schedule, ScheduledTask } from "./schedule.ts";
 export {
   Box,
+  type BoxOptions,
   type LinesSection,
   type ListOptions,
   type LogOptions,
