@@ -32,9 +32,6 @@ export const BOT_EVENTS = {
   userJoin: "Another user joined the bot's room (`ctx.user`)",
   userLeave: "Another user left, was kicked, or vanished (`ctx.user`, `ctx.reason`)",
   message: "A user's text changed (`ctx.user`, `ctx.text`, `ctx.previous`)",
-  line: "A user finished a line of plain text, not a command (`ctx.user`, `ctx.line`)",
-  unknownCommand:
-    "A user finished a line naming no command of the bot (`ctx.user`, `ctx.name`, `ctx.suggestion`)",
   typing: "A user's typing indicator changed (`ctx.user`, `ctx.isTyping`)",
   vote: "A vote was cast or withdrawn (`ctx.voter`, `ctx.target`, `ctx.added`)",
   kicked: "The bot was voted out of its room (`ctx.room`)",
@@ -44,6 +41,9 @@ export const BOT_EVENTS = {
   reconnect: "Connected and signed in again after a loss (`ctx.attempt`, `ctx.me`)",
   error: "Something failed that nobody awaited (`ctx.error`)",
   raw: "Every validated wire event (`ctx.event`, `ctx.payload`)",
+  line: "A user finished a line of plain text, not a command (`ctx.user`, `ctx.line`)",
+  unknownCommand:
+    "A user finished a line naming no command of the bot (`ctx.user`, `ctx.name`, `ctx.suggestion`)",
 } as const;
 
 /** The name of a bot event. */
