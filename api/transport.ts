@@ -238,7 +238,8 @@ export class HttpTransport {
     this.tokens = new TokenProvider({
       server: this.baseUrl,
       store: options.tokenStore ?? new FileTokenStore({ logger: this.#logger }),
-      request: () => this.#requestToken(),
+      request: (signal) => this.#requestToken(signal),
+      warn: (message) => this.#logger.warn(message),
       ...(token === undefined ? {} : { token }),
     });
   }
@@ -356,9 +357,9 @@ export class HttpTransport {
     }
   }
 
-  async #requestToken(): Promise<StoredToken> {
+  async #requestToken(signal: AbortSignal): Promise<StoredToken> {
     const started = Date.now();
-    const body = await requestBotToken(this);
+    const body = await requestBotToken(this, { signal });
     const parsed = Date.parse(body.expiresAt);
     return {
       token: body.token,
