@@ -14,6 +14,7 @@
 import { dirName, ensureDir, filePath, readTextFile, writeFileAtomic } from "../api/_platform.ts";
 import type { ExtendingMiddleware, MiddlewareContext, NextFunction } from "./composer.ts";
 import type { User } from "./state.ts";
+import { lockSessionFile } from "./session_file_lock.ts";
 
 /**
  * What `session()` adds to the context: `ctx.session`, read, changed or
@@ -431,7 +432,10 @@ export class MemorySessionStorage {
  * change rewrites it atomically (a temporary file renamed over it: a crash
  * never leaves half a file), changes made together in one write. Values must
  * be JSON (no `Map`, `Date` comes back as a string). The file belongs to one
- * bot process at a time; its directory is created when missing.
+ * process at a time: a lock file next to it (`sessions.json.lock`) makes a
+ * second process fail with a clear error instead of losing writes (to share
+ * sessions between processes, use `DenoKvSessionStorage` or
+ * `RedisSessionStorage`). Its directory is created when missing.
  *
  * @example
  * ```ts
@@ -451,6 +455,8 @@ export class FileSessionStorage {
   #last: Promise<void> | undefined;
   /** The last write failed: the file may be behind the memory. */
   #behind = false;
+  /** The lock of the file (against a second process), taken on first use. */
+  #lock: Promise<() => Promise<void>> | undefined;
 
   /**
    * Uses the file at `path` (created on the first write).
@@ -484,6 +490,7 @@ export class FileSessionStorage {
    * @throws {SyntaxError} When the file is not a JSON object (it is left as it is).
    */
   async read<S>(key: string): Promise<S | undefined> {
+    await this.#claim();
     const text = (await this.#load()).get(key);
     return text === undefined ? undefined : JSON.parse(text) as S;
   }
@@ -505,6 +512,7 @@ export class FileSessionStorage {
     if (text === undefined) {
       throw new TypeError(`Cannot save session "${key}": ${typeName(value)} is not JSON`);
     }
+    await this.#claim();
     const texts = await this.#load();
     if (texts.get(key) === text && !this.#behind) return;
     texts.set(key, text);
@@ -517,7 +525,35 @@ export class FileSessionStorage {
    * @param key The key.
    */
   async delete(key: string): Promise<void> {
+    await this.#claim();
     if ((await this.#load()).delete(key)) await this.#flush();
+  }
+
+  /**
+   * Lets the file go: waits for the writes in flight and removes the lock
+   * file (`<file>.lock`, which keeps a second process off the file; it goes
+   * with the process too). The storage can be used again afterwards.
+   *
+   * @returns When released.
+   */
+  async close(): Promise<void> {
+    const lock = this.#lock;
+    if (!lock) return;
+    await this.#last?.catch(() => {});
+    this.#lock = undefined;
+    this.#texts = undefined; // another process may change the file meanwhile
+    await (await lock.catch(() => async () => {}))();
+  }
+
+  /** Takes the file's lock on first use; throws when another process holds it. */
+  async #claim(): Promise<void> {
+    const lock = this.#lock ??= filePath(this.#path).then(lockSessionFile);
+    try {
+      await lock;
+    } catch (error) {
+      if (this.#lock === lock) this.#lock = undefined; // the next use tries again
+      throw error;
+    }
   }
 
   #load(): Promise<Map<string, string>> {
