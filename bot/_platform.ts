@@ -96,3 +96,15 @@ export async function removeOnExit(path: string): Promise<() => void> {
   proc.default.on("exit", remove);
   return () => void proc.default.off("exit", remove);
 }
+
+/** `Deno.openKv(path)`, or a clear error outside Deno (or without `--unstable-kv`). */
+export async function openDenoKv(path: string | undefined): Promise<unknown> {
+  const deno = (globalThis as { Deno?: { openKv?: (path?: string) => Promise<unknown> } }).Deno;
+  if (!deno) throw new TypeError("Cannot open Deno KV: this is not Deno (pass { kv } instead)");
+  if (typeof deno.openKv !== "function") {
+    throw new TypeError(
+      'Cannot open Deno KV: Deno.openKv is missing; run with --unstable-kv (or "unstable": ["kv"] in deno.json)',
+    );
+  }
+  return await deno.openKv(path);
+}

@@ -75,6 +75,17 @@ export {
   type Sessions,
   type SessionStorage,
 } from "./session.ts";
+export {
+  DenoKvSessionStorage,
+  type DenoKvSessionStorageOptions,
+  type KvAtomicLike,
+  type KvLike,
+} from "./session_kv.ts";
+export {
+  type RedisClientLike,
+  RedisSessionStorage,
+  type RedisSessionStorageOptions,
+} from "./session_redis.ts";
 export { cooldown, type CooldownContext, type CooldownOptions } from "./cooldown.ts";
 export type { AskOptions } from "./ask.ts";
 export type { AskParse, AskParseKind, AskResult, ParsedAnswer } from "./prompt.ts";

@@ -54,6 +54,17 @@ export interface SessionStorage<S = unknown> {
   write(key: string, value: S): Promise<void> | void;
   /** Deletes the session of `key`. */
   delete(key: string): Promise<void> | void;
+  /**
+   * Optional: changes the session of `key` atomically across processes
+   * (`fn` gets the stored value, returns the new one, `undefined` to delete;
+   * it may run again when another process changed the value meanwhile).
+   * `session().update()` uses it when no handler of the key runs in this
+   * process. `DenoKvSessionStorage` and `RedisSessionStorage` have it.
+   */
+  update?(
+    key: string,
+    fn: (value: S | undefined) => S | undefined | Promise<S | undefined>,
+  ): Promise<S | undefined>;
 }
 
 /** Options of {@linkcode session}. */
@@ -90,7 +101,9 @@ export interface Sessions<S> {
    * Changes the session of `key` (created with `initial()` when there is
    * none) and saves it. `fn` changes the value in place, or returns a new
    * one (handlers running at that moment then see the new one). Updates of
-   * one key run one after the other.
+   * one key run one after the other. With a storage that has `update`
+   * (Deno KV, Redis) and no handler of the key running in this process, the
+   * change is atomic across processes (`fn` may then run more than once).
    *
    * @param key A session key.
    * @param fn Gets the session; may be async.
@@ -150,8 +163,10 @@ interface Entry {
   value: unknown;
   /** The storage has a value for the key. */
   stored: boolean;
-  /** Handlers using the entry. */
+  /** Handlers and calls using the entry. */
   users: number;
+  /** Handlers (middleware) using the entry: `update()` then changes the live value. */
+  handlers: number;
   /** Writes queued or running. */
   writes: number;
   /** A write is queued and has not started: it will take the latest value. */
@@ -205,6 +220,9 @@ export function session<S>(options: SessionOptions<S>): SessionMiddleware<S> {
       throw new TypeError(`Cannot create session: storage has no ${method}() method`);
     }
   }
+  if (storage.update !== undefined && typeof storage.update !== "function") {
+    throw new TypeError("Cannot create session: storage.update must be a function");
+  }
   const entries = new Map<string, Entry>();
 
   const release = (k: string, entry: Entry): void => {
@@ -244,6 +262,7 @@ export function session<S>(options: SessionOptions<S>): SessionMiddleware<S> {
         value: undefined,
         stored: false,
         users: 0,
+        handlers: 0,
         writes: 0,
         queued: false,
         last: undefined,
@@ -296,6 +315,7 @@ export function session<S>(options: SessionOptions<S>): SessionMiddleware<S> {
       throw new TypeError(`Cannot read session: the key must be a string, got ${typeName(k)}`);
     }
     const current = await acquire(k);
+    current.handlers++;
     Object.defineProperty(ctx, "session", {
       get: () => current.value ??= initial(),
       set: (value: unknown) => void (current.value = value ?? undefined),
@@ -308,6 +328,7 @@ export function session<S>(options: SessionOptions<S>): SessionMiddleware<S> {
     } catch (error) {
       failure = { error };
     }
+    current.handlers--;
     try {
       await done(k, current, true);
     } catch (error) {
@@ -337,8 +358,22 @@ export function session<S>(options: SessionOptions<S>): SessionMiddleware<S> {
         );
       }
       const entry = await acquire(k);
+      let saved = false;
       // Updates of one key run one after the other, on the live value handlers share.
       const run = entry.updates.then(async () => {
+        if (storage.update && entry.handlers === 0) {
+          // No handler holds it here: an update atomic across processes.
+          await entry.last?.catch(() => {}); // writes still in flight go first
+          const result = await storage.update(k, async (stored) => {
+            const value = stored ?? initial();
+            const changed = await fn(value);
+            return changed === undefined ? value : changed;
+          });
+          entry.value = result;
+          entry.stored = result !== undefined;
+          saved = true;
+          return result;
+        }
         const value = entry.value ?? initial();
         const result = await fn(value);
         entry.value = result === undefined ? value : result;
@@ -353,7 +388,7 @@ export function session<S>(options: SessionOptions<S>): SessionMiddleware<S> {
         failure = { error };
       }
       try {
-        await done(k, entry, true);
+        await done(k, entry, !saved);
       } catch (error) {
         failure ??= { error };
       }
