@@ -224,7 +224,8 @@ export class HttpTransport {
    * @throws {TypeError} When the base URL is not an absolute http(s) URL.
    * @throws {RangeError} When the timeout is not a positive number.
    */
-  constructor(options: HttpTransportOptions = {}) {
+  constructor(options?: HttpTransportOptions) {
+    options ??= {};
     this.baseUrl = resolveBaseUrl(options.baseUrl);
     this.timeout = checkTimeout(options.timeout ?? DEFAULT_TIMEOUT);
     this.#fetch = options.fetch ?? ((input, init) => fetch(input, init));
@@ -278,7 +279,8 @@ export class HttpTransport {
    * }
    * ```
    */
-  async ensureSessionCookie(options: CallOptions = {}): Promise<string> {
+  async ensureSessionCookie(options?: CallOptions): Promise<string> {
+    options ??= {};
     const held = this.sessionCookie;
     if (held !== undefined) return held;
     this.#cookiePending ??= this.#fetchCookie(options).finally(() => {
@@ -304,7 +306,8 @@ export class HttpTransport {
    * }
    * ```
    */
-  botToken(options: CallOptions = {}): Promise<string> {
+  botToken(options?: CallOptions): Promise<string> {
+    options ??= {};
     return this.#token({
       id: "requestBotToken",
       method: "POST",
@@ -328,7 +331,8 @@ export class HttpTransport {
    * @throws {RangeError} When `options.timeout` is not a positive number (nothing is sent).
    * @internal
    */
-  async call<T>(spec: OperationSpec<T>, options: CallOptions = {}): Promise<T> {
+  async call<T>(spec: OperationSpec<T>, options?: CallOptions): Promise<T> {
+    options ??= {};
     if (options.timeout !== undefined) checkTimeout(options.timeout); // before any token request
     if (spec.auth === "none") return await this.#send(spec, undefined, options);
     const token = await this.#token(spec, options);

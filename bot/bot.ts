@@ -19,7 +19,7 @@ import {
 import type { AskOptions } from "./ask.ts";
 import type { AskParseKind, AskResult } from "./prompt.ts";
 import type { CommandBuilder } from "./commands.ts";
-import type { Composer, Middleware, MiddlewareContext } from "./composer.ts";
+import type { Composer, Middleware, MiddlewareContext, MissingContext } from "./composer.ts";
 import { Dispatch } from "./dispatch.ts";
 import type { HandlerError } from "./errors.ts";
 import type { BotEventName, CommandContext, EventHandler } from "./events.ts";
@@ -350,7 +350,7 @@ export class Bot<C extends object = Record<never, never>> {
   use<X extends object = Record<never, never>, N extends object = Record<never, never>>(
     ...middleware: (
       | (Middleware<MiddlewareContext & C> & { readonly "~extends"?: X })
-      | (C extends N ? Composer<N> : never)
+      | (C extends N ? Composer<N> : MissingContext<N>)
     )[]
   ): Bot<C & X> {
     this.#dispatch.root.use(...(middleware as Middleware[]));

@@ -237,7 +237,8 @@ export class Box {
    * @throws {TypeError} When `bot` is not a bot, or an option is wrong.
    * @throws {RangeError} When `answerTtlMs` is not a positive number.
    */
-  constructor(bot: Bot, options: BoxOptions = {}) {
+  constructor(bot: Bot, options?: BoxOptions) {
+    options ??= {};
     if (bot === null || typeof bot !== "object" || typeof bot.send !== "function") {
       throw new TypeError(`Cannot create box: expected a bot, got ${typeName(bot)}`);
     }
@@ -302,7 +303,8 @@ export class Box {
    * @returns The section.
    * @throws {TypeError} For a name in use or a text that is not a string.
    */
-  text(name: string, text = ""): TextSection {
+  text(name: string, text?: string): TextSection {
+    text ??= "";
     this.#checkName(name);
     let value = checkText(text, `set section "${name}"`);
     const changed = () => this.#changed();
@@ -334,7 +336,8 @@ export class Box {
    * @returns The section.
    * @throws {TypeError} For a name in use or a header that is not a string.
    */
-  lines(name: string, options: ListOptions = {}): LinesSection {
+  lines(name: string, options?: ListOptions): LinesSection {
+    options ??= {};
     this.#checkName(name);
     const header = this.#header(name, options);
     const lines = new Map<string, string>();
@@ -375,7 +378,8 @@ export class Box {
    * @throws {TypeError} For a name in use or a header that is not a string.
    * @throws {RangeError} When `limit` is not a positive integer.
    */
-  log(name: string, options: LogOptions = {}): LogSection {
+  log(name: string, options?: LogOptions): LogSection {
+    options ??= {};
     this.#checkName(name);
     const header = this.#header(name, options);
     const limit = options.limit ?? 100;

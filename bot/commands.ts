@@ -218,8 +218,8 @@ export class CommandBuilder<A extends Record<string, unknown> = Record<never, ne
    * @param hidden Default `true`.
    * @returns This builder.
    */
-  hidden(hidden = true): CommandBuilder<A, C> {
-    this.#hidden = hidden === true;
+  hidden(hidden?: boolean): CommandBuilder<A, C> {
+    this.#hidden = (hidden ?? true) === true;
     return this.#changed(this.#names());
   }
 
@@ -230,8 +230,8 @@ export class CommandBuilder<A extends Record<string, unknown> = Record<never, ne
    * @param required Default `true`.
    * @returns This builder.
    */
-  requireEnter(required = true): CommandBuilder<A, C> {
-    this.#requireEnter = required === true;
+  requireEnter(required?: boolean): CommandBuilder<A, C> {
+    this.#requireEnter = (required ?? true) === true;
     return this.#changed(this.#names());
   }
 

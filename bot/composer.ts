@@ -63,6 +63,25 @@ export type Middleware<C extends object = MiddlewareContext> = (
  */
 export type ExtendingMiddleware<X extends object> = Middleware & { readonly "~extends"?: X };
 
+/**
+ * What `use()` asks for in place of a composer whose handlers need context
+ * the bot (or parent composer) does not give: the type error names the fix.
+ * Never a value.
+ */
+export interface MissingContext<N> {
+  /** A composer's methods (so that the type error explains this type). */
+  readonly use: unknown;
+  /** A composer's methods. */
+  readonly command: unknown;
+  /** A composer's methods. */
+  readonly on: unknown;
+  /** A composer's methods. */
+  readonly filter: unknown;
+  /** The context the composer needs (`ctx.session` comes from `session()`). */
+  readonly "Mount this composer after the middleware that gives its context, e.g. bot.use(session({ initial })) for ctx.session":
+    N;
+}
+
 type Step = (ctx: object, next: NextFunction) => unknown;
 type Handler = (ctx: object) => unknown;
 type Predicate = (ctx: object) => boolean;
@@ -139,7 +158,7 @@ export class Composer<C extends object = Record<never, never>> {
   use<X extends object = Record<never, never>, N extends object = Record<never, never>>(
     ...middleware: (
       | (Middleware<MiddlewareContext & C> & { readonly "~extends"?: X })
-      | (C extends N ? Composer<N> : never)
+      | (C extends N ? Composer<N> : MissingContext<N>)
     )[]
   ): Composer<C & X> {
     addTo(this.#node, middleware);

@@ -423,7 +423,7 @@ export function session<S>(options: SessionOptions<S>): SessionMiddleware<S> {
  *   .use(session({ initial: () => ({ count: 0 }), storage }));
  * ```
  */
-export class MemorySessionStorage {
+export class MemorySessionStorage<S = unknown> {
   readonly #values = new Map<string, unknown>();
 
   /**
@@ -432,8 +432,8 @@ export class MemorySessionStorage {
    * @param key The key.
    * @returns The value (the same object that was written), or `undefined`.
    */
-  read<S>(key: string): S | undefined {
-    return this.#values.get(key) as S | undefined;
+  read<T extends S = S>(key: string): T | undefined {
+    return this.#values.get(key) as T | undefined;
   }
 
   /**
@@ -442,7 +442,7 @@ export class MemorySessionStorage {
    * @param key The key.
    * @param value The value.
    */
-  write<S>(key: string, value: S): void {
+  write<T extends S = S>(key: string, value: T): void {
     this.#values.set(key, value);
   }
 
@@ -482,7 +482,7 @@ export class MemorySessionStorage {
  * }));
  * ```
  */
-export class FileSessionStorage {
+export class FileSessionStorage<S = unknown> {
   readonly #path: string | URL;
   #texts: Promise<Map<string, string>> | undefined;
   /** The write that will include the latest change (queued, not started). */
@@ -524,10 +524,10 @@ export class FileSessionStorage {
    * @returns The value, or `undefined`.
    * @throws {SyntaxError} When the file is not a JSON object (it is left as it is).
    */
-  async read<S>(key: string): Promise<S | undefined> {
+  async read<T extends S = S>(key: string): Promise<T | undefined> {
     await this.#claim();
     const text = (await this.#load()).get(key);
-    return text === undefined ? undefined : JSON.parse(text) as S;
+    return text === undefined ? undefined : JSON.parse(text) as T;
   }
 
   /**
@@ -537,7 +537,7 @@ export class FileSessionStorage {
    * @param value A JSON value.
    * @throws {TypeError} When the value cannot be written as JSON.
    */
-  async write<S>(key: string, value: S): Promise<void> {
+  async write<T extends S = S>(key: string, value: T): Promise<void> {
     let text: string | undefined;
     try {
       text = JSON.stringify(value);

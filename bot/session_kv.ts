@@ -102,7 +102,7 @@ function checkTtl(ttlMs: unknown, what: string): number | undefined {
  *   .use(session({ initial: () => ({ count: 0 }), storage }));
  * ```
  */
-export class DenoKvSessionStorage {
+export class DenoKvSessionStorage<S = unknown> {
   readonly #prefix: string;
   readonly #ttlMs: number | undefined;
   readonly #own: boolean;
@@ -116,7 +116,8 @@ export class DenoKvSessionStorage {
    * @throws {TypeError} For both `path` and `kv`, or a wrong one.
    * @throws {RangeError} When `ttlMs` is not a positive number.
    */
-  constructor(options: DenoKvSessionStorageOptions = {}) {
+  constructor(options?: DenoKvSessionStorageOptions) {
+    options ??= {};
     if (options === null || typeof options !== "object") {
       throw new TypeError(
         `Cannot create DenoKvSessionStorage: expected options, got ${typeName(options)}`,
@@ -166,10 +167,10 @@ export class DenoKvSessionStorage {
    * @param key The key.
    * @returns The value, or `undefined`.
    */
-  async read<S>(key: string): Promise<S | undefined> {
+  async read<T extends S = S>(key: string): Promise<T | undefined> {
     const kv = await this.#open();
     const entry = await unlessBusy(() => kv.get(this.#key(key)));
-    return (entry.value ?? undefined) as S | undefined;
+    return (entry.value ?? undefined) as T | undefined;
   }
 
   /**
@@ -178,7 +179,7 @@ export class DenoKvSessionStorage {
    * @param key The key.
    * @param value The value.
    */
-  async write<S>(key: string, value: S): Promise<void> {
+  async write<T extends S = S>(key: string, value: T): Promise<void> {
     const kv = await this.#open();
     await unlessBusy(() => kv.set(this.#key(key), value, this.#options()));
   }
@@ -203,15 +204,15 @@ export class DenoKvSessionStorage {
    * @returns The value stored.
    * @throws {Error} When the session kept changing for 100 attempts.
    */
-  async update<S>(
+  async update<T extends S = S>(
     key: string,
-    fn: (value: S | undefined) => S | undefined | Promise<S | undefined>,
-  ): Promise<S | undefined> {
+    fn: (value: T | undefined) => T | undefined | Promise<T | undefined>,
+  ): Promise<T | undefined> {
     const kv = await this.#open();
     const k = this.#key(key);
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const entry = await unlessBusy(() => kv.get(k));
-      const next = await fn((entry.value ?? undefined) as S | undefined);
+      const next = await fn((entry.value ?? undefined) as T | undefined);
       const committed = await unlessBusy(() => {
         const op = kv.atomic().check({ key: k, versionstamp: entry.versionstamp });
         if (next === undefined) op.delete(k);

@@ -96,7 +96,7 @@ function toJson(key: string, value: unknown): string {
  *   .use(session({ initial: () => ({ count: 0 }), storage }));
  * ```
  */
-export class RedisSessionStorage {
+export class RedisSessionStorage<S = unknown> {
   readonly #prefix: string;
   readonly #ttl: string;
   readonly #url: string | undefined;
@@ -176,9 +176,9 @@ export class RedisSessionStorage {
    * @param key The key.
    * @returns The value, or `undefined`.
    */
-  async read<S>(key: string): Promise<S | undefined> {
+  async read<T extends S = S>(key: string): Promise<T | undefined> {
     const text = await (await this.#open()).get(this.#prefix + key);
-    return text === null ? undefined : JSON.parse(text) as S;
+    return text === null ? undefined : JSON.parse(text) as T;
   }
 
   /**
@@ -188,7 +188,7 @@ export class RedisSessionStorage {
    * @param value A JSON value.
    * @throws {TypeError} When the value cannot be written as JSON.
    */
-  async write<S>(key: string, value: S): Promise<void> {
+  async write<T extends S = S>(key: string, value: T): Promise<void> {
     const text = toJson(key, value);
     await (await this.#open()).eval(SET, 1, this.#prefix + key, text, this.#ttl);
   }
@@ -212,15 +212,15 @@ export class RedisSessionStorage {
    * @returns The value stored.
    * @throws {Error} When the session kept changing for 100 attempts.
    */
-  async update<S>(
+  async update<T extends S = S>(
     key: string,
-    fn: (value: S | undefined) => S | undefined | Promise<S | undefined>,
-  ): Promise<S | undefined> {
+    fn: (value: T | undefined) => T | undefined | Promise<T | undefined>,
+  ): Promise<T | undefined> {
     const client = await this.#open();
     const k = this.#prefix + key;
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const text = await client.get(k);
-      const next = await fn(text === null ? undefined : JSON.parse(text) as S);
+      const next = await fn(text === null ? undefined : JSON.parse(text) as T);
       const nextText = next === undefined ? "" : toJson(key, next);
       const done = await client.eval(
         COMPARE_AND_SET,
@@ -232,7 +232,7 @@ export class RedisSessionStorage {
         next === undefined ? "1" : "0",
         this.#ttl,
       );
-      if (Number(done) === 1) return next === undefined ? undefined : JSON.parse(nextText) as S;
+      if (Number(done) === 1) return next === undefined ? undefined : JSON.parse(nextText) as T;
     }
     throw new Error(`Cannot update session "${key}": it kept changing (${MAX_ATTEMPTS} attempts)`);
   }
