@@ -82,6 +82,7 @@ export {
   MemorySessionStorage,
   type Middleware,
   type MiddlewareContext,
+  type MissingContext,
   type NextFunction,
   type PacingOptions,
   type ParamOptions,

@@ -62,6 +62,7 @@ export {
   type ExtendingMiddleware,
   type Middleware,
   type MiddlewareContext,
+  type MissingContext,
   type NextFunction,
 } from "./composer.ts";
 export {
