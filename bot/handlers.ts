@@ -16,6 +16,7 @@ import {
   type BotEventName,
 } from "./events.ts";
 import type { BotLogger } from "./options.ts";
+import type { User } from "./state.ts";
 
 type AnyHandler = (ctx: never) => unknown;
 
@@ -110,12 +111,12 @@ export class Handlers {
     const list = this.#map.get(name);
     if ((name === "message" || name === "line") && this.#chain?.wants(list !== undefined, name)) {
       const value = typeof data === "function" ? (data as () => BotEventData[E])() : data;
-      const ctx = contextOf(this.#bot, value as object);
+      const ctx = this.#context(name, value as object);
       return this.#chain.run(ctx, list && (() => this.settle(name, ctx)), name);
     }
     if (!list) return;
     const value = typeof data === "function" ? (data as () => BotEventData[E])() : data;
-    const ctx = contextOf(this.#bot, value as object);
+    const ctx = this.#context(name, value as object);
     if (list.length === 1) {
       const h = list[0];
       if (h.once) this.remove(name, h.fn);
@@ -125,6 +126,17 @@ export class Handlers {
       if (h.once) this.remove(name, h.fn);
       this.#call(name, h.fn, ctx);
     }
+  }
+
+  /** The context of an event; replies to a person's line name them (in a box's answer section). */
+  #context(name: BotEventName, value: object): BaseContext {
+    const ctx = contextOf(this.#bot, value);
+    if (name === "line" || name === "unknownCommand") {
+      const { user } = value as { readonly user: User };
+      (ctx as { reply: (text: string) => Promise<void> }).reply = (text) =>
+        answer(this.#bot, text, user);
+    }
+    return ctx;
   }
 
   /** {@linkcode Handlers.run} without a closure per call: the dispatch of every event. */

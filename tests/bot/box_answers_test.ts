@@ -32,6 +32,7 @@ Deno.test("Box: every kind of answer goes to the answer section and the other se
     await ctx.reply(answer ? "Pizza it is" : "No pizza");
   });
   bot.on("userJoin", (ctx) => ctx.reply(`Welcome, ${ctx.user.name}!`));
+  bot.on("line", (ctx) => ctx.reply(`noted "${ctx.line}"`));
   const head = "Poll: Lunch?\n0 votes";
   const shows = (text: string) => () => seen(alice, bot) === text;
 
@@ -63,6 +64,8 @@ Deno.test("Box: every kind of answer goes to the answer section and the other se
   await until(shows(`${body}\nAlice: Please answer yes or no. Pizza?`), "the re-ask");
   await enter(alice, "yes");
   await until(shows(`${body}\nAlice: Pizza it is`), "the answer to the answer");
+  await enter(alice, "pizza please");
+  await until(shows(`${body}\nAlice: noted "pizza please"`), "a line handler's reply, named");
   await using bob = await person(server, "Bob");
   await bob.joinRoom(roomId);
   await until(shows(`${body}\nWelcome, Bob!`), "an event's reply (names itself)");
