@@ -121,3 +121,52 @@ Deno.test("Ctrl+C while the session request hangs (token given) stops the bot pr
   // issue's requirement with a wide margin (measured: under 50 ms).
   assert(ms < REST_TIMEOUT_MS / 2, `exited ${Math.round(ms)} ms after SIGINT`);
 });
+
+Deno.test("Ctrl+C while the socket handshake hangs stops the bot process", async () => {
+  // A server that answers the session request and never the socket.io handshake.
+  let handshakes = 0;
+  const never = Promise.withResolvers<Response>();
+  await using server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, (req) => {
+    if (new URL(req.url).pathname.startsWith("/socket.io/")) {
+      handshakes++;
+      return never.promise;
+    }
+    return new Response("{}", {
+      headers: { "content-type": "application/json", "set-cookie": "connect.sid=s%3Aa.b; Path=/" },
+    });
+  });
+  const dir = await Deno.makeTempDir();
+  try {
+    const file = `${dir}/bot.ts`;
+    await Deno.writeTextFile(
+      file,
+      `import { Bot, MemoryTokenStore } from "${MOD}";\n` +
+        `const bot = new Bot({ username: "Starter", tokenStore: new MemoryTokenStore(), actionTimeoutMs: 600000 });\n` +
+        `await bot.run();\n`,
+    );
+    const child = new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", "--config", new URL("../../deno.json", import.meta.url).pathname, file],
+      env: {
+        TALKOMATIC_URL: `http://127.0.0.1:${server.addr.port}`,
+        TALKOMATIC_TOKEN: "tk_given",
+        NO_COLOR: "1",
+      },
+      stdout: "null",
+      stderr: "piped",
+    }).spawn();
+    await until(() => handshakes > 0, "the socket handshake", 30_000);
+    const start = performance.now();
+    child.kill("SIGINT");
+    const out = await child.output();
+    const ms = performance.now() - start;
+    never.resolve(new Response(null, { status: 503 }));
+    assertEquals(out.code, 0);
+    assertEquals(
+      new TextDecoder().decode(out.stderr).trim(),
+      "[talkomatic] SIGINT received, stopping",
+    );
+    assert(ms < REST_TIMEOUT_MS / 2, `exited ${Math.round(ms)} ms after SIGINT`);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
