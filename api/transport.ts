@@ -252,7 +252,8 @@ export class HttpTransport {
    * @throws {TypeError} When the base URL is not an absolute http(s) URL.
    * @throws {RangeError} When the timeout or `maxResponseBytes` is not a positive number.
    */
-  constructor(options: HttpTransportOptions = {}) {
+  constructor(options?: HttpTransportOptions) {
+    options ??= {};
     this.baseUrl = resolveBaseUrl(options.baseUrl);
     this.timeout = checkTimeout(options.timeout ?? DEFAULT_TIMEOUT);
     this.maxResponseBytes = checkMaxBytes(options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES);
@@ -267,7 +268,8 @@ export class HttpTransport {
     this.tokens = new TokenProvider({
       server: this.baseUrl,
       store: options.tokenStore ?? new FileTokenStore({ logger: this.#logger }),
-      request: () => this.#requestToken(),
+      request: (signal) => this.#requestToken(signal),
+      warn: (message) => this.#logger.warn(message),
       ...(token === undefined ? {} : { token }),
     });
   }
@@ -306,7 +308,8 @@ export class HttpTransport {
    * }
    * ```
    */
-  async ensureSessionCookie(options: CallOptions = {}): Promise<string> {
+  async ensureSessionCookie(options?: CallOptions): Promise<string> {
+    options ??= {};
     const held = this.sessionCookie;
     if (held !== undefined) return held;
     this.#cookiePending ??= this.#fetchCookie(options).finally(() => {
@@ -332,7 +335,8 @@ export class HttpTransport {
    * }
    * ```
    */
-  botToken(options: CallOptions = {}): Promise<string> {
+  botToken(options?: CallOptions): Promise<string> {
+    options ??= {};
     return this.#token({
       id: "requestBotToken",
       method: "POST",
@@ -356,7 +360,8 @@ export class HttpTransport {
    * @throws {RangeError} When `options.timeout` is not a positive number (nothing is sent).
    * @internal
    */
-  async call<T>(spec: OperationSpec<T>, options: CallOptions = {}): Promise<T> {
+  async call<T>(spec: OperationSpec<T>, options?: CallOptions): Promise<T> {
+    options ??= {};
     if (options.timeout !== undefined) checkTimeout(options.timeout); // before any token request
     if (spec.auth === "none") return await this.#send(spec, undefined, options);
     const token = await this.#token(spec, options);
@@ -385,9 +390,9 @@ export class HttpTransport {
     }
   }
 
-  async #requestToken(): Promise<StoredToken> {
+  async #requestToken(signal: AbortSignal): Promise<StoredToken> {
     const started = Date.now();
-    const body = await requestBotToken(this);
+    const body = await requestBotToken(this, { signal });
     const parsed = Date.parse(body.expiresAt);
     return {
       token: body.token,

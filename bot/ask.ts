@@ -8,6 +8,7 @@
  */
 
 import { AskError, type AskErrorReason } from "./errors.ts";
+import type { AskParse } from "./prompt.ts";
 import type { User, UserId } from "./state.ts";
 
 /** Options of `ctx.ask()`. */
@@ -16,6 +17,14 @@ export interface AskOptions {
   readonly timeoutMs?: number;
   /** Ends the question (rejects with reason `aborted`). */
   readonly signal?: AbortSignal;
+  /**
+   * How to read the answer (the result is typed from it): `"integer"`,
+   * `"number"`, `"yes/no"`, a list of choices, or a function of the text
+   * (throwing re-asks with its message). Default: the text.
+   */
+  readonly parse?: AskParse;
+  /** How many times an answer that does not parse is asked again, with the reason. Default 2. */
+  readonly retries?: number;
 }
 
 /**

@@ -17,8 +17,9 @@ import {
   type TypeOptions,
 } from "./actions.ts";
 import type { AskOptions } from "./ask.ts";
+import type { AskParseKind, AskResult } from "./prompt.ts";
 import type { CommandBuilder } from "./commands.ts";
-import type { Composer, Middleware, MiddlewareContext } from "./composer.ts";
+import type { Composer, Middleware, MiddlewareContext, MissingContext } from "./composer.ts";
 import { Dispatch } from "./dispatch.ts";
 import type { HandlerError } from "./errors.ts";
 import type { BotEventName, CommandContext, EventHandler } from "./events.ts";
@@ -382,7 +383,7 @@ export class Bot<C extends object = Record<never, never>> {
   use<X extends object = Record<never, never>, N extends object = Record<never, never>>(
     ...middleware: (
       | (Middleware<MiddlewareContext & C> & { readonly "~extends"?: X })
-      | (C extends N ? Composer<N> : never)
+      | (C extends N ? Composer<N> : MissingContext<N>)
     )[]
   ): Bot<C & X> {
     this.#dispatch.root.use(...(middleware as Middleware[]));
@@ -415,15 +416,32 @@ export class Bot<C extends object = Record<never, never>> {
    *
    * @param user A user in the bot's room, or their id.
    * @param question The question.
-   * @param options `timeoutMs` (default 60 000), `signal`.
-   * @returns Their answer, trimmed.
+   * @param options `timeoutMs` (default 60 000), `signal`, `parse`, `retries`.
+   * @returns Their answer, trimmed, or typed from `parse`.
    * @throws {AskError} `timeout`, `left` (also when they are not in the room), `replaced`,
-   * `aborted` or `stopped`.
+   * `aborted`, `stopped` or `invalid`.
    */
-  ask(user: User | UserId, question: string, options?: AskOptions): Promise<string> {
-    return this.#track(() =>
-      this.#dispatch.ask(user, question, options, (t, signal) => this.send(t, { signal }))
-    );
+  ask<T>(
+    user: User | UserId,
+    question: string,
+    options: AskOptions & { readonly parse: (text: string) => T },
+  ): Promise<Awaited<T>>;
+  /**
+   * Asks someone in the room a question; resolves with their answer, the
+   * text or typed from `parse` (see the other signature).
+   *
+   * @param user A user in the bot's room, or their id.
+   * @param question The question.
+   * @param options `timeoutMs`, `signal`, `parse`, `retries`.
+   * @returns Their answer.
+   */
+  ask<const P extends AskParseKind = never>(
+    user: User | UserId,
+    question: string,
+    options?: AskOptions & { readonly parse?: P },
+  ): Promise<AskResult<P>>;
+  ask(user: User | UserId, question: string, options?: AskOptions): Promise<unknown> {
+    return this.#track(() => this.#dispatch.ask(user, question, options, undefined));
   }
 
   /**

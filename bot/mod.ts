@@ -63,6 +63,7 @@ export {
   type ExtendingMiddleware,
   type Middleware,
   type MiddlewareContext,
+  type MissingContext,
   type NextFunction,
 } from "./composer.ts";
 export {
@@ -71,14 +72,29 @@ export {
   session,
   type SessionFlavor,
   sessionKey,
+  type SessionMiddleware,
   type SessionOptions,
+  type Sessions,
   type SessionStorage,
 } from "./session.ts";
+export {
+  DenoKvSessionStorage,
+  type DenoKvSessionStorageOptions,
+  type KvAtomicLike,
+  type KvLike,
+} from "./session_kv.ts";
+export {
+  type RedisClientLike,
+  RedisSessionStorage,
+  type RedisSessionStorageOptions,
+} from "./session_redis.ts";
 export { cooldown, type CooldownContext, type CooldownOptions } from "./cooldown.ts";
 export type { AskOptions } from "./ask.ts";
+export type { AskParse, AskParseKind, AskResult, ParsedAnswer } from "./prompt.ts";
 export type { Schedule, ScheduledTask } from "./schedule.ts";
 export {
   Box,
+  type BoxOptions,
   type LinesSection,
   type ListOptions,
   type LogOptions,

@@ -121,6 +121,12 @@ export interface BotOptions {
   requireEnter?: boolean;
   /** Answer a failed handler with its error message instead of a neutral line. Default `false`. */
   showErrors?: boolean;
+  /**
+   * A line naming no command of the bot (`/hepl`): `"ignore"` (default; bots
+   * in one room share the `/` prefix) or `"suggest"` (answers `Unknown command
+   * /hepl. Did you mean /help?`). The `unknownCommand` event fires either way.
+   */
+  unknownCommands?: "ignore" | "suggest";
   /** Pacing under the server's limits. */
   pacing?: PacingOptions;
   /** How long an action may take, pacing included. Default 10 000 ms. */
@@ -161,6 +167,8 @@ export interface ResolvedBotOptions {
   readonly requireEnter: boolean;
   /** Failed handlers are answered with their message. */
   readonly showErrors: boolean;
+  /** Unknown commands are ignored or answered with a suggestion. */
+  readonly unknownCommands: "ignore" | "suggest";
   /** Pacing under the server's limits. */
   readonly pacing: ResolvedPacing;
   /** How long an action may take. */
@@ -191,6 +199,7 @@ const KEYS = new Set([
   "commandIdleMs",
   "requireEnter",
   "showErrors",
+  "unknownCommands",
   "pacing",
   "actionTimeoutMs",
   "answerAfk",
@@ -232,6 +241,15 @@ function checkBoolean(value: unknown, name: string, fallback: boolean): boolean 
     throw new TypeError(`Cannot create bot: ${name} must be a boolean`);
   }
   return value;
+}
+
+function checkUnknownCommands(value: unknown): "ignore" | "suggest" {
+  if (value === undefined || value === "ignore" || value === "suggest") return value ?? "ignore";
+  throw new TypeError(
+    `Cannot create bot: unknownCommands must be "ignore" or "suggest", got ${
+      JSON.stringify(value)
+    }`,
+  );
 }
 
 /** Checks options and fills in defaults. */
@@ -289,6 +307,7 @@ export function resolveOptions(options: BotOptions): ResolvedBotOptions {
     commandIdleMs: checkNumber(options.commandIdleMs ?? 3000, "commandIdleMs"),
     requireEnter: checkBoolean(options.requireEnter, "requireEnter", false),
     showErrors: checkBoolean(options.showErrors, "showErrors", false),
+    unknownCommands: checkUnknownCommands(options.unknownCommands),
     pacing: resolvePacing(options.pacing),
     actionTimeoutMs: checkNumber(options.actionTimeoutMs ?? 10_000, "actionTimeoutMs", 1),
     answerAfk: checkBoolean(options.answerAfk, "answerAfk", true),

@@ -79,6 +79,11 @@ for (const key of denoKeys) {
     );
   }
 }
+// ioredis is only loaded by RedisSessionStorage({ url }): an optional peer, not a dependency.
+const { ioredis: ioredisRange, ...dependencies } = (pkg.dependencies ?? {}) as Record<
+  string,
+  string
+>;
 const manifest = {
   name: "talkomatic",
   version: deno.version,
@@ -91,7 +96,11 @@ const manifest = {
   main: pkg.main,
   types: pkg.types,
   exports: pkg.exports,
-  dependencies: pkg.dependencies,
+  dependencies,
+  ...(ioredisRange === undefined ? {} : {
+    peerDependencies: { ioredis: ioredisRange },
+    peerDependenciesMeta: { ioredis: { optional: true } },
+  }),
   sideEffects: false,
 };
 await Deno.writeTextFile(pkgPath, JSON.stringify(manifest, null, 2) + "\n");

@@ -72,7 +72,8 @@ export class TestServer {
    * await using server = await TestServer.start({ relaxRateLimits: true, requireToken: false });
    * ```
    */
-  static async start(options: TestServerOptions = {}): Promise<TestServer> {
+  static async start(options?: TestServerOptions): Promise<TestServer> {
+    options ??= {};
     const server = new TestServer(resolveOptions(options), options.activity);
     await server.#listen(server.#opts.port);
     return server;
@@ -261,8 +262,9 @@ export class TestServer {
    */
   waitFor<T>(
     predicate: (server: TestServer) => T,
-    options: WaitForOptions = {},
+    options?: WaitForOptions,
   ): Promise<NonNullable<T>> {
+    options ??= {};
     if (typeof predicate !== "function") {
       return Promise.reject(
         new TypeError(`Cannot wait for ${String(predicate)}: expected a function`),
@@ -320,7 +322,8 @@ export class TestServer {
    * const botOptions = (server: TestServer) => ({ server: server.url, token: server.issueToken() });
    * ```
    */
-  issueToken(ip = "127.0.0.1"): string {
+  issueToken(ip?: string): string {
+    ip ??= "127.0.0.1";
     if (typeof ip !== "string" || ip === "") {
       throw new TypeError(
         `Cannot issue a token for ip ${JSON.stringify(ip)}: expected a non-empty string`,
