@@ -145,7 +145,8 @@ export class Board {
    * @param options `signal`, `timeoutMs`.
    * @returns When the board's state arrived.
    */
-  open(options: ActionOptions = {}): Promise<void> {
+  open(options?: ActionOptions): Promise<void> {
+    options ??= {};
     return this.#host.track(async () => {
       checkOptions(options, "open the board");
       const context = "Cannot open the board";
@@ -170,7 +171,8 @@ export class Board {
    * @param options `signal`, `timeoutMs`.
    * @returns When it was sent.
    */
-  close(options: ActionOptions = {}): Promise<void> {
+  close(options?: ActionOptions): Promise<void> {
+    options ??= {};
     return this.#host.track(async () => {
       checkOptions(options, "close the board");
       await this.#post("board.close", "Cannot close the board", "board close", undefined, options);
@@ -186,7 +188,8 @@ export class Board {
    * @param options `signal`, `timeoutMs` (default: the action timeout plus the pacing time).
    * @returns When the stroke's end was sent.
    */
-  draw(stroke: BoardStrokeInput, options: ActionOptions = {}): Promise<void> {
+  draw(stroke: BoardStrokeInput, options?: ActionOptions): Promise<void> {
+    options ??= {};
     return this.#host.track(async () => {
       const what = "draw";
       if (stroke === null || typeof stroke !== "object") {
@@ -350,7 +353,8 @@ export class Board {
    * @param options `signal`, `timeoutMs`.
    * @returns When the server confirmed it (it sends `board clear` to everyone).
    */
-  clear(options: ActionOptions = {}): Promise<void> {
+  clear(options?: ActionOptions): Promise<void> {
+    options ??= {};
     return this.#host.track(async () => {
       checkOptions(options, "clear the board");
       const context = "Cannot clear the board";
@@ -377,7 +381,8 @@ export class Board {
    * @param options `signal`, `timeoutMs`.
    * @returns When the server echoed it back.
    */
-  chat(text: string, options: ActionOptions = {}): Promise<void> {
+  chat(text: string, options?: ActionOptions): Promise<void> {
+    options ??= {};
     return this.#host.track(async () => {
       if (typeof text !== "string") {
         throw new TypeError("Cannot chat on the board: text must be a string");
@@ -419,7 +424,8 @@ export class Board {
    * @param options `signal`, `timeoutMs`.
    * @returns When it was sent.
    */
-  cursor(x: number, y: number, options: ActionOptions = {}): Promise<void> {
+  cursor(x: number, y: number, options?: ActionOptions): Promise<void> {
+    options ??= {};
     return this.#host.track(async () => {
       finite(x, "x", "move the board cursor");
       finite(y, "y", "move the board cursor");
