@@ -20,6 +20,7 @@ import {
   writeFileAtomic,
 } from "../api/_platform.ts";
 import type { MiddlewareContext, NextFunction } from "./composer.ts";
+import { holdStop } from "./drain.ts";
 import type { User } from "./state.ts";
 import { lockSessionFile } from "./session_file_lock.ts";
 import type { SessionMiddleware, Sessions } from "./sessions.ts";
@@ -319,7 +320,9 @@ export function session<S>(options: SessionOptions<S>): SessionMiddleware<S> {
     }
     current.handlers--;
     try {
-      await done(k, current, true);
+      const saving = done(k, current, true);
+      holdStop(ctx.bot, saving); // a stop right after the answer still saves
+      await saving;
     } catch (error) {
       failure ??= { error };
     }

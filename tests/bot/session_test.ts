@@ -9,7 +9,7 @@ import {
   type SessionStorage,
 } from "../../bot/mod.ts";
 import type { TestUser } from "../../testing/mod.ts";
-import { makeBot, person, roomWith, seen, sleep, startServer, until } from "./_helpers.ts";
+import { makeBot, person, roomWith, scene, seen, sleep, startServer, until } from "./_helpers.ts";
 
 async function enter(user: TestUser, line: string): Promise<void> {
   await user.type(line, { cps: Infinity });
@@ -175,4 +175,32 @@ Deno.test("sessionKey() is the name and location, or the id of an anonymous pers
   });
   assertEquals(sessionKey(user(" Alice ", "Town")), "alice/town");
   assertEquals(sessionKey(user("Anonymous", "On The Web")), "anonymous:u1");
+});
+
+Deno.test("Bot.stop() right after an answer waits for the session save still in flight", async () => {
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => release = resolve);
+  let written = false;
+  const memory = new MemorySessionStorage<{ count: number }>();
+  const storage: SessionStorage<{ count: number }> = {
+    read: (key) => memory.read(key),
+    write: async (key, value) => {
+      await gate; // the save is slow: it ends only after stop() was called
+      await memory.write(key, value);
+      written = true;
+    },
+    delete: (key) => memory.delete(key),
+  };
+  await using s = await scene();
+  const { alice } = s;
+  const bot = s.bot.use(session({ initial: () => ({ count: 0 }), storage }));
+  bot.command("count").handle((ctx) => ctx.reply(`${ctx.user.name}: ${++ctx.session.count}`));
+  await enter(alice, "/count");
+  await until(() => seen(alice, bot) === "Alice: 1", "the answer");
+  const stopped = bot.stop().then(() => written);
+  // Without the wait, stop() has resolved before this macrotask releases the save.
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  release();
+  assertEquals(await stopped, true);
+  assertEquals(await memory.read("alice/town"), { count: 1 });
 });
