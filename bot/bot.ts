@@ -15,28 +15,34 @@ import {
   type CreateRoomOptions,
   type JoinRoomOptions,
   type TypeOptions,
-} from "./actions.ts";
-import type { AskOptions } from "./ask.ts";
-import type { AskParseKind, AskResult } from "./prompt.ts";
-import type { CommandBuilder } from "./commands.ts";
-import type { Composer, Middleware, MiddlewareContext, MissingContext } from "./composer.ts";
-import { Dispatch } from "./dispatch.ts";
+} from "./out/actions.ts";
+import type { AskOptions } from "./commands/ask.ts";
+import type { AskParseKind, AskResult } from "./commands/prompt.ts";
+import type { CommandBuilder } from "./commands/commands.ts";
+import type {
+  Composer,
+  Middleware,
+  MiddlewareContext,
+  MissingContext,
+} from "./commands/composer.ts";
+import { Dispatch } from "./commands/dispatch.ts";
 import { drain } from "./drain.ts";
 import type { HandlerError } from "./errors.ts";
 import type { BotEventName, CommandContext, EventHandler } from "./events.ts";
 import { contextOf, Handlers } from "./handlers.ts";
-import { Inbound } from "./inbound.ts";
-import { LineWatcher } from "./lines.ts";
-import { Link } from "./link.ts";
+import { Inbound } from "./in/inbound.ts";
+import { LineWatcher } from "./in/lines.ts";
+import { Link } from "./link/link.ts";
 import { type BotOptions, type ResolvedBotOptions, resolveOptions } from "./options.ts";
-import type { Board } from "./board.ts";
-import { createBoard } from "./board_link.ts";
-import { Outbox } from "./outbox.ts";
-import { Placement } from "./placement.ts";
-import { type Schedule, type ScheduledTask, Schedules } from "./schedule.ts";
+import type { Board } from "./board/board.ts";
+import { createBoard } from "./board/link.ts";
+import { Outbox } from "./out/outbox.ts";
+import { Placement } from "./link/placement.ts";
+import { type Schedule, type ScheduledTask, Schedules } from "./commands/schedule.ts";
 import { startFailureLine } from "./start_failure.ts";
-import { BotState, type LobbyRoom, type Me, type Room, type User, type UserId } from "./state.ts";
-import { tracked } from "./tracked.ts";
+import { BotState } from "./in/state.ts";
+import type { LobbyRoom, Me, Room, User, UserId } from "./model.ts";
+import { tracked } from "./out/tracked.ts";
 
 export type { ActionOptions, CommandContext, CreateRoomOptions, JoinRoomOptions, TypeOptions };
 

@@ -9,7 +9,7 @@
  */
 
 import { TalkomaticError } from "../api/errors.ts";
-import type { ServerFailure } from "./server_messages.ts";
+import type { ServerFailure } from "./in/server_messages.ts";
 
 export { PayloadValidationError, TalkomaticError, TransportError } from "../api/errors.ts";
 

@@ -6,12 +6,12 @@
  */
 
 import type { ServerEventName, ServerEvents } from "../schemas/mod.ts";
-import type { ActionOptions } from "./actions.ts";
-import type { AskOptions } from "./ask.ts";
-import type { BoardStroke } from "./board_state.ts";
-import type { AskParseKind, AskResult } from "./prompt.ts";
+import type { ActionOptions } from "./out/actions.ts";
+import type { AskOptions } from "./commands/ask.ts";
+import type { BoardStroke } from "./board/state.ts";
+import type { AskParseKind, AskResult } from "./commands/prompt.ts";
 import type { Bot } from "./bot.ts";
-import type { LobbyRoom, Me, Room, RoomLeftReason, User, UserLeaveReason } from "./state.ts";
+import type { LobbyRoom, Me, Room, RoomLeftReason, User, UserLeaveReason } from "./model.ts";
 
 export type { RoomLeftReason, UserLeaveReason };
 

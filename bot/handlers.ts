@@ -6,8 +6,8 @@
  * @module
  */
 
-import type { ActionOptions } from "./actions.ts";
-import { answer } from "./answers.ts";
+import type { ActionOptions } from "./out/actions.ts";
+import { answer } from "./commands/answers.ts";
 import type { Bot } from "./bot.ts";
 import { ActionError, AskError, HandlerError } from "./errors.ts";
 import {
@@ -17,7 +17,7 @@ import {
   type BotEventName,
 } from "./events.ts";
 import type { BotLogger } from "./options.ts";
-import type { User } from "./state.ts";
+import type { User } from "./model.ts";
 
 type AnyHandler = (ctx: never) => unknown;
 

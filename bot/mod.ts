@@ -56,8 +56,8 @@ export {
   type Simplify,
   type TypeOf,
   type ValueOf,
-} from "./commands.ts";
-export type { ParamOptions, ParamSpec, ParamType, ParamValue } from "./parse.ts";
+} from "./commands/commands.ts";
+export type { ParamOptions, ParamSpec, ParamType, ParamValue } from "./commands/parse.ts";
 export {
   Composer,
   type ExtendingMiddleware,
@@ -65,7 +65,7 @@ export {
   type MiddlewareContext,
   type MissingContext,
   type NextFunction,
-} from "./composer.ts";
+} from "./commands/composer.ts";
 export {
   FileSessionStorage,
   MemorySessionStorage,
@@ -76,22 +76,22 @@ export {
   type SessionOptions,
   type Sessions,
   type SessionStorage,
-} from "./session.ts";
+} from "./plugins/session.ts";
 export {
   DenoKvSessionStorage,
   type DenoKvSessionStorageOptions,
   type KvAtomicLike,
   type KvLike,
-} from "./session_kv.ts";
+} from "./plugins/session_kv.ts";
 export {
   type RedisClientLike,
   RedisSessionStorage,
   type RedisSessionStorageOptions,
-} from "./session_redis.ts";
-export { cooldown, type CooldownContext, type CooldownOptions } from "./cooldown.ts";
-export type { AskOptions } from "./ask.ts";
-export type { AskParse, AskParseKind, AskResult, ParsedAnswer } from "./prompt.ts";
-export type { Schedule, ScheduledTask } from "./schedule.ts";
+} from "./plugins/session_redis.ts";
+export { cooldown, type CooldownContext, type CooldownOptions } from "./plugins/cooldown.ts";
+export type { AskOptions } from "./commands/ask.ts";
+export type { AskParse, AskParseKind, AskResult, ParsedAnswer } from "./commands/prompt.ts";
+export type { Schedule, ScheduledTask } from "./commands/schedule.ts";
 export {
   Box,
   type BoxOptions,
@@ -100,8 +100,8 @@ export {
   type LogOptions,
   type LogSection,
   type TextSection,
-} from "./box.ts";
-export type { LobbyRoom, Me, Room, RoomId, RoomLayout, RoomType, User, UserId } from "./state.ts";
+} from "./plugins/box.ts";
+export type { LobbyRoom, Me, Room, RoomId, RoomLayout, RoomType, User, UserId } from "./model.ts";
 export {
   ActionError,
   type ActionErrorReason,
@@ -113,7 +113,7 @@ export {
   TransportError,
   UsageError,
 } from "./errors.ts";
-export { DEFAULT_PACING, type PacingOptions, type ResolvedPacing } from "./pacer.ts";
+export { DEFAULT_PACING, type PacingOptions, type ResolvedPacing } from "./out/pacer.ts";
 export {
   Board,
   type BoardPoint,
@@ -121,4 +121,4 @@ export {
   type BoardStrokeInput,
   type BoardStyle,
   type BoardTextOptions,
-} from "./board.ts";
+} from "./board/board.ts";

@@ -16,8 +16,8 @@ import {
   checkRoomType,
   checkUsername,
 } from "../schemas/checks.ts";
-import { type PacingOptions, type ResolvedPacing, resolvePacing } from "./pacer.ts";
-import type { RoomLayout, RoomType } from "./state.ts";
+import { type PacingOptions, type ResolvedPacing, resolvePacing } from "./out/pacer.ts";
+import type { RoomLayout, RoomType } from "./model.ts";
 
 /** Where the bot's log lines go. */
 export interface BotLogger {

@@ -1,9 +1,9 @@
 // Pure parts of bot.board: the single-stroke font and the board model's history bound.
 import { assert, assertEquals } from "@std/assert";
-import { glyph, GLYPH_ADVANCE, textLines } from "../../bot/board_font.ts";
-import { BoardModel } from "../../bot/board_state.ts";
-import { boardLine } from "../../bot/board_link.ts";
-import { strokeEvents } from "../../bot/board_checks.ts";
+import { glyph, GLYPH_ADVANCE, textLines } from "../../bot/board/font.ts";
+import { BoardModel } from "../../bot/board/state.ts";
+import { boardLine } from "../../bot/board/link.ts";
+import { strokeEvents } from "../../bot/board/checks.ts";
 
 Deno.test("the board font has a glyph for every printable ASCII character, inside its cell", () => {
   const question = JSON.stringify(glyph("?"));

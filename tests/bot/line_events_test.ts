@@ -4,7 +4,7 @@
 // answered with `unknownCommands: "suggest"`.
 import { assertEquals, assertThrows } from "@std/assert";
 import { Bot, Composer, session } from "../../bot/mod.ts";
-import { closestName, editDistance } from "../../bot/suggest.ts";
+import { closestName, editDistance } from "../../bot/commands/suggest.ts";
 import type { TestUser } from "../../testing/mod.ts";
 import { makeBot, person, roomWith, scene, seen, startServer, until } from "./_helpers.ts";
 

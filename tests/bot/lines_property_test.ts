@@ -3,7 +3,7 @@
 // what a plain scan of both texts finds, for any edit, and keep the cache right.
 import { assertEquals } from "@std/assert";
 import fc from "fast-check";
-import { changedRegion, lineCache, type Region } from "../../bot/lines.ts";
+import { changedRegion, lineCache, type Region } from "../../bot/in/lines.ts";
 import { RUNS } from "../reliability/_config.ts";
 
 /** The region by plain scans: common prefix and suffix, then lines counted with split(). */

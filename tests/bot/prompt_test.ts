@@ -3,7 +3,7 @@
 // reason, the typed result, and the `invalid` error after the retries.
 import { assertEquals, assertInstanceOf, assertRejects } from "@std/assert";
 import { AskError } from "../../bot/mod.ts";
-import { parserOf } from "../../bot/prompt.ts";
+import { parserOf } from "../../bot/commands/prompt.ts";
 import type { TestUser } from "../../testing/mod.ts";
 import { scene, seen, until } from "./_helpers.ts";
 

@@ -3,18 +3,18 @@
 import { assert, assertEquals, assertRejects, assertThrows } from "@std/assert";
 import fc from "fast-check";
 import { UsageError } from "../../bot/mod.ts";
-import { parseArgs, tokenize } from "../../bot/parse.ts";
-import { diffTexts, typingFrames } from "../../bot/diff.ts";
+import { parseArgs, tokenize } from "../../bot/commands/parse.ts";
+import { diffTexts, typingFrames } from "../../bot/out/diff.ts";
 import { applyDiff, sanitizeChat } from "../../schemas/text.ts";
-import { EventBudget } from "../../bot/pacer.ts";
-import { LineWatcher } from "../../bot/lines.ts";
-import { CommandRegistry, helpFor, helpText } from "../../bot/commands.ts";
-import { tracked } from "../../bot/tracked.ts";
-import { classify, failureOf } from "../../bot/server_messages.ts";
-import { Outbox } from "../../bot/outbox.ts";
-import { Life } from "../../bot/life.ts";
+import { EventBudget } from "../../bot/out/pacer.ts";
+import { LineWatcher } from "../../bot/in/lines.ts";
+import { CommandRegistry, helpFor, helpText } from "../../bot/commands/commands.ts";
+import { tracked } from "../../bot/out/tracked.ts";
+import { classify, failureOf } from "../../bot/in/server_messages.ts";
+import { Outbox } from "../../bot/out/outbox.ts";
+import { Life } from "../../bot/out/life.ts";
 import { ActionError } from "../../bot/errors.ts";
-import { fit } from "../../bot/run_command.ts";
+import { fit } from "../../bot/commands/run_command.ts";
 import { sleep } from "./_helpers.ts";
 
 Deno.test("tokenize() splits like a shell and rejects unclosed quotes", () => {

@@ -1,7 +1,7 @@
 // The bot's room state applies every diff type as the server does (docs/protocol.md §7.2, §7.4).
 
 import { assertEquals } from "@std/assert";
-import { BotState, type StateSink } from "../../bot/state.ts";
+import { BotState, type StateSink } from "../../bot/in/state.ts";
 import { applyDiff, sanitizeChat, type TextDiff } from "../../schemas/text.ts";
 
 function recordingState(): { state: BotState; texts: [string, string, string][] } {

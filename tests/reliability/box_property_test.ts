@@ -1,4 +1,4 @@
-// Property tests of the bot's box (bot/box.ts): whatever the sections hold
+// Property tests of the bot's box (bot/plugins/box.ts): whatever the sections hold
 // (long, multi-line, any Unicode), the text stays within the 5000-character
 // box, never splits a surrogate pair, equals the plain composition when that
 // fits, and a log shows its newest lines.

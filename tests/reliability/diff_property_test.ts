@@ -4,8 +4,8 @@
 // model written here, independently, from the protocol text.
 import { assert, assertEquals, assertStrictEquals } from "@std/assert";
 import fc from "fast-check";
-import * as botDiff from "../../bot/diff.ts";
-import { diffTexts, typingFrames } from "../../bot/diff.ts";
+import * as botDiff from "../../bot/out/diff.ts";
+import { diffTexts, typingFrames } from "../../bot/out/diff.ts";
 import {
   applyDiff,
   MAX_MESSAGE_LENGTH,

@@ -1,11 +1,11 @@
-// Property tests of the command-line parser (bot/parse.ts, bot/commands.ts):
+// Property tests of the command-line parser (bot/commands/parse.ts, bot/commands/commands.ts):
 // any input gives a parsed result or a UsageError, never anything else, and
 // quoting round-trips.
 import { assert, assertEquals } from "@std/assert";
 import fc from "fast-check";
-import { parseCommandLine } from "../../bot/commands.ts";
+import { parseCommandLine } from "../../bot/commands/commands.ts";
 import { UsageError } from "../../bot/errors.ts";
-import { checkParamSpec, type ParamSpec, parseArgs, tokenize } from "../../bot/parse.ts";
+import { checkParamSpec, type ParamSpec, parseArgs, tokenize } from "../../bot/commands/parse.ts";
 import { RUNS, summaryAtEnd } from "./_config.ts";
 
 const shellish = fc.constantFrom(

@@ -1,9 +1,10 @@
-// Property tests of the bot's vote model (bot/state.ts): whatever vote maps
+// Property tests of the bot's vote model (bot/in/state.ts): whatever vote maps
 // the server sends, the room's view is the inverted map, and the reported
 // vote events replayed on the old map give the new one.
 import { assertEquals } from "@std/assert";
 import fc from "fast-check";
-import { BotState, type StateSink, type User, votesByTarget } from "../../bot/state.ts";
+import { BotState, type StateSink, votesByTarget } from "../../bot/in/state.ts";
+import type { User } from "../../bot/model.ts";
 import { RUNS } from "./_config.ts";
 
 const userId = fc.oneof(

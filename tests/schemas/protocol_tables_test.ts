@@ -9,8 +9,8 @@ import {
   type ServerMessageName,
 } from "../../schemas/protocol.gen.ts";
 import { messageText, recognise } from "../../schemas/messages.ts";
-import { classify, handshakeRefusal, isRoomClosure } from "../../bot/server_messages.ts";
-import { DEFAULT_PACING } from "../../bot/pacer.ts";
+import { classify, handshakeRefusal, isRoomClosure } from "../../bot/in/server_messages.ts";
+import { DEFAULT_PACING } from "../../bot/out/pacer.ts";
 import { MAX_CONNECTIONS_PER_IP } from "../../schemas/limits.gen.ts";
 import { resolveOptions } from "../../testing/_options.ts";
 

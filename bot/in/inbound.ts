@@ -1,0 +1,184 @@
+/**
+ * The way in: wire event → validate → state → dispatch. The state reports
+ * each change here ({@linkcode StateSink}); this module keeps the command
+ * line watcher and the placement informed and dispatches the friendly events,
+ * building their data only when someone listens.
+ *
+ * @module
+ */
+
+import { guardOf } from "../../schemas/guard.ts";
+import { validate } from "../../schemas/validate.ts";
+import { type ServerEventName, serverEvents, type Validator } from "../../schemas/mod.ts";
+import type { Actions } from "../out/actions.ts";
+import type { Board } from "../board/board.ts";
+import type { Handlers } from "../handlers.ts";
+import type { LineWatcher } from "./lines.ts";
+import type { ResolvedBotOptions } from "../options.ts";
+import type { Outbox } from "../out/outbox.ts";
+import type { Placement } from "../link/placement.ts";
+import type { BotState, StateSink } from "./state.ts";
+import type { Me, Room, RoomLeftReason, User, UserLeaveReason } from "../model.ts";
+import { failureOf, type ServerFailure } from "./server_messages.ts";
+import { refused } from "../errors.ts";
+
+/** What the way in needs from the bot. */
+export interface InboundHost {
+  readonly options: ResolvedBotOptions;
+  readonly handlers: Handlers;
+  readonly outbox: Outbox;
+  readonly actions: Actions;
+  readonly lines: LineWatcher;
+  readonly placement: Placement;
+  readonly state: BotState;
+  readonly board: Board;
+  /** Runs a fire-and-forget action (its failure goes to `error`). */
+  background(work: Promise<unknown>): void;
+}
+
+/** How each server event comes in: its validator's entry point, and whether it carries a payload. */
+interface Route {
+  readonly schema: Validator<unknown>;
+  /** The schema's generated guard (schemas/guard.ts): a yes without a result object. */
+  readonly guard: ((x: unknown) => boolean) | undefined;
+  readonly none: boolean;
+}
+
+/** Every server event's route, in one map: one lookup per event on the hot path. */
+const ROUTES: ReadonlyMap<string, Route> = new Map(
+  Object.values(serverEvents).map((spec) => {
+    const schema = spec.schema as Validator<unknown>;
+    return [spec.name, { schema, guard: guardOf(schema), none: spec.payload === "none" }];
+  }),
+);
+
+/** The bot's way in. */
+export class Inbound implements StateSink {
+  readonly #host: InboundHost;
+  /**
+   * The room and its texts when the connection was lost: back in that room,
+   * lines people completed meanwhile (still in their texts) run.
+   */
+  #lost: { readonly id: string; readonly texts: ReadonlyMap<string, string> } | undefined;
+
+  constructor(host: InboundHost) {
+    this.#host = host;
+  }
+
+  /** One wire event. */
+  receive(event: string, args: readonly unknown[]): void {
+    const { handlers, options, outbox } = this.#host;
+    const route = ROUTES.get(event);
+    if (!route) {
+      if (options.debug) options.logger.debug(`ignored unknown event "${event}"`);
+      return;
+    }
+    const value = route.none ? undefined : args[0];
+    let payload: unknown;
+    if (route.guard?.(value)) payload = value; // valid: the same rules as the validator
+    else {
+      try {
+        payload = validate(route.schema, value, { direction: "inbound", target: event });
+      } catch (error) {
+        return handlers.report(error);
+      }
+    }
+    const name = event as ServerEventName;
+    if (handlers.has("raw")) handlers.emit("raw", { event: name, payload } as never);
+    if (event === "error" && failureOf(event, payload)?.dropped) {
+      // The server dropped a packet and blocks this socket: stop sending for a while (§1.6).
+      this.#host.actions.budget.block(options.pacing.rateLimitBackoffMs);
+    }
+    this.#host.state.apply(name, payload as never);
+    if (event.startsWith("board ")) this.#host.board.receive(event, payload);
+    outbox.inbound(event, payload);
+  }
+
+  /** A failure no request was waiting for (or a late answer). */
+  unclaimed(failure: ServerFailure, late: boolean): void {
+    const context = late ? "Late answer from the server" : "The server reported an error";
+    this.#host.handlers.report(refused("server", context, failure));
+  }
+
+  signedIn(_me: Me): void {}
+
+  lobby(): void {
+    const { handlers, placement } = this.#host;
+    handlers.emit("lobbyUpdate", () => ({ rooms: this.#host.state.rooms }));
+    placement.lobbyChanged();
+  }
+
+  roomCreated(roomId: string): void {
+    this.#host.handlers.emit("roomCreated", { roomId });
+  }
+
+  roomJoined(): void {
+    const { lines, outbox, handlers } = this.#host;
+    const state = this.#host.state;
+    lines.clear();
+    const room = state.room!;
+    const lost = this.#lost?.id === room.id ? this.#lost.texts : undefined;
+    this.#lost = undefined;
+    const missed: [string, string][] = [];
+    for (const [id, text] of room.texts) {
+      const before = id === state.me?.id ? undefined : lost?.get(id);
+      if (before === undefined || before === text) lines.baseline(id, text);
+      else {
+        lines.baseline(id, before);
+        missed.push([id, text]);
+      }
+    }
+    outbox.resetText();
+    handlers.emit("roomJoined", () => ({ room: state.roomView! }));
+    for (const [id, text] of missed) lines.update(id, text);
+  }
+
+  roomLeft(room: Room, reason: RoomLeftReason): void {
+    const { lines, actions, handlers, placement } = this.#host;
+    this.#lost = reason === "disconnected" ? { id: room.id, texts: room.texts } : undefined;
+    lines.clear();
+    actions.cancelTyping();
+    this.#host.board.reset();
+    handlers.emit("roomLeft", { room, reason });
+    placement.left(reason);
+  }
+
+  userJoin(user: User): void {
+    this.#host.lines.baseline(user.id, "");
+    this.#host.handlers.emit("userJoin", { user });
+  }
+
+  userLeave(user: User, reason: UserLeaveReason): void {
+    this.#host.lines.forget(user.id);
+    this.#host.board.userLeft(user);
+    this.#host.handlers.emit("userLeave", { user, reason });
+  }
+
+  text(user: User, text: string, previous: string, bulk: boolean): void {
+    if (bulk) this.#host.lines.baseline(user.id, text);
+    else this.#host.lines.update(user.id, text);
+    this.#host.handlers.emit("message", { user, text, previous });
+  }
+
+  typing(user: User, isTyping: boolean): void {
+    this.#host.handlers.emit("typing", { user, isTyping });
+  }
+
+  vote(voter: User, target: User, added: boolean): void {
+    this.#host.handlers.emit("vote", { voter, target, added });
+  }
+
+  kicked(room: Room): void {
+    this.#host.handlers.emit("kicked", { room });
+  }
+
+  afkWarning(message: string, secondsRemaining: number): void {
+    const { options, actions, handlers } = this.#host;
+    if (options.answerAfk && this.#host.state.room) this.#host.background(actions.afkResponse());
+    handlers.emit("afkWarning", { message, secondsRemaining });
+  }
+
+  afkTimeout(message: string, closed: boolean): void {
+    this.#host.handlers.emit("afkTimeout", { message, closed });
+  }
+}

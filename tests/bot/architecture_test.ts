@@ -1,0 +1,100 @@
+// The shape of bot/: no value import cycles, plugins built on the public API
+// only. Walks the import graph `deno info --json` gives for bot/mod.ts.
+import { assertEquals } from "@std/assert";
+
+interface InfoDependency {
+  code?: { specifier: string };
+  type?: { specifier: string };
+}
+interface InfoModule {
+  specifier: string;
+  dependencies?: InfoDependency[];
+}
+
+const BOT = new URL("../../bot/", import.meta.url).href;
+
+async function importGraph(entry: string): Promise<InfoModule[]> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["info", "--json", new URL(entry, BOT).href],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  if (!out.success) throw new Error(new TextDecoder().decode(out.stderr));
+  return (JSON.parse(new TextDecoder().decode(out.stdout)) as { modules: InfoModule[] }).modules;
+}
+
+/** Edges between bot/ files: value imports only, or value and type imports. */
+function edges(modules: InfoModule[], withTypes: boolean): Map<string, string[]> {
+  const graph = new Map<string, string[]>();
+  for (const m of modules) {
+    if (!m.specifier.startsWith(BOT)) continue;
+    const to: string[] = [];
+    for (const dep of m.dependencies ?? []) {
+      for (const target of [dep.code, withTypes ? dep.type : undefined]) {
+        if (target?.specifier.startsWith(BOT)) to.push(target.specifier.slice(BOT.length));
+      }
+    }
+    graph.set(m.specifier.slice(BOT.length), to);
+  }
+  return graph;
+}
+
+/** Strongly connected components of more than one file (Tarjan), each sorted. */
+export function cycles(graph: Map<string, string[]>): string[][] {
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const found: string[][] = [];
+  const visit = (v: string) => {
+    index.set(v, index.size);
+    low.set(v, index.get(v)!);
+    stack.push(v);
+    onStack.add(v);
+    for (const w of graph.get(v) ?? []) {
+      if (!index.has(w)) {
+        visit(w);
+        low.set(v, Math.min(low.get(v)!, low.get(w)!));
+      } else if (onStack.has(w)) low.set(v, Math.min(low.get(v)!, index.get(w)!));
+    }
+    if (low.get(v) === index.get(v)) {
+      const component: string[] = [];
+      let w: string;
+      do {
+        w = stack.pop()!;
+        onStack.delete(w);
+        component.push(w);
+      } while (w !== v);
+      if (component.length > 1 || graph.get(v)?.includes(v)) found.push(component.sort());
+    }
+  };
+  for (const v of graph.keys()) if (!index.has(v)) visit(v);
+  return found.sort();
+}
+
+Deno.test("cycles() finds a value cycle and ignores a chain", () => {
+  const ring = new Map([["a.ts", ["b.ts"]], ["b.ts", ["c.ts"]], ["c.ts", ["a.ts"]]]);
+  assertEquals(cycles(ring), [["a.ts", "b.ts", "c.ts"]]);
+  const chain = new Map([["a.ts", ["b.ts"]], ["b.ts", ["c.ts"]], ["c.ts", []]]);
+  assertEquals(cycles(chain), []);
+});
+
+Deno.test("bot/ has no value import cycle", async () => {
+  assertEquals(cycles(edges(await importGraph("mod.ts"), false)), []);
+});
+
+async function botFiles(dir = ""): Promise<string[]> {
+  const out: string[] = [];
+  for await (const e of Deno.readDir(new URL(dir, BOT))) {
+    if (e.isDirectory) out.push(...await botFiles(`${dir}${e.name}/`));
+    else if (e.name.endsWith(".ts")) out.push(dir + e.name);
+  }
+  return out;
+}
+
+Deno.test("every bot/ file is reached from bot/mod.ts and sits at the root or in a part's folder", async () => {
+  const graph = edges(await importGraph("mod.ts"), true);
+  assertEquals([...graph.keys()].sort(), (await botFiles()).sort());
+  const folders = new Set([...graph.keys()].map((f) => f.includes("/") ? f.split("/")[0] : "."));
+  assertEquals([...folders].sort(), [".", "board", "commands", "in", "link", "out", "plugins"]);
+});
