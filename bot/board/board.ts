@@ -23,6 +23,7 @@ import { endedError, type Life } from "../out/life.ts";
 import type { Outbox } from "../out/outbox.ts";
 import type { ResolvedPacing } from "../out/pacer.ts";
 import type { User, UserId } from "../model.ts";
+import type { ClientEventName, ClientEvents } from "../../schemas/events.gen.ts";
 
 export type { BoardPoint, BoardStroke };
 
@@ -150,7 +151,7 @@ export class Board {
           action: "board.open",
           context,
           event: "board open",
-          match: (event) => event === "board state" ? true : undefined,
+          match: (event, _payload) => event === "board state" ? true : undefined,
         }, life);
       } finally {
         life.end();
@@ -359,7 +360,7 @@ export class Board {
           context,
           event: "board clear",
           payload: () => void this.#host.clearing(),
-          match: (event) => event === "board clear" ? true : undefined,
+          match: (event, _payload) => event === "board clear" ? true : undefined,
         }, life);
       } finally {
         life.end();
@@ -398,10 +399,8 @@ export class Board {
           context,
           event: "board chat",
           payload: () => ({ text: line }),
-          match: (event, p) => {
-            const c = p as { userId?: string; text?: string };
-            return event === "board chat" && c.userId === me && c.text === line ? true : undefined;
-          },
+          match: (event, p) =>
+            event === "board chat" && p.userId === me && p.text === line ? true : undefined,
         }, life);
       } finally {
         life.end();
@@ -453,11 +452,11 @@ export class Board {
     this.#model.reset();
   }
 
-  async #post(
+  async #post<K extends ClientEventName>(
     action: string,
     context: string,
-    event: string,
-    payload: unknown,
+    event: K,
+    payload: ClientEvents[K],
     options: ActionOptions,
   ): Promise<void> {
     const life = this.#host.life(action, context, options);

@@ -21,6 +21,7 @@ import type { BotState, StateSink } from "./state.ts";
 import type { Me, Room, RoomLeftReason, User, UserLeaveReason } from "../model.ts";
 import { failureOf, type ServerFailure } from "./server_messages.ts";
 import { refused } from "../errors.ts";
+import type { ServerMessage } from "../wire.ts";
 
 /** What the way in needs from the bot. */
 export interface InboundHost {
@@ -85,13 +86,15 @@ export class Inbound implements StateSink {
     }
     const name = event as ServerEventName;
     if (handlers.has("raw")) handlers.emit("raw", { event: name, payload } as never);
-    if (event === "error" && failureOf(event, payload)?.dropped) {
+    // `payload` was validated against the schema of `event`: the pair is a ServerMessage.
+    const message = [name, payload] as ServerMessage;
+    if (name === "error" && failureOf(...message)?.dropped) {
       // The server dropped a packet and blocks this socket: stop sending for a while (§1.6).
       this.#host.actions.budget.block(options.pacing.rateLimitBackoffMs);
     }
     this.#host.state.apply(name, payload as never);
     if (event.startsWith("board ")) this.#host.board.receive(event, payload);
-    outbox.inbound(event, payload);
+    outbox.inbound(...message);
   }
 
   /** A failure no request was waiting for (or a late answer). */

@@ -12,6 +12,7 @@ import type { ActionErrorReason } from "../errors.ts";
 import { recognise, type ServerMessageName } from "../../schemas/messages.ts";
 import { RATE_LIMITS } from "../../schemas/protocol.gen.ts";
 import { MAX_CONNECTIONS_PER_IP } from "../../schemas/limits.gen.ts";
+import type { ServerMessage } from "../wire.ts";
 
 /** A failure the server reported, classified. */
 export interface ServerFailure {
@@ -95,7 +96,7 @@ const FAILURE_EVENTS: ReadonlySet<string> = new Set([
 ]);
 
 /** The failure a wire event reports, or `undefined` for other events. */
-export function failureOf(event: string, payload: unknown): ServerFailure | undefined {
+export function failureOf(...[event, payload]: ServerMessage): ServerFailure | undefined {
   if (!FAILURE_EVENTS.has(event)) return undefined;
   if (event === "access code required") {
     return {
@@ -105,7 +106,7 @@ export function failureOf(event: string, payload: unknown): ServerFailure | unde
     };
   }
   if (event === "validation_error") {
-    const fields = payload as Record<string, string>;
+    const fields = payload;
     return {
       code: "VALIDATION_ERROR",
       message: Object.values(fields).join(" "),
@@ -113,7 +114,8 @@ export function failureOf(event: string, payload: unknown): ServerFailure | unde
       fields,
     };
   }
-  const { code, message } = (payload as { error: { code: string; message: string } }).error;
+  if (event !== "error" && event !== "room not found" && event !== "room full") return undefined;
+  const { code, message } = payload.error;
   return classify(code, message);
 }
 

@@ -12,6 +12,7 @@ import { io, type Socket } from "socket.io-client";
 import { redactTokens } from "../../api/errors.ts";
 import { TransportError } from "../errors.ts";
 import { handshakeRefusal } from "../in/server_messages.ts";
+import type { ClientEventName, ClientEvents } from "../../schemas/events.gen.ts";
 
 /** What a {@linkcode Connection} needs from its owner. */
 export interface ConnectionOptions {
@@ -158,7 +159,7 @@ export class Connection {
    *
    * @throws {TransportError} When not connected.
    */
-  emit(event: string, payload?: unknown): void {
+  emit<K extends ClientEventName>(event: K, payload: ClientEvents[K]): void {
     const socket = this.#socket;
     if (!socket?.connected) {
       throw new TransportError(`Cannot send "${event}": not connected`, {

@@ -18,6 +18,7 @@ import { delay } from "../out/pacer.ts";
 import type { Placement } from "./placement.ts";
 import type { BotState } from "../in/state.ts";
 import type { Me } from "../model.ts";
+import type { ClientEventName, ClientEvents } from "../../schemas/events.gen.ts";
 
 /** What the link needs from the bot. */
 export interface LinkHost {
@@ -79,7 +80,7 @@ export class Link {
   }
 
   /** Emits on the current connection. */
-  emit(event: string, payload?: unknown): void {
+  emit<K extends ClientEventName>(event: K, payload: ClientEvents[K]): void {
     if (!this.#conn) {
       throw new ActionError(event, `Cannot send "${event}": not connected`, {
         code: "NOT_CONNECTED",

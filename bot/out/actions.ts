@@ -187,9 +187,7 @@ export class Actions {
         event: "join lobby",
         payload: () => ({ username, location }),
         match: (event, p) =>
-          event === "signin status" && (p as { isSignedIn: boolean }).isSignedIn
-            ? this.#host.state.me
-            : undefined,
+          event === "signin status" && p.isSignedIn ? this.#host.state.me : undefined,
       },
       options,
       true,
@@ -232,7 +230,7 @@ export class Actions {
         payload: () => ({ name, type, layout, ...(accessCode ? { accessCode } : {}) }),
         prepare: (l) =>
           this.#cooldown(this.#createCooldown.remainingMs(), l, "createRoom", context),
-        match: (event, p) => event === "room created" ? p as string : undefined,
+        match: (event, p) => event === "room created" ? p : undefined,
       };
       let id: string;
       try {
@@ -281,9 +279,7 @@ export class Actions {
           this.#joins.record();
         },
         match: (event, p) =>
-          event === "room joined" && (p as { roomId: string }).roomId === id
-            ? state.roomView
-            : undefined,
+          event === "room joined" && p.roomId === id ? state.roomView : undefined,
       }, life);
       if (accessCode) this.#codes.set(id, accessCode);
       return joined;
@@ -316,7 +312,7 @@ export class Actions {
         state.pendingLeave = "left";
         return Promise.resolve();
       },
-      match: (event) =>
+      match: (event, _payload) =>
         (event === "user left" || event === "room update") && !state.room ? true : undefined,
     }, life);
   }
@@ -405,9 +401,7 @@ export class Actions {
         event: "vote",
         payload: () => ({ targetUserId: id }),
         match: (event, p) =>
-          event === "update votes" && (p as Record<string, string>)[me] === expected
-            ? expected !== undefined
-            : undefined,
+          event === "update votes" && p[me] === expected ? expected !== undefined : undefined,
       }, life);
     } finally {
       life.end();
@@ -447,7 +441,7 @@ export class Actions {
       action: "refreshRooms",
       context: "Cannot list rooms",
       event: "get rooms",
-      match: (event) => event === "initial rooms" ? this.#host.state.rooms : undefined,
+      match: (event, _payload) => event === "initial rooms" ? this.#host.state.rooms : undefined,
     }, options);
   }
 
@@ -458,10 +452,7 @@ export class Actions {
       context: `Cannot check room "${roomId}"`,
       event: "get room state",
       payload: () => roomId,
-      match: (event, p) =>
-        event === "room state" && (p as { id: string }).id === roomId
-          ? (p as { users: { id: string }[] }).users
-          : undefined,
+      match: (event, p) => event === "room state" && p.id === roomId ? p.users : undefined,
     }, {});
     return users.some((u) => u.id === this.#host.state.me?.id);
   }

@@ -19,6 +19,8 @@ import { endedError, type Life } from "./life.ts";
 import type { EventBudget } from "./pacer.ts";
 import { failureOf, type ServerFailure } from "../in/server_messages.ts";
 import { diffTexts } from "./diff.ts";
+import type { ClientEventName, ClientEvents } from "../../schemas/events.gen.ts";
+import type { Emit, ServerMessage } from "../wire.ts";
 
 /** Events the server does not count against the per-socket limit (§1.6). */
 const EXEMPT: ReadonlySet<string> = new Set(["typing", "get rooms", "get room state"]);
@@ -26,7 +28,7 @@ const EXEMPT: ReadonlySet<string> = new Set(["typing", "get rooms", "get room st
 /** The transport under the outbox. */
 export interface OutboxWire {
   /** Emits one event; throws when not connected. */
-  emit(event: string, payload?: unknown): void;
+  emit: Emit;
   /** The server reported a failure no request was waiting for, or a late one. */
   unclaimed(failure: ServerFailure, late: boolean): void;
   /** A chat text reached the wire. */
@@ -34,23 +36,26 @@ export interface OutboxWire {
 }
 
 /** One request: what to emit and how to recognise its answer. */
-export interface RequestSpec<T> {
+export type RequestSpec<T, K extends ClientEventName = ClientEventName> = {
   /** The action, for errors (`joinRoom`). */
   readonly action: string;
   /** The error message's start (`Cannot join room "123456"`). */
   readonly context: string;
   /** The wire event. */
-  readonly event: string;
-  /** The payload, built when it is emitted. */
-  readonly payload?: () => unknown;
+  readonly event: K;
   /** Waits (cooldowns) inside the turn, before the budget. */
   readonly prepare?: (life: Life) => Promise<void>;
   /** The answer, or `undefined` for events that are not it. */
-  readonly match: (event: string, payload: unknown) => T | undefined;
-}
+  readonly match: (...message: ServerMessage) => T | undefined;
+} & PayloadOf<K>;
+
+/** The payload, built when it is emitted; optional only for events that carry none. */
+type PayloadOf<K extends ClientEventName> = undefined extends ClientEvents[K]
+  ? { readonly payload?: () => ClientEvents[K] }
+  : { readonly payload: () => ClientEvents[K] };
 
 interface Pending {
-  readonly spec: RequestSpec<unknown>;
+  readonly spec: RequestSpec<unknown, ClientEventName>;
   readonly resolve: (value: unknown) => void;
   readonly reject: (error: unknown) => void;
   /** A fence: failures before its answer belong to an earlier request. */
@@ -92,7 +97,7 @@ export class Outbox {
   }
 
   /** Emits a request when its turn and a slot come, then resolves with its answer. */
-  async request<T>(spec: RequestSpec<T>, life: Life): Promise<T> {
+  async request<T, K extends ClientEventName>(spec: RequestSpec<T, K>, life: Life): Promise<T> {
     let sent = false;
     try {
       await this.#turn(life.signal);
@@ -109,7 +114,12 @@ export class Outbox {
   }
 
   /** Emits an event that gets no answer (`typing`, `afk response`) within the budget. */
-  async post(event: string, payload: unknown, life: Life, context: string): Promise<void> {
+  async post<K extends ClientEventName>(
+    event: K,
+    payload: ClientEvents[K],
+    life: Life,
+    context: string,
+  ): Promise<void> {
     try {
       await this.#slot(event, life.signal, () => {
         this.#wire.emit(event, payload);
@@ -145,21 +155,22 @@ export class Outbox {
 
   /** Asks for the room list outside the turns (a liveness probe); its answer is nobody's. */
   probe(): void {
-    this.#wire.emit("get rooms");
+    this.#wire.emit("get rooms", undefined);
     this.#roomsAsked.push("probe");
   }
 
   /** Offers an inbound event to the waiting request; `true` when it was its answer. */
-  inbound(event: string, payload: unknown): boolean {
+  inbound(...message: ServerMessage): boolean {
+    const [event] = message;
     if (event === "initial rooms" && this.#roomsAsked.shift() === "probe") return false;
     const pending = this.#current;
-    const failure = failureOf(event, payload);
+    const failure = failureOf(...message);
     if (failure?.dropped) this.#sent = undefined; // a chat update may be lost: send whole texts
     if (!pending) {
       if (failure) this.#wire.unclaimed(failure, false);
       return false;
     }
-    const answer = pending.spec.match(event, payload);
+    const answer = pending.spec.match(...message);
     if (answer !== undefined) {
       this.#current = undefined;
       pending.resolve(answer);
@@ -201,10 +212,14 @@ export class Outbox {
     this.#sent = "";
   }
 
-  #ask<T>(spec: RequestSpec<T>, life: Life, onSent: () => void): Promise<T> {
+  #ask<T, K extends ClientEventName>(
+    spec: RequestSpec<T, K>,
+    life: Life,
+    onSent: () => void,
+  ): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       const pending: Pending = {
-        spec: spec as RequestSpec<unknown>,
+        spec,
         resolve: resolve as (v: unknown) => void,
         reject,
         fence: false,
@@ -218,7 +233,7 @@ export class Outbox {
       this.#slot(spec.event, life.signal, () => {
         this.#current = pending;
         try {
-          this.#wire.emit(spec.event, spec.payload?.());
+          this.#wire.emit<K>(spec.event, spec.payload?.() as ClientEvents[K]);
           if (spec.event === "get rooms") this.#roomsAsked.push("request");
         } catch (error) {
           this.#current = undefined;
@@ -239,7 +254,7 @@ export class Outbox {
           action: "fence",
           context: "Cannot continue",
           event: "get rooms",
-          match: (event) => event === "initial rooms" ? true : undefined,
+          match: (event, _payload) => event === "initial rooms" ? true : undefined,
         },
         resolve: () => {
           this.#fence = false;
@@ -254,7 +269,7 @@ export class Outbox {
       }, { once: true });
       this.#current = pending;
       try {
-        this.#wire.emit("get rooms");
+        this.#wire.emit("get rooms", undefined);
         this.#roomsAsked.push("request");
       } catch (error) {
         this.#current = undefined;

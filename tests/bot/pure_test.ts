@@ -202,7 +202,7 @@ Deno.test("classify() reads every server message the bot acts on", () => {
   assertEquals(classify("SOMETHING_NEW", "?").reason, "serverError");
   assertEquals(failureOf("access code required", undefined)?.reason, "accessCodeRequired");
   assertEquals(failureOf("validation_error", { name: "Too long." })?.fields, { name: "Too long." });
-  assertEquals(failureOf("room update", {}), undefined);
+  assertEquals(failureOf("user left", "u1"), undefined);
 });
 
 Deno.test("Outbox: a late answer to a timed-out request is not taken by the next one", async () => {
@@ -222,7 +222,8 @@ Deno.test("Outbox: a late answer to a timed-out request is not taken by the next
     action: "joinRoom",
     context: "Cannot join",
     event: "join room",
-    match: (e) => e === "room joined" ? true : undefined,
+    payload: () => ({ roomId: "123456" }),
+    match: (e, _payload) => e === "room joined" ? true : undefined,
   }, life(30));
   const err = await first.then(() => undefined, (e) => e);
   assert(err instanceof ActionError && err.reason === "timeout", String(err));
@@ -231,11 +232,13 @@ Deno.test("Outbox: a late answer to a timed-out request is not taken by the next
     action: "leaveRoom",
     context: "Cannot leave",
     event: "leave room",
-    match: (e) => e === "user left" ? true : undefined,
+    match: (e, _payload) => e === "user left" ? true : undefined,
   }, life(1000));
   await sleep(5);
   assertEquals(emitted, ["join room", "get rooms"], "the second request waits for the fence");
-  outbox.inbound("room full", { error: { code: "ROOM_FULL", message: "Room is full." } });
+  outbox.inbound("room full", {
+    error: { code: "ROOM_FULL", message: "Room is full.", replaceDefaultText: false },
+  });
   outbox.inbound("initial rooms", []);
   await sleep(5);
   assertEquals(emitted, ["join room", "get rooms", "leave room"]);
