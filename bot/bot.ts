@@ -16,7 +16,7 @@ import {
   type JoinRoomOptions,
   type TypeOptions,
 } from "./out/actions.ts";
-import type { AskOptions } from "./commands/ask.ts";
+import { type AskOptions, questionShows } from "./commands/ask.ts";
 import type { AskParseKind, AskResult } from "./commands/prompt.ts";
 import type { CommandBuilder } from "./commands/commands.ts";
 import type {
@@ -29,7 +29,8 @@ import { Dispatch } from "./commands/dispatch.ts";
 import { drain } from "./drain.ts";
 import type { HandlerError } from "./errors.ts";
 import type { BotEventName, CommandContext, EventHandler } from "./events.ts";
-import { contextOf, Handlers } from "./handlers.ts";
+import { Handlers } from "./handlers.ts";
+import { contextOf } from "./context.ts";
 import { Inbound } from "./in/inbound.ts";
 import { LineWatcher } from "./in/lines.ts";
 import { Link } from "./link/link.ts";
@@ -37,10 +38,12 @@ import { type BotOptions, type ResolvedBotOptions, resolveOptions } from "./opti
 import type { Board } from "./board/board.ts";
 import { createBoard } from "./board/link.ts";
 import { Outbox } from "./out/outbox.ts";
+import { EventBudget } from "./out/pacer.ts";
+import { answer } from "./commands/answers.ts";
 import { Placement } from "./link/placement.ts";
 import { type Schedule, type ScheduledTask, Schedules } from "./commands/schedule.ts";
 import { startFailureLine } from "./start_failure.ts";
-import { BotState } from "./in/state.ts";
+import type { BotState } from "./in/state.ts";
 import type { LobbyRoom, Me, Room, User, UserId } from "./model.ts";
 import { tracked } from "./out/tracked.ts";
 
@@ -66,14 +69,11 @@ export class Bot<C extends object = Record<never, never>> {
   readonly #options: ResolvedBotOptions;
   readonly #handlers: Handlers;
   readonly #state: BotState;
-  readonly #outbox: Outbox;
   readonly #actions: Actions;
   readonly #dispatch: Dispatch;
   readonly #schedules: Schedules;
-  readonly #lines: LineWatcher;
   readonly #placement: Placement;
   readonly #link: Link;
-  readonly #inbound: Inbound;
   readonly #board: Board;
 
   /**
@@ -86,100 +86,171 @@ export class Bot<C extends object = Record<never, never>> {
   constructor(options: BotOptions) {
     const o = this.#options = resolveOptions(options);
     if (o.server !== undefined) resolveBaseUrl(o.server); // a bad URL in code fails here
-    this.#handlers = new Handlers(this, o.logger, () => this.stopped);
-    // The parts see each other through one host object; its getters read the parts when called.
-    const parts = {} as {
-      state: BotState;
-      outbox: Outbox;
-      actions: Actions;
-      placement: Placement;
-      lines: LineWatcher;
-      link: Link;
-      inbound: Inbound;
-    };
-    const host = {
-      options: o,
-      handlers: this.#handlers,
-      get state() {
-        return parts.state;
-      },
-      get outbox() {
-        return parts.outbox;
-      },
-      get actions() {
-        return parts.actions;
-      },
-      get placement() {
-        return parts.placement;
-      },
-      get lines() {
-        return parts.lines;
-      },
-      get board() {
-        return board;
-      },
-      get connection() {
-        return parts.link.connection;
-      },
-      get ready() {
-        return parts.link.ready;
-      },
-      get stopSignal() {
-        return parts.link.stopSignal;
-      },
-      verifyAfterMs: o.reconnect === false ? 0 : o.reconnect.verifyAfterMs,
-      report: (error: unknown) => this.#handlers.report(error),
-      warn: (message: string) => o.logger.warn(message),
-      debug: (message: string) => o.debug && o.logger.debug(message),
-      connected: () => parts.link.ready,
-      resend: (text: string) => this.#background(parts.actions.send(text)),
-      intend: (text: string) => parts.placement.intend(text),
-      withdraw: () => parts.placement.withdraw(),
-      background: (work: Promise<unknown>) => this.#background(work),
-      onWire: (event: string, args: unknown[]) => parts.inbound.receive(event, args),
-      dropRoom: () => parts.state.leaveRoom("disconnected"),
-    };
-    const board = this.#board = createBoard({
-      options: o,
-      handlers: this.#handlers,
-      state: () => parts.state,
-      outbox: () => parts.outbox,
-      actions: () => parts.actions,
-      dispatch: () => this.#dispatch,
+    // Each part gets functions (ports), not its neighbours. A port may call a part built
+    // further down: nothing calls a port while the bot is being built.
+    const stop = new AbortController();
+    const report = (error: unknown) => handlers.report(error);
+    const background = (work: Promise<unknown>) => this.#background(work);
+    const context = <T extends object>(data: T) => contextOf(this as Bot, data);
+    const budget = new EventBudget({
+      limit: o.pacing.eventsPerWindow,
+      windowMs: o.pacing.eventWindowMs,
     });
-    this.#inbound = parts.inbound = new Inbound(host);
-    this.#state = parts.state = new BotState(this.#inbound);
-    this.#actions = parts.actions = new Actions(host);
-    this.#outbox = parts.outbox = new Outbox(
+
+    // The user's event bus.
+    const handlers: Handlers = this.#handlers = new Handlers(
+      context,
+      (text, user) => answer(this, text, user),
+      o.logger,
+      () => this.stopped,
+    );
+
+    // The way in: wire event → validate → state (it owns the state) → events, lines.
+    const inbound: Inbound = new Inbound({
+      options: o,
+      handlers,
+      lines: {
+        baseline: (id, text) => lines.baseline(id, text),
+        update: (id, text) => lines.update(id, text),
+        forget: (id) => lines.forget(id),
+        clear: () => lines.clear(),
+      },
+      outbox: {
+        inbound: (...message) => outbox.inbound(...message),
+        resetText: () => outbox.resetText(),
+      },
+      block: (ms) => budget.block(ms),
+      cancelTyping: () => actions.cancelTyping(),
+      afkResponse: () => actions.afkResponse(),
+      placement: {
+        lobbyChanged: () => placement.lobbyChanged(),
+        left: (reason) => placement.left(reason),
+      },
+      board: {
+        receive: (event, payload) => board.receive(event, payload),
+        userLeft: (user) => board.userLeft(user),
+        reset: () => board.reset(),
+      },
+      asks: {
+        userLeft: (id) => dispatch.userLeft(id),
+        roomLeft: (reason) => dispatch.roomLeft(reason),
+      },
+      background,
+    });
+    const state = this.#state = inbound.state;
+
+    // The way out: one emission at a time, paced, only while its action lives.
+    const outbox: Outbox = new Outbox(
       {
-        emit: (event, payload) => parts.link.emit(event, payload),
-        unclaimed: (failure, late) => parts.inbound.unclaimed(failure, late),
+        emit: (event, payload) => link.emit(event, payload),
+        unclaimed: (failure, late) => inbound.unclaimed(failure, late),
         chatSent: (text) => {
-          parts.state.setOwnText(text);
-          parts.placement.shown(text);
+          state.setOwnText(text);
+          placement.shown(text);
         },
       },
-      this.#actions.budget,
+      budget,
       o.pacing.sendIntervalMs,
     );
-    this.#placement = parts.placement = new Placement(host, o.room);
-    this.#link = parts.link = new Link(host, options.token);
-    const common = { handlers: this.#handlers, stopSignal: this.signal };
-    this.#dispatch = new Dispatch({
-      ...common,
-      bot: this as Bot,
+
+    // The actions: checked, then through the outbox.
+    const actions: Actions = this.#actions = new Actions({
       options: o,
-      state: this.#state,
-      actions: this.#actions,
+      state,
+      outbox,
+      budget,
+      connection: () => link.connection,
+      ready: () => link.ready,
+      stopSignal: stop.signal,
+      intend: (text) => placement.intend(text),
+      withdraw: () => placement.withdraw(),
     });
-    this.#lines = parts.lines = new LineWatcher({
+
+    // The placement: the room the program wants to be in.
+    const placement: Placement = this.#placement = new Placement({
+      createRoom: (spec) => actions.createRoom(spec),
+      joinRoom: (id, options) => actions.joinRoom(id, options),
+      createdSpec: (id) => actions.created.get(id),
+      isMember: (id) => actions.isMember(id),
+      rooms: () => state.rooms,
+      roomId: () => state.room?.id,
+      removed: () => state.leaveRoom("removed"),
+      report,
+      warn: (message) => o.logger.warn(message),
+      debug: (message) => o.debug && o.logger.debug(message),
+      connected: () => link.ready,
+      verifyAfterMs: o.reconnect === false ? 0 : o.reconnect.verifyAfterMs,
+      resend: (text) => background(actions.send(text)),
+    }, o.room);
+
+    // The link: connect, sign in, come back, stay in the room.
+    const link: Link = this.#link = new Link(
+      {
+        options: o,
+        myId: () => state.me?.id,
+        onWire: (event, args) => inbound.receive(event, args),
+        newSocket: () => {
+          budget.reset(); // the server's budget is per socket
+          outbox.connected();
+        },
+        probe: () => outbox.probe(),
+        signIn: () => actions.signIn(),
+        newSession: () => actions.newSession(),
+        place: () => placement.ensure(),
+        retryPlace: () => placement.retry(),
+        cancelPlace: () => placement.cancel(),
+        dropRoom: () => state.leaveRoom("disconnected"),
+        ready: (me) => {
+          schedules.connection(true);
+          handlers.emit("ready", { me });
+        },
+        reconnected: (attempt, me) => {
+          schedules.connection(true);
+          handlers.emit("reconnect", { attempt, me });
+        },
+        disconnected: (reason, willReconnect) => {
+          schedules.connection(false);
+          handlers.emit("disconnect", { reason, willReconnect });
+        },
+        report,
+      },
+      options.token,
+      stop,
+    );
+
+    // Commands: lines → parser → middleware → handler; questions.
+    const dispatch: Dispatch = this.#dispatch = new Dispatch({
+      options: o,
+      handlers,
+      roomUser: (id) => state.room?.users.get(id),
+      context,
+      answer: (text, user, options) => answer(this, text, user, options),
+      questionShow: () => questionShows.get(this),
+      stopSignal: stop.signal,
+    });
+    handlers.setMessageChain(dispatch.messageChain());
+    const lines: LineWatcher = new LineWatcher({
       idleMs: o.commandIdleMs,
-      ...this.#dispatch.lineOptions(),
+      ...dispatch.lineOptions(),
     });
-    this.#schedules = new Schedules({
-      ...common,
-      connected: () => this.connected,
-      context: () => contextOf(this as Bot, {}),
+
+    // Schedules: tasks that run while connected.
+    const schedules: Schedules = this.#schedules = new Schedules({
+      connected: () => link.ready,
+      stopSignal: stop.signal,
+      report,
+      context: () => context({}),
+    });
+
+    // The board.
+    const board: Board = this.#board = createBoard({
+      options: o,
+      handlers,
+      state,
+      outbox,
+      life: (action, context, options, defaultMs) =>
+        actions.life(action, context, options, defaultMs),
+      runBoardLine: (user, line, show) => dispatch.runBoardLine(user, line, show),
     });
   }
 

@@ -6,9 +6,6 @@
  * @module
  */
 
-import type { ActionOptions } from "./out/actions.ts";
-import { answer } from "./commands/answers.ts";
-import type { Bot } from "./bot.ts";
 import { ActionError, AskError, HandlerError } from "./errors.ts";
 import {
   assertEventName,
@@ -36,40 +33,25 @@ function isStopped(error: unknown): boolean {
   return (error instanceof ActionError || error instanceof AskError) && error.reason === "stopped";
 }
 
-/** A handler context: `bot`, a `room` read from the bot only when a handler asks, `reply`. */
-class LazyRoomContext {
-  readonly bot: Bot;
-  constructor(bot: Bot) {
-    this.bot = bot;
-  }
-  get room() {
-    return this.bot.room;
-  }
-  reply(text: string, options?: ActionOptions) {
-    return answer(this.bot, text, undefined, options);
-  }
-}
+/** Builds a handler context (`bot`, `room`, `reply`) around an event's data. */
+export type ContextOf = <T extends object>(data: T) => BaseContext & T;
 
-/** Builds a handler context: `bot`, `room`, `reply` and the event's data. */
-export function contextOf<T extends object>(bot: Bot, data: T): BaseContext & T {
-  if ("room" in data) {
-    const reply = (text: string, options?: ActionOptions) => answer(bot, text, undefined, options);
-    return { bot, reply, ...data } as BaseContext & T;
-  }
-  return Object.assign(new LazyRoomContext(bot), data) as unknown as BaseContext & T;
-}
+/** Shows an answer to `user` (in a box's answer section, or as the bot's text). */
+export type Answer = (text: string, user: User | undefined) => Promise<void>;
 
 /** The event handlers of one bot. */
 export class Handlers {
-  readonly #bot: Bot;
+  readonly #contextOf: ContextOf;
+  readonly #answer: Answer;
   readonly #logger: BotLogger;
   readonly #stopped: () => boolean;
   readonly #map = new Map<BotEventName, { fn: AnyHandler; once: boolean }[]>();
   #catch: ((error: HandlerError) => unknown) | undefined;
   #chain: MessageChain | undefined;
 
-  constructor(bot: Bot, logger: BotLogger, stopped: () => boolean) {
-    this.#bot = bot;
+  constructor(context: ContextOf, answer: Answer, logger: BotLogger, stopped: () => boolean) {
+    this.#contextOf = context;
+    this.#answer = answer;
     this.#logger = logger;
     this.#stopped = stopped;
   }
@@ -132,11 +114,11 @@ export class Handlers {
 
   /** The context of an event; replies to a person's line name them (in a box's answer section). */
   #context(name: BotEventName, value: object): BaseContext {
-    const ctx = contextOf(this.#bot, value);
+    const ctx = this.#contextOf(value);
     if (name === "line" || name === "unknownCommand") {
       const { user } = value as { readonly user: User };
       (ctx as { reply: (text: string) => Promise<void> }).reply = (text) =>
-        answer(this.#bot, text, user);
+        this.#answer(text, user);
     }
     return ctx;
   }

@@ -55,7 +55,7 @@ export interface BoardTextOptions extends BoardStyle {
 
 /** What the board needs from the bot. */
 export interface BoardHost {
-  readonly outbox: Outbox;
+  readonly outbox: Pick<Outbox, "request" | "post">;
   readonly pacing: ResolvedPacing;
   readonly actionTimeoutMs: number;
   /** The life of one action (throws when it cannot start: stopped, not connected). */

@@ -18,14 +18,19 @@ import type { BotState } from "../in/state.ts";
 import type { User, UserId } from "../model.ts";
 import { tracked } from "../out/tracked.ts";
 
-/** The parts the board is made of (read when used). */
+/** What the board is made of: functions and narrow views, no parts. */
 export interface BoardParts {
   readonly options: ResolvedBotOptions;
-  readonly handlers: Handlers;
-  readonly state: () => BotState;
-  readonly outbox: () => Outbox;
-  readonly actions: () => Actions;
-  readonly dispatch: () => Dispatch;
+  /** The user's event bus: the board's events, failures to `error`. */
+  readonly handlers: Pick<Handlers, "emit" | "report">;
+  /** Who is in the room, who the bot is. */
+  readonly state: Pick<BotState, "room" | "users" | "me">;
+  /** The way out. */
+  readonly outbox: Pick<Outbox, "request" | "post">;
+  /** The life of one action. */
+  readonly life: Actions["life"];
+  /** Runs a board chat line as a command. */
+  readonly runBoardLine: Dispatch["runBoardLine"];
 }
 
 /** One board chat line: whitespace runs of a multi-line answer joined, cut to 200 with "…". */
@@ -41,7 +46,7 @@ export function boardLine(text: string): string {
 export function createBoard(parts: BoardParts): Board {
   const { options, handlers } = parts;
   const lookup = (id: UserId, name?: string): User => {
-    const state = parts.state();
+    const { state } = parts;
     const known = state.room?.users.get(id) ?? state.users.get(id);
     if (known) return known;
     const me = state.me;
@@ -52,20 +57,18 @@ export function createBoard(parts: BoardParts): Board {
   };
   let ownClears = 0;
   const board: Board = new Board({
-    get outbox() {
-      return parts.outbox();
-    },
+    outbox: parts.outbox,
     pacing: options.pacing,
     actionTimeoutMs: options.actionTimeoutMs,
-    life: (action, context, o, defaultMs) => parts.actions().life(action, context, o, defaultMs),
+    life: (action, context, o, defaultMs) => parts.life(action, context, o, defaultMs),
     requireRoom: (action, context) => {
-      if (parts.state().room) return;
+      if (parts.state.room) return;
       throw new ActionError(action, `${context}: the bot is not in a room`, {
         code: "NOT_IN_ROOM",
         reason: "notInRoom",
       });
     },
-    me: () => parts.state().me?.id,
+    me: () => parts.state.me?.id,
     track: (work) => {
       let promise: Promise<void>;
       try {
@@ -97,7 +100,7 @@ export function createBoard(parts: BoardParts): Board {
         case "clear": {
           const mine = ownClears > 0;
           if (mine) ownClears--;
-          const me = parts.state().me;
+          const me = parts.state.me;
           return handlers.emit("boardClear", () => ({
             user: mine && me ? lookup(me.id) : undefined,
           }));
@@ -106,7 +109,7 @@ export function createBoard(parts: BoardParts): Board {
           const user = userOf(change.userId, change.username);
           handlers.emit("boardChat", { user, text: change.text });
           if (!options.boardCommands) return;
-          parts.dispatch().runBoardLine(user, change.text, (text) => {
+          parts.runBoardLine(user, change.text, (text) => {
             const line = boardLine(text);
             return line === "" ? Promise.resolve() : board.chat(line);
           });

@@ -8,7 +8,6 @@
  */
 
 import type { ActionOptions } from "../out/actions.ts";
-import type { Bot } from "../bot.ts";
 import type { User } from "../model.ts";
 
 /** Shows an answer; `user` is the person it answers, when there is one. */
@@ -16,8 +15,13 @@ export type AnswerSink = (text: string, user: User | undefined) => Promise<void>
 
 const sinks = new WeakMap<object, AnswerSink>();
 
+/** What answers go through when no sink takes them: the bot's `send()`. */
+export interface Answerer {
+  send(text: string, options?: ActionOptions): Promise<void>;
+}
+
 /** Sends the answers of `bot` to `sink` (a `Box`'s answer section). */
-export function setAnswerSink(bot: Bot, sink: AnswerSink): void {
+export function setAnswerSink(bot: Answerer, sink: AnswerSink): void {
   sinks.set(bot, sink);
 }
 
@@ -27,7 +31,7 @@ export function setAnswerSink(bot: Bot, sink: AnswerSink): void {
  * it is never sent).
  */
 export function answer(
-  bot: Bot,
+  bot: Answerer,
   text: string,
   user?: User,
   options?: ActionOptions,

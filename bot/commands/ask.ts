@@ -102,18 +102,15 @@ function typeName(value: unknown): string {
 /** The questions waiting for an answer, one per person. */
 export class Asks {
   readonly #pending = new Map<UserId, Question>();
-  /** Installs what ends questions (a person leaving); returns its remover. */
-  readonly #watch: () => () => void;
-  #unwatch: (() => void) | undefined;
   readonly #stopped: () => boolean;
 
   /**
-   * @param watch Called when the first question starts: listens for people
-   * leaving; the function it returns is called when none is left.
+   * People leaving end their questions through {@linkcode Asks.left}, called
+   * by whoever learns of it.
+   *
    * @param stopped Whether the bot was stopped.
    */
-  constructor(watch: () => () => void, stopped: () => boolean) {
-    this.#watch = watch;
+  constructor(stopped: () => boolean) {
     this.#stopped = stopped;
   }
 
@@ -169,14 +166,9 @@ export class Asks {
       this.#pending.delete(user.id);
       clearTimeout(timer);
       signal?.removeEventListener("abort", onAbort);
-      if (this.#pending.size === 0) {
-        this.#unwatch?.();
-        this.#unwatch = undefined;
-      }
       return true;
     });
     this.#pending.set(user.id, entry);
-    this.#unwatch ??= this.#watch();
     try {
       // Ends (and is not sent, if still waiting for its turn) when the question does.
       await show(question, entry.signal);

@@ -7,30 +7,33 @@
  * @module
  */
 
-import type { ActionOptions, Actions } from "../out/actions.ts";
-import { type AskOptions, Asks, questionShows } from "./ask.ts";
-import type { Bot } from "../bot.ts";
+import type { ActionOptions } from "../out/actions.ts";
+import { type AskOptions, Asks, type QuestionShow } from "./ask.ts";
 import { CommandBuilder, type CommandDefinition, helpFor, helpText } from "./commands.ts";
 import { Composer, type Root, rootOfComposer } from "./composer.ts";
 import type { BaseContext, CommandContext } from "../events.ts";
-import { contextOf, type Handlers } from "../handlers.ts";
+import type { ContextOf, Handlers, MessageChain } from "../handlers.ts";
 import type { LineWatcherOptions } from "../in/lines.ts";
 import type { ResolvedBotOptions } from "../options.ts";
 import { AskError } from "../errors.ts";
 import { fit, quote, runCommandLine } from "./run_command.ts";
-import type { BotState } from "../in/state.ts";
 import type { User, UserId } from "../model.ts";
 import { closestName } from "./suggest.ts";
-import { answer } from "./answers.ts";
 import { askParsed } from "./prompt.ts";
 
-/** What the dispatch needs from the bot. */
+/** What the dispatch needs from the bot: functions, no parts. */
 export interface DispatchHost {
-  readonly bot: Bot;
   readonly options: ResolvedBotOptions;
-  readonly handlers: Handlers;
-  readonly state: BotState;
-  readonly actions: Actions;
+  /** The user's event bus: `line` and `unknownCommand` events, failures to `error`. */
+  readonly handlers: Pick<Handlers, "emit" | "has" | "failed" | "report">;
+  /** A person in the bot's room, by id. */
+  roomUser(id: UserId): User | undefined;
+  /** A handler context around `data`. */
+  readonly context: ContextOf;
+  /** Shows an answer to `user` (a box's answer section, or the bot's text). */
+  answer(text: string, user: User | undefined, options?: ActionOptions): Promise<void>;
+  /** How the bot's Box shows questions, when it has one. */
+  questionShow(): QuestionShow | undefined;
   /** Aborts when the bot stops. */
   readonly stopSignal: AbortSignal;
 }
@@ -46,17 +49,32 @@ export class Dispatch {
 
   constructor(host: DispatchHost) {
     this.#host = host;
-    const { handlers, stopSignal } = host;
-    this.#asks = new Asks(() => this.#watchLeaves(), () => stopSignal.aborted);
+    const { stopSignal } = host;
+    this.#asks = new Asks(() => stopSignal.aborted);
     stopSignal.addEventListener("abort", () => this.#asks.stop(), { once: true });
-    handlers.setMessageChain({
+    this.#help = host.options.help ? this.#helpCommand() : undefined;
+  }
+
+  /** Runs `message` and `line` handlers inside the middleware (for the bot's handlers). */
+  messageChain(): MessageChain {
+    const { handlers } = this.#host;
+    return {
       wants: (own, event) => this.#tree.wantsMessage(own, event),
       run: (ctx, own, event) => {
         const fail = (error: unknown) => handlers.failed(event, error, ctx);
         this.#tree.runMessage(ctx, own, fail, event).catch(fail);
       },
-    });
-    this.#help = host.options.help ? this.#helpCommand() : undefined;
+    };
+  }
+
+  /** A person left the bot's room: their questions end. */
+  userLeft(id: UserId): void {
+    this.#asks.left(id);
+  }
+
+  /** The bot left its room (not a lost connection, after which it comes back): questions end. */
+  roomLeft(reason: string): void {
+    if (reason !== "disconnected") this.#asks.left();
   }
 
   /** What the line watcher asks: which lines count, and where finished ones go. */
@@ -90,18 +108,18 @@ export class Dispatch {
     if (typeof id !== "string") {
       throw new TypeError("Cannot ask: pass a user in the room or a user id");
     }
-    const found = this.#host.state.room?.users.get(id);
+    const found = this.#host.roomUser(id);
     if (!found) {
       const who = JSON.stringify(typeof user === "string" ? id : user.name);
       const why = "they are not in the bot's room";
       return Promise.reject(new AskError(`Cannot get an answer from ${who}: ${why}`, "left", id));
     }
     // A Box shows questions as lines (one per person asked); else `show`, else as an answer.
-    const { bot } = this.#host;
-    const boxed = questionShows.get(bot);
+    const boxed = this.#host.questionShow();
     const shown = boxed
       ? (text: string, signal: AbortSignal) => boxed(found, text, signal)
-      : show ?? ((text: string, signal: AbortSignal) => answer(bot, text, found, { signal }));
+      : show ??
+        ((text: string, signal: AbortSignal) => this.#host.answer(text, found, { signal }));
     return askParsed(
       (q) => this.#asks.ask(found, q, options, shown),
       found,
@@ -170,7 +188,7 @@ export class Dispatch {
       : this.#help && !this.#tree.find("help")
       ? ` Type ${p}help for the list.`
       : "";
-    answer(this.#host.bot, fit(`Unknown command ${fit(p + name, 40)}.${tail}`), user)
+    this.#host.answer(fit(`Unknown command ${fit(p + name, 40)}.${tail}`), user)
       .catch((error) => handlers.report(error));
   }
 
@@ -181,15 +199,16 @@ export class Dispatch {
     from?: User,
   ): void {
     if (!show && this.#asks.deliver(userId, line)) return;
-    const { bot, handlers, options } = this.#host;
-    const user = from ?? this.#host.state.room?.users.get(userId);
+    const { handlers, options, context } = this.#host;
+    const user = from ?? this.#host.roomUser(userId);
     if (!user) return;
     // Board chat lines (with `show`) run commands only: no `line` or `unknownCommand` for them.
     if (!this.#commandOf(line)?.handler) return show ? undefined : this.#notACommand(user, line);
     const reply = (text: string): Promise<unknown> =>
-      (show ? show(text) : answer(bot, text, user)).catch((error) => handlers.report(error));
-    const ctx = contextOf(bot, { user }) as unknown as Record<string, unknown>;
-    ctx.reply = (text: string, o?: ActionOptions) => show ? show(text) : answer(bot, text, user, o);
+      (show ? show(text) : this.#host.answer(text, user)).catch((error) => handlers.report(error));
+    const ctx = context({ user }) as unknown as Record<string, unknown>;
+    ctx.reply = (text: string, o?: ActionOptions) =>
+      show ? show(text) : this.#host.answer(text, user, o);
     ctx.ask = (question: string, o?: AskOptions) =>
       this.ask(
         user,
@@ -210,21 +229,6 @@ export class Dispatch {
         }),
       failed: (event, error, ctx) => handlers.failed(event, error, ctx),
     }).catch((error) => handlers.report(error));
-  }
-
-  /** Ends questions when people (or the bot) leave; returns the remover. */
-  #watchLeaves(): () => void {
-    const { handlers } = this.#host;
-    const onUser = (ctx: { readonly user: User }) => this.#asks.left(ctx.user.id);
-    const onRoom = (ctx: { readonly reason: string }) => {
-      if (ctx.reason !== "disconnected") this.#asks.left();
-    };
-    handlers.add("userLeave", onUser, false);
-    handlers.add("roomLeft", onRoom, false);
-    return () => {
-      handlers.remove("userLeave", onUser);
-      handlers.remove("roomLeft", onRoom);
-    };
   }
 
   #helpCommand(): CommandDefinition {

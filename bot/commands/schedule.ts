@@ -10,7 +10,6 @@
  */
 
 import type { BaseContext } from "../events.ts";
-import type { Handlers } from "../handlers.ts";
 
 /** A scheduled task, as `bot.every()` and `bot.after()` return it. */
 export interface Schedule {
@@ -31,24 +30,10 @@ export interface ScheduleHost {
   connected(): boolean;
   /** Aborts when the bot stops. */
   readonly stopSignal: AbortSignal;
-  /** The bot's handlers: connection events, and failures to the `error` event. */
-  readonly handlers: Handlers;
+  /** A task's failure, to the `error` event. */
+  report(error: unknown): void;
   /** A fresh context for one run. */
   context(): BaseContext;
-}
-
-/** Calls `listener` on each connection (ready, reconnect: `true`) and loss (`false`). */
-function watch(handlers: Handlers, listener: (connected: boolean) => void): () => void {
-  const up = () => listener(true);
-  const down = () => listener(false);
-  handlers.add("ready", up, false);
-  handlers.add("reconnect", up, false);
-  handlers.add("disconnect", down, false);
-  return () => {
-    handlers.remove("ready", up);
-    handlers.remove("reconnect", up);
-    handlers.remove("disconnect", down);
-  };
 }
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -127,11 +112,11 @@ class Task implements Schedule {
     try {
       const result = this.#fn(host.context());
       if (result instanceof Promise) {
-        result.catch((error) => host.handlers.report(error)).finally(done);
+        result.catch((error) => host.report(error)).finally(done);
         return;
       }
     } catch (error) {
-      host.handlers.report(error);
+      host.report(error);
     }
     done();
   }
@@ -141,7 +126,6 @@ class Task implements Schedule {
 export class Schedules {
   readonly host: ScheduleHost;
   readonly #tasks = new Set<Task>();
-  #unwatch: (() => void) | undefined;
 
   constructor(host: ScheduleHost) {
     this.host = host;
@@ -163,9 +147,13 @@ export class Schedules {
   /** A task stopped. */
   remove(task: Task): void {
     this.#tasks.delete(task);
-    if (this.#tasks.size === 0) {
-      this.#unwatch?.();
-      this.#unwatch = undefined;
+  }
+
+  /** The bot connected and signed in (`true`: ready, reconnect) or lost its connection. */
+  connection(connected: boolean): void {
+    for (const t of this.#tasks) {
+      if (connected) t.resume();
+      else t.pause();
     }
   }
 
@@ -188,12 +176,6 @@ export class Schedules {
       return task;
     }
     this.#tasks.add(task);
-    this.#unwatch ??= watch(this.host.handlers, (connected) => {
-      for (const t of this.#tasks) {
-        if (connected) t.resume();
-        else t.pause();
-      }
-    });
     if (this.host.connected()) task.resume();
     return task;
   }

@@ -17,22 +17,33 @@ import type { LineWatcher } from "./lines.ts";
 import type { ResolvedBotOptions } from "../options.ts";
 import type { Outbox } from "../out/outbox.ts";
 import type { Placement } from "../link/placement.ts";
-import type { BotState, StateSink } from "./state.ts";
+import { BotState, type StateSink } from "./state.ts";
 import type { Me, Room, RoomLeftReason, User, UserLeaveReason } from "../model.ts";
 import { failureOf, type ServerFailure } from "./server_messages.ts";
 import { refused } from "../errors.ts";
 import type { ServerMessage } from "../wire.ts";
 
-/** What the way in needs from the bot. */
+/** What the way in needs from the bot: functions, no parts. */
 export interface InboundHost {
   readonly options: ResolvedBotOptions;
-  readonly handlers: Handlers;
-  readonly outbox: Outbox;
-  readonly actions: Actions;
-  readonly lines: LineWatcher;
-  readonly placement: Placement;
-  readonly state: BotState;
-  readonly board: Board;
+  /** The user's event bus. */
+  readonly handlers: Pick<Handlers, "emit" | "has" | "report">;
+  /** The line watcher: texts become lines. */
+  readonly lines: Pick<LineWatcher, "baseline" | "update" | "forget" | "clear">;
+  /** The way out: answers to its requests, the per-socket budget, the bot's text. */
+  readonly outbox: Pick<Outbox, "inbound" | "resetText">;
+  /** The server dropped a packet: stop sending for `ms`. */
+  block(ms: number): void;
+  /** Stops a `type()` in progress (the bot left). */
+  readonly cancelTyping: Actions["cancelTyping"];
+  /** Answers an AFK warning. */
+  readonly afkResponse: Actions["afkResponse"];
+  /** The placement: the lobby changed, the bot left its room. */
+  readonly placement: Pick<Placement, "lobbyChanged" | "left">;
+  /** The board: its events, a person leaving, the bot leaving. */
+  readonly board: Pick<Board, "receive" | "userLeft" | "reset">;
+  /** People and the bot leaving end their questions. */
+  readonly asks: { userLeft(id: string): void; roomLeft(reason: string): void };
   /** Runs a fire-and-forget action (its failure goes to `error`). */
   background(work: Promise<unknown>): void;
 }
@@ -62,8 +73,12 @@ export class Inbound implements StateSink {
    */
   #lost: { readonly id: string; readonly texts: ReadonlyMap<string, string> } | undefined;
 
+  /** What the bot knows, kept from the wire events; its changes come back here. */
+  readonly state: BotState;
+
   constructor(host: InboundHost) {
     this.#host = host;
+    this.state = new BotState(this);
   }
 
   /** One wire event. */
@@ -90,9 +105,9 @@ export class Inbound implements StateSink {
     const message = [name, payload] as ServerMessage;
     if (name === "error" && failureOf(...message)?.dropped) {
       // The server dropped a packet and blocks this socket: stop sending for a while (§1.6).
-      this.#host.actions.budget.block(options.pacing.rateLimitBackoffMs);
+      this.#host.block(options.pacing.rateLimitBackoffMs);
     }
-    this.#host.state.apply(name, payload as never);
+    this.state.apply(name, payload as never);
     if (event.startsWith("board ")) this.#host.board.receive(event, payload);
     outbox.inbound(...message);
   }
@@ -107,7 +122,7 @@ export class Inbound implements StateSink {
 
   lobby(): void {
     const { handlers, placement } = this.#host;
-    handlers.emit("lobbyUpdate", () => ({ rooms: this.#host.state.rooms }));
+    handlers.emit("lobbyUpdate", () => ({ rooms: this.state.rooms }));
     placement.lobbyChanged();
   }
 
@@ -117,7 +132,7 @@ export class Inbound implements StateSink {
 
   roomJoined(): void {
     const { lines, outbox, handlers } = this.#host;
-    const state = this.#host.state;
+    const state = this.state;
     lines.clear();
     const room = state.room!;
     const lost = this.#lost?.id === room.id ? this.#lost.texts : undefined;
@@ -137,11 +152,12 @@ export class Inbound implements StateSink {
   }
 
   roomLeft(room: Room, reason: RoomLeftReason): void {
-    const { lines, actions, handlers, placement } = this.#host;
+    const { lines, handlers, placement } = this.#host;
     this.#lost = reason === "disconnected" ? { id: room.id, texts: room.texts } : undefined;
     lines.clear();
-    actions.cancelTyping();
+    this.#host.cancelTyping();
     this.#host.board.reset();
+    this.#host.asks.roomLeft(reason);
     handlers.emit("roomLeft", { room, reason });
     placement.left(reason);
   }
@@ -154,6 +170,7 @@ export class Inbound implements StateSink {
   userLeave(user: User, reason: UserLeaveReason): void {
     this.#host.lines.forget(user.id);
     this.#host.board.userLeft(user);
+    this.#host.asks.userLeft(user.id);
     this.#host.handlers.emit("userLeave", { user, reason });
   }
 
@@ -176,8 +193,8 @@ export class Inbound implements StateSink {
   }
 
   afkWarning(message: string, secondsRemaining: number): void {
-    const { options, actions, handlers } = this.#host;
-    if (options.answerAfk && this.#host.state.room) this.#host.background(actions.afkResponse());
+    const { options, handlers } = this.#host;
+    if (options.answerAfk && this.state.room) this.#host.background(this.#host.afkResponse());
     handlers.emit("afkWarning", { message, secondsRemaining });
   }
 

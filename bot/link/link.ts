@@ -8,30 +8,44 @@
 
 import { HttpTransport } from "../../api/transport.ts";
 import { MemoryTokenStore } from "../../api/token_store.ts";
-import type { Actions } from "../out/actions.ts";
 import { Connection } from "./connection.ts";
 import { ActionError } from "../errors.ts";
-import type { Handlers } from "../handlers.ts";
 import type { ResolvedBotOptions } from "../options.ts";
-import type { Outbox } from "../out/outbox.ts";
 import { delay } from "../out/pacer.ts";
-import type { Placement } from "./placement.ts";
-import type { BotState } from "../in/state.ts";
 import type { Me } from "../model.ts";
 import type { ClientEventName, ClientEvents } from "../../schemas/events.gen.ts";
 
-/** What the link needs from the bot. */
+/** What the link needs from the bot: functions, no parts. */
 export interface LinkHost {
   readonly options: ResolvedBotOptions;
-  readonly state: BotState;
-  readonly outbox: Outbox;
-  readonly actions: Actions;
-  readonly handlers: Handlers;
-  readonly placement: Placement;
+  /** The bot's id from an earlier sign-in (another one after a reconnect: a new session). */
+  myId(): string | undefined;
   /** Every wire event. */
   onWire(event: string, args: unknown[]): void;
+  /** A new socket: what the server counts per socket starts over (budget, sent text). */
+  newSocket(): void;
+  /** Asks for the room list outside the request turns (the liveness probe). */
+  probe(): void;
+  /** Signs in on the new socket. */
+  signIn(): Promise<Me>;
+  /** The server gave the bot a new session (it restarted). */
+  newSession(): void;
+  /** Goes where the `room` option says (after the start and each reconnect). */
+  place(): Promise<void>;
+  /** Tries placing again later (placing failed after a reconnect). */
+  retryPlace(): void;
+  /** Stops trying to place the bot (it stops). */
+  cancelPlace(): void;
   /** The bot lost its room with the connection. */
   dropRoom(): void;
+  /** Connected and signed in after `start()`. */
+  ready(me: Me): void;
+  /** Connected and signed in again after a loss. */
+  reconnected(attempt: number, me: Me): void;
+  /** The connection ended. */
+  disconnected(reason: string, willReconnect: boolean): void;
+  /** A failure nobody awaits, to the `error` event. */
+  report(error: unknown): void;
 }
 
 function sessionIdOf(cookie: string | undefined): string | undefined {
@@ -44,7 +58,7 @@ function sessionIdOf(cookie: string | undefined): string | undefined {
 export class Link {
   readonly #host: LinkHost;
   readonly #token: string | undefined;
-  readonly #stop = new AbortController();
+  readonly #stop: AbortController;
   #transport: HttpTransport | undefined;
   #cookie: string | undefined;
   #conn: Connection | undefined;
@@ -54,9 +68,11 @@ export class Link {
   #resolveStopped!: () => void;
   readonly stopped: Promise<void> = new Promise((resolve) => this.#resolveStopped = resolve);
 
-  constructor(host: LinkHost, token: string | undefined) {
+  /** `stop` aborts when the bot stops (the link aborts it in `stop()`). */
+  constructor(host: LinkHost, token: string | undefined, stop: AbortController) {
     this.#host = host;
     this.#token = token;
+    this.#stop = stop;
   }
 
   /** Aborts when the bot stops. */
@@ -102,8 +118,8 @@ export class Link {
     }
     this.#started ??= (async () => {
       const me = await this.#connect();
-      await this.#host.placement.ensure();
-      this.#host.handlers.emit("ready", { me });
+      await this.#host.place();
+      this.#host.ready(me);
       return me;
     })().catch((error) => {
       this.#started = undefined;
@@ -119,11 +135,11 @@ export class Link {
     const hadConnection = this.#conn !== undefined;
     this.#ready = false;
     this.#stop.abort();
-    this.#host.placement.cancel();
+    this.#host.cancelPlace();
     this.#close();
     this.#host.dropRoom();
     if (hadConnection) {
-      this.#host.handlers.emit("disconnect", { reason: "stopped", willReconnect: false });
+      this.#host.disconnected("stopped", false);
     }
     this.#resolveStopped();
     return this.stopped;
@@ -148,7 +164,7 @@ export class Link {
       await transport.botToken({ signal });
       this.#cookie = await transport.ensureSessionCookie({ signal });
     }
-    const before = this.#host.state.me?.id;
+    const before = this.#host.myId();
     for (let fresh = 0;; fresh++) {
       this.#close();
       const o = this.#host.options;
@@ -162,17 +178,16 @@ export class Link {
         ...(o.debug ? { log: (line: string) => o.logger.debug(line) } : {}),
         timeoutMs: o.actionTimeoutMs,
         ...(o.liveness ? { liveness: o.liveness } : {}),
-        probe: () => this.#host.outbox.probe(),
+        probe: () => this.#host.probe(),
       });
       await conn.open(signal);
       this.#conn = conn;
       this.#life = new AbortController();
-      this.#host.actions.budget.reset(); // the server's budget is per socket
-      this.#host.outbox.connected();
-      const me = await this.#host.actions.signIn();
+      this.#host.newSocket();
+      const me = await this.#host.signIn();
       const expected = sessionIdOf(this.#cookie);
       if (fresh > 0 || expected === undefined || expected === me.id) {
-        if (before !== undefined && before !== me.id) this.#host.actions.newSession();
+        if (before !== undefined && before !== me.id) this.#host.newSession();
         this.#ready = true;
         return me;
       }
@@ -199,7 +214,7 @@ export class Link {
     this.#close();
     const o = this.#host.options;
     const willReconnect = !this.#stop.signal.aborted && o.reconnect !== false;
-    this.#host.handlers.emit("disconnect", { reason, willReconnect });
+    this.#host.disconnected(reason, willReconnect);
     this.#host.dropRoom();
     if (willReconnect) void this.#reconnect();
     else void this.stop();
@@ -221,20 +236,20 @@ export class Link {
         me = await this.#connect();
       } catch (error) {
         if (signal.aborted) return;
-        this.#host.handlers.report(error);
+        this.#host.report(error);
         continue;
       }
       try {
-        await this.#host.placement.ensure();
+        await this.#host.place();
       } catch (error) {
-        this.#host.handlers.report(error);
-        this.#host.placement.retry();
+        this.#host.report(error);
+        this.#host.retryPlace();
       }
       if (signal.aborted) return;
-      this.#host.handlers.emit("reconnect", { attempt, me });
+      this.#host.reconnected(attempt, me);
       return;
     }
-    this.#host.handlers.report(new Error(`Gave up reconnecting after ${o.maxAttempts} attempts`));
+    this.#host.report(new Error(`Gave up reconnecting after ${o.maxAttempts} attempts`));
     void this.stop();
   }
 }

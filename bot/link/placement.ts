@@ -13,13 +13,23 @@
 import type { Actions, RoomSpec } from "../out/actions.ts";
 import { ActionError } from "../errors.ts";
 import type { RoomTarget } from "../options.ts";
-import type { BotState } from "../in/state.ts";
 import type { LobbyRoom, RoomLeftReason } from "../model.ts";
 
 /** What the placement needs from the bot. */
 export interface PlacementHost {
-  readonly actions: Actions;
-  readonly state: BotState;
+  /** `bot.createRoom()` and `bot.joinRoom()`. */
+  readonly createRoom: Actions["createRoom"];
+  readonly joinRoom: Actions["joinRoom"];
+  /** The spec of a room this bot created (to create it again after a server restart). */
+  createdSpec(id: string): RoomSpec | undefined;
+  /** Whether the server lists the bot in room `id`. */
+  readonly isMember: Actions["isMember"];
+  /** The lobby as last seen. */
+  rooms(): readonly LobbyRoom[];
+  /** The bot's room id, when it is in one. */
+  roomId(): string | undefined;
+  /** The server dropped the bot from its room without telling it: the bot leaves it. */
+  removed(): void;
   /** A failure nobody awaits. */
   report(error: unknown): void;
   warn(message: string): void;
@@ -189,14 +199,13 @@ export class Placement {
     const wish = this.#wish;
     this.#waiting = false;
     if (!wish) return;
-    const { state, actions } = this.#host;
-    const here = state.room?.id;
+    const here = this.#host.roomId();
     if (here !== undefined && (wish.kind === "first-public" || here === this.#idOf(wish))) return;
     switch (wish.kind) {
       case "id": {
         if (await this.#join(wish.id, wish.accessCode)) return;
         // Gone (a server restart): the listed room of that name, else created again if it was ours.
-        const spec = actions.created.get(wish.id);
+        const spec = this.#host.createdSpec(wish.id);
         const found = wish.name === undefined ? undefined : this.#find(wish.name);
         if (!found && !spec) throw wish.name === undefined ? unknownRoom(wish.id) : gone(wish.id);
         wish.id = found?.id ?? await this.#create(spec!);
@@ -214,7 +223,7 @@ export class Placement {
         return;
       }
       case "first-public": {
-        const found = state.rooms.find((r) => r.type === "public" && !r.isFull);
+        const found = this.#host.rooms().find((r) => r.type === "public" && !r.isFull);
         if (!found) return this.#wait("a public room with a free seat");
         if (!(await this.#join(found.id))) this.#waiting = true;
         return;
@@ -235,18 +244,18 @@ export class Placement {
   }
 
   #find(name: string): LobbyRoom | undefined {
-    return this.#host.state.rooms.find((r) => sameName(r.name, name));
+    return this.#host.rooms().find((r) => sameName(r.name, name));
   }
 
   async #create(spec: RoomSpec): Promise<string> {
     this.#host.debug(`Creating room "${spec.name}"`);
-    return await this.#host.actions.createRoom({ ...spec, timeoutMs: 60_000 });
+    return await this.#host.createRoom({ ...spec, timeoutMs: 60_000 });
   }
 
   /** Joins `id`: `true` when in, `false` when the room does not exist. */
   async #join(id: string, accessCode?: string): Promise<boolean> {
     try {
-      const room = await this.#host.actions.joinRoom(id, {
+      const room = await this.#host.joinRoom(id, {
         ...(accessCode ? { accessCode } : {}),
         timeoutMs: 60_000,
       });
@@ -267,12 +276,11 @@ export class Placement {
     if (ms <= 0) return;
     clearTimeout(this.#verify);
     this.#verify = setTimeout(async () => {
-      const { state, actions } = this.#host;
-      if (state.room?.id !== id || !this.#host.connected()) return;
+      if (this.#host.roomId() !== id || !this.#host.connected()) return;
       try {
-        if (await actions.isMember(id)) return;
+        if (await this.#host.isMember(id)) return;
         this.#host.warn(`The server dropped the bot from room ${id}; going back`);
-        state.leaveRoom("removed");
+        this.#host.removed();
       } catch (error) {
         if (this.#host.connected()) this.#host.report(error);
       }

@@ -22,7 +22,7 @@ import { ActionError } from "../errors.ts";
 import { type EndKind, Life } from "./life.ts";
 import type { ResolvedBotOptions } from "../options.ts";
 import type { Outbox, RequestSpec } from "./outbox.ts";
-import { Cooldown, delay, EventBudget, SlidingCounter } from "./pacer.ts";
+import { Cooldown, delay, type EventBudget, SlidingCounter } from "./pacer.ts";
 import type { BotState } from "../in/state.ts";
 import type { LobbyRoom, Me, Room, RoomLayout, RoomType, User, UserId } from "../model.ts";
 
@@ -69,12 +69,16 @@ export interface RoomSpec {
 /** What the actions need from the bot. */
 export interface ActionHost {
   readonly options: ResolvedBotOptions;
-  readonly state: BotState;
-  readonly outbox: Outbox;
+  /** What the bot knows (read; `pendingLeave` is written before a leave). */
+  readonly state: Pick<BotState, "me" | "room" | "roomView" | "rooms" | "ownText" | "pendingLeave">;
+  /** The way out. */
+  readonly outbox: Pick<Outbox, "request" | "post" | "chat" | "sentText">;
+  /** The per-socket event budget the outbox also draws from. */
+  readonly budget: EventBudget;
   /** Aborts when the current connection ends; `undefined` when not connected. */
-  readonly connection: AbortSignal | undefined;
+  connection(): AbortSignal | undefined;
   /** Signed in on the current connection. */
-  readonly ready: boolean;
+  ready(): boolean;
   /** Aborts when the bot stops. */
   readonly stopSignal: AbortSignal;
   /** The program wants its text to be `text` (shown again after a reconnect). */
@@ -111,7 +115,7 @@ export class Actions {
   constructor(host: ActionHost) {
     this.#host = host;
     const p = host.options.pacing;
-    this.budget = new EventBudget({ limit: p.eventsPerWindow, windowMs: p.eventWindowMs });
+    this.budget = host.budget;
     this.#joins = new SlidingCounter({ limit: p.joinsPerWindow, windowMs: p.joinWindowMs });
     this.#createCooldown = new Cooldown(p.createCooldownMs);
   }
@@ -131,11 +135,12 @@ export class Actions {
     defaultMs?: number,
     beforeSignIn = false,
   ): Life {
-    const { stopSignal, connection } = this.#host;
+    const { stopSignal } = this.#host;
+    const connection = this.#host.connection();
     const ended = (kind: EndKind, code: string, reason: ActionError["reason"], why: string) =>
       new ActionError(action, `${context}: ${why}`, { code, reason, cause: kind });
     if (stopSignal.aborted) throw ended("stopped", "STOPPED", "stopped", "the bot was stopped");
-    if (!connection || !(beforeSignIn || this.#host.ready)) {
+    if (!connection || !(beforeSignIn || this.#host.ready())) {
       throw ended("disconnected", "NOT_CONNECTED", "notConnected", "not connected");
     }
     return new Life(options.timeoutMs ?? defaultMs ?? this.#host.options.actionTimeoutMs, [

@@ -98,3 +98,10 @@ Deno.test("every bot/ file is reached from bot/mod.ts and sits at the root or in
   const folders = new Set([...graph.keys()].map((f) => f.includes("/") ? f.split("/")[0] : "."));
   assertEquals([...folders].sort(), [".", "board", "commands", "in", "link", "out", "plugins"]);
 });
+
+Deno.test("the parts get functions: handlers.ts and commands/dispatch.ts do not import bot.ts", async () => {
+  const graph = edges(await importGraph("mod.ts"), true);
+  for (const part of ["handlers.ts", "commands/dispatch.ts", "commands/schedule.ts"]) {
+    assertEquals(graph.get(part)?.includes("bot.ts"), false, part);
+  }
+});
