@@ -50,6 +50,7 @@ export {
   type BotOptions,
   Box,
   type BoxOptions,
+  type Clock,
   type CommandBuilder,
   type CommandContext,
   type CommandDefinition,

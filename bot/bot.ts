@@ -95,6 +95,7 @@ export class Bot<C extends object = Record<never, never>> {
     const budget = new EventBudget({
       limit: o.pacing.eventsPerWindow,
       windowMs: o.pacing.eventWindowMs,
+      clock: o.clock,
     });
 
     // The user's event bus.
@@ -151,6 +152,7 @@ export class Bot<C extends object = Record<never, never>> {
       },
       budget,
       o.pacing.sendIntervalMs,
+      o.clock,
     );
 
     // The actions: checked, then through the outbox.
@@ -176,6 +178,7 @@ export class Bot<C extends object = Record<never, never>> {
       roomId: () => state.room?.id,
       removed: () => state.leaveRoom("removed"),
       report,
+      clock: o.clock,
       warn: (message) => o.logger.warn(message),
       debug: (message) => o.debug && o.logger.debug(message),
       connected: () => link.ready,
@@ -231,6 +234,7 @@ export class Bot<C extends object = Record<never, never>> {
     handlers.setMessageChain(dispatch.messageChain());
     const lines: LineWatcher = new LineWatcher({
       idleMs: o.commandIdleMs,
+      clock: o.clock,
       ...dispatch.lineOptions(),
     });
 
@@ -240,6 +244,7 @@ export class Bot<C extends object = Record<never, never>> {
       stopSignal: stop.signal,
       report,
       context: () => context({}),
+      clock: o.clock,
     });
 
     // The board.

@@ -26,6 +26,7 @@ export {
   type JoinRoomOptions,
   type TypeOptions,
 } from "./bot.ts";
+export type { Clock } from "./clock.ts";
 export {
   type BotLogger,
   type BotOptions,

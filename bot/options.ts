@@ -18,6 +18,7 @@ import {
 } from "../schemas/checks.ts";
 import { type PacingOptions, type ResolvedPacing, resolvePacing } from "./out/pacer.ts";
 import type { RoomLayout, RoomType } from "./model.ts";
+import { type Clock, realClock } from "./clock.ts";
 
 /** Where the bot's log lines go. */
 export interface BotLogger {
@@ -143,6 +144,12 @@ export interface BotOptions {
   logger?: BotLogger;
   /** Log wire traffic (tokens redacted). Default `false`. */
   debug?: boolean;
+  /**
+   * The clock every wait of the bot runs on (line idle time, pacing, action
+   * timeouts, questions, schedules, placement retries). For tests: pass a
+   * fake one and move time yourself. Default: the real clock.
+   */
+  clock?: Clock;
 }
 
 /** {@linkcode BotOptions} checked and filled in; the token is not part of it. */
@@ -185,10 +192,27 @@ export interface ResolvedBotOptions {
   readonly logger: BotLogger;
   /** Wire traffic is logged. */
   readonly debug: boolean;
+  /** The clock every wait runs on. */
+  readonly clock: Clock;
+}
+
+function checkClock(clock: unknown): Clock {
+  if (clock === undefined) return realClock;
+  const c = clock as Partial<Clock> | null;
+  if (
+    typeof c?.now !== "function" || typeof c.setTimeout !== "function" ||
+    typeof c.clearTimeout !== "function"
+  ) {
+    throw new TypeError(
+      "Cannot create bot: clock must have now(), setTimeout() and clearTimeout()",
+    );
+  }
+  return c as Clock;
 }
 
 const KEYS = new Set([
   "username",
+  "clock",
   "location",
   "server",
   "token",
@@ -316,5 +340,6 @@ export function resolveOptions(options: BotOptions): ResolvedBotOptions {
     liveness,
     logger: options.logger ?? consoleBotLogger,
     debug: checkBoolean(options.debug, "debug", false),
+    clock: checkClock(options.clock),
   });
 }

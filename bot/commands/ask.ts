@@ -10,6 +10,7 @@
 import { AskError, type AskErrorReason } from "../errors.ts";
 import type { AskParse } from "./prompt.ts";
 import type { User, UserId } from "../model.ts";
+import { type Clock, realClock } from "../clock.ts";
 
 /** Options of `ctx.ask()`. */
 export interface AskOptions {
@@ -103,15 +104,18 @@ function typeName(value: unknown): string {
 export class Asks {
   readonly #pending = new Map<UserId, Question>();
   readonly #stopped: () => boolean;
+  readonly #clock: Clock;
 
   /**
    * People leaving end their questions through {@linkcode Asks.left}, called
    * by whoever learns of it.
    *
    * @param stopped Whether the bot was stopped.
+   * @param clock The clock question timeouts run on.
    */
-  constructor(stopped: () => boolean) {
+  constructor(stopped: () => boolean, clock: Clock = realClock) {
     this.#stopped = stopped;
+    this.#clock = clock;
   }
 
   /** Whether a question waits for `userId`'s answer. */
@@ -155,7 +159,7 @@ export class Asks {
     if (signal?.aborted) throw error("aborted", "the question was aborted");
     this.#pending.get(user.id)?.reject(error("replaced", "a newer question replaced this one"));
 
-    const timer = setTimeout(
+    const timer = this.#clock.setTimeout(
       () => entry.reject(error("timeout", `no answer within ${Math.ceil(timeoutMs / 1000)} s`)),
       timeoutMs,
     );
@@ -164,7 +168,7 @@ export class Asks {
     const entry = new Question(user, (q) => {
       if (this.#pending.get(user.id) !== q) return false;
       this.#pending.delete(user.id);
-      clearTimeout(timer);
+      this.#clock.clearTimeout(timer);
       signal?.removeEventListener("abort", onAbort);
       return true;
     });

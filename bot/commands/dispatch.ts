@@ -50,7 +50,7 @@ export class Dispatch {
   constructor(host: DispatchHost) {
     this.#host = host;
     const { stopSignal } = host;
-    this.#asks = new Asks(() => stopSignal.aborted);
+    this.#asks = new Asks(() => stopSignal.aborted, host.options.clock);
     stopSignal.addEventListener("abort", () => this.#asks.stop(), { once: true });
     this.#help = host.options.help ? this.#helpCommand() : undefined;
   }

@@ -10,6 +10,7 @@
  */
 
 import type { BaseContext } from "../events.ts";
+import type { Clock } from "../clock.ts";
 
 /** A scheduled task, as `bot.every()` and `bot.after()` return it. */
 export interface Schedule {
@@ -34,6 +35,8 @@ export interface ScheduleHost {
   report(error: unknown): void;
   /** A fresh context for one run. */
   context(): BaseContext;
+  /** The clock the tasks wait on. */
+  readonly clock: Clock;
 }
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -51,9 +54,13 @@ class Task implements Schedule {
   #left: number;
   /** When the next run is due (while the timer runs). */
   #due = 0;
-  #timer: ReturnType<typeof setTimeout> | undefined;
+  #timer: unknown;
   #running = false;
   #stopped = false;
+
+  get #clock(): Clock {
+    return this.#owner.host.clock;
+  }
 
   constructor(owner: Schedules, ms: number, repeat: boolean, fn: ScheduledTask) {
     this.#owner = owner;
@@ -68,21 +75,21 @@ class Task implements Schedule {
 
   resume(): void {
     if (this.#stopped || this.#timer !== undefined) return;
-    this.#due = Date.now() + this.#left;
-    this.#timer = setTimeout(() => this.#tick(), this.#left);
+    this.#due = this.#clock.now() + this.#left;
+    this.#timer = this.#clock.setTimeout(() => this.#tick(), this.#left);
   }
 
   pause(): void {
     if (this.#timer === undefined) return;
-    clearTimeout(this.#timer);
+    this.#clock.clearTimeout(this.#timer);
     this.#timer = undefined;
-    this.#left = Math.max(0, this.#due - Date.now());
+    this.#left = Math.max(0, this.#due - this.#clock.now());
   }
 
   stop(): void {
     if (this.#stopped) return;
     this.#stopped = true;
-    clearTimeout(this.#timer);
+    this.#clock.clearTimeout(this.#timer);
     this.#timer = undefined;
     this.#owner.remove(this);
   }
@@ -94,11 +101,11 @@ class Task implements Schedule {
   #tick(): void {
     this.#timer = undefined;
     if (this.#repeat) {
-      const now = Date.now();
+      const now = this.#clock.now();
       this.#due += this.#ms;
       if (this.#due <= now) this.#due = now + this.#ms - ((now - this.#due) % this.#ms);
       this.#left = this.#due - now;
-      this.#timer = setTimeout(() => this.#tick(), this.#left);
+      this.#timer = this.#clock.setTimeout(() => this.#tick(), this.#left);
     } else {
       this.stop();
     }

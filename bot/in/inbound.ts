@@ -78,7 +78,7 @@ export class Inbound implements StateSink {
 
   constructor(host: InboundHost) {
     this.#host = host;
-    this.state = new BotState(this);
+    this.state = new BotState(this, host.options.clock);
   }
 
   /** One wire event. */

@@ -16,6 +16,8 @@
  * @module
  */
 
+import { type Clock, realClock } from "../clock.ts";
+
 /** Options of a {@linkcode LineWatcher}. */
 export interface LineWatcherOptions {
   /** Whether a line of a user names a command of the bot (or answers a question to them). */
@@ -26,6 +28,8 @@ export interface LineWatcherOptions {
   readonly idleMs: number;
   /** Called with each finished command line. */
   readonly onLine: (userId: string, line: string) => void;
+  /** The clock the idle time runs on. Default: the real one. */
+  readonly clock?: Clock;
 }
 
 interface Mark {
@@ -41,7 +45,7 @@ interface UserLines {
   cache: LineCache;
   marks: Map<number, Mark>;
   idle: { index: number; content: string } | undefined;
-  timer: ReturnType<typeof setTimeout> | undefined;
+  timer: unknown;
 }
 
 /** Inserted text with a newline followed by at least this many other characters is bulk. */
@@ -126,8 +130,11 @@ export class LineWatcher {
   readonly #options: LineWatcherOptions;
   readonly #users = new Map<string, UserLines>();
 
+  readonly #clock: Clock;
+
   constructor(options: LineWatcherOptions) {
     this.#options = options;
+    this.#clock = options.clock ?? realClock;
   }
 
   /** Takes `text` as already handled: none of its lines runs as it is. */
@@ -243,8 +250,8 @@ export class LineWatcher {
   }
 
   #arm(user: UserLines, userId: string): void {
-    clearTimeout(user.timer);
-    user.timer = setTimeout(() => {
+    this.#clock.clearTimeout(user.timer);
+    user.timer = this.#clock.setTimeout(() => {
       user.timer = undefined;
       const idle = user.idle;
       user.idle = undefined;
@@ -258,7 +265,7 @@ export class LineWatcher {
 
   #cancel(user: UserLines): void {
     if (user.timer !== undefined) {
-      clearTimeout(user.timer);
+      this.#clock.clearTimeout(user.timer);
       user.timer = undefined;
     }
     user.idle = undefined;

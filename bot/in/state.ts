@@ -30,6 +30,7 @@ import type {
   UserId,
   UserLeaveReason,
 } from "../model.ts";
+import { type Clock, realClock } from "../clock.ts";
 
 /** Receives every change the state sees. */
 export interface StateSink {
@@ -253,11 +254,14 @@ export class BotState {
   #majority = new Set<UserId>();
   /** Vote withdrawals that a leave of one of `users` would explain. */
   #held:
-    | { users: UserId[]; changes: [UserId, UserId][]; timer: ReturnType<typeof setTimeout> }
+    | { users: UserId[]; changes: [UserId, UserId][]; timer: unknown }
     | undefined;
 
-  constructor(sink: StateSink) {
+  readonly #clock: Clock;
+
+  constructor(sink: StateSink, clock: Clock = realClock) {
     this.sink = sink;
+    this.#clock = clock;
   }
 
   /** Applies one validated wire event. */
@@ -404,7 +408,7 @@ export class BotState {
       const users = [v0, t0].filter((u) => removed.every(([v, t]) => v === u || t === u));
       if (users.length > 0) {
         // The majority stays as it was: a kick removes the votes, then the target leaves.
-        const timer = setTimeout(() => this.#flush(), LEAVE_WINDOW_MS);
+        const timer = this.#clock.setTimeout(() => this.#flush(), LEAVE_WINDOW_MS);
         this.#held = { users, changes: removed, timer };
         return;
       }
@@ -444,7 +448,7 @@ export class BotState {
   }
 
   #drop(): void {
-    if (this.#held) clearTimeout(this.#held.timer);
+    if (this.#held) this.#clock.clearTimeout(this.#held.timer);
     this.#held = undefined;
   }
 }

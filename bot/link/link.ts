@@ -221,13 +221,13 @@ export class Link {
   }
 
   async #reconnect(): Promise<void> {
-    const o = this.#host.options.reconnect;
+    const { reconnect: o, clock } = this.#host.options;
     if (!o) return;
     const signal = this.#stop.signal;
     for (let attempt = 1; attempt <= o.maxAttempts; attempt++) {
       const base = Math.min(o.maxDelayMs, o.initialDelayMs * 2 ** Math.min(30, attempt - 1));
       try {
-        await delay(Math.round(base * (0.8 + Math.random() * 0.4)), signal);
+        await delay(Math.round(base * (0.8 + Math.random() * 0.4)), signal, clock);
       } catch {
         return; // stopped
       }

@@ -14,6 +14,7 @@ import type { Actions, RoomSpec } from "../out/actions.ts";
 import { ActionError } from "../errors.ts";
 import type { RoomTarget } from "../options.ts";
 import type { LobbyRoom, RoomLeftReason } from "../model.ts";
+import type { Clock } from "../clock.ts";
 
 /** What the placement needs from the bot. */
 export interface PlacementHost {
@@ -32,6 +33,8 @@ export interface PlacementHost {
   removed(): void;
   /** A failure nobody awaits. */
   report(error: unknown): void;
+  /** The clock retries and checks wait on. */
+  readonly clock: Clock;
   warn(message: string): void;
   debug(message: string): void;
   /** Whether the bot is connected and signed in. */
@@ -93,8 +96,8 @@ export class Placement {
   #toldWaiting = false;
   #running: Promise<void> | undefined;
   #failures = 0;
-  #timer: ReturnType<typeof setTimeout> | undefined;
-  #verify: ReturnType<typeof setTimeout> | undefined;
+  #timer: unknown;
+  #verify: unknown;
 
   constructor(host: PlacementHost, target: RoomTarget | undefined) {
     this.#host = host;
@@ -170,7 +173,7 @@ export class Placement {
 
   /** The bot is no longer in its room. */
   left(reason: RoomLeftReason): void {
-    clearTimeout(this.#verify);
+    this.#host.clock.clearTimeout(this.#verify);
     if (reason === "kicked" || reason === "left") {
       this.set(undefined); // voted out (and banned), or the program left: no longer wanted
       return;
@@ -181,15 +184,15 @@ export class Placement {
 
   /** Stops pending retries and checks. */
   cancel(): void {
-    clearTimeout(this.#timer);
-    clearTimeout(this.#verify);
+    this.#host.clock.clearTimeout(this.#timer);
+    this.#host.clock.clearTimeout(this.#verify);
     this.#timer = undefined;
     this.#waiting = false;
   }
 
   #later(ms: number): void {
-    clearTimeout(this.#timer);
-    this.#timer = setTimeout(() => {
+    this.#host.clock.clearTimeout(this.#timer);
+    this.#timer = this.#host.clock.setTimeout(() => {
       this.#timer = undefined;
       if (this.#host.connected()) this.retry();
     }, ms);
@@ -274,8 +277,8 @@ export class Placement {
   #scheduleVerify(id: string): void {
     const ms = this.#host.verifyAfterMs;
     if (ms <= 0) return;
-    clearTimeout(this.#verify);
-    this.#verify = setTimeout(async () => {
+    this.#host.clock.clearTimeout(this.#verify);
+    this.#verify = this.#host.clock.setTimeout(async () => {
       if (this.#host.roomId() !== id || !this.#host.connected()) return;
       try {
         if (await this.#host.isMember(id)) return;

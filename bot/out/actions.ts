@@ -116,8 +116,13 @@ export class Actions {
     this.#host = host;
     const p = host.options.pacing;
     this.budget = host.budget;
-    this.#joins = new SlidingCounter({ limit: p.joinsPerWindow, windowMs: p.joinWindowMs });
-    this.#createCooldown = new Cooldown(p.createCooldownMs);
+    const clock = host.options.clock;
+    this.#joins = new SlidingCounter({
+      limit: p.joinsPerWindow,
+      windowMs: p.joinWindowMs,
+      clock,
+    });
+    this.#createCooldown = new Cooldown(p.createCooldownMs, clock);
   }
 
   /** A new server session (the server restarted): its cooldowns and codes are gone. */
@@ -147,7 +152,7 @@ export class Actions {
       { signal: options.signal, kind: "aborted" },
       { signal: stopSignal, kind: "stopped" },
       { signal: connection, kind: "disconnected" },
-    ]);
+    ], this.#host.options.clock);
   }
 
   async #run<T>(spec: RequestSpec<T>, options: ActionOptions, beforeSignIn = false): Promise<T> {
@@ -169,7 +174,7 @@ export class Actions {
         retryAfterMs: ms,
       });
     }
-    await delay(ms, life.signal);
+    await delay(ms, life.signal, this.#host.options.clock);
   }
 
   #requireRoom(action: string, context: string): Room {
@@ -363,12 +368,13 @@ export class Actions {
       this.#requireRoom("type", "Cannot type");
       const gen = ++this.#typingGen;
       this.#host.intend(target);
-      const start = Date.now();
+      const clock = this.#host.options.clock;
+      const start = clock.now();
       for (let next = 0; next < frames.length;) {
-        await delay(start + (next + 1) * interval - Date.now(), life.signal);
+        await delay(start + (next + 1) * interval - clock.now(), life.signal, clock);
         if (gen !== this.#typingGen) return;
         // Behind schedule (pacing): skip to the frame that is due.
-        const due = Math.floor((Date.now() - start) / interval) - 1;
+        const due = Math.floor((clock.now() - start) / interval) - 1;
         const index = Math.min(frames.length - 1, Math.max(next, due));
         await outbox.chat(frames[index], true, life, "Cannot type");
         if (gen !== this.#typingGen) return;

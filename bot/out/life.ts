@@ -11,6 +11,7 @@
  */
 
 import { ActionError } from "../errors.ts";
+import { type Clock, realClock } from "../clock.ts";
 
 /** Why an action's life ended. */
 export type EndKind = "timeout" | "aborted" | "stopped" | "disconnected";
@@ -26,13 +27,16 @@ export class Life {
   readonly #cleanups: (() => void)[] = [];
   readonly timeoutMs: number;
   readonly #deadline: number;
+  readonly #clock: Clock;
 
   constructor(
     timeoutMs: number,
     sources: readonly { signal: AbortSignal | undefined; kind: EndKind }[],
+    clock: Clock = realClock,
   ) {
     this.timeoutMs = timeoutMs;
-    this.#deadline = Date.now() + timeoutMs;
+    this.#clock = clock;
+    this.#deadline = clock.now() + timeoutMs;
     for (const { signal, kind } of sources) {
       if (!signal) continue;
       const end = (): void => this.#end(kind, signal.reason);
@@ -44,8 +48,8 @@ export class Life {
       this.#cleanups.push(() => signal.removeEventListener("abort", end));
     }
     if (!this.signal.aborted && Number.isFinite(timeoutMs)) {
-      const timer = setTimeout(() => this.#end("timeout"), timeoutMs);
-      this.#cleanups.push(() => clearTimeout(timer));
+      const timer = clock.setTimeout(() => this.#end("timeout"), timeoutMs);
+      this.#cleanups.push(() => clock.clearTimeout(timer));
     }
   }
 
@@ -56,7 +60,7 @@ export class Life {
 
   /** Ms left before the timeout. */
   remainingMs(): number {
-    return this.#deadline - Date.now();
+    return this.#deadline - this.#clock.now();
   }
 
   /** Releases the listeners and the timer (the action settled). */

@@ -21,6 +21,7 @@ import { failureOf, type ServerFailure } from "../in/server_messages.ts";
 import { diffTexts } from "./diff.ts";
 import type { ClientEventName, ClientEvents } from "../../schemas/events.gen.ts";
 import type { Emit, ServerMessage } from "../wire.ts";
+import { type Clock, realClock } from "../clock.ts";
 
 /** Events the server does not count against the per-socket limit (§1.6). */
 const EXEMPT: ReadonlySet<string> = new Set(["typing", "get rooms", "get room state"]);
@@ -81,7 +82,7 @@ export class Outbox {
   // Chat: the texts waiting (newest last), what the server has, when we last sent.
   #chat: ChatWaiter[] = [];
   #chatQueued: AbortController | undefined;
-  #chatTimer: ReturnType<typeof setTimeout> | undefined;
+  #chatTimer: unknown;
   #sent: string | undefined = "";
   #lastChatAt = 0;
   /**
@@ -90,7 +91,15 @@ export class Outbox {
    */
   #roomsAsked: ("probe" | "request")[] = [];
 
-  constructor(wire: OutboxWire, budget: EventBudget, sendIntervalMs: number) {
+  readonly #clock: Clock;
+
+  constructor(
+    wire: OutboxWire,
+    budget: EventBudget,
+    sendIntervalMs: number,
+    clock: Clock = realClock,
+  ) {
+    this.#clock = clock;
     this.#wire = wire;
     this.#budget = budget;
     this.#sendIntervalMs = sendIntervalMs;
@@ -321,9 +330,9 @@ export class Outbox {
 
   #scheduleChat(): void {
     if (this.#chatQueued || this.#chatTimer !== undefined) return;
-    const wait = this.#lastChatAt + this.#sendIntervalMs - Date.now();
+    const wait = this.#lastChatAt + this.#sendIntervalMs - this.#clock.now();
     if (wait > 0) {
-      this.#chatTimer = setTimeout(() => {
+      this.#chatTimer = this.#clock.setTimeout(() => {
         this.#chatTimer = undefined;
         this.#queueChat();
       }, wait);
@@ -370,14 +379,14 @@ export class Outbox {
       return false;
     }
     this.#sent = newest.text;
-    this.#lastChatAt = Date.now();
+    this.#lastChatAt = this.#clock.now();
     this.#wire.chatSent(newest.text);
     settle();
     return true;
   }
 
   #cancelChat(): void {
-    clearTimeout(this.#chatTimer);
+    this.#clock.clearTimeout(this.#chatTimer);
     this.#chatTimer = undefined;
     this.#chatQueued?.abort();
     this.#chatQueued = undefined;

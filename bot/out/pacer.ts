@@ -8,6 +8,7 @@
  */
 
 import { RATE_LIMITS } from "../../schemas/protocol.gen.ts";
+import { type Clock, realClock } from "../clock.ts";
 
 /** How the bot paces itself; every field has a protocol-derived default. */
 export interface PacingOptions {
@@ -87,18 +88,15 @@ export function resolvePacing(options: PacingOptions = {}): ResolvedPacing {
   return out;
 }
 
-/** A clock in ms. */
-export type Clock = () => number;
-
-/** Resolves after `ms`, or rejects with the signal's reason when it aborts. */
-export function delay(ms: number, signal?: AbortSignal): Promise<void> {
+/** Resolves after `ms` on `clock`, or rejects with the signal's reason when it aborts. */
+export function delay(ms: number, signal?: AbortSignal, clock: Clock = realClock): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(signal.reason);
     const onAbort = (): void => {
-      clearTimeout(timer);
+      clock.clearTimeout(timer);
       reject(signal!.reason);
     };
-    const timer = setTimeout(() => {
+    const timer = clock.setTimeout(() => {
       signal?.removeEventListener("abort", onAbort);
       resolve();
     }, Math.max(0, ms));
@@ -127,17 +125,21 @@ interface Waiter {
 export class EventBudget {
   readonly #limit: number;
   readonly #windowMs: number;
-  readonly #now: Clock;
+  readonly #clock: Clock;
   #stamps: number[] = [];
   #head = 0;
   #blockedUntil = 0;
   #queue: Waiter[] = [];
-  #timer: ReturnType<typeof setTimeout> | undefined;
+  #timer: unknown;
 
-  constructor(options: { limit: number; windowMs: number; now?: Clock }) {
+  constructor(options: { limit: number; windowMs: number; clock?: Clock }) {
     this.#limit = options.limit;
     this.#windowMs = options.windowMs;
-    this.#now = options.now ?? Date.now;
+    this.#clock = options.clock ?? realClock;
+  }
+
+  #now(): number {
+    return this.#clock.now();
   }
 
   /** Slots used in the current window. */
@@ -213,12 +215,12 @@ export class EventBudget {
   }
 
   #pump(): void {
-    clearTimeout(this.#timer);
+    this.#clock.clearTimeout(this.#timer);
     this.#timer = undefined;
     while (this.#queue.length > 0) {
       const wait = this.waitMs();
       if (wait > 0) {
-        this.#timer = setTimeout(() => this.#pump(), wait);
+        this.#timer = this.#clock.setTimeout(() => this.#pump(), wait);
         return;
       }
       const waiter = this.#queue.shift()!;
@@ -231,13 +233,17 @@ export class EventBudget {
 export class SlidingCounter {
   readonly #limit: number;
   readonly #windowMs: number;
-  readonly #now: Clock;
+  readonly #clock: Clock;
   #stamps: number[] = [];
 
-  constructor(options: { limit: number; windowMs: number; now?: Clock }) {
+  constructor(options: { limit: number; windowMs: number; clock?: Clock }) {
     this.#limit = options.limit;
     this.#windowMs = options.windowMs;
-    this.#now = options.now ?? Date.now;
+    this.#clock = options.clock ?? realClock;
+  }
+
+  #now(): number {
+    return this.#clock.now();
   }
 
   /** How long until one more event fits (0: now). */
@@ -262,12 +268,16 @@ export class SlidingCounter {
 /** A cooldown that starts when something succeeded. */
 export class Cooldown {
   readonly #ms: number;
-  readonly #now: Clock;
+  readonly #clock: Clock;
   #until = 0;
 
-  constructor(ms: number, now: Clock = Date.now) {
+  constructor(ms: number, clock: Clock = realClock) {
     this.#ms = ms;
-    this.#now = now;
+    this.#clock = clock;
+  }
+
+  #now(): number {
+    return this.#clock.now();
   }
 
   /** Starts (or extends) the cooldown. */

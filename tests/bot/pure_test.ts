@@ -16,6 +16,7 @@ import { Life } from "../../bot/out/life.ts";
 import { ActionError } from "../../bot/errors.ts";
 import { fit } from "../../bot/commands/run_command.ts";
 import { sleep } from "./_helpers.ts";
+import { FakeClock } from "../_fake_clock.ts";
 
 Deno.test("tokenize() splits like a shell and rejects unclosed quotes", () => {
   assertEquals(tokenize(`a "b c" 'd e' f\\ g`), ["a", "b c", "d e", "f g"]);
@@ -75,8 +76,8 @@ Deno.test("diffTexts() and typingFrames() always reach the target (property)", (
 });
 
 Deno.test("EventBudget grants slots in order, and aborted or declined grants cost nothing", async () => {
-  let now = 0;
-  const budget = new EventBudget({ limit: 2, windowMs: 1000, now: () => now });
+  const clock = new FakeClock();
+  const budget = new EventBudget({ limit: 2, windowMs: 1000, clock });
   const order: string[] = [];
   await budget.take(() => (order.push("a"), true));
   assertEquals(await budget.take(() => false), false); // declined: superseded, no slot used
@@ -88,7 +89,6 @@ Deno.test("EventBudget grants slots in order, and aborted or declined grants cos
   const waiting = budget.take(() => (order.push("c"), true));
   stop.abort(new Error("gone"));
   await assertRejects(() => aborted, Error, "gone");
-  now = 1000;
   budget.reset(); // a new socket: a fresh budget, the waiter is served
   await waiting;
   assertEquals(order, ["a", "b", "c"]);
