@@ -13,6 +13,7 @@ import { redactTokens } from "../../api/errors.ts";
 import { TransportError } from "../errors.ts";
 import { handshakeRefusal } from "../in/server_messages.ts";
 import type { ClientEventName, ClientEvents } from "../../schemas/events.gen.ts";
+import { type Clock, realClock } from "../clock.ts";
 
 /** What a {@linkcode Connection} needs from its owner. */
 export interface ConnectionOptions {
@@ -41,6 +42,8 @@ export interface ConnectionOptions {
   readonly liveness?: { readonly probeAfterMs: number; readonly deadAfterMs: number };
   /** Sends something the server answers (called by the liveness check). */
   readonly probe?: () => void;
+  /** The clock the liveness check runs on. Default: the real one. */
+  readonly clock?: Clock;
 }
 
 /** A socket.io connection, opened once. */
@@ -50,10 +53,13 @@ export class Connection {
   #closedByUs = false;
   /** When the last packet came from the server. */
   #lastSeen = 0;
-  #watchdog: ReturnType<typeof setInterval> | undefined;
+  #watchdog: unknown;
+
+  readonly #clock: Clock;
 
   constructor(options: ConnectionOptions) {
     this.#options = options;
+    this.#clock = options.clock ?? realClock;
   }
 
   /** Whether the socket is connected. */
@@ -131,17 +137,17 @@ export class Connection {
     });
     this.#log(`connected as socket ${socket.id}`);
     const onEvent = this.#options.onEvent;
-    this.#lastSeen = Date.now();
+    this.#lastSeen = this.#clock.now();
     // Serialise payloads only for a log sink: it was a large share of the inbound cost.
     socket.onAny(
       this.#options.log
         ? (event: string, ...args: unknown[]) => {
-          this.#lastSeen = Date.now();
+          this.#lastSeen = this.#clock.now();
           this.#log(`<- ${event} ${args.map((a) => JSON.stringify(a)).join(" ")}`);
           onEvent(event, args);
         }
         : (event: string, ...args: unknown[]) => {
-          this.#lastSeen = Date.now();
+          this.#lastSeen = this.#clock.now();
           onEvent(event, args);
         },
     );
@@ -180,13 +186,15 @@ export class Connection {
     if (!liveness) return;
     const { probeAfterMs, deadAfterMs } = liveness;
     // The server's pings count as traffic (they reach the Manager, not onAny).
-    socket.io.on("ping", () => this.#lastSeen = Date.now());
+    socket.io.on("ping", () => this.#lastSeen = this.#clock.now());
     const tick = Math.max(10, Math.min(1000, probeAfterMs / 2, (deadAfterMs - probeAfterMs) / 2));
     let probedAt = 0;
-    clearInterval(this.#watchdog);
-    this.#watchdog = setInterval(() => {
-      if (this.#socket !== socket) return clearInterval(this.#watchdog);
-      const silent = Date.now() - this.#lastSeen;
+    const clock = this.#clock;
+    clock.clearTimeout(this.#watchdog);
+    const check = () => {
+      if (this.#socket !== socket) return;
+      this.#watchdog = clock.setTimeout(check, tick);
+      const silent = clock.now() - this.#lastSeen;
       if (silent >= deadAfterMs) {
         this.#log(`no packet for ${silent} ms: the connection is dead`);
         this.close();
@@ -199,12 +207,13 @@ export class Connection {
           // not connected any more: the disconnect says so
         }
       }
-    }, tick);
+    };
+    this.#watchdog = clock.setTimeout(check, tick);
   }
 
   /** Closes the socket without reporting it through `onClose`. */
   close(): void {
-    clearInterval(this.#watchdog);
+    this.#clock.clearTimeout(this.#watchdog);
     this.#watchdog = undefined;
     this.#closedByUs = true;
     const socket = this.#socket;

@@ -179,6 +179,7 @@ export class Link {
         timeoutMs: o.actionTimeoutMs,
         ...(o.liveness ? { liveness: o.liveness } : {}),
         probe: () => this.#host.probe(),
+        clock: o.clock,
       });
       await conn.open(signal);
       this.#conn = conn;

@@ -278,16 +278,17 @@ export class Box {
     const section = this.text(name);
     this.#answers = { section, last: place === "last" };
     this.#showQuestionsIn(section, true);
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    bot.signal.addEventListener("abort", () => clearTimeout(timer), { once: true });
+    const { clock } = bot.options;
+    let timer: unknown;
+    bot.signal.addEventListener("abort", () => clock.clearTimeout(timer), { once: true });
     setAnswerSink(bot, (text, user) => {
       const value = checkText(text, "answer");
       // An answer to a person names them, unless it starts with their name already.
       section.set(user && !value.startsWith(user.name) ? `${user.name}: ${value}` : value);
-      clearTimeout(timer);
+      clock.clearTimeout(timer);
       if (answerTtlMs <= MAX_TIMER_MS && !bot.stopped) {
         const shown = section.value;
-        timer = setTimeout(() => section.value === shown && section.clear(), answerTtlMs);
+        timer = clock.setTimeout(() => section.value === shown && section.clear(), answerTtlMs);
       }
       return this.flush();
     });

@@ -86,7 +86,7 @@ export function cooldown(options: CooldownOptions): Middleware {
   const until = new Map<string, { until: number; told: boolean }>();
   return (ctx, next) => {
     if (!("command" in ctx)) return next();
-    const now = Date.now();
+    const now = ctx.bot.options.clock.now();
     if (until.size >= SWEEP_AT) {
       for (const [k, e] of until) if (e.until <= now) until.delete(k);
     }
