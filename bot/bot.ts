@@ -9,14 +9,14 @@
 
 import { resolveBaseUrl } from "../api/transport.ts";
 import { exitProcess, onShutdownSignal } from "./_platform.ts";
-import {
-  type ActionOptions,
+import type {
+  ActionOptions,
   Actions,
-  type CreateRoomOptions,
-  type JoinRoomOptions,
-  type TypeOptions,
+  CreateRoomOptions,
+  JoinRoomOptions,
+  TypeOptions,
 } from "./out/actions.ts";
-import { type AskOptions, questionShows } from "./commands/ask.ts";
+import type { AskOptions } from "./commands/ask.ts";
 import type { AskParseKind, AskResult } from "./commands/prompt.ts";
 import type { CommandBuilder } from "./commands/commands.ts";
 import type {
@@ -25,23 +25,17 @@ import type {
   MiddlewareContext,
   MissingContext,
 } from "./commands/composer.ts";
-import { Dispatch } from "./commands/dispatch.ts";
+import type { Dispatch } from "./commands/dispatch.ts";
 import { drain } from "./drain.ts";
 import type { HandlerError } from "./errors.ts";
 import type { BotEventName, CommandContext, EventHandler } from "./events.ts";
-import { Handlers } from "./handlers.ts";
-import { contextOf } from "./context.ts";
-import { Inbound } from "./in/inbound.ts";
-import { LineWatcher } from "./in/lines.ts";
-import { Link } from "./link/link.ts";
+import type { Handlers } from "./handlers.ts";
+import type { Link } from "./link/link.ts";
 import { type BotOptions, type ResolvedBotOptions, resolveOptions } from "./options.ts";
 import type { Board } from "./board/board.ts";
-import { createBoard } from "./board/link.ts";
-import { Outbox } from "./out/outbox.ts";
-import { EventBudget } from "./out/pacer.ts";
-import { answer } from "./commands/answers.ts";
-import { Placement } from "./link/placement.ts";
-import { type Schedule, type ScheduledTask, Schedules } from "./commands/schedule.ts";
+import type { Placement } from "./link/placement.ts";
+import { wireParts } from "./parts.ts";
+import type { Schedule, ScheduledTask, Schedules } from "./commands/schedule.ts";
 import { startFailureLine } from "./start_failure.ts";
 import type { BotState } from "./in/state.ts";
 import type { LobbyRoom, Me, Room, User, UserId } from "./model.ts";
@@ -87,176 +81,15 @@ export class Bot<C extends object = Record<never, never>> {
     const o = this.#options = resolveOptions(options);
     if (o.server !== undefined) resolveBaseUrl(o.server); // a bad URL in code fails here
     // Each part gets functions (ports), not its neighbours. A port may call a part built
-    // further down: nothing calls a port while the bot is being built.
-    const stop = new AbortController();
-    const report = (error: unknown) => handlers.report(error);
-    const background = (work: Promise<unknown>) => this.#background(work);
-    const context = <T extends object>(data: T) => contextOf(this as Bot, data);
-    const budget = new EventBudget({
-      limit: o.pacing.eventsPerWindow,
-      windowMs: o.pacing.eventWindowMs,
-      clock: o.clock,
-    });
-
-    // The user's event bus.
-    const handlers: Handlers = this.#handlers = new Handlers(
-      context,
-      (text, user) => answer(this, text, user),
-      o.logger,
-      () => this.stopped,
-    );
-
-    // The way in: wire event → validate → state (it owns the state) → events, lines.
-    const inbound: Inbound = new Inbound({
-      options: o,
-      handlers,
-      lines: {
-        baseline: (id, text) => lines.baseline(id, text),
-        update: (id, text) => lines.update(id, text),
-        forget: (id) => lines.forget(id),
-        clear: () => lines.clear(),
-      },
-      outbox: {
-        inbound: (...message) => outbox.inbound(...message),
-        resetText: () => outbox.resetText(),
-      },
-      block: (ms) => budget.block(ms),
-      cancelTyping: () => actions.cancelTyping(),
-      afkResponse: () => actions.afkResponse(),
-      placement: {
-        lobbyChanged: () => placement.lobbyChanged(),
-        left: (reason) => placement.left(reason),
-      },
-      board: {
-        receive: (event, payload) => board.receive(event, payload),
-        userLeft: (user) => board.userLeft(user),
-        reset: () => board.reset(),
-      },
-      asks: {
-        userLeft: (id) => dispatch.userLeft(id),
-        roomLeft: (reason) => dispatch.roomLeft(reason),
-      },
-      background,
-    });
-    const state = this.#state = inbound.state;
-
-    // The way out: one emission at a time, paced, only while its action lives.
-    const outbox: Outbox = new Outbox(
-      {
-        emit: (event, payload) => link.emit(event, payload),
-        unclaimed: (failure, late) => inbound.unclaimed(failure, late),
-        chatSent: (text) => {
-          state.setOwnText(text);
-          placement.shown(text);
-        },
-      },
-      budget,
-      o.pacing.sendIntervalMs,
-      o.clock,
-    );
-
-    // The actions: checked, then through the outbox.
-    const actions: Actions = this.#actions = new Actions({
-      options: o,
-      state,
-      outbox,
-      budget,
-      connection: () => link.connection,
-      ready: () => link.ready,
-      stopSignal: stop.signal,
-      intend: (text) => placement.intend(text),
-      withdraw: () => placement.withdraw(),
-    });
-
-    // The placement: the room the program wants to be in.
-    const placement: Placement = this.#placement = new Placement({
-      createRoom: (spec) => actions.createRoom(spec),
-      joinRoom: (id, options) => actions.joinRoom(id, options),
-      createdSpec: (id) => actions.created.get(id),
-      isMember: (id) => actions.isMember(id),
-      rooms: () => state.rooms,
-      roomId: () => state.room?.id,
-      removed: () => state.leaveRoom("removed"),
-      report,
-      clock: o.clock,
-      warn: (message) => o.logger.warn(message),
-      debug: (message) => o.debug && o.logger.debug(message),
-      connected: () => link.ready,
-      verifyAfterMs: o.reconnect === false ? 0 : o.reconnect.verifyAfterMs,
-      resend: (text) => background(actions.send(text)),
-    }, o.room);
-
-    // The link: connect, sign in, come back, stay in the room.
-    const link: Link = this.#link = new Link(
-      {
-        options: o,
-        myId: () => state.me?.id,
-        onWire: (event, args) => inbound.receive(event, args),
-        newSocket: () => {
-          budget.reset(); // the server's budget is per socket
-          outbox.connected();
-        },
-        probe: () => outbox.probe(),
-        signIn: () => actions.signIn(),
-        newSession: () => actions.newSession(),
-        place: () => placement.ensure(),
-        retryPlace: () => placement.retry(),
-        cancelPlace: () => placement.cancel(),
-        dropRoom: () => state.leaveRoom("disconnected"),
-        ready: (me) => {
-          schedules.connection(true);
-          handlers.emit("ready", { me });
-        },
-        reconnected: (attempt, me) => {
-          schedules.connection(true);
-          handlers.emit("reconnect", { attempt, me });
-        },
-        disconnected: (reason, willReconnect) => {
-          schedules.connection(false);
-          handlers.emit("disconnect", { reason, willReconnect });
-        },
-        report,
-      },
-      options.token,
-      stop,
-    );
-
-    // Commands: lines → parser → middleware → handler; questions.
-    const dispatch: Dispatch = this.#dispatch = new Dispatch({
-      options: o,
-      handlers,
-      roomUser: (id) => state.room?.users.get(id),
-      context,
-      answer: (text, user, options) => answer(this, text, user, options),
-      questionShow: () => questionShows.get(this),
-      stopSignal: stop.signal,
-    });
-    handlers.setMessageChain(dispatch.messageChain());
-    const lines: LineWatcher = new LineWatcher({
-      idleMs: o.commandIdleMs,
-      clock: o.clock,
-      ...dispatch.lineOptions(),
-    });
-
-    // Schedules: tasks that run while connected.
-    const schedules: Schedules = this.#schedules = new Schedules({
-      connected: () => link.ready,
-      stopSignal: stop.signal,
-      report,
-      context: () => context({}),
-      clock: o.clock,
-    });
-
-    // The board.
-    const board: Board = this.#board = createBoard({
-      options: o,
-      handlers,
-      state,
-      outbox,
-      life: (action, context, options, defaultMs) =>
-        actions.life(action, context, options, defaultMs),
-      runBoardLine: (user, line, show) => dispatch.runBoardLine(user, line, show),
-    });
+    const parts = wireParts(this as Bot, o, options.token);
+    this.#handlers = parts.handlers;
+    this.#state = parts.state;
+    this.#actions = parts.actions;
+    this.#dispatch = parts.dispatch;
+    this.#schedules = parts.schedules;
+    this.#placement = parts.placement;
+    this.#link = parts.link;
+    this.#board = parts.board;
   }
 
   // ------------------------------------------------------------------ state
@@ -759,9 +592,5 @@ export class Bot<C extends object = Record<never, never>> {
       promise = Promise.reject(error);
     }
     return tracked(promise, (error) => this.#handlers.report(error));
-  }
-
-  #background(work: Promise<unknown>): void {
-    work.catch((error) => this.#handlers.report(error));
   }
 }

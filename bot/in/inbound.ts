@@ -21,7 +21,6 @@ import { BotState, type StateSink } from "./state.ts";
 import type { Me, Room, RoomLeftReason, User, UserLeaveReason } from "../model.ts";
 import { failureOf, type ServerFailure } from "./server_messages.ts";
 import { refused } from "../errors.ts";
-import type { ServerMessage } from "../wire.ts";
 
 /** What the way in needs from the bot: functions, no parts. */
 export interface InboundHost {
@@ -101,15 +100,15 @@ export class Inbound implements StateSink {
     }
     const name = event as ServerEventName;
     if (handlers.has("raw")) handlers.emit("raw", { event: name, payload } as never);
-    // `payload` was validated against the schema of `event`: the pair is a ServerMessage.
-    const message = [name, payload] as ServerMessage;
-    if (name === "error" && failureOf(...message)?.dropped) {
+    // `payload` was validated against the schema of `event`: the pair is a ServerMessage
+    // (passed as two arguments typed `never`, so that no array is made per event).
+    if (name === "error" && failureOf(name, payload as never)?.dropped) {
       // The server dropped a packet and blocks this socket: stop sending for a while (§1.6).
       this.#host.block(options.pacing.rateLimitBackoffMs);
     }
     this.state.apply(name, payload as never);
     if (event.startsWith("board ")) this.#host.board.receive(event, payload);
-    outbox.inbound(...message);
+    outbox.inbound(name as never, payload as never);
   }
 
   /** A failure no request was waiting for (or a late answer). */

@@ -19,7 +19,12 @@ import { endedError, type Life } from "./life.ts";
 import type { EventBudget } from "./pacer.ts";
 import { failureOf, type ServerFailure } from "../in/server_messages.ts";
 import { diffTexts } from "./diff.ts";
-import type { ClientEventName, ClientEvents } from "../../schemas/events.gen.ts";
+import type {
+  ClientEventName,
+  ClientEvents,
+  ServerEventName,
+  ServerEvents,
+} from "../../schemas/events.gen.ts";
 import type { Emit, ServerMessage } from "../wire.ts";
 import { type Clock, realClock } from "../clock.ts";
 
@@ -169,17 +174,18 @@ export class Outbox {
   }
 
   /** Offers an inbound event to the waiting request; `true` when it was its answer. */
-  inbound(...message: ServerMessage): boolean {
-    const [event] = message;
+  inbound<E extends ServerEventName>(event: E, payload: ServerEvents[E]): boolean {
+    // `event` and `payload` are one ServerMessage pair; passed on as two arguments (typed
+    // `never`: TypeScript cannot correlate a generic pair), so that no array is made per event.
     if (event === "initial rooms" && this.#roomsAsked.shift() === "probe") return false;
     const pending = this.#current;
-    const failure = failureOf(...message);
+    const failure = failureOf(event as never, payload as never);
     if (failure?.dropped) this.#sent = undefined; // a chat update may be lost: send whole texts
     if (!pending) {
       if (failure) this.#wire.unclaimed(failure, false);
       return false;
     }
-    const answer = pending.spec.match(...message);
+    const answer = pending.spec.match(event as never, payload as never);
     if (answer !== undefined) {
       this.#current = undefined;
       pending.resolve(answer);

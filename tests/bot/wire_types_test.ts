@@ -91,4 +91,6 @@ Deno.test("Outbox.request() matches its answer on the typed server payload", asy
   assertEquals(emitted[0], ["join room", { roomId: "123456" }]);
   // @ts-expect-error "user left" carries a bare id, not an object
   failureOf("user left", { id: "u1" });
+  // @ts-expect-error "room joined" carries a RoomJoined, not a bare id
+  outbox.inbound("room joined", "123456");
 });
