@@ -10,9 +10,10 @@ import { EventBudget } from "../../bot/out/pacer.ts";
 import { Life } from "../../bot/out/life.ts";
 import { Asks } from "../../bot/commands/ask.ts";
 import { Schedules } from "../../bot/commands/schedule.ts";
+import { Placement } from "../../bot/link/placement.ts";
 import { AskError } from "../../bot/errors.ts";
 import type { BaseContext } from "../../bot/events.ts";
-import type { User } from "../../bot/model.ts";
+import type { Room, User } from "../../bot/model.ts";
 
 const ALICE: User = Object.freeze({ id: "u1", name: "Alice", location: "Here", isDev: false });
 
@@ -159,4 +160,52 @@ Deno.test("Bot takes its clock from the clock option and rejects one without tim
     TypeError,
     "clock must have now(), setTimeout() and clearTimeout()",
   );
+});
+
+Deno.test("Placement alone on fake time: creates and joins its room, and goes back when a check finds it dropped", async () => {
+  const clock = new FakeClock();
+  const calls: string[] = [];
+  let here: string | undefined;
+  let member = true;
+  const placement = new Placement({
+    createRoom: (spec) => (calls.push(`create ${spec.name}`), Promise.resolve("123456")),
+    joinRoom: (id) => {
+      calls.push(`join ${id}`);
+      here = typeof id === "string" ? id : id.id;
+      return Promise.resolve({ id: here, name: "Lounge" } as Room);
+    },
+    createdSpec: () => undefined,
+    isMember: (id) => (calls.push(`check ${id}`), Promise.resolve(member)),
+    rooms: () => [],
+    roomId: () => here,
+    removed: () => {
+      calls.push("removed");
+      here = undefined;
+    },
+    report: (error) => {
+      throw error;
+    },
+    clock,
+    warn: (message) => void calls.push(`warn ${message}`),
+    debug: () => {},
+    connected: () => true,
+    verifyAfterMs: 2000,
+    resend: () => {},
+  }, { name: "Lounge", create: true });
+  await placement.ensure();
+  assertEquals(calls, ["create Lounge", "join 123456"]);
+  await clock.advance(1999);
+  assertEquals(calls.length, 2, "the membership check waits verifyAfterMs");
+  await clock.advance(1);
+  assertEquals(calls, ["create Lounge", "join 123456", "check 123456"]);
+  member = false;
+  here = undefined; // out of the room: ensure() joins again, and checks again later
+  await placement.ensure();
+  await clock.advance(2000);
+  assertEquals(calls.slice(3), [
+    "join 123456",
+    "check 123456",
+    "warn The server dropped the bot from room 123456; going back",
+    "removed",
+  ]);
 });
