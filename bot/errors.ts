@@ -9,7 +9,22 @@
  */
 
 import { TalkomaticError } from "../api/errors.ts";
-import type { ServerFailure } from "./in/server_messages.ts";
+
+/** A failure the server reported, classified. */
+export interface ServerFailure {
+  /** The server's code (`ROOM_FULL`), or `ACCESS_CODE_REQUIRED` / `VALIDATION_ERROR`. */
+  readonly code: string;
+  /** The server's message, verbatim. */
+  readonly message: string;
+  /** What it means for the action. */
+  readonly reason: ActionErrorReason;
+  /** When the server says how long to wait. */
+  readonly retryAfterMs?: number;
+  /** The server dropped a packet over the per-socket limit (`RATE_LIMIT_EXCEEDED`). */
+  readonly dropped?: true;
+  /** Per-field messages of a `validation_error`. */
+  readonly fields?: Readonly<Record<string, string>>;
+}
 
 export { PayloadValidationError, TalkomaticError, TransportError } from "../api/errors.ts";
 

@@ -17,7 +17,13 @@ import {
 import type { ActionOptions } from "../out/actions.ts";
 import { textLines } from "./font.ts";
 import { checkOptions, checkPoints, checkStyle, finite, point, strokeEvents } from "./checks.ts";
-import { type BoardChange, BoardModel, type BoardPoint, type BoardStroke } from "./state.ts";
+import {
+  type BoardChange,
+  BoardModel,
+  type BoardPoint,
+  type BoardStroke,
+  type BoardStyle,
+} from "./state.ts";
 import { ActionError } from "../errors.ts";
 import { endedError, type Life } from "../out/life.ts";
 import type { Outbox } from "../out/outbox.ts";
@@ -25,17 +31,7 @@ import type { ResolvedPacing } from "../out/pacer.ts";
 import type { User, UserId } from "../model.ts";
 import type { ClientEventName, ClientEvents } from "../../schemas/events.gen.ts";
 
-export type { BoardPoint, BoardStroke };
-
-/** How a stroke looks. */
-export interface BoardStyle {
-  /** A colour of at most 7 characters, `#rrggbb` in practice. Default `"#000000"`. */
-  readonly color?: string;
-  /** Brush size, 1–50. Default 3. */
-  readonly size?: number;
-  /** Erase instead of drawing. Default `false`. */
-  readonly eraser?: boolean;
-}
+export type { BoardPoint, BoardStroke, BoardStyle };
 
 /** A stroke to draw: 1 to 10 000 points and its style. */
 export interface BoardStrokeInput extends BoardStyle {

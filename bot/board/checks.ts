@@ -13,8 +13,7 @@ import {
   MIN_BOARD_BRUSH_SIZE,
 } from "../../schemas/limits.gen.ts";
 import type { ActionOptions } from "../out/actions.ts";
-import type { BoardStyle } from "./board.ts";
-import type { BoardPoint } from "./state.ts";
+import type { BoardPoint, BoardStyle } from "./state.ts";
 
 /** Checks one point. */
 export const point = (p: unknown, i: number, what: string): BoardPoint => {

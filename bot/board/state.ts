@@ -11,6 +11,16 @@ import { MAX_BOARD_STROKES, MAX_STROKE_POINTS } from "../../schemas/limits.gen.t
 import type { ServerEvents } from "../../schemas/mod.ts";
 import type { UserId } from "../model.ts";
 
+/** How a stroke looks. */
+export interface BoardStyle {
+  /** A colour of at most 7 characters, `#rrggbb` in practice. Default `"#000000"`. */
+  readonly color?: string;
+  /** Brush size, 1–50. Default 3. */
+  readonly size?: number;
+  /** Erase instead of drawing. Default `false`. */
+  readonly eraser?: boolean;
+}
+
 /** A point on the board, in world units (x to the right, y downwards, (0, 0) where the board opens). */
 export interface BoardPoint {
   /** Horizontal position. */

@@ -8,27 +8,13 @@
  * @module
  */
 
-import type { ActionErrorReason } from "../errors.ts";
+import type { ActionErrorReason, ServerFailure } from "../errors.ts";
+
+export type { ServerFailure };
 import { recognise, type ServerMessageName } from "../../schemas/messages.ts";
 import { RATE_LIMITS } from "../../schemas/protocol.gen.ts";
 import { MAX_CONNECTIONS_PER_IP } from "../../schemas/limits.gen.ts";
 import type { ServerMessage } from "../wire.ts";
-
-/** A failure the server reported, classified. */
-export interface ServerFailure {
-  /** The server's code (`ROOM_FULL`), or `ACCESS_CODE_REQUIRED` / `VALIDATION_ERROR`. */
-  readonly code: string;
-  /** The server's message, verbatim. */
-  readonly message: string;
-  /** What it means for the action. */
-  readonly reason: ActionErrorReason;
-  /** When the server says how long to wait. */
-  readonly retryAfterMs?: number;
-  /** The server dropped a packet over the per-socket limit (`RATE_LIMIT_EXCEEDED`). */
-  readonly dropped?: true;
-  /** Per-field messages of a `validation_error`. */
-  readonly fields?: Readonly<Record<string, string>>;
-}
 
 /** What a recognised error text means for the action. */
 interface Meaning {

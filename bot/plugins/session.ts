@@ -23,19 +23,9 @@ import type { MiddlewareContext, NextFunction } from "../commands/composer.ts";
 import { holdStop } from "../drain.ts";
 import type { User } from "../model.ts";
 import { lockSessionFile } from "./session_file_lock.ts";
-import type { SessionMiddleware, Sessions } from "./sessions.ts";
+import type { SessionFlavor, SessionMiddleware, Sessions } from "./sessions.ts";
 
-export type { SessionMiddleware, Sessions };
-
-/**
- * What `session()` adds to the context: `ctx.session`, read, changed or
- * replaced by handlers. (Setting it to `undefined` deletes the stored
- * session; the next read starts again from `initial()`.)
- */
-export interface SessionFlavor<S> {
-  /** The person's session (created with `initial()` when there is none). */
-  session: S;
-}
+export type { SessionFlavor, SessionMiddleware, Sessions };
 
 /**
  * Where sessions are kept. Methods may return promises. A storage that keeps

@@ -6,7 +6,6 @@
  */
 
 import type { ExtendingMiddleware } from "../commands/composer.ts";
-import type { SessionFlavor } from "./session.ts";
 import type { User } from "../model.ts";
 
 /**
@@ -53,6 +52,16 @@ export interface Sessions<S> {
    * @returns The key, or `undefined` when the key function gives none.
    */
   keyOf(user: User): string | undefined;
+}
+
+/**
+ * What `session()` adds to the context: `ctx.session`, read, changed or
+ * replaced by handlers. (Setting it to `undefined` deletes the stored
+ * session; the next read starts again from `initial()`.)
+ */
+export interface SessionFlavor<S> {
+  /** The person's session (created with `initial()` when there is none). */
+  session: S;
 }
 
 /**

@@ -105,3 +105,9 @@ Deno.test("the parts get functions: handlers.ts and commands/dispatch.ts do not 
     assertEquals(graph.get(part)?.includes("bot.ts"), false, part);
   }
 });
+
+Deno.test("bot/ has one type-only import cycle: the facade's types (bot.ts and events.ts)", async () => {
+  const found = cycles(edges(await importGraph("mod.ts"), true));
+  assertEquals(found.length, 1, JSON.stringify(found));
+  assertEquals(found[0].includes("bot.ts") && found[0].includes("events.ts"), true);
+});
