@@ -26,7 +26,7 @@ import type {
   MissingContext,
 } from "./commands/composer.ts";
 import type { Dispatch } from "./commands/dispatch.ts";
-import { drain } from "./drain.ts";
+import { drain, STOP_GRACE_MS } from "./drain.ts";
 import type { HandlerError } from "./errors.ts";
 import type { BotEventName, CommandContext, EventHandler } from "./events.ts";
 import type { Handlers } from "./handlers.ts";
@@ -553,7 +553,7 @@ export class Bot<C extends object = Record<never, never>> {
    */
   async stop(): Promise<void> {
     await this.#link.stop();
-    await drain(this);
+    await drain(this, STOP_GRACE_MS, this.#options.clock);
   }
 
   /** Stops the bot (`await using bot = new Bot(...)`). */

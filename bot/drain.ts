@@ -7,6 +7,8 @@
  * @module
  */
 
+import { type Clock, realClock } from "./clock.ts";
+
 const pending = new WeakMap<object, Set<Promise<unknown>>>();
 
 /** How long `stop()` waits for held work at most. */
@@ -21,15 +23,19 @@ export function holdStop(bot: object, work: Promise<unknown>): void {
   void held.then(() => set.delete(held));
 }
 
-/** Resolves when the work held for `bot` has ended, or after `graceMs`. */
-export async function drain(bot: object, graceMs: number = STOP_GRACE_MS): Promise<void> {
+/** Resolves when the work held for `bot` has ended, or after `graceMs` on `clock`. */
+export async function drain(
+  bot: object,
+  graceMs: number = STOP_GRACE_MS,
+  clock: Clock = realClock,
+): Promise<void> {
   const set = pending.get(bot);
   if (!set || set.size === 0) return;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const grace = new Promise<void>((resolve) => timer = setTimeout(resolve, graceMs));
+  let timer: unknown;
+  const grace = new Promise<void>((resolve) => timer = clock.setTimeout(resolve, graceMs));
   try {
     await Promise.race([Promise.all(set), grace]);
   } finally {
-    clearTimeout(timer);
+    clock.clearTimeout(timer);
   }
 }
