@@ -26,7 +26,8 @@ function denoGraph(botPath: string, cwd: string): Promise<Set<string>> {
           try {
             const info = JSON.parse(stdout) as { modules?: { specifier?: string }[] };
             for (const m of info.modules ?? []) {
-              if (m.specifier?.startsWith("file://")) files.add(fileURLToPath(m.specifier));
+              const url = m.specifier ? new URL(m.specifier) : undefined;
+              if (url?.protocol === "file:") files.add(fileURLToPath(url));
             }
           } catch {
             // Only the bot file, then.

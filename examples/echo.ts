@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { Bot, Box } from "../bot/mod.ts";
+import { Bot, Box } from "@talkomatic/talkomatic";
 
 const bot = new Bot({
   username: "Echo Bot",

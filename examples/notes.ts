@@ -24,7 +24,7 @@ import {
   type Middleware,
   session,
   type SessionFlavor,
-} from "../bot/mod.ts";
+} from "@talkomatic/talkomatic";
 
 /** What each person's session holds. */
 interface Notes {

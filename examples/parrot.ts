@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { Bot, Box, type User } from "../bot/mod.ts";
+import { Bot, Box, type User } from "@talkomatic/talkomatic";
 
 const bot = new Bot({ username: "Parrot", location: "Bot", room: "first-public" });
 

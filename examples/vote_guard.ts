@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { Bot, Box } from "../bot/mod.ts";
+import { Bot, Box } from "@talkomatic/talkomatic";
 
 const bot = new Bot({ username: "Vote Guard", location: "Bot", room: "first-public" });
 const box = new Box(bot);

@@ -79,6 +79,8 @@ for (const key of denoKeys) {
     );
   }
 }
+const { "socket.io": socketIo, ...deps } = pkg.dependencies as Record<string, string>;
+if (socketIo === undefined) throw new Error("deno pack listed no socket.io dependency");
 const manifest = {
   name: "talkomatic",
   version: deno.version,
@@ -91,9 +93,21 @@ const manifest = {
   main: pkg.main,
   types: pkg.types,
   exports: pkg.exports,
-  dependencies: pkg.dependencies,
+  bin: { talkomatic: "./bin.js" },
+  dependencies: deps,
+  // Only ./testing and the `dev`/`server` commands need the socket.io server: a bot
+  // project that does not import them does not install it (testing/_socket_io.ts
+  // names the install command when it is missing).
+  peerDependencies: { "socket.io": socketIo },
+  peerDependenciesMeta: { "socket.io": { optional: true } },
   sideEffects: false,
 };
+// The `talkomatic` command: cli.ts's main() with the process's arguments.
+await Deno.writeTextFile(
+  join(pkgDir, "bin.js"),
+  '#!/usr/bin/env node\nimport process from "node:process";\nimport { main } from "./cli.js";\n\nprocess.exit(await main(process.argv.slice(2)));\n',
+);
+await Deno.chmod(join(pkgDir, "bin.js"), 0o755);
 await Deno.writeTextFile(pkgPath, JSON.stringify(manifest, null, 2) + "\n");
 await Deno.copyFile(join(root, "README.md"), join(pkgDir, "README.md"));
 await Deno.copyFile(join(root, "LICENSE"), join(pkgDir, "LICENSE"));
