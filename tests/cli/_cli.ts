@@ -100,7 +100,13 @@ export class Running {
       // Exited.
     }
     const status = await this.child.status;
-    await Promise.all([this.out.done, this.err.done]);
+    // A killed `deno task` leaves its children holding the pipes: wait a little, not forever.
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([
+      Promise.all([this.out.done, this.err.done]),
+      new Promise((r) => timer = setTimeout(r, 5000)),
+    ]);
+    clearTimeout(timer);
     return status.code;
   }
 }

@@ -89,8 +89,16 @@ Deno.test({
   fn: async () => {
     const dir = await botProject();
     await Deno.writeTextFile(`${dir}/bot.ts`, bot("v1"));
+    // On a cold cache Deno prints its downloads on stderr (the bot's run included):
+    // fetch everything first, so stderr holds only what dev and the bots print.
+    await new Deno.Command(Deno.execPath(), {
+      args: ["cache", "-q", DEV, "bot.ts"],
+      cwd: dir,
+      stdout: "null",
+      stderr: "null",
+    }).output();
     const dev = new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", DEV, "--port", "0", "bot.ts"],
+      args: ["run", "-A", "-q", DEV, "--port", "0", "bot.ts"],
       cwd: dir,
       // What `deno task dev bot.ts` typed in `dir` sets (an outer `deno task test` set its own).
       env: { INIT_CWD: dir },
