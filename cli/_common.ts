@@ -53,7 +53,10 @@ export function parseFlags(args: string[], options: FlagSpec, usage: string): Pa
     });
     return { values: values as Parsed["values"], positionals };
   } catch (error) {
-    throw new UsageError(String((error as Error).message).split("\n")[0], usage);
+    // Node adds a hint about "--" that Deno's node:util does not: one message for both.
+    const message = String((error as Error).message).split("\n")[0]
+      .replace(/\. To specify a positional argument starting with a '-'.*$/, "");
+    throw new UsageError(message, usage);
   }
 }
 
