@@ -1,8 +1,16 @@
 // `talkomatic rooms`, `room`, `health` and the command's bad input, run as
 // subprocesses against the local server on 127.0.0.1.
-import { assert, assertEquals, assertMatch } from "@std/assert";
+import { assert, assertEquals, assertMatch, assertStringIncludes } from "@std/assert";
 import { TestServer, TestUser } from "../../testing/mod.ts";
-import { type Ran, talkomatic } from "./_cli.ts";
+import { CLI, type Ran, talkomatic } from "./_cli.ts";
+
+function hasScript(): boolean {
+  try {
+    return Deno.statSync("/usr/bin/script").isFile;
+  } catch {
+    return false;
+  }
+}
 
 /** Cells of a table printed by the command (columns are 2+ spaces apart). */
 function cells(stdout: string): string[][] {
@@ -252,4 +260,33 @@ Deno.test("talkomatic: unknown commands and flags exit 2 with the message and th
     assertEquals(ran.stderr, "");
     assert(ran.stdout.startsWith(`usage: talkomatic ${command[0] ?? "<command>"}`), ran.stdout);
   }
+});
+
+Deno.test({
+  name: "talkomatic rooms colours its header on a terminal, and not with NO_COLOR",
+  // `script` (util-linux) gives the command a terminal as stdout.
+  ignore: Deno.build.os !== "linux" || !hasScript(),
+  fn: async () => {
+    const w = await world();
+    try {
+      const onTerminal = async (noColor: string) => {
+        const out = await new Deno.Command("script", {
+          args: ["-qec", `"${Deno.execPath()}" run -A -q "${CLI}" rooms`, "/dev/null"],
+          env: { ...w.env, NO_COLOR: noColor },
+          stdin: "null",
+          stdout: "piped",
+          stderr: "piped",
+        }).output();
+        return new TextDecoder().decode(out.stdout);
+      };
+      const colour = await onTerminal("");
+      assertMatch(colour, /\x1b\[1mNAME {2,}ID/);
+      assertStringIncludes(colour, "Alpha");
+      const plain = await onTerminal("1");
+      assert(!plain.includes("\x1b["), JSON.stringify(plain));
+      assertStringIncludes(plain, "NAME");
+    } finally {
+      await w.close();
+    }
+  },
 });
