@@ -58,8 +58,10 @@ const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
  * ```ts
  * import { main } from "@talkomatic/talkomatic/cli";
  *
- * const code = await main(["--help"]); // prints the list of commands
- * console.assert(code === 0);
+ * // Prints the rooms of `server` as JSON; true when that worked.
+ * async function printRooms(server: string): Promise<boolean> {
+ *   return await main(["rooms", "--server", server, "--json"]) === 0;
+ * }
  * ```
  */
 export async function main(args: readonly string[]): Promise<number> {
