@@ -89,6 +89,46 @@ async function startServer(
   }
 }
 
+/** What {@linkcode startDev} needs. */
+export interface DevOptions {
+  /** The bot file, relative to `cwd`. */
+  file: string;
+  /** Where the command was typed. */
+  cwd: string;
+  /** The server's port (default 3000, else a free one). */
+  port?: number;
+  /** No activity log. */
+  quiet?: boolean;
+  /** Arguments for the bot. */
+  botArgs?: string[];
+}
+
+/** A running dev loop: the local server and the bot it restarts. */
+export interface DevSession {
+  /** The local server (in this process). */
+  server: TestServer;
+  /** Stops the bot (it leaves its room), then the server. */
+  stop(): Promise<void>;
+}
+
+/** Starts the local server and the bot, prints the page's address; runs until `stop()`. */
+export async function startDev(options: DevOptions): Promise<DevSession> {
+  const bot = botCommand(options.file, options.cwd, options.botArgs ?? []);
+  const local = await startServer(options.port, options.quiet === true);
+  const loop = new DevLoop(local, bot.botPath, bot.args, options.cwd);
+  console.log(`Local Talkomatic server on ${local.url}`);
+  console.log(`Running ${loop.name}; it restarts when its files change. Ctrl+C stops both.`);
+  console.log(`Open ${local.url}/ to talk to your bot`);
+  loop.start();
+  return {
+    server: local,
+    async stop() {
+      await loop.shutdown();
+      await local.close();
+    },
+  };
+}
+
 /** Runs `talkomatic dev` until Ctrl+C or SIGTERM; resolves with the exit code. */
 export async function dev(args: string[]): Promise<number> {
   const split = args.indexOf("--");
@@ -108,17 +148,16 @@ export async function dev(args: string[]): Promise<number> {
   const port = portOf(values.port, DEV_USAGE);
   // `deno task` and `npm run` run in the folder of their config; INIT_CWD is where it was typed.
   const cwd = process.env.INIT_CWD ?? process.cwd();
-  const bot = botCommand(file, cwd, [...extra, ...botArgs]);
-  const local = await startServer(port, values.quiet === true);
-  const loop = new DevLoop(local, bot.botPath, bot.args, cwd);
   const signal = untilSignal();
-  console.log(`Local Talkomatic server on ${local.url}`);
-  console.log(`Running ${loop.name}; it restarts when its files change. Ctrl+C stops both.`);
-  console.log(`Open ${local.url}/ to talk to your bot`);
-  loop.start();
+  const session = await startDev({
+    file,
+    cwd,
+    port,
+    quiet: values.quiet === true,
+    botArgs: [...extra, ...botArgs],
+  });
   await signal;
-  await loop.shutdown();
-  await local.close();
+  await session.stop();
   return 0;
 }
 
