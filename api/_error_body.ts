@@ -4,10 +4,13 @@
  *
  * @module
  */
+import { cut } from "./_body.ts";
 import { ApiError, type ApiErrorVariant } from "./errors.ts";
 
 /** How much of a non-JSON body is kept. */
 const SNIPPET_LENGTH = 200;
+/** How much of a server's `message`, `code` or detail reaches errors and logs. */
+const FIELD_LENGTH = 500;
 
 /** What the transport knows about a failed response. */
 export interface ErrorResponse {
@@ -40,7 +43,10 @@ function stringRecord(value: unknown): Record<string, string> | undefined {
   if (!isRecord(value)) return undefined;
   const out: Record<string, string> = {};
   for (const [key, item] of Object.entries(value)) {
-    out[key] = typeof item === "string" ? item : JSON.stringify(item);
+    out[cut(key, FIELD_LENGTH)] = cut(
+      typeof item === "string" ? item : JSON.stringify(item) ?? String(item),
+      FIELD_LENGTH,
+    );
   }
   return out;
 }
@@ -91,7 +97,7 @@ export function toApiError(response: ErrorResponse): ApiError {
   }
   const error = isRecord(body) ? body.error : undefined;
   if (typeof error === "string") {
-    return new ApiError(error, {
+    return new ApiError(cut(error, FIELD_LENGTH), {
       status,
       code: fallbackCode,
       body,
@@ -110,9 +116,9 @@ export function toApiError(response: ErrorResponse): ApiError {
       : typeof error.replaceDefaultText === "boolean"
       ? "A"
       : "B";
-    return new ApiError(error.message, {
+    return new ApiError(cut(error.message, FIELD_LENGTH), {
       status,
-      code: error.code,
+      code: cut(error.code, FIELD_LENGTH),
       body,
       variant,
       operation,

@@ -156,27 +156,54 @@ export async function fileAgeMs(path: string): Promise<number | undefined> {
   }
 }
 
+/**
+ * Removes the temporary files {@linkcode writeFileAtomic} left next to `path`
+ * (`<name>.<uuid>.tmp`) when a write was killed midway, if older than `olderThanMs`.
+ */
+export async function removeStaleTemps(path: string, olderThanMs: number): Promise<void> {
+  const f = await fs();
+  const dir = dirName(path);
+  const base = path.slice(dir === "." && !path.startsWith(".") ? 0 : dir.length + 1);
+  const pattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.tmp$/;
+  let names: string[];
+  try {
+    names = await f.readdir(dir);
+  } catch {
+    return; // no directory yet: nothing to clean
+  }
+  for (const name of names) {
+    if (!name.startsWith(`${base}.`) || !pattern.test(name.slice(base.length + 1))) continue;
+    const temp = dir === "." && !path.startsWith(".") ? name : `${dir}/${name}`;
+    try {
+      if (Date.now() - (await f.stat(temp)).mtimeMs > olderThanMs) {
+        await f.rm(temp, { force: true });
+      }
+    } catch {
+      // gone already, or not ours to remove: leave it
+    }
+  }
+}
+
 /** Removes `path` if it exists. */
 export async function removeFile(path: string): Promise<void> {
   await (await fs()).rm(path, { force: true });
 }
 
-/** The answer to a GET made with `node:http`: status, `Set-Cookie` lines, final URL. */
+/** The answer to a GET made with `node:http`: status, `Set-Cookie` lines, URL, `Location`. */
 export interface NodeGetAnswer {
   readonly status: number;
   readonly setCookies: readonly string[];
   readonly url: string;
+  readonly location?: string;
 }
-
-/** Redirect statuses `fetch` follows. */
-const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
 /**
  * On Node, a GET through `node:http(s)` (which socket.io-client's WebSocket
  * loads anyway) instead of `fetch`, whose first use loads Node's whole fetch
  * implementation (undici; tens of milliseconds of start-up). The body is
- * dropped; redirects are followed as `fetch` does. `undefined` in Deno and
- * elsewhere, where `fetch` is the cheap way.
+ * never read (the socket is closed once the headers came) and redirects are
+ * not followed: the caller sees the 3xx and its `Location`. `undefined` in
+ * Deno and elsewhere, where `fetch` is the cheap way.
  *
  * @param url The URL.
  * @param headers Request headers.
@@ -191,30 +218,20 @@ export function nodeGet(
   const proc = nodeProcess() as (ProcessLike & { versions?: { node?: string } }) | undefined;
   if (deno() || typeof proc?.versions?.node !== "string") return undefined;
   return (async () => {
-    let current = url;
-    for (let hop = 0;; hop++) {
-      const http = current.protocol === "https:"
-        ? await import("node:https")
-        : await import("node:http");
-      const answer = await new Promise<NodeGetAnswer & { location?: string }>(
-        (resolve, reject) => {
-          const request = http.get(current, { headers: { ...headers }, signal }, (res) => {
-            res.resume();
-            const cookies = res.headers["set-cookie"];
-            resolve({
-              status: res.statusCode ?? 0,
-              setCookies: cookies ?? [],
-              url: current.href,
-              ...(res.headers.location ? { location: res.headers.location } : {}),
-            });
-          });
-          request.on("error", reject);
-        },
-      );
-      if (answer.location === undefined || !REDIRECTS.has(answer.status) || hop >= 20) {
-        return { status: answer.status, setCookies: answer.setCookies, url: answer.url };
-      }
-      current = new URL(answer.location, current);
-    }
+    const http = url.protocol === "https:" ? await import("node:https") : await import("node:http");
+    return await new Promise<NodeGetAnswer>((resolve, reject) => {
+      const request = http.get(url, { headers: { ...headers }, signal }, (res) => {
+        const cookies = res.headers["set-cookie"];
+        const location = res.headers.location;
+        res.destroy(); // the body is not wanted, however long it is
+        resolve({
+          status: res.statusCode ?? 0,
+          setCookies: cookies ?? [],
+          url: url.href,
+          ...(location ? { location } : {}),
+        });
+      });
+      request.on("error", reject);
+    });
   })();
 }

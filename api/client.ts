@@ -180,7 +180,8 @@ export class TalkomaticApi {
    * @param options The server, token, token store, fetch, timeout, API key and logger.
    * @throws {TypeError} When the base URL is not an absolute http(s) URL.
    */
-  constructor(options: TalkomaticApiOptions = {}) {
+  constructor(options?: TalkomaticApiOptions) {
+    options ??= {};
     this.transport = options.transport ?? new HttpTransport(options);
   }
 
@@ -323,7 +324,8 @@ export class TalkomaticApi {
    * }
    * ```
    */
-  async canJoin(id: string, options: CanJoinOptions = {}): Promise<JoinStatus> {
+  async canJoin(id: string, options?: CanJoinOptions): Promise<JoinStatus> {
+    options ??= {};
     checkRoomId(id, "check room");
     const { accessCode, ...call } = options;
     const body = accessCode === undefined

@@ -116,15 +116,30 @@ export class ApiError extends TalkomaticError {
   }
 }
 
-/** Why a request got no answer. */
-export type TransportErrorKind = "network" | "timeout" | "aborted";
+/**
+ * Why a request got no (usable) answer: `network` (no connection), `timeout`
+ * (no answer in time), `aborted` (the caller's signal), `tooLarge` (the answer
+ * was over `maxResponseBytes`), `incomplete` (the server answered but its body
+ * did not arrive whole: closed mid-body or not finished in time), `redirect`
+ * (the server redirected; redirects are never followed).
+ */
+export type TransportErrorKind =
+  | "network"
+  | "timeout"
+  | "aborted"
+  | "tooLarge"
+  | "incomplete"
+  | "redirect";
 
 /** Fields of a {@linkcode TransportError}, as passed to its constructor, and its `cause`. */
-export type TransportErrorInit = Pick<TransportError, "kind" | "url" | "timeout"> & ErrorOptions;
+export type TransportErrorInit =
+  & Pick<TransportError, "kind" | "url" | "timeout" | "location">
+  & ErrorOptions;
 
 /**
- * The request got no answer: the network failed, the timeout elapsed or the
- * caller aborted it. The original error is in `cause`.
+ * The request got no usable answer: the network failed, the timeout elapsed,
+ * the caller aborted it, the answer was too large or incomplete, or the
+ * server redirected it. The original error is in `cause`.
  *
  * @example
  * ```ts
@@ -144,8 +159,10 @@ export class TransportError extends TalkomaticError {
   readonly kind: TransportErrorKind;
   /** The requested URL. */
   readonly url: string;
-  /** The timeout in milliseconds, for `kind: "timeout"`. */
+  /** The timeout in milliseconds, for `kind: "timeout"` (and `incomplete` when it timed out). */
   readonly timeout?: number;
+  /** Where the server redirected to, for `kind: "redirect"`. */
+  readonly location?: string;
 
   /**
    * Creates a transport error.
@@ -159,5 +176,6 @@ export class TransportError extends TalkomaticError {
     this.kind = init.kind;
     this.url = init.url;
     if (init.timeout !== undefined) this.timeout = init.timeout;
+    if (init.location !== undefined) this.location = init.location;
   }
 }

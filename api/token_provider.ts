@@ -30,12 +30,14 @@ export interface TokenProviderOptions {
   readonly store: TokenStore;
   /** A token to use first; replaced (once, like any token) when the server rejects it. */
   readonly token?: string;
-  /** Requests a new token from the server. */
-  readonly request: () => Promise<StoredToken>;
+  /** Requests a new token from the server; `signal` aborts when every waiter gave up. */
+  readonly request: (signal: AbortSignal) => Promise<StoredToken>;
   /** The clock, in milliseconds since the epoch; defaults to `Date.now`. */
   readonly now?: () => number;
   /** A cached token expiring within this many milliseconds is replaced; defaults to 60 000. */
   readonly expiryMargin?: number;
+  /** Told when the given token was refused and replaced (a new one spends one of the IP's tokens). */
+  readonly warn?: (message: string) => void;
 }
 
 /**
@@ -48,11 +50,16 @@ export class TokenProvider {
   readonly server: string;
   #store: TokenStore;
   #given: string | undefined;
-  #request: () => Promise<StoredToken>;
+  #request: (signal: AbortSignal) => Promise<StoredToken>;
   #now: () => number;
   #margin: number;
   #current: StoredToken | undefined;
   #pending: Promise<StoredToken> | undefined;
+  /** The callers waiting for `#pending`, and what aborts its request when none is left. */
+  #waiting: { count: number; controller: AbortController } | undefined;
+  #warn: ((message: string) => void) | undefined;
+  /** The given token was refused: the next one obtained is told to `warn`. */
+  #givenRefused = false;
 
   /**
    * Creates a provider.
@@ -66,6 +73,7 @@ export class TokenProvider {
     this.#request = options.request;
     this.#now = options.now ?? Date.now;
     this.#margin = options.expiryMargin ?? 60_000;
+    this.#warn = options.warn;
   }
 
   /**
@@ -87,14 +95,23 @@ export class TokenProvider {
     if (this.#given !== undefined) return this.#given;
     if (this.#current !== undefined && this.#fresh(this.#current)) return this.#current.token;
     if (this.#pending === undefined) {
-      this.#pending = this.#obtain().finally(() => {
+      const waiting = this.#waiting = { count: 0, controller: new AbortController() };
+      this.#pending = this.#obtain(waiting.controller.signal).finally(() => {
         this.#pending = undefined;
+        if (this.#waiting === waiting) this.#waiting = undefined;
       });
       // Every waiter may have given up (aborted); the outcome is still consumed.
       this.#pending.catch(() => {});
     }
-    const token = await abortable(this.#pending, signal);
-    return token.token;
+    const waiting = this.#waiting;
+    if (waiting) waiting.count++;
+    try {
+      const token = await abortable(this.#pending, signal);
+      return token.token;
+    } finally {
+      // The last waiter gave up: the request stops too (a Ctrl+C does not wait for it).
+      if (waiting && --waiting.count === 0 && signal?.aborted) waiting.controller.abort();
+    }
   }
 
   /**
@@ -109,6 +126,7 @@ export class TokenProvider {
   async invalidate(token: string): Promise<boolean> {
     if (this.#given === token) {
       this.#given = undefined;
+      this.#givenRefused = true;
       return true;
     }
     if (this.#current?.token === token) this.#current = undefined;
@@ -121,25 +139,38 @@ export class TokenProvider {
     return token.expiresAt - this.#now() > this.#margin;
   }
 
-  async #obtain(): Promise<StoredToken> {
+  async #obtain(signal: AbortSignal): Promise<StoredToken> {
+    const token = await this.#obtainToken(signal);
+    if (this.#givenRefused) {
+      this.#givenRefused = false;
+      this.#warn?.(
+        token.requested
+          ? "The given bot token (token option or TALKOMATIC_TOKEN) was refused; a new token was requested, which spends one of the 3 tokens the server gives an IP"
+          : "The given bot token (token option or TALKOMATIC_TOKEN) was refused; using a cached token instead",
+      );
+    }
+    return token.token;
+  }
+
+  async #obtainToken(signal: AbortSignal): Promise<{ token: StoredToken; requested: boolean }> {
     const cached = await this.#cached();
-    if (cached) return cached;
+    if (cached) return { token: cached, requested: false };
     // Processes sharing the store take turns: the first asks the server, the others find its token.
     const store = this.#store;
-    const obtain = async (): Promise<StoredToken> => {
+    const obtain = async (): Promise<{ token: StoredToken; requested: boolean }> => {
       const again = await this.#cached();
-      if (again) return again;
+      if (again) return { token: again, requested: false };
       let token: StoredToken;
       try {
-        token = await this.#request();
+        token = await this.#request(signal);
       } catch (error) {
         const other = await this.#cached(); // another process may have got one meanwhile
-        if (other) return other;
+        if (other) return { token: other, requested: false };
         throw explainRefusal(error, this.server);
       }
       await store.set(this.server, token);
       this.#current = token;
-      return token;
+      return { token, requested: true };
     };
     return store.lock ? await store.lock(obtain) : await obtain();
   }

@@ -278,7 +278,8 @@ export class FileTokenStore implements TokenStore {
    *
    * @param options The file path and logger.
    */
-  constructor(options: FileTokenStoreOptions = {}) {
+  constructor(options?: FileTokenStoreOptions) {
+    options ??= {};
     this.path = options.path ?? defaultTokenFilePath();
     this.#ownDir = options.path === undefined;
     const logger = options.logger ?? consoleLogger;

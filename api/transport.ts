@@ -24,11 +24,19 @@ import type { Validator } from "../schemas/standard.ts";
 import { getEnv, nodeGet } from "./_platform.ts";
 import { requestBotToken } from "./operations.gen.ts";
 import { toApiError } from "./_error_body.ts";
+import {
+  checkMaxBytes,
+  DEFAULT_MAX_RESPONSE_BYTES,
+  isRedirect,
+  readLimited,
+  redirected,
+} from "./_body.ts";
 import { ApiError, PayloadValidationError, TransportError } from "./errors.ts";
 import { consoleLogger, type Logger } from "./logger.ts";
 import { TokenProvider } from "./token_provider.ts";
 import { FileTokenStore, type StoredToken, type TokenStore } from "./token_store.ts";
 import { validate } from "../schemas/validate.ts";
+import { PUBLIC_API_KEY } from "../schemas/protocol.gen.ts";
 
 /**
  * Which authentication an operation needs: `none`; `bearer` (the token is
@@ -75,7 +83,7 @@ export type FetchLike = (input: string | URL | Request, init?: RequestInit) => P
 /** The public server. */
 const DEFAULT_BASE_URL = "https://classic.talkomatic.co";
 /** The server's default (public) `x-api-key` value (docs/protocol.md §11.1). */
-export const DEFAULT_API_KEY = "tK_public_key_4f8a9b2c7d6e3f1a5g8h9i0j4k5l6m7n8o9p";
+export const DEFAULT_API_KEY: string = PUBLIC_API_KEY;
 /** The default timeout of one HTTP request, in milliseconds. */
 const DEFAULT_TIMEOUT = 10_000;
 /** The name of the server's session cookie. */
@@ -101,6 +109,11 @@ export interface HttpTransportOptions {
   readonly logger?: Logger;
   /** A session cookie to start with (`connect.sid=…` or just its value). */
   readonly sessionCookie?: string;
+  /**
+   * The most bytes one answer's body may have; a larger one is not read and
+   * fails with a `TransportError` of kind `tooLarge`. Default 1 MiB.
+   */
+  readonly maxResponseBytes?: number;
 }
 
 const TOKEN_REJECTED = new Set(["INVALID_BOT_TOKEN", "BOT_TOKEN_REQUIRED"]);
@@ -168,6 +181,9 @@ function setCookies(headers: Headers): string[] {
  *   ({@linkcode HttpTransport.sessionCookie}).
  * - Only `Accept`, `User-Agent`, `Content-Type` and the auth headers are set,
  *   none browser-like, so the server treats the client as a bot.
+ * - Redirects are never followed: a 3xx is a `TransportError` of kind
+ *   `redirect` naming its target, so no credential reaches another origin.
+ * - A body is read as it streams, up to `maxResponseBytes` (1 MiB).
  *
  * @example Two clients, one token and one session
  * ```ts
@@ -210,6 +226,18 @@ export class HttpTransport {
    * @internal
    */
   readonly tokens: TokenProvider;
+  /**
+   * The most bytes one answer's body may have.
+   *
+   * @example
+   * ```ts
+   * import { HttpTransport } from "@talkomatic/talkomatic/api";
+   * import { assertEquals } from "@std/assert";
+   *
+   * assertEquals(new HttpTransport({ baseUrl: "http://127.0.0.1:3000" }).maxResponseBytes, 1_048_576);
+   * ```
+   */
+  readonly maxResponseBytes: number;
   #fetch: FetchLike;
   #ownFetch: boolean;
   #apiKey: string;
@@ -222,11 +250,13 @@ export class HttpTransport {
    *
    * @param options The server, fetch, timeout, API key, token and token store.
    * @throws {TypeError} When the base URL is not an absolute http(s) URL.
-   * @throws {RangeError} When the timeout is not a positive number.
+   * @throws {RangeError} When the timeout or `maxResponseBytes` is not a positive number.
    */
-  constructor(options: HttpTransportOptions = {}) {
+  constructor(options?: HttpTransportOptions) {
+    options ??= {};
     this.baseUrl = resolveBaseUrl(options.baseUrl);
     this.timeout = checkTimeout(options.timeout ?? DEFAULT_TIMEOUT);
+    this.maxResponseBytes = checkMaxBytes(options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES);
     this.#fetch = options.fetch ?? ((input, init) => fetch(input, init));
     this.#ownFetch = options.fetch !== undefined;
     this.#apiKey = options.apiKey ?? DEFAULT_API_KEY;
@@ -238,7 +268,8 @@ export class HttpTransport {
     this.tokens = new TokenProvider({
       server: this.baseUrl,
       store: options.tokenStore ?? new FileTokenStore({ logger: this.#logger }),
-      request: () => this.#requestToken(),
+      request: (signal) => this.#requestToken(signal),
+      warn: (message) => this.#logger.warn(message),
       ...(token === undefined ? {} : { token }),
     });
   }
@@ -277,7 +308,8 @@ export class HttpTransport {
    * }
    * ```
    */
-  async ensureSessionCookie(options: CallOptions = {}): Promise<string> {
+  async ensureSessionCookie(options?: CallOptions): Promise<string> {
+    options ??= {};
     const held = this.sessionCookie;
     if (held !== undefined) return held;
     this.#cookiePending ??= this.#fetchCookie(options).finally(() => {
@@ -303,7 +335,8 @@ export class HttpTransport {
    * }
    * ```
    */
-  botToken(options: CallOptions = {}): Promise<string> {
+  botToken(options?: CallOptions): Promise<string> {
+    options ??= {};
     return this.#token({
       id: "requestBotToken",
       method: "POST",
@@ -327,7 +360,8 @@ export class HttpTransport {
    * @throws {RangeError} When `options.timeout` is not a positive number (nothing is sent).
    * @internal
    */
-  async call<T>(spec: OperationSpec<T>, options: CallOptions = {}): Promise<T> {
+  async call<T>(spec: OperationSpec<T>, options?: CallOptions): Promise<T> {
+    options ??= {};
     if (options.timeout !== undefined) checkTimeout(options.timeout); // before any token request
     if (spec.auth === "none") return await this.#send(spec, undefined, options);
     const token = await this.#token(spec, options);
@@ -356,9 +390,9 @@ export class HttpTransport {
     }
   }
 
-  async #requestToken(): Promise<StoredToken> {
+  async #requestToken(signal: AbortSignal): Promise<StoredToken> {
     const started = Date.now();
-    const body = await requestBotToken(this);
+    const body = await requestBotToken(this, { signal });
     const parsed = Date.parse(body.expiresAt);
     return {
       token: body.token,
@@ -383,6 +417,7 @@ export class HttpTransport {
     let status: number;
     let where: string;
     if (answer) {
+      if (isRedirect(answer)) throw redirected(url, answer.status, answer.location ?? null);
       this.#captureCookie(answer.setCookies);
       ({ status, url: where } = answer);
     } else {
@@ -448,17 +483,22 @@ export class HttpTransport {
     readBody: boolean,
   ): Promise<{ response: Response; text: string }> {
     const url = this.#url(spec);
-    return (await this.#guarded(url, options, async (signal) => {
+    return (await this.#guarded(url, options, async (signal, answered) => {
       const response = await this.#fetch(url, {
         method: spec.method,
         headers: this.#headers(spec, token),
         body: spec.body === undefined ? undefined : JSON.stringify(spec.body),
         signal,
-        redirect: "follow",
+        redirect: "manual",
       });
+      answered(response.status);
+      if (isRedirect(response)) {
+        await response.body?.cancel().catch(() => {});
+        throw redirected(url, response.status, response.headers.get("location"));
+      }
       this.#captureCookie(setCookies(response.headers));
       let text = "";
-      if (readBody) text = await response.text();
+      if (readBody) text = await readLimited(response, url, this.maxResponseBytes);
       else await response.body?.cancel();
       return { response, text };
     }))!;
@@ -471,7 +511,7 @@ export class HttpTransport {
   async #guarded<T>(
     url: URL,
     options: CallOptions,
-    request: (signal: AbortSignal) => Promise<T> | undefined,
+    request: (signal: AbortSignal, answered: (status: number) => void) => Promise<T> | undefined,
   ): Promise<T | undefined> {
     const timeout = checkTimeout(options.timeout ?? this.timeout);
     const signal = options.signal;
@@ -486,10 +526,26 @@ export class HttpTransport {
       : undefined;
     const onAbort = (): void => controller.abort();
     signal?.addEventListener("abort", onAbort, { once: true });
+    let status: number | undefined;
     try {
-      return await request(controller.signal);
+      return await request(controller.signal, (s) => status = s);
     } catch (cause) {
       if (signal?.aborted) throw this.#aborted(url, cause);
+      if (cause instanceof TransportError) throw cause;
+      if (status !== undefined) {
+        // The server answered; its body did not arrive whole.
+        const why = timedOut
+          ? `its body did not finish within ${timeout} ms`
+          : `the connection closed before its body was complete (${
+            cause instanceof Error ? cause.message : String(cause)
+          })`;
+        throw new TransportError(`Server at "${url.href}" answered ${status} but ${why}`, {
+          kind: "incomplete",
+          url: url.href,
+          ...(timedOut ? { timeout } : {}),
+          cause,
+        });
+      }
       if (timedOut) {
         throw new TransportError(`Request to "${url.href}" timed out after ${timeout}ms`, {
           kind: "timeout",

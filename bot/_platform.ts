@@ -65,3 +65,46 @@ export function exitProcess(code: number): never {
   if (proc) proc.exit(code);
   throw new Error(`exit ${code}`);
 }
+
+/** This process: its id and host name, for lock files. */
+export async function processIdentity(): Promise<{ pid: number; host: string }> {
+  const [proc, os] = await Promise.all([import("node:process"), import("node:os")]);
+  return { pid: proc.default.pid, host: os.hostname() };
+}
+
+/** Whether a process of this host with id `pid` is alive (`true` when it cannot be told). */
+export async function processAlive(pid: number): Promise<boolean> {
+  const proc = (await import("node:process")).default;
+  try {
+    proc.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as { code?: unknown })?.code !== "ESRCH";
+  }
+}
+
+/** Removes `path` when the process exits normally (best effort; a crash leaves it behind). */
+export async function removeOnExit(path: string): Promise<() => void> {
+  const [proc, fs] = await Promise.all([import("node:process"), import("node:fs")]);
+  const remove = (): void => {
+    try {
+      fs.unlinkSync(path);
+    } catch {
+      // Gone already.
+    }
+  };
+  proc.default.on("exit", remove);
+  return () => void proc.default.off("exit", remove);
+}
+
+/** `Deno.openKv(path)`, or a clear error outside Deno (or without `--unstable-kv`). */
+export async function openDenoKv(path: string | undefined): Promise<unknown> {
+  const deno = (globalThis as { Deno?: { openKv?: (path?: string) => Promise<unknown> } }).Deno;
+  if (!deno) throw new TypeError("Cannot open Deno KV: this is not Deno (pass { kv } instead)");
+  if (typeof deno.openKv !== "function") {
+    throw new TypeError(
+      'Cannot open Deno KV: Deno.openKv is missing; run with --unstable-kv (or "unstable": ["kv"] in deno.json)',
+    );
+  }
+  return await deno.openKv(path);
+}

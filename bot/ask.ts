@@ -8,6 +8,7 @@
  */
 
 import { AskError, type AskErrorReason } from "./errors.ts";
+import type { AskParse } from "./prompt.ts";
 import type { User, UserId } from "./state.ts";
 
 /** Options of `ctx.ask()`. */
@@ -16,16 +17,82 @@ export interface AskOptions {
   readonly timeoutMs?: number;
   /** Ends the question (rejects with reason `aborted`). */
   readonly signal?: AbortSignal;
+  /**
+   * How to read the answer (the result is typed from it): `"integer"`,
+   * `"number"`, `"yes/no"`, a list of choices, or a function of the text
+   * (throwing re-asks with its message). Default: the text.
+   */
+  readonly parse?: AskParse;
+  /** How many times an answer that does not parse is asked again, with the reason. Default 2. */
+  readonly retries?: number;
 }
+
+/**
+ * Shows a question somewhere other than the bot's whole text (a {@linkcode
+ * Box} with a replies section registers one for its bot): one line per
+ * person asked. Its signal aborts when the question ends (the line goes).
+ */
+export type QuestionShow = (user: User, text: string, signal: AbortSignal) => Promise<unknown>;
+
+/** Where each bot's questions are shown, when not through `reply()` (set by a Box). */
+export const questionShows: WeakMap<object, QuestionShow> = new WeakMap();
 
 /** The default time to wait for an answer. */
 const DEFAULT_ASK_TIMEOUT_MS = 60_000;
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
-interface Pending {
+/**
+ * One question. Its outcome is kept, not held in a promise: the promise of
+ * the answer is made only by {@linkcode Question.outcome}, which the asker
+ * awaits at once, so a question that ends while nobody waits for it (it was
+ * still being shown) can never become an unhandled rejection.
+ */
+class Question {
   readonly user: User;
-  readonly resolve: (answer: string) => void;
-  readonly reject: (error: unknown) => void;
+  /** Aborts when the question ends: a question not shown yet is not shown. */
+  readonly #ended = new AbortController();
+  #result: { ok: true; value: string } | { ok: false; error: unknown } | undefined;
+  #waiter: { resolve: (v: string) => void; reject: (e: unknown) => void } | undefined;
+  readonly #onEnd: () => boolean;
+
+  /** @param onEnd Removes it from the table; `false` when it was not there any more. */
+  constructor(user: User, onEnd: (q: Question) => boolean) {
+    this.user = user;
+    this.#onEnd = () => onEnd(this);
+  }
+
+  get signal(): AbortSignal {
+    return this.#ended.signal;
+  }
+
+  resolve(answer: string): void {
+    this.#settle({ ok: true, value: answer });
+  }
+
+  reject(error: unknown): void {
+    this.#settle({ ok: false, error });
+  }
+
+  /** The answer, or the reason there is none (made when the asker awaits it). */
+  outcome(): Promise<string> {
+    return new Promise<string>((resolve, reject) => {
+      const r = this.#result;
+      if (!r) this.#waiter = { resolve, reject };
+      else if (r.ok) resolve(r.value);
+      else reject(r.error);
+    });
+  }
+
+  #settle(result: { ok: true; value: string } | { ok: false; error: unknown }): void {
+    if (this.#result || !this.#onEnd()) return;
+    this.#result = result;
+    this.#ended.abort();
+    const waiter = this.#waiter;
+    this.#waiter = undefined;
+    if (!waiter) return;
+    if (result.ok) waiter.resolve(result.value);
+    else waiter.reject(result.error);
+  }
 }
 
 function typeName(value: unknown): string {
@@ -34,7 +101,7 @@ function typeName(value: unknown): string {
 
 /** The questions waiting for an answer, one per person. */
 export class Asks {
-  readonly #pending = new Map<UserId, Pending>();
+  readonly #pending = new Map<UserId, Question>();
   /** Installs what ends questions (a person leaving); returns its remover. */
   readonly #watch: () => () => void;
   #unwatch: (() => void) | undefined;
@@ -56,14 +123,14 @@ export class Asks {
   }
 
   /**
-   * Asks `user`: shows the question with `show`, resolves with their next
-   * completed line (trimmed).
+   * Asks `user`: shows the question with `show` (its signal aborts when the
+   * question ends first), resolves with their next completed line (trimmed).
    */
   async ask(
     user: User,
     question: string,
     options: AskOptions | undefined,
-    show: (text: string) => Promise<unknown>,
+    show: (text: string, signal: AbortSignal) => Promise<unknown>,
   ): Promise<string> {
     if (typeof question !== "string") {
       throw new TypeError(`Cannot ask: the question must be a string, got ${typeName(question)}`);
@@ -91,38 +158,32 @@ export class Asks {
     if (signal?.aborted) throw error("aborted", "the question was aborted");
     this.#pending.get(user.id)?.reject(error("replaced", "a newer question replaced this one"));
 
-    const answer = new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(
-        () => entry.reject(error("timeout", `no answer within ${Math.ceil(timeoutMs / 1000)} s`)),
-        timeoutMs,
-      );
-      const onAbort = () => entry.reject(error("aborted", "the question was aborted"));
-      signal?.addEventListener("abort", onAbort, { once: true });
-      const end = (): boolean => {
-        if (this.#pending.get(user.id) !== entry) return false;
-        this.#pending.delete(user.id);
-        clearTimeout(timer);
-        signal?.removeEventListener("abort", onAbort);
-        if (this.#pending.size === 0) {
-          this.#unwatch?.();
-          this.#unwatch = undefined;
-        }
-        return true;
-      };
-      const entry: Pending = {
-        user,
-        resolve: (line) => end() && resolve(line),
-        reject: (e) => end() && reject(e),
-      };
-      this.#pending.set(user.id, entry);
-      this.#unwatch ??= this.#watch();
+    const timer = setTimeout(
+      () => entry.reject(error("timeout", `no answer within ${Math.ceil(timeoutMs / 1000)} s`)),
+      timeoutMs,
+    );
+    const onAbort = () => entry.reject(error("aborted", "the question was aborted"));
+    signal?.addEventListener("abort", onAbort, { once: true });
+    const entry = new Question(user, (q) => {
+      if (this.#pending.get(user.id) !== q) return false;
+      this.#pending.delete(user.id);
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
+      if (this.#pending.size === 0) {
+        this.#unwatch?.();
+        this.#unwatch = undefined;
+      }
+      return true;
     });
+    this.#pending.set(user.id, entry);
+    this.#unwatch ??= this.#watch();
     try {
-      await show(question);
+      // Ends (and is not sent, if still waiting for its turn) when the question does.
+      await show(question, entry.signal);
     } catch (failure) {
-      this.#pending.get(user.id)?.reject(failure);
+      entry.reject(failure); // no effect when the question had already ended
     }
-    return await answer;
+    return await entry.outcome();
   }
 
   /** A completed line of `userId`: the answer, when a question waits. */

@@ -17,9 +17,11 @@ import {
   type TypeOptions,
 } from "./actions.ts";
 import type { AskOptions } from "./ask.ts";
+import type { AskParseKind, AskResult } from "./prompt.ts";
 import type { CommandBuilder } from "./commands.ts";
-import type { Composer, Middleware, MiddlewareContext } from "./composer.ts";
+import type { Composer, Middleware, MiddlewareContext, MissingContext } from "./composer.ts";
 import { Dispatch } from "./dispatch.ts";
+import { drain } from "./drain.ts";
 import type { HandlerError } from "./errors.ts";
 import type { BotEventName, CommandContext, EventHandler } from "./events.ts";
 import { contextOf, Handlers } from "./handlers.ts";
@@ -27,6 +29,8 @@ import { Inbound } from "./inbound.ts";
 import { LineWatcher } from "./lines.ts";
 import { Link } from "./link.ts";
 import { type BotOptions, type ResolvedBotOptions, resolveOptions } from "./options.ts";
+import type { Board } from "./board.ts";
+import { createBoard } from "./board_link.ts";
 import { Outbox } from "./outbox.ts";
 import { Placement } from "./placement.ts";
 import { type Schedule, type ScheduledTask, Schedules } from "./schedule.ts";
@@ -64,6 +68,7 @@ export class Bot<C extends object = Record<never, never>> {
   readonly #placement: Placement;
   readonly #link: Link;
   readonly #inbound: Inbound;
+  readonly #board: Board;
 
   /**
    * Creates a bot; nothing is sent before `start()` or `run()`.
@@ -104,6 +109,9 @@ export class Bot<C extends object = Record<never, never>> {
       get lines() {
         return parts.lines;
       },
+      get board() {
+        return board;
+      },
       get connection() {
         return parts.link.connection;
       },
@@ -125,6 +133,14 @@ export class Bot<C extends object = Record<never, never>> {
       onWire: (event: string, args: unknown[]) => parts.inbound.receive(event, args),
       dropRoom: () => parts.state.leaveRoom("disconnected"),
     };
+    const board = this.#board = createBoard({
+      options: o,
+      handlers: this.#handlers,
+      state: () => parts.state,
+      outbox: () => parts.outbox,
+      actions: () => parts.actions,
+      dispatch: () => this.#dispatch,
+    });
     this.#inbound = parts.inbound = new Inbound(host);
     this.#state = parts.state = new BotState(this.#inbound);
     this.#actions = parts.actions = new Actions(host);
@@ -196,6 +212,25 @@ export class Bot<C extends object = Record<never, never>> {
   /** The users in the lobby list and in the bot's room, by id. */
   get users(): ReadonlyMap<UserId, User> {
     return this.#state.users;
+  }
+
+  /**
+   * The room's Talkoboard: open it, draw, write, chat, clear; its strokes and
+   * viewers while it is open. See {@linkcode Board}.
+   *
+   * @example
+   * ```ts
+   * import { Bot } from "@talkomatic/talkomatic/bot";
+   *
+   * const bot = new Bot({ username: "Painter" });
+   * bot.on("roomJoined", async () => {
+   *   await bot.board.open();
+   *   await bot.board.circle(0, 0, 50, { color: "#ff8800", size: 5 });
+   * });
+   * ```
+   */
+  get board(): Board {
+    return this.#board;
   }
 
   /** Connected and signed in. */
@@ -349,7 +384,7 @@ export class Bot<C extends object = Record<never, never>> {
   use<X extends object = Record<never, never>, N extends object = Record<never, never>>(
     ...middleware: (
       | (Middleware<MiddlewareContext & C> & { readonly "~extends"?: X })
-      | (C extends N ? Composer<N> : never)
+      | (C extends N ? Composer<N> : MissingContext<N>)
     )[]
   ): Bot<C & X> {
     this.#dispatch.root.use(...(middleware as Middleware[]));
@@ -382,13 +417,32 @@ export class Bot<C extends object = Record<never, never>> {
    *
    * @param user A user in the bot's room, or their id.
    * @param question The question.
-   * @param options `timeoutMs` (default 60 000), `signal`.
-   * @returns Their answer, trimmed.
+   * @param options `timeoutMs` (default 60 000), `signal`, `parse`, `retries`.
+   * @returns Their answer, trimmed, or typed from `parse`.
    * @throws {AskError} `timeout`, `left` (also when they are not in the room), `replaced`,
-   * `aborted` or `stopped`.
+   * `aborted`, `stopped` or `invalid`.
    */
-  ask(user: User | UserId, question: string, options?: AskOptions): Promise<string> {
-    return this.#track(() => this.#dispatch.ask(user, question, options, (t) => this.send(t)));
+  ask<T>(
+    user: User | UserId,
+    question: string,
+    options: AskOptions & { readonly parse: (text: string) => T },
+  ): Promise<Awaited<T>>;
+  /**
+   * Asks someone in the room a question; resolves with their answer, the
+   * text or typed from `parse` (see the other signature).
+   *
+   * @param user A user in the bot's room, or their id.
+   * @param question The question.
+   * @param options `timeoutMs`, `signal`, `parse`, `retries`.
+   * @returns Their answer.
+   */
+  ask<const P extends AskParseKind = never>(
+    user: User | UserId,
+    question: string,
+    options?: AskOptions & { readonly parse?: P },
+  ): Promise<AskResult<P>>;
+  ask(user: User | UserId, question: string, options?: AskOptions): Promise<unknown> {
+    return this.#track(() => this.#dispatch.ask(user, question, options, undefined));
   }
 
   /**
@@ -577,11 +631,14 @@ export class Bot<C extends object = Record<never, never>> {
 
   /**
    * Disconnects for good: waiting actions reject with reason `stopped`.
+   * Session saves of handlers that already answered are finished first (up
+   * to 5 s), so a stop right after an answer loses nothing.
    *
    * @returns When stopped.
    */
-  stop(): Promise<void> {
-    return this.#link.stop();
+  async stop(): Promise<void> {
+    await this.#link.stop();
+    await drain(this);
   }
 
   /** Stops the bot (`await using bot = new Bot(...)`). */

@@ -25,6 +25,9 @@ import { sanitizeChat } from "../schemas/text.ts";
 import type { Bot } from "./bot.ts";
 import type { Middleware } from "./composer.ts";
 import { fit } from "./run_command.ts";
+import { questionShows } from "./ask.ts";
+import type { User } from "./state.ts";
+import { setAnswerSink } from "./answers.ts";
 
 /** A fixed text of a {@linkcode Box}. */
 export interface TextSection {
@@ -77,6 +80,27 @@ export interface LogOptions extends ListOptions {
   /** How many lines to keep (the oldest go first). Default 100. */
   readonly limit?: number;
 }
+
+/** Options of a {@linkcode Box}. */
+export interface BoxOptions {
+  /**
+   * The answer section: every `ctx.reply()`, question of `ctx.ask()` and
+   * built-in answer (usage, failures, `/help`, cooldowns, unknown commands)
+   * goes there instead of replacing the box. `name` (default `"answers"`),
+   * `place` (`"last"`, the default, or `"first"`); `false` for none (answers
+   * then replace the whole box, as without a box).
+   */
+  readonly answers?: { readonly name?: string; readonly place?: "first" | "last" } | false;
+  /**
+   * How long an answer stays before it is cleared, in milliseconds (a stale
+   * `/help` does not greet later visitors). Default 60 000; `Infinity` keeps it.
+   */
+  readonly answerTtlMs?: number;
+}
+
+/** How long an answer stays in a box's answer section by default. */
+export const DEFAULT_ANSWER_TTL_MS = 60_000;
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** A section's parts, as the renderer sees them. */
 type Content =
@@ -204,22 +228,77 @@ export class Box {
   readonly #sections: { section: Section; content: () => Content }[] = [];
   #scheduled = false;
   #sent: string | undefined;
+  #answers: { section: TextSection; last: boolean } | undefined;
+  /** Open questions, by user id, shown in `#asking` (the answer or the replies section). */
+  readonly #questions = new Map<string, { readonly name: string; readonly text: string }>();
+  #asking: TextSection | undefined;
 
   /**
-   * Creates an empty box for `bot`.
+   * Creates an empty box for `bot`, with an answer section (see
+   * {@linkcode BoxOptions}): the bot's answers no longer replace the box.
    *
    * @param bot The bot whose text the box is.
-   * @throws {TypeError} When `bot` is not a bot.
+   * @param options `answers` (name and place of the answer section, or `false`), `answerTtlMs`.
+   * @throws {TypeError} When `bot` is not a bot, or an option is wrong.
+   * @throws {RangeError} When `answerTtlMs` is not a positive number.
    */
-  constructor(bot: Bot) {
+  constructor(bot: Bot, options?: BoxOptions) {
+    options ??= {};
     if (bot === null || typeof bot !== "object" || typeof bot.send !== "function") {
       throw new TypeError(`Cannot create box: expected a bot, got ${typeName(bot)}`);
+    }
+    if (options === null || typeof options !== "object") {
+      throw new TypeError(`Cannot create box: options must be an object, got ${typeName(options)}`);
     }
     this.#bot = bot;
     bot.on("roomJoined", () => {
       this.#sent = undefined;
       this.#changed();
     });
+    const { answers = {}, answerTtlMs = DEFAULT_ANSWER_TTL_MS } = options;
+    if (answers === false) return;
+    if (answers === null || typeof answers !== "object") {
+      throw new TypeError(
+        `Cannot create box: answers must be { name, place } or false, got ${typeName(answers)}`,
+      );
+    }
+    const { name = "answers", place = "last" } = answers;
+    if (place !== "first" && place !== "last") {
+      throw new TypeError(
+        `Cannot create box: answers.place must be "first" or "last", got ${JSON.stringify(place)}`,
+      );
+    }
+    if (typeof answerTtlMs !== "number" || !(answerTtlMs > 0)) {
+      throw new RangeError(
+        `Cannot create box: answerTtlMs must be a positive number of milliseconds, got ${
+          String(answerTtlMs)
+        }`,
+      );
+    }
+    const section = this.text(name);
+    this.#answers = { section, last: place === "last" };
+    this.#showQuestionsIn(section, true);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    bot.signal.addEventListener("abort", () => clearTimeout(timer), { once: true });
+    setAnswerSink(bot, (text, user) => {
+      const value = checkText(text, "answer");
+      // An answer to a person names them, unless it starts with their name already.
+      section.set(user && !value.startsWith(user.name) ? `${user.name}: ${value}` : value);
+      clearTimeout(timer);
+      if (answerTtlMs <= MAX_TIMER_MS && !bot.stopped) {
+        const shown = section.value;
+        timer = setTimeout(() => section.value === shown && section.clear(), answerTtlMs);
+      }
+      return this.flush();
+    });
+  }
+
+  /**
+   * The answer section (see {@linkcode BoxOptions}), or `undefined` when the
+   * box was created with `answers: false`.
+   */
+  get answers(): TextSection | undefined {
+    return this.#answers?.section;
   }
 
   /**
@@ -230,7 +309,8 @@ export class Box {
    * @returns The section.
    * @throws {TypeError} For a name in use or a text that is not a string.
    */
-  text(name: string, text = ""): TextSection {
+  text(name: string, text?: string): TextSection {
+    text ??= "";
     this.#checkName(name);
     let value = checkText(text, `set section "${name}"`);
     const changed = () => this.#changed();
@@ -262,7 +342,8 @@ export class Box {
    * @returns The section.
    * @throws {TypeError} For a name in use or a header that is not a string.
    */
-  lines(name: string, options: ListOptions = {}): LinesSection {
+  lines(name: string, options?: ListOptions): LinesSection {
+    options ??= {};
     this.#checkName(name);
     const header = this.#header(name, options);
     const lines = new Map<string, string>();
@@ -303,7 +384,8 @@ export class Box {
    * @throws {TypeError} For a name in use or a header that is not a string.
    * @throws {RangeError} When `limit` is not a positive integer.
    */
-  log(name: string, options: LogOptions = {}): LogSection {
+  log(name: string, options?: LogOptions): LogSection {
+    options ??= {};
     this.#checkName(name);
     const header = this.#header(name, options);
     const limit = options.limit ?? 100;
@@ -352,7 +434,14 @@ export class Box {
    * @returns The text.
    */
   render(): string {
-    return sanitizeChat(render(this.#sections.map((s) => s.content()), MAX_MESSAGE_LENGTH));
+    const answers = this.#answers;
+    const sections = answers?.last
+      ? [
+        ...this.#sections.filter((s) => s.section !== answers.section),
+        ...this.#sections.filter((s) => s.section === answers.section),
+      ]
+      : this.#sections;
+    return sanitizeChat(render(sections.map((s) => s.content()), MAX_MESSAGE_LENGTH));
   }
 
   /**
@@ -396,6 +485,7 @@ export class Box {
     if (!entry || !("value" in section)) {
       throw new TypeError("Cannot take replies: expected a text section of this box");
     }
+    this.#showQuestionsIn(section, false);
     return (ctx, next) => {
       ctx.reply = (text: string): Promise<void> => {
         section.set(text);
@@ -403,6 +493,45 @@ export class Box {
       };
       return next();
     };
+  }
+
+  /**
+   * Shows the open questions of `ctx.ask()`/`bot.ask()` in `section`, one line
+   * per person asked, after its text (the newest call wins). Alone in a
+   * replies section a question shows as it is; otherwise each line starts
+   * with who was asked (always in the answer section, where answers name their person).
+   */
+  #showQuestionsIn(section: TextSection, alwaysNamed: boolean): void {
+    const entry = this.#sections.find((s) => s.section === section)!;
+    const plain = entry.content;
+    entry.content = () => {
+      const content = plain();
+      if (this.#asking !== section || this.#questions.size === 0) return content;
+      if (content.kind !== "text") return content;
+      const named = alwaysNamed || this.#questions.size > 1 || content.text !== "";
+      const asked = [...this.#questions.values()].map(({ name, text }) =>
+        named && !text.startsWith(name) ? `${name}: ${text}` : text
+      );
+      const items = content.text === "" ? asked : [...content.text.split("\n"), ...asked];
+      return { kind: "lines", header: "", items };
+    };
+    this.#asking = section;
+    questionShows.set(this.#bot, (user, text, signal) => this.#ask(section, user, text, signal));
+    this.#changed();
+  }
+
+  /** Shows a question of `ctx.ask()`/`bot.ask()` as a line of its section until it ends. */
+  #ask(section: TextSection, user: User, text: string, signal: AbortSignal): Promise<void> {
+    if (signal.aborted) return Promise.resolve();
+    const question = { name: user.name, text: oneLine(text) };
+    section.clear(); // the question is the newest reply
+    this.#questions.set(user.id, question);
+    signal.addEventListener("abort", () => {
+      if (this.#questions.get(user.id) !== question) return;
+      this.#questions.delete(user.id);
+      this.#changed();
+    }, { once: true });
+    return this.flush();
   }
 
   #checkName(name: unknown): void {

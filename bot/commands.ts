@@ -70,6 +70,8 @@ export interface CommandDefinition {
   readonly requireEnter: boolean;
   /** The handler, when set. */
   readonly handler: ((ctx: never, args: never) => unknown) | undefined;
+  /** Middleware around this command's handler only (after the bot's and composers'). */
+  readonly middleware: readonly ((ctx: never, next: () => Promise<void>) => unknown)[];
 }
 
 const COMMAND_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
@@ -108,6 +110,7 @@ export class CommandBuilder<A extends Record<string, unknown> = Record<never, ne
   #requireEnter = false;
   #params: ParamSpec[] = [];
   #handler: ((ctx: never, args: never) => unknown) | undefined;
+  #middleware: ((ctx: never, next: () => Promise<void>) => unknown)[] = [];
   readonly #onChange: ((def: CommandDefinition, previous: readonly string[]) => void) | undefined;
 
   /**
@@ -144,7 +147,42 @@ export class CommandBuilder<A extends Record<string, unknown> = Record<never, ne
       requireEnter: this.#requireEnter,
       params: Object.freeze([...this.#params]),
       handler: this.#handler,
+      middleware: Object.freeze([...this.#middleware]),
     });
+  }
+
+  /**
+   * Adds middleware around this command's handler only: it runs after the
+   * bot's and the composers' middleware, in the order added (`cooldown()`
+   * here limits this command alone).
+   *
+   * @param middleware Functions `(ctx, next) => unknown`.
+   * @returns This builder.
+   * @throws {TypeError} For something that is not a function.
+   * @example
+   * ```ts
+   * import { Bot, cooldown } from "@talkomatic/talkomatic/bot";
+   *
+   * const bot = new Bot({ username: "Pollster" });
+   * bot.command("poll").use(cooldown({ ms: 60_000 })).handle((ctx) => ctx.reply("Poll open"));
+   * ```
+   */
+  use(
+    ...middleware: ((ctx: C & CommandInfo<A>, next: () => Promise<void>) => unknown)[]
+  ): CommandBuilder<A, C> {
+    for (const m of middleware) {
+      if (typeof m !== "function") {
+        throw new TypeError(
+          `Cannot add middleware to "${this.#name}": expected a function, got ${
+            m === null ? "null" : typeof m
+          }`,
+        );
+      }
+    }
+    this.#middleware.push(
+      ...(middleware as ((ctx: never, next: () => Promise<void>) => unknown)[]),
+    );
+    return this.#changed(this.#names());
   }
 
   /**
@@ -180,8 +218,8 @@ export class CommandBuilder<A extends Record<string, unknown> = Record<never, ne
    * @param hidden Default `true`.
    * @returns This builder.
    */
-  hidden(hidden = true): CommandBuilder<A, C> {
-    this.#hidden = hidden === true;
+  hidden(hidden?: boolean): CommandBuilder<A, C> {
+    this.#hidden = (hidden ?? true) === true;
     return this.#changed(this.#names());
   }
 
@@ -192,8 +230,8 @@ export class CommandBuilder<A extends Record<string, unknown> = Record<never, ne
    * @param required Default `true`.
    * @returns This builder.
    */
-  requireEnter(required = true): CommandBuilder<A, C> {
-    this.#requireEnter = required === true;
+  requireEnter(required?: boolean): CommandBuilder<A, C> {
+    this.#requireEnter = (required ?? true) === true;
     return this.#changed(this.#names());
   }
 

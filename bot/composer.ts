@@ -25,12 +25,14 @@ export type NextFunction = () => Promise<void>;
 
 /**
  * What middleware sees: a command about to run (`ctx.command`, `ctx.args`,
- * `ctx.line`) or a `message` (`ctx.text`, `ctx.previous`). Both have `user`,
- * `bot`, `room` and `reply`. Narrow with `"command" in ctx`.
+ * `ctx.line`), a `message` (`ctx.text`, `ctx.previous`) or a finished `line`
+ * (`ctx.line`). All have `user`, `bot`, `room` and `reply`. Narrow with
+ * `"command" in ctx` and `"text" in ctx`.
  */
 export type MiddlewareContext =
   | (CommandContext & CommandInfo<Readonly<Record<string, unknown>>>)
-  | EventContext<"message">;
+  | EventContext<"message">
+  | EventContext<"line">;
 
 /**
  * A middleware: gets the context and `next`, which runs the rest of the chain
@@ -61,6 +63,25 @@ export type Middleware<C extends object = MiddlewareContext> = (
  */
 export type ExtendingMiddleware<X extends object> = Middleware & { readonly "~extends"?: X };
 
+/**
+ * What `use()` asks for in place of a composer whose handlers need context
+ * the bot (or parent composer) does not give: the type error names the fix.
+ * Never a value.
+ */
+export interface MissingContext<N> {
+  /** A composer's methods (so that the type error explains this type). */
+  readonly use: unknown;
+  /** A composer's methods. */
+  readonly command: unknown;
+  /** A composer's methods. */
+  readonly on: unknown;
+  /** A composer's methods. */
+  readonly filter: unknown;
+  /** The context the composer needs (`ctx.session` comes from `session()`). */
+  readonly "Mount this composer after the middleware that gives its context, e.g. bot.use(session({ initial })) for ctx.session":
+    N;
+}
+
 type Step = (ctx: object, next: NextFunction) => unknown;
 type Handler = (ctx: object) => unknown;
 type Predicate = (ctx: object) => boolean;
@@ -70,6 +91,7 @@ interface Node {
   readonly middleware: Step[];
   readonly children: Node[];
   readonly messages: Handler[];
+  readonly lines: Handler[];
   readonly commands: CommandRegistry<unknown>;
   predicate: Predicate | undefined;
   parent: Node | undefined;
@@ -136,7 +158,7 @@ export class Composer<C extends object = Record<never, never>> {
   use<X extends object = Record<never, never>, N extends object = Record<never, never>>(
     ...middleware: (
       | (Middleware<MiddlewareContext & C> & { readonly "~extends"?: X })
-      | (C extends N ? Composer<N> : never)
+      | (C extends N ? Composer<N> : MissingContext<N>)
     )[]
   ): Composer<C & X> {
     addTo(this.#node, middleware);
@@ -160,28 +182,32 @@ export class Composer<C extends object = Record<never, never>> {
   }
 
   /**
-   * Adds a `message` handler (someone's text changed), run inside this
-   * composer's middleware.
+   * Adds a `message` handler (someone's text changed) or a `line` handler
+   * (someone finished a line of plain text), run inside this composer's
+   * middleware.
    *
-   * @param event `"message"` (the other events are the bot's: `bot.on()`).
-   * @param handler Gets `user`, `text`, `previous`, `bot`, `room`, `reply`.
+   * @param event `"message"` or `"line"` (the other events are the bot's: `bot.on()`).
+   * @param handler Gets the event's data (`user`, `text`, `previous` or `line`), `bot`, `room`, `reply`.
    * @returns This composer.
    * @throws {TypeError} For another event name or a handler that is not a function.
    */
-  on(event: "message", handler: (ctx: EventContext<"message"> & C) => unknown): this {
-    if (event !== "message") {
+  on<E extends "message" | "line">(
+    event: E,
+    handler: (ctx: EventContext<E> & C) => unknown,
+  ): this {
+    if (event !== "message" && event !== "line") {
       throw new TypeError(
         `Cannot listen to event ${
           JSON.stringify(event)
-        } in a composer: composers take "message"; use bot.on() for the others`,
+        } in a composer: composers take "message" and "line"; use bot.on() for the others`,
       );
     }
     if (typeof handler !== "function") {
       throw new TypeError(
-        `Cannot listen to "message": expected a function, got ${typeName(handler)}`,
+        `Cannot listen to "${event}": expected a function, got ${typeName(handler)}`,
       );
     }
-    this.#node.messages.push(handler as Handler);
+    (event === "line" ? this.#node.lines : this.#node.messages).push(handler as Handler);
     return this;
   }
 
@@ -220,6 +246,7 @@ function newNode(): Node {
     middleware: [],
     children: [],
     messages: [],
+    lines: [],
     predicate: undefined,
     parent: undefined,
     commands: new CommandRegistry<unknown>((name) => findIn(rootOf(node), name, node)),
@@ -298,8 +325,14 @@ function compose(steps: readonly Step[], ctx: object, last: () => Promise<void>)
   return dispatch(0);
 }
 
-function hasMessageHandlers(node: Node): boolean {
-  for (const n of walk(node)) if (n.messages.length > 0) return true;
+type ChainEvent = "message" | "line";
+
+function listOf(node: Node, event: ChainEvent): Handler[] {
+  return event === "line" ? node.lines : node.messages;
+}
+
+function hasMessageHandlers(node: Node, event: ChainEvent = "message"): boolean {
+  for (const n of walk(node)) if (listOf(n, event).length > 0) return true;
   return false;
 }
 
@@ -315,17 +348,18 @@ export interface Root {
    * has it, as for the automatic `/help`). A failing filter skips it.
    */
   runCommand(def: CommandDefinition, ctx: object, call: () => Promise<unknown>): Promise<void>;
-  /** Whether a `message` must go through the tree (`own`: the bot has its own handlers). */
-  wantsMessage(own: boolean): boolean;
+  /** Whether a `message` (or `line`) must go through the tree (`own`: the bot has its own handlers). */
+  wantsMessage(own: boolean, event?: ChainEvent): boolean;
   /**
-   * Runs the tree's `message` handlers inside its middleware, `own` (the
-   * bot's) with the root's; handler failures go to `fail`, middleware
-   * failures reject.
+   * Runs the tree's `message` (or `line`) handlers inside its middleware,
+   * `own` (the bot's) with the root's; handler failures go to `fail`,
+   * middleware failures reject.
    */
   runMessage(
     ctx: object,
     own: (() => Promise<void>) | undefined,
     fail: (error: unknown) => void,
+    event?: ChainEvent,
   ): Promise<void>;
 }
 
@@ -342,15 +376,16 @@ export function rootOfComposer(composer: Composer): Root {
         if (node.predicate && !node.predicate(ctx)) return;
         await compose(node.middleware, ctx, async () => {
           if (i + 1 < path.length) await run(i + 1);
-          else await call();
+          else await compose(def.middleware as readonly Step[], ctx, async () => void await call());
         });
       };
       return run(0);
     },
-    wantsMessage: (own) =>
-      (own && root.middleware.length > 0) || root.children.some(hasMessageHandlers) ||
-      root.messages.length > 0,
-    runMessage: (ctx, own, fail) => runTree(root, ctx, own, fail),
+    wantsMessage: (own, event = "message") =>
+      (own && root.middleware.length > 0) ||
+      root.children.some((child) => hasMessageHandlers(child, event)) ||
+      listOf(root, event).length > 0,
+    runMessage: (ctx, own, fail, event = "message") => runTree(root, ctx, own, fail, event),
   };
 }
 
@@ -368,13 +403,14 @@ async function runTree(
   ctx: object,
   own: (() => Promise<void>) | undefined,
   fail: (error: unknown) => void,
+  event: ChainEvent,
 ): Promise<void> {
-  if (!own && !hasMessageHandlers(node)) return;
+  if (!own && !hasMessageHandlers(node, event)) return;
   if (node.predicate && !node.predicate(ctx)) return;
   await compose(node.middleware, ctx, async () => {
     const jobs: Promise<unknown>[] = [];
     if (own) jobs.push(own());
-    for (const handler of node.messages) {
+    for (const handler of listOf(node, event)) {
       try {
         const result = handler(ctx);
         if (result instanceof Promise) jobs.push(result.catch(fail));
@@ -382,7 +418,7 @@ async function runTree(
         fail(error);
       }
     }
-    const subtrees = node.children.map((child) => runTree(child, ctx, undefined, fail));
+    const subtrees = node.children.map((child) => runTree(child, ctx, undefined, fail, event));
     await Promise.all(jobs);
     // A failing subtree's middleware rejects here (the first; the others are reported).
     const results = await Promise.allSettled(subtrees);

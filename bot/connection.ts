@@ -31,6 +31,15 @@ export interface ConnectionOptions {
   readonly log?: (line: string) => void;
   /** Handshake timeout in ms. */
   readonly timeoutMs: number;
+  /**
+   * Dead-connection detection: after `probeAfterMs` without any packet from
+   * the server (its pings included) `probe` is called once; after
+   * `deadAfterMs` the connection is closed and reported through `onClose`
+   * with reason `"no traffic"`.
+   */
+  readonly liveness?: { readonly probeAfterMs: number; readonly deadAfterMs: number };
+  /** Sends something the server answers (called by the liveness check). */
+  readonly probe?: () => void;
 }
 
 /** A socket.io connection, opened once. */
@@ -38,6 +47,9 @@ export class Connection {
   readonly #options: ConnectionOptions;
   #socket: Socket | undefined;
   #closedByUs = false;
+  /** When the last packet came from the server. */
+  #lastSeen = 0;
+  #watchdog: ReturnType<typeof setInterval> | undefined;
 
   constructor(options: ConnectionOptions) {
     this.#options = options;
@@ -118,15 +130,21 @@ export class Connection {
     });
     this.#log(`connected as socket ${socket.id}`);
     const onEvent = this.#options.onEvent;
+    this.#lastSeen = Date.now();
     // Serialise payloads only for a log sink: it was a large share of the inbound cost.
     socket.onAny(
       this.#options.log
         ? (event: string, ...args: unknown[]) => {
+          this.#lastSeen = Date.now();
           this.#log(`<- ${event} ${args.map((a) => JSON.stringify(a)).join(" ")}`);
           onEvent(event, args);
         }
-        : (event: string, ...args: unknown[]) => onEvent(event, args),
+        : (event: string, ...args: unknown[]) => {
+          this.#lastSeen = Date.now();
+          onEvent(event, args);
+        },
     );
+    this.#watch(socket);
     socket.on("disconnect", (reason: string) => {
       this.#log(`disconnected: ${reason}`);
       if (this.#socket !== socket || this.#closedByUs) return;
@@ -155,8 +173,38 @@ export class Connection {
     else socket.emit(event, payload);
   }
 
+  /** Probes a silent connection and closes a dead one (see `liveness`). */
+  #watch(socket: Socket): void {
+    const liveness = this.#options.liveness;
+    if (!liveness) return;
+    const { probeAfterMs, deadAfterMs } = liveness;
+    // The server's pings count as traffic (they reach the Manager, not onAny).
+    socket.io.on("ping", () => this.#lastSeen = Date.now());
+    const tick = Math.max(10, Math.min(1000, probeAfterMs / 2, (deadAfterMs - probeAfterMs) / 2));
+    let probedAt = 0;
+    clearInterval(this.#watchdog);
+    this.#watchdog = setInterval(() => {
+      if (this.#socket !== socket) return clearInterval(this.#watchdog);
+      const silent = Date.now() - this.#lastSeen;
+      if (silent >= deadAfterMs) {
+        this.#log(`no packet for ${silent} ms: the connection is dead`);
+        this.close();
+        this.#options.onClose("no traffic");
+      } else if (silent >= probeAfterMs && probedAt !== this.#lastSeen) {
+        probedAt = this.#lastSeen; // once per silence
+        try {
+          this.#options.probe?.();
+        } catch {
+          // not connected any more: the disconnect says so
+        }
+      }
+    }, tick);
+  }
+
   /** Closes the socket without reporting it through `onClose`. */
   close(): void {
+    clearInterval(this.#watchdog);
+    this.#watchdog = undefined;
     this.#closedByUs = true;
     const socket = this.#socket;
     this.#socket = undefined;

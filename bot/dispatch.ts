@@ -7,8 +7,8 @@
  * @module
  */
 
-import type { Actions } from "./actions.ts";
-import { type AskOptions, Asks } from "./ask.ts";
+import type { ActionOptions, Actions } from "./actions.ts";
+import { type AskOptions, Asks, questionShows } from "./ask.ts";
 import type { Bot } from "./bot.ts";
 import { CommandBuilder, type CommandDefinition, helpFor, helpText } from "./commands.ts";
 import { Composer, type Root, rootOfComposer } from "./composer.ts";
@@ -19,6 +19,9 @@ import type { ResolvedBotOptions } from "./options.ts";
 import { AskError } from "./errors.ts";
 import { fit, quote, runCommandLine } from "./run_command.ts";
 import type { BotState, User, UserId } from "./state.ts";
+import { closestName } from "./suggest.ts";
+import { answer } from "./answers.ts";
+import { askParsed } from "./prompt.ts";
 
 /** What the dispatch needs from the bot. */
 export interface DispatchHost {
@@ -46,10 +49,10 @@ export class Dispatch {
     this.#asks = new Asks(() => this.#watchLeaves(), () => stopSignal.aborted);
     stopSignal.addEventListener("abort", () => this.#asks.stop(), { once: true });
     handlers.setMessageChain({
-      wants: (own) => this.#tree.wantsMessage(own),
-      run: (ctx, own) => {
-        const fail = (error: unknown) => handlers.failed("message", error, ctx);
-        this.#tree.runMessage(ctx, own, fail).catch(fail);
+      wants: (own, event) => this.#tree.wantsMessage(own, event),
+      run: (ctx, own, event) => {
+        const fail = (error: unknown) => handlers.failed(event, error, ctx);
+        this.#tree.runMessage(ctx, own, fail, event).catch(fail);
       },
     });
     this.#help = host.options.help ? this.#helpCommand() : undefined;
@@ -60,8 +63,15 @@ export class Dispatch {
     const o = this.#host.options;
     const asks = this.#asks;
     return {
-      isCommand: (line, userId) =>
-        asks.waiting(userId) ? line.trim() !== "" : this.#commandOf(line) !== undefined,
+      isCommand: (line, userId) => {
+        if (asks.waiting(userId)) return line.trim() !== "";
+        if (this.#commandOf(line) !== undefined) return true;
+        if (line.trim() === "") return false;
+        if (this.#typedName(line) !== undefined) {
+          return o.unknownCommands === "suggest" || this.#host.handlers.has("unknownCommand");
+        }
+        return this.#host.handlers.has("line") || this.#tree.wantsMessage(false, "line");
+      },
       needsEnter: (line, userId) =>
         o.requireEnter || (!asks.waiting(userId) && this.#commandOf(line)?.requireEnter === true),
       onLine: (userId, line) => this.#runLine(userId, line),
@@ -73,7 +83,7 @@ export class Dispatch {
     user: User | UserId,
     question: string,
     options: AskOptions | undefined,
-    show: (text: string) => Promise<unknown>,
+    show: ((text: string, signal: AbortSignal) => Promise<unknown>) | undefined,
   ): Promise<string> {
     const id = typeof user === "string" ? user : user?.id;
     if (typeof id !== "string") {
@@ -85,7 +95,18 @@ export class Dispatch {
       const why = "they are not in the bot's room";
       return Promise.reject(new AskError(`Cannot get an answer from ${who}: ${why}`, "left", id));
     }
-    return this.#asks.ask(found, question, options, show);
+    // A Box shows questions as lines (one per person asked); else `show`, else as an answer.
+    const { bot } = this.#host;
+    const boxed = questionShows.get(bot);
+    const shown = boxed
+      ? (text: string, signal: AbortSignal) => boxed(found, text, signal)
+      : show ?? ((text: string, signal: AbortSignal) => answer(bot, text, found, { signal }));
+    return askParsed(
+      (q) => this.#asks.ask(found, q, options, shown),
+      found,
+      question,
+      options,
+    ) as Promise<string>;
   }
 
   /** A command of the bot (any composer), or the automatic `/help`. */
@@ -111,16 +132,70 @@ export class Dispatch {
     return this.#find(word);
   }
 
-  #runLine(userId: string, line: string): void {
-    if (this.#asks.deliver(userId, line)) return;
-    const { bot, handlers, actions, options } = this.#host;
-    const user = this.#host.state.room?.users.get(userId);
+  /**
+   * A line of the board chat (option `boardCommands`): runs it when it names a
+   * command; `show` answers in the board chat (`ctx.reply()` too).
+   */
+  runBoardLine(user: User, line: string, show: (text: string) => Promise<unknown>): void {
+    if (this.#commandOf(line) === undefined) return;
+    this.#runLine(user.id, line, show, user);
+  }
+
+  /** The command name a line names (`/hepl x` → `hepl`), known or not; `undefined` for plain text. */
+  #typedName(line: string): string | undefined {
+    const t = line.trimStart();
+    const prefix = this.#host.options.prefix;
+    if (!t.startsWith(prefix) || t.length === prefix.length || /\s/.test(t[prefix.length])) {
+      return undefined;
+    }
+    return /^[^\s]*/.exec(t.slice(prefix.length))![0];
+  }
+
+  /** A finished line that is no command of the bot: `line` or `unknownCommand`. */
+  #notACommand(user: User, line: string): void {
+    const { handlers, options } = this.#host;
+    const name = this.#typedName(line);
+    if (name === undefined) return handlers.emit("line", { user, line });
+    const names = this.#all().filter((d) => !d.hidden && d.handler).flatMap((d) => [
+      d.name,
+      ...d.aliases,
+    ]);
+    const suggestion = closestName(name, names);
+    handlers.emit("unknownCommand", () => ({ user, name, suggestion, line }));
+    if (options.unknownCommands !== "suggest") return;
+    const p = options.prefix;
+    const tail = suggestion !== undefined
+      ? ` Did you mean ${p}${suggestion}?`
+      : this.#help && !this.#tree.find("help")
+      ? ` Type ${p}help for the list.`
+      : "";
+    answer(this.#host.bot, fit(`Unknown command ${fit(p + name, 40)}.${tail}`), user)
+      .catch((error) => handlers.report(error));
+  }
+
+  #runLine(
+    userId: string,
+    line: string,
+    show?: (text: string) => Promise<unknown>,
+    from?: User,
+  ): void {
+    if (!show && this.#asks.deliver(userId, line)) return;
+    const { bot, handlers, options } = this.#host;
+    const user = from ?? this.#host.state.room?.users.get(userId);
     if (!user) return;
+    // Board chat lines (with `show`) run commands only: no `line` or `unknownCommand` for them.
+    if (!this.#commandOf(line)?.handler) return show ? undefined : this.#notACommand(user, line);
     const reply = (text: string): Promise<unknown> =>
-      actions.send(text).catch((error) => handlers.report(error));
+      (show ? show(text) : answer(bot, text, user)).catch((error) => handlers.report(error));
     const ctx = contextOf(bot, { user }) as unknown as Record<string, unknown>;
+    ctx.reply = (text: string, o?: ActionOptions) => show ? show(text) : answer(bot, text, user, o);
     ctx.ask = (question: string, o?: AskOptions) =>
-      this.ask(user, question, o, (text) => (ctx as unknown as BaseContext).reply(text));
+      this.ask(
+        user,
+        question,
+        o,
+        (text, signal) => (ctx as unknown as BaseContext).reply(text, { signal }),
+      );
     void runCommandLine({
       find: (name) => this.#find(name),
       prefix: options.prefix,

@@ -178,13 +178,20 @@ export class UsageError extends Error {
 }
 
 /** Why `ctx.ask()` got no answer. */
-export type AskErrorReason = "timeout" | "left" | "replaced" | "aborted" | "stopped";
+export type AskErrorReason =
+  | "timeout"
+  | "left"
+  | "replaced"
+  | "aborted"
+  | "stopped"
+  | "invalid";
 
 /**
  * `ctx.ask()` (or `bot.ask()`) ended without an answer: no answer in time
  * (`timeout`), the person or the bot left the room (`left`), a newer question
  * to the same person replaced it (`replaced`), its signal aborted
- * (`aborted`), or the bot was stopped (`stopped`).
+ * (`aborted`), the bot was stopped (`stopped`), or no answer parsed with
+ * `parse` within the retries (`invalid`).
  *
  * @example
  * ```ts

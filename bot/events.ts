@@ -6,7 +6,10 @@
  */
 
 import type { ServerEventName, ServerEvents } from "../schemas/mod.ts";
+import type { ActionOptions } from "./actions.ts";
 import type { AskOptions } from "./ask.ts";
+import type { BoardStroke } from "./board_state.ts";
+import type { AskParseKind, AskResult } from "./prompt.ts";
 import type { Bot } from "./bot.ts";
 import type { LobbyRoom, Me, Room, RoomLeftReason, User, UserLeaveReason } from "./state.ts";
 
@@ -33,6 +36,12 @@ export const BOT_EVENTS = {
   message: "A user's text changed (`ctx.user`, `ctx.text`, `ctx.previous`)",
   typing: "A user's typing indicator changed (`ctx.user`, `ctx.isTyping`)",
   vote: "A vote was cast or withdrawn (`ctx.voter`, `ctx.target`, `ctx.added`)",
+  boardOpen: "Someone opened the Talkoboard (`ctx.user`)",
+  boardClose: "Someone closed the Talkoboard (`ctx.user`)",
+  boardStroke: "Someone finished a stroke on the board (`ctx.user`, `ctx.stroke`)",
+  boardChat: "Someone said something in the board chat (`ctx.user`, `ctx.text`)",
+  boardClear: "The board was cleared (`ctx.user` when known)",
+  boardCursor: "Someone moved their board cursor (`ctx.user`, `ctx.x`, `ctx.y`)",
   kicked: "The bot was voted out of its room (`ctx.room`)",
   afkWarning: "The server warns the bot is idle (`ctx.secondsRemaining`)",
   afkTimeout: "The bot was removed for inactivity, or its solo room closed (`ctx.closed`)",
@@ -40,6 +49,9 @@ export const BOT_EVENTS = {
   reconnect: "Connected and signed in again after a loss (`ctx.attempt`, `ctx.me`)",
   error: "Something failed that nobody awaited (`ctx.error`)",
   raw: "Every validated wire event (`ctx.event`, `ctx.payload`)",
+  line: "A user finished a line of plain text, not a command (`ctx.user`, `ctx.line`)",
+  unknownCommand:
+    "A user finished a line naming no command of the bot (`ctx.user`, `ctx.name`, `ctx.suggestion`)",
 } as const;
 
 /** The name of a bot event. */
@@ -100,6 +112,27 @@ export interface BotEventData {
     /** The text before. */
     readonly previous: string;
   };
+  /**
+   * A user finished a line of plain text (Enter, or left unchanged for
+   * `commandIdleMs`): not a command line, not an answer to `ask()`.
+   */
+  line: {
+    /** Whose line. */
+    readonly user: User;
+    /** The line, as typed. */
+    readonly line: string;
+  };
+  /** A user finished a line that starts with the prefix but names no command of the bot. */
+  unknownCommand: {
+    /** Who typed it. */
+    readonly user: User;
+    /** The name typed, without the prefix (`"hepl"`). */
+    readonly name: string;
+    /** The closest visible command name or alias (`"help"`), or `undefined`. */
+    readonly suggestion: string | undefined;
+    /** The whole line. */
+    readonly line: string;
+  };
   /** A user's typing indicator changed. */
   typing: {
     /** Who. */
@@ -115,6 +148,44 @@ export interface BotEventData {
     readonly target: User;
     /** Cast (`true`) or withdrawn. */
     readonly added: boolean;
+  };
+  /** Someone opened the Talkoboard. */
+  boardOpen: {
+    /** Who. */
+    readonly user: User;
+  };
+  /** Someone closed the Talkoboard. */
+  boardClose: {
+    /** Who. */
+    readonly user: User;
+  };
+  /** Someone finished a stroke (their `board stroke end`, a new stroke, closing the board, leaving). */
+  boardStroke: {
+    /** Who drew it. */
+    readonly user: User;
+    /** The stroke. */
+    readonly stroke: BoardStroke;
+  };
+  /** A line of the board chat (not the bot's own). */
+  boardChat: {
+    /** Who. */
+    readonly user: User;
+    /** The text (at most 200 characters). */
+    readonly text: string;
+  };
+  /** The board was cleared. */
+  boardClear: {
+    /** Who cleared it: the bot itself, or `undefined` (the server does not say). */
+    readonly user: User | undefined;
+  };
+  /** Someone moved their board cursor. */
+  boardCursor: {
+    /** Who. */
+    readonly user: User;
+    /** World x. */
+    readonly x: number;
+    /** World y. */
+    readonly y: number;
   };
   /** The bot was voted out of its room. */
   kicked: {
@@ -170,8 +241,8 @@ export interface BaseContext {
   readonly bot: Bot;
   /** The bot's room, or `undefined`. */
   readonly room: Room | undefined;
-  /** Replaces the bot's text (`bot.send(text)`). */
-  reply(text: string): Promise<void>;
+  /** Replaces the bot's text (`bot.send(text, options)`). */
+  reply(text: string, options?: ActionOptions): Promise<void>;
 }
 
 /** The context of a command handler. */
@@ -183,24 +254,40 @@ export interface CommandContext extends BaseContext {
    * this person completes (Enter, or left unchanged for `commandIdleMs`),
    * trimmed; that line does not run as a command. Rejects with an
    * `AskError`: `timeout`, `left` (they or the bot left the room),
-   * `replaced`, `aborted`, `stopped`.
+   * `replaced`, `aborted`, `stopped`, `invalid` (no answer parsed).
    *
    * @param question The question.
-   * @param options `timeoutMs` (default 60 000), `signal`.
+   * @param options `timeoutMs` (default 60 000), `signal`, `parse`, `retries` (default 2).
+   * @returns The answer: the text, or typed from `parse` (`"integer"` gives a number).
+   */
+  ask<T>(
+    question: string,
+    options: AskOptions & { readonly parse: (text: string) => T },
+  ): Promise<Awaited<T>>;
+  /**
+   * Shows a question and resolves with the answer: the text, or typed from
+   * `parse` (see the other signature).
+   *
+   * @param question The question.
+   * @param options `timeoutMs`, `signal`, `parse` (`"integer"`, `"number"`,
+   * `"yes/no"`, a list of choices), `retries`.
    * @returns The answer.
    */
-  ask(question: string, options?: AskOptions): Promise<string>;
+  ask<const P extends AskParseKind = never>(
+    question: string,
+    options?: AskOptions & { readonly parse?: P },
+  ): Promise<AskResult<P>>;
 }
 
 /**
  * The context of an event handler. `C` is what middleware adds (e.g.
- * `SessionFlavor<S>`); only `message` handlers run inside middleware, so
- * only their context has it.
+ * `SessionFlavor<S>`); only `message` and `line` handlers run inside
+ * middleware, so only their context has it.
  */
 export type EventContext<E extends BotEventName, C extends object = Record<never, never>> =
   & BaseContext
   & BotEventData[E]
-  & (E extends "message" ? C : unknown);
+  & (E extends "message" | "line" ? C : unknown);
 
 /** An event handler. */
 export type EventHandler<E extends BotEventName, C extends object = Record<never, never>> = (

@@ -6,6 +6,8 @@
  * @module
  */
 
+import type { ActionOptions } from "./actions.ts";
+import { answer } from "./answers.ts";
 import type { Bot } from "./bot.ts";
 import { ActionError, AskError, HandlerError } from "./errors.ts";
 import {
@@ -15,16 +17,20 @@ import {
   type BotEventName,
 } from "./events.ts";
 import type { BotLogger } from "./options.ts";
+import type { User } from "./state.ts";
 
 type AnyHandler = (ctx: never) => unknown;
 
-/** Runs the `message` handlers inside the middleware (the bot's composers). */
+/** Runs the `message` and `line` handlers inside the middleware (the bot's composers). */
 export interface MessageChain {
-  /** Whether a message goes through the chain (`own`: `bot.on("message")` has handlers). */
-  wants(own: boolean): boolean;
+  /** Whether the event goes through the chain (`own`: `bot.on(event)` has handlers). */
+  wants(own: boolean, event: ChainEvent): boolean;
   /** Runs the chain; `own` runs the bot's own handlers at their place in it. */
-  run(ctx: object, own: (() => Promise<void>) | undefined): void;
+  run(ctx: object, own: (() => Promise<void>) | undefined, event: ChainEvent): void;
 }
+
+/** The events whose handlers run inside middleware. */
+export type ChainEvent = "message" | "line";
 
 function isStopped(error: unknown): boolean {
   return (error instanceof ActionError || error instanceof AskError) && error.reason === "stopped";
@@ -39,15 +45,16 @@ class LazyRoomContext {
   get room() {
     return this.bot.room;
   }
-  reply(text: string) {
-    return this.bot.send(text);
+  reply(text: string, options?: ActionOptions) {
+    return answer(this.bot, text, undefined, options);
   }
 }
 
 /** Builds a handler context: `bot`, `room`, `reply` and the event's data. */
 export function contextOf<T extends object>(bot: Bot, data: T): BaseContext & T {
   if ("room" in data) {
-    return { bot, reply: (text: string) => bot.send(text), ...data } as BaseContext & T;
+    const reply = (text: string, options?: ActionOptions) => answer(bot, text, undefined, options);
+    return { bot, reply, ...data } as BaseContext & T;
   }
   return Object.assign(new LazyRoomContext(bot), data) as unknown as BaseContext & T;
 }
@@ -104,14 +111,14 @@ export class Handlers {
   /** Runs the handlers of `name` with the data (built only when someone listens). */
   emit<E extends BotEventName>(name: E, data: BotEventData[E] | (() => BotEventData[E])): void {
     const list = this.#map.get(name);
-    if (name === "message" && this.#chain?.wants(list !== undefined)) {
+    if ((name === "message" || name === "line") && this.#chain?.wants(list !== undefined, name)) {
       const value = typeof data === "function" ? (data as () => BotEventData[E])() : data;
-      const ctx = contextOf(this.#bot, value as object);
-      return this.#chain.run(ctx, list && (() => this.settle(name, ctx)));
+      const ctx = this.#context(name, value as object);
+      return this.#chain.run(ctx, list && (() => this.settle(name, ctx)), name);
     }
     if (!list) return;
     const value = typeof data === "function" ? (data as () => BotEventData[E])() : data;
-    const ctx = contextOf(this.#bot, value as object);
+    const ctx = this.#context(name, value as object);
     if (list.length === 1) {
       const h = list[0];
       if (h.once) this.remove(name, h.fn);
@@ -121,6 +128,17 @@ export class Handlers {
       if (h.once) this.remove(name, h.fn);
       this.#call(name, h.fn, ctx);
     }
+  }
+
+  /** The context of an event; replies to a person's line name them (in a box's answer section). */
+  #context(name: BotEventName, value: object): BaseContext {
+    const ctx = contextOf(this.#bot, value);
+    if (name === "line" || name === "unknownCommand") {
+      const { user } = value as { readonly user: User };
+      (ctx as { reply: (text: string) => Promise<void> }).reply = (text) =>
+        answer(this.#bot, text, user);
+    }
+    return ctx;
   }
 
   /** {@linkcode Handlers.run} without a closure per call: the dispatch of every event. */

@@ -11,6 +11,7 @@ import { guardOf } from "../schemas/guard.ts";
 import { validate } from "../schemas/validate.ts";
 import { type ServerEventName, serverEvents, type Validator } from "../schemas/mod.ts";
 import type { Actions } from "./actions.ts";
+import type { Board } from "./board.ts";
 import type { Handlers } from "./handlers.ts";
 import type { LineWatcher } from "./lines.ts";
 import type { ResolvedBotOptions } from "./options.ts";
@@ -37,6 +38,7 @@ export interface InboundHost {
   readonly lines: LineWatcher;
   readonly placement: Placement;
   readonly state: BotState;
+  readonly board: Board;
   /** Runs a fire-and-forget action (its failure goes to `error`). */
   background(work: Promise<unknown>): void;
 }
@@ -60,6 +62,11 @@ const ROUTES: ReadonlyMap<string, Route> = new Map(
 /** The bot's way in. */
 export class Inbound implements StateSink {
   readonly #host: InboundHost;
+  /**
+   * The room and its texts when the connection was lost: back in that room,
+   * lines people completed meanwhile (still in their texts) run.
+   */
+  #lost: { readonly id: string; readonly texts: ReadonlyMap<string, string> } | undefined;
 
   constructor(host: InboundHost) {
     this.#host = host;
@@ -90,6 +97,7 @@ export class Inbound implements StateSink {
       this.#host.actions.budget.block(options.pacing.rateLimitBackoffMs);
     }
     this.#host.state.apply(name, payload as never);
+    if (event.startsWith("board ")) this.#host.board.receive(event, payload);
     outbox.inbound(event, payload);
   }
 
@@ -115,15 +123,29 @@ export class Inbound implements StateSink {
     const { lines, outbox, handlers } = this.#host;
     const state = this.#host.state;
     lines.clear();
-    for (const [id, text] of state.room!.texts) lines.baseline(id, text);
+    const room = state.room!;
+    const lost = this.#lost?.id === room.id ? this.#lost.texts : undefined;
+    this.#lost = undefined;
+    const missed: [string, string][] = [];
+    for (const [id, text] of room.texts) {
+      const before = id === state.me?.id ? undefined : lost?.get(id);
+      if (before === undefined || before === text) lines.baseline(id, text);
+      else {
+        lines.baseline(id, before);
+        missed.push([id, text]);
+      }
+    }
     outbox.resetText();
     handlers.emit("roomJoined", () => ({ room: state.roomView! }));
+    for (const [id, text] of missed) lines.update(id, text);
   }
 
   roomLeft(room: Room, reason: RoomLeftReason): void {
     const { lines, actions, handlers, placement } = this.#host;
+    this.#lost = reason === "disconnected" ? { id: room.id, texts: room.texts } : undefined;
     lines.clear();
     actions.cancelTyping();
+    this.#host.board.reset();
     handlers.emit("roomLeft", { room, reason });
     placement.left(reason);
   }
@@ -135,6 +157,7 @@ export class Inbound implements StateSink {
 
   userLeave(user: User, reason: UserLeaveReason): void {
     this.#host.lines.forget(user.id);
+    this.#host.board.userLeft(user);
     this.#host.handlers.emit("userLeave", { user, reason });
   }
 

@@ -159,6 +159,8 @@ export class Link {
         onClose: (reason) => this.#onClose(reason),
         ...(o.debug ? { log: (line: string) => o.logger.debug(line) } : {}),
         timeoutMs: o.actionTimeoutMs,
+        ...(o.liveness ? { liveness: o.liveness } : {}),
+        probe: () => this.#host.outbox.probe(),
       });
       await conn.open(signal);
       this.#conn = conn;

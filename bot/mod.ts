@@ -30,6 +30,7 @@ export {
   type BotLogger,
   type BotOptions,
   consoleBotLogger,
+  type LivenessOptions,
   type ReconnectOptions,
   type ResolvedBotOptions,
   type RoomTarget,
@@ -62,6 +63,7 @@ export {
   type ExtendingMiddleware,
   type Middleware,
   type MiddlewareContext,
+  type MissingContext,
   type NextFunction,
 } from "./composer.ts";
 export {
@@ -70,14 +72,29 @@ export {
   session,
   type SessionFlavor,
   sessionKey,
+  type SessionMiddleware,
   type SessionOptions,
+  type Sessions,
   type SessionStorage,
 } from "./session.ts";
+export {
+  DenoKvSessionStorage,
+  type DenoKvSessionStorageOptions,
+  type KvAtomicLike,
+  type KvLike,
+} from "./session_kv.ts";
+export {
+  type RedisClientLike,
+  RedisSessionStorage,
+  type RedisSessionStorageOptions,
+} from "./session_redis.ts";
 export { cooldown, type CooldownContext, type CooldownOptions } from "./cooldown.ts";
 export type { AskOptions } from "./ask.ts";
+export type { AskParse, AskParseKind, AskResult, ParsedAnswer } from "./prompt.ts";
 export type { Schedule, ScheduledTask } from "./schedule.ts";
 export {
   Box,
+  type BoxOptions,
   type LinesSection,
   type ListOptions,
   type LogOptions,
@@ -97,3 +114,11 @@ export {
   UsageError,
 } from "./errors.ts";
 export { DEFAULT_PACING, type PacingOptions, type ResolvedPacing } from "./pacer.ts";
+export {
+  Board,
+  type BoardPoint,
+  type BoardStroke,
+  type BoardStrokeInput,
+  type BoardStyle,
+  type BoardTextOptions,
+} from "./board.ts";

@@ -61,6 +61,21 @@ export interface ReconnectOptions {
 }
 
 /**
+ * How the bot notices a connection that stopped moving (a peer or proxy that
+ * stopped forwarding while TCP stays open). The server pings every 25 s
+ * (docs/protocol.md §1.1): after `probeAfterMs` without any packet the bot
+ * asks for the room list (`get rooms`, exempt from the event limit); after
+ * `deadAfterMs` without any packet it drops the connection (`disconnect`
+ * with reason `"no traffic"`) and reconnects.
+ */
+export interface LivenessOptions {
+  /** Silence before the bot probes, in ms. Default 26 000 (a missed server ping). */
+  probeAfterMs?: number;
+  /** Silence after which the connection counts as dead, in ms. Default 30 000. */
+  deadAfterMs?: number;
+}
+
+/**
  * Where the bot wants to be. The bot goes there when it starts and goes back
  * after every reconnect and server restart:
  *
@@ -106,14 +121,24 @@ export interface BotOptions {
   requireEnter?: boolean;
   /** Answer a failed handler with its error message instead of a neutral line. Default `false`. */
   showErrors?: boolean;
+  /**
+   * A line naming no command of the bot (`/hepl`): `"ignore"` (default; bots
+   * in one room share the `/` prefix) or `"suggest"` (answers `Unknown command
+   * /hepl. Did you mean /help?`). The `unknownCommand` event fires either way.
+   */
+  unknownCommands?: "ignore" | "suggest";
   /** Pacing under the server's limits. */
   pacing?: PacingOptions;
   /** How long an action may take, pacing included. Default 10 000 ms. */
   actionTimeoutMs?: number;
   /** Answer AFK warnings. Default `true`. */
   answerAfk?: boolean;
+  /** Run commands typed in the board chat too, answering there. Default `false`. */
+  boardCommands?: boolean;
   /** Reconnection, or `false` to stop when the connection is lost. */
   reconnect?: ReconnectOptions | false;
+  /** Dead-connection detection (default: dead after 30 s without any packet), or `false`. */
+  liveness?: LivenessOptions | false;
   /** Where log lines go. Default {@linkcode consoleBotLogger}. */
   logger?: BotLogger;
   /** Log wire traffic (tokens redacted). Default `false`. */
@@ -142,14 +167,20 @@ export interface ResolvedBotOptions {
   readonly requireEnter: boolean;
   /** Failed handlers are answered with their message. */
   readonly showErrors: boolean;
+  /** Unknown commands are ignored or answered with a suggestion. */
+  readonly unknownCommands: "ignore" | "suggest";
   /** Pacing under the server's limits. */
   readonly pacing: ResolvedPacing;
   /** How long an action may take. */
   readonly actionTimeoutMs: number;
   /** AFK warnings are answered. */
   readonly answerAfk: boolean;
+  /** Commands typed in the board chat run too. */
+  readonly boardCommands: boolean;
   /** Reconnection, or `false`. */
   readonly reconnect: Required<ReconnectOptions> | false;
+  /** Dead-connection detection, or `false`. */
+  readonly liveness: Required<LivenessOptions> | false;
   /** Where log lines go. */
   readonly logger: BotLogger;
   /** Wire traffic is logged. */
@@ -168,10 +199,13 @@ const KEYS = new Set([
   "commandIdleMs",
   "requireEnter",
   "showErrors",
+  "unknownCommands",
   "pacing",
   "actionTimeoutMs",
   "answerAfk",
+  "boardCommands",
   "reconnect",
+  "liveness",
   "logger",
   "debug",
 ]);
@@ -209,6 +243,15 @@ function checkBoolean(value: unknown, name: string, fallback: boolean): boolean 
   return value;
 }
 
+function checkUnknownCommands(value: unknown): "ignore" | "suggest" {
+  if (value === undefined || value === "ignore" || value === "suggest") return value ?? "ignore";
+  throw new TypeError(
+    `Cannot create bot: unknownCommands must be "ignore" or "suggest", got ${
+      JSON.stringify(value)
+    }`,
+  );
+}
+
 /** Checks options and fills in defaults. */
 export function resolveOptions(options: BotOptions): ResolvedBotOptions {
   if (options === null || typeof options !== "object") {
@@ -234,6 +277,20 @@ export function resolveOptions(options: BotOptions): ResolvedBotOptions {
       throw new RangeError(`Invalid reconnect.maxAttempts: ${reconnect.maxAttempts} must be >= 1`);
     }
   }
+  const liveness = options.liveness === false ? false : {
+    probeAfterMs: 26_000,
+    deadAfterMs: 30_000,
+    ...(options.liveness ?? {}),
+  };
+  if (liveness) {
+    checkNumber(liveness.probeAfterMs, "liveness.probeAfterMs", 1);
+    checkNumber(liveness.deadAfterMs, "liveness.deadAfterMs", 1);
+    if (!(liveness.deadAfterMs > liveness.probeAfterMs)) {
+      throw new RangeError(
+        `Invalid liveness.deadAfterMs: ${liveness.deadAfterMs} must be more than probeAfterMs (${liveness.probeAfterMs})`,
+      );
+    }
+  }
   for (const key of ["server", "token"] as const) {
     if (options[key] !== undefined && typeof options[key] !== "string") {
       throw new TypeError(`Cannot create bot: ${key} must be a string`);
@@ -250,10 +307,13 @@ export function resolveOptions(options: BotOptions): ResolvedBotOptions {
     commandIdleMs: checkNumber(options.commandIdleMs ?? 3000, "commandIdleMs"),
     requireEnter: checkBoolean(options.requireEnter, "requireEnter", false),
     showErrors: checkBoolean(options.showErrors, "showErrors", false),
+    unknownCommands: checkUnknownCommands(options.unknownCommands),
     pacing: resolvePacing(options.pacing),
     actionTimeoutMs: checkNumber(options.actionTimeoutMs ?? 10_000, "actionTimeoutMs", 1),
     answerAfk: checkBoolean(options.answerAfk, "answerAfk", true),
+    boardCommands: checkBoolean(options.boardCommands, "boardCommands", false),
     reconnect,
+    liveness,
     logger: options.logger ?? consoleBotLogger,
     debug: checkBoolean(options.debug, "debug", false),
   });

@@ -79,6 +79,11 @@ export class Outbox {
   #chatTimer: ReturnType<typeof setTimeout> | undefined;
   #sent: string | undefined = "";
   #lastChatAt = 0;
+  /**
+   * Who sent each `get rooms` not answered yet, in order (socket.io keeps it):
+   * the answer to a liveness probe must not be taken for a request's.
+   */
+  #roomsAsked: ("probe" | "request")[] = [];
 
   constructor(wire: OutboxWire, budget: EventBudget, sendIntervalMs: number) {
     this.#wire = wire;
@@ -138,8 +143,15 @@ export class Outbox {
     });
   }
 
+  /** Asks for the room list outside the turns (a liveness probe); its answer is nobody's. */
+  probe(): void {
+    this.#wire.emit("get rooms");
+    this.#roomsAsked.push("probe");
+  }
+
   /** Offers an inbound event to the waiting request; `true` when it was its answer. */
   inbound(event: string, payload: unknown): boolean {
+    if (event === "initial rooms" && this.#roomsAsked.shift() === "probe") return false;
     const pending = this.#current;
     const failure = failureOf(event, payload);
     if (failure?.dropped) this.#sent = undefined; // a chat update may be lost: send whole texts
@@ -165,6 +177,7 @@ export class Outbox {
 
   /** A new connection: the server's copy of the bot's text starts empty. */
   connected(): void {
+    this.#roomsAsked = [];
     this.#sent = "";
     this.#lastChatAt = 0;
   }
@@ -206,6 +219,7 @@ export class Outbox {
         this.#current = pending;
         try {
           this.#wire.emit(spec.event, spec.payload?.());
+          if (spec.event === "get rooms") this.#roomsAsked.push("request");
         } catch (error) {
           this.#current = undefined;
           throw error;
@@ -241,6 +255,7 @@ export class Outbox {
       this.#current = pending;
       try {
         this.#wire.emit("get rooms");
+        this.#roomsAsked.push("request");
       } catch (error) {
         this.#current = undefined;
         reject(error);

@@ -7,6 +7,8 @@
  * @module
  */
 
+import { RATE_LIMITS } from "../schemas/protocol.gen.ts";
+
 /** How the bot paces itself; every field has a protocol-derived default. */
 export interface PacingOptions {
   /** Non-exempt events per window (server: 500 per 60 s for bots). Default 450. */
@@ -43,14 +45,15 @@ export type ResolvedPacing = Required<PacingOptions>;
  * ```
  */
 export const DEFAULT_PACING: Readonly<ResolvedPacing> = Object.freeze({
-  eventsPerWindow: 450,
-  eventWindowMs: 60_000,
+  // 90% of the server's per-socket budget for bots: room for the exempt-but-counted and the unexpected.
+  eventsPerWindow: Math.floor(RATE_LIMITS.SOCKET_BOT.points * 0.9),
+  eventWindowMs: RATE_LIMITS.SOCKET_BOT.windowMs,
   sendIntervalMs: 150,
   createCooldownMs: 30_000,
   joinsPerWindow: 8,
   joinWindowMs: 60_000,
   onCooldown: "wait",
-  rateLimitBackoffMs: 60_000,
+  rateLimitBackoffMs: RATE_LIMITS.SOCKET_BOT.blockMs,
   typingCps: 6,
 });
 

@@ -57,6 +57,14 @@ function gone(id: string): ActionError {
   });
 }
 
+/** The bot was never in the room of `id`, and nothing else is known of it. */
+function unknownRoom(id: string): ActionError {
+  return new ActionError("joinRoom", `Cannot join room "${id}": there is no room with that id`, {
+    code: "NOT_FOUND",
+    reason: "roomNotFound",
+  });
+}
+
 function sameName(a: string, b: string): boolean {
   return a.trim().toLowerCase() === b.trim().toLowerCase();
 }
@@ -70,6 +78,8 @@ export class Placement {
   /** The text last sent (what people saw). */
   #shown = "";
   #waiting = false;
+  /** The wait for the current wish was logged. */
+  #toldWaiting = false;
   #running: Promise<void> | undefined;
   #failures = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
@@ -84,6 +94,7 @@ export class Placement {
   set(target: RoomTarget | undefined): void {
     this.cancel();
     this.#failures = 0;
+    this.#toldWaiting = false;
     this.#text = this.#shown = "";
     if (target === undefined) this.#wish = undefined;
     else if (target === "first-public") this.#wish = { kind: "first-public" };
@@ -186,7 +197,7 @@ export class Placement {
         // Gone (a server restart): the listed room of that name, else created again if it was ours.
         const spec = actions.created.get(wish.id);
         const found = wish.name === undefined ? undefined : this.#find(wish.name);
-        if (!found && !spec) throw gone(wish.id);
+        if (!found && !spec) throw wish.name === undefined ? unknownRoom(wish.id) : gone(wish.id);
         wish.id = found?.id ?? await this.#create(spec!);
         if (!(await this.#join(wish.id, wish.accessCode))) throw gone(wish.id);
         return;
@@ -197,17 +208,25 @@ export class Placement {
         const found = this.#find(wish.spec.name);
         if (found) wish.id = found.id;
         else if (wish.create) wish.id = await this.#create(wish.spec);
-        else return void (this.#waiting = true);
+        else return this.#wait(`a room named ${JSON.stringify(wish.spec.name)} (create: false)`);
         if (!(await this.#join(wish.id, code))) throw gone(wish.id);
         return;
       }
       case "first-public": {
         const found = state.rooms.find((r) => r.type === "public" && !r.isFull);
-        if (!found) return void (this.#waiting = true);
+        if (!found) return this.#wait("a public room with a free seat");
         if (!(await this.#join(found.id))) this.#waiting = true;
         return;
       }
     }
+  }
+
+  /** Waits for a room to appear in the lobby; says so once per wish. */
+  #wait(what: string): void {
+    this.#waiting = true;
+    if (this.#toldWaiting) return;
+    this.#toldWaiting = true;
+    this.#host.warn(`Waiting for ${what}`);
   }
 
   #idOf(wish: Wish): string | undefined {

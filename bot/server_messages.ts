@@ -1,13 +1,17 @@
 /**
  * Every server message the bot acts on, classified in one place: failure
  * events (docs/protocol.md §5.8), handshake refusals (§1.4) and the two AFK
- * timeout texts (§5.7). The rest of the bot works with the classification,
- * never with the English text.
+ * timeout texts (§5.7). The texts themselves come from the schema's table
+ * (schemas/protocol.gen.ts); this file only says what each one means. The
+ * rest of the bot works with the classification, never with the English text.
  *
  * @module
  */
 
 import type { ActionErrorReason } from "./errors.ts";
+import { recognise, type ServerMessageName } from "../schemas/messages.ts";
+import { RATE_LIMITS } from "../schemas/protocol.gen.ts";
+import { MAX_CONNECTIONS_PER_IP } from "../schemas/limits.gen.ts";
 
 /** A failure the server reported, classified. */
 export interface ServerFailure {
@@ -19,55 +23,66 @@ export interface ServerFailure {
   readonly reason: ActionErrorReason;
   /** When the server says how long to wait. */
   readonly retryAfterMs?: number;
-  /** The server dropped a packet over the per-socket limit (`Rate limit exceeded.`). */
+  /** The server dropped a packet over the per-socket limit (`RATE_LIMIT_EXCEEDED`). */
   readonly dropped?: true;
   /** Per-field messages of a `validation_error`. */
   readonly fields?: Readonly<Record<string, string>>;
 }
 
-type Rule = readonly [
-  code: string,
-  message: string | RegExp | undefined,
-  reason: ActionErrorReason,
-  extra?: (match: RegExpExecArray | null) => Partial<ServerFailure>,
-];
+/** What a recognised error text means for the action. */
+interface Meaning {
+  readonly reason: ActionErrorReason;
+  readonly retryAfterMs?: (values: Readonly<Record<string, string>>) => number;
+  readonly dropped?: true;
+}
 
-/** First match wins; `undefined` matches any message of the code. */
-const RULES: readonly Rule[] = [
-  ["RATE_LIMITED", "Rate limit exceeded.", "rateLimited", () => ({ dropped: true })],
-  ["RATE_LIMITED", "Creating rooms too fast.", "rateLimited", () => ({ retryAfterMs: 10_000 })],
-  ["RATE_LIMITED", /^Please wait (\d+)s/, "rateLimited", (m) => ({
-    retryAfterMs: Number(m![1]) * 1000,
-  })],
-  ["RATE_LIMITED", "Too many join attempts.", "rateLimited", () => ({ retryAfterMs: 60_000 })],
-  ["RATE_LIMITED", undefined, "rateLimited"],
-  ["FORBIDDEN", "Incorrect access code.", "wrongAccessCode"],
-  ["FORBIDDEN", "You are banned from this room.", "banned"],
-  ["FORBIDDEN", "Access denied.", "accessDenied"],
-  ["FORBIDDEN", "This username/location is already in a room.", "nameInUse"],
-  ["FORBIDDEN", "Already in a room.", "alreadyInRoom"],
-  ["FORBIDDEN", /Leave first\.$/, "alreadyInRoom"],
-  ["FORBIDDEN", undefined, "forbidden"],
-  ["VALIDATION_ERROR", "Invalid access code format.", "wrongAccessCode"],
-  ["VALIDATION_ERROR", undefined, "validation"],
-  ["NOT_FOUND", undefined, "roomNotFound"],
-  ["ROOM_FULL", undefined, "roomFull"],
-  ["UNAUTHORIZED", undefined, "unauthorized"],
-  ["ROOM_NAME_EXISTS", undefined, "roomNameExists"],
-  ["ROOM_LIMIT_REACHED", undefined, "roomLimitReached"],
-  ["BAD_REQUEST", undefined, "badRequest"],
-];
+/**
+ * The error texts (schemas/protocol.gen.ts) whose meaning is more precise
+ * than their code's; every other text is read by its code ({@linkcode BY_CODE}).
+ */
+const MEANINGS: { readonly [N in ServerMessageName]?: Meaning } = {
+  RATE_LIMIT_EXCEEDED: { reason: "rateLimited", dropped: true },
+  // The per-user cooldown of room creation (§4.5) and the join detector's window (§12.4).
+  CREATING_ROOMS_TOO_FAST: { reason: "rateLimited", retryAfterMs: () => 10_000 },
+  PLEASE_WAIT_TO_CREATE: { reason: "rateLimited", retryAfterMs: (v) => Number(v.seconds) * 1000 },
+  TOO_MANY_JOIN_ATTEMPTS: { reason: "rateLimited", retryAfterMs: () => 60_000 },
+  INCORRECT_ACCESS_CODE: { reason: "wrongAccessCode" },
+  INVALID_ACCESS_CODE_FORMAT: { reason: "wrongAccessCode" },
+  BANNED: { reason: "banned" },
+  ACCESS_DENIED: { reason: "accessDenied" },
+  NAME_IN_USE: { reason: "nameInUse" },
+  ALREADY_IN_ROOM: { reason: "alreadyInRoom" },
+  ALREADY_IN_NAMED_ROOM: { reason: "alreadyInRoom" },
+  YOU_ARE_ALREADY_IN_NAMED_ROOM: { reason: "alreadyInRoom" },
+};
 
-/** Classifies a server code and message. */
+/** The meaning of an error code, for texts without a precise one (unknown codes: `serverError`). */
+const BY_CODE: Readonly<Record<string, ActionErrorReason>> = {
+  RATE_LIMITED: "rateLimited",
+  FORBIDDEN: "forbidden",
+  VALIDATION_ERROR: "validation",
+  NOT_FOUND: "roomNotFound",
+  ROOM_FULL: "roomFull",
+  UNAUTHORIZED: "unauthorized",
+  ROOM_NAME_EXISTS: "roomNameExists",
+  ROOM_LIMIT_REACHED: "roomLimitReached",
+  BAD_REQUEST: "badRequest",
+};
+
+/** Classifies a server code and message (of an `error` envelope). */
 export function classify(code: string, message: string): ServerFailure {
-  for (const [ruleCode, pattern, reason, extra] of RULES) {
-    if (ruleCode !== code) continue;
-    let match: RegExpExecArray | null = null;
-    if (typeof pattern === "string" && pattern !== message) continue;
-    if (pattern instanceof RegExp && !(match = pattern.exec(message))) continue;
-    return { code, message, reason, ...(extra ? extra(match) : {}) };
+  const known = recognise("error", code, message);
+  const meaning = known && MEANINGS[known.name];
+  if (meaning) {
+    return {
+      code,
+      message,
+      reason: meaning.reason,
+      ...(meaning.dropped ? { dropped: true } : {}),
+      ...(meaning.retryAfterMs ? { retryAfterMs: meaning.retryAfterMs(known.values) } : {}),
+    };
   }
-  return { code, message, reason: "serverError" };
+  return { code, message, reason: Object.hasOwn(BY_CODE, code) ? BY_CODE[code] : "serverError" };
 }
 
 /** The socket events that report a failure (docs/protocol.md §5.8). */
@@ -104,7 +119,9 @@ export function failureOf(event: string, payload: unknown): ServerFailure | unde
 
 /** Whether an `afk timeout` message is the single-occupancy closure (§10.2) rather than idleness. */
 export function isRoomClosure(message: string): boolean {
-  return /closed/i.test(message);
+  // A text not in the table still counts when it speaks of closing (the server may reword it).
+  return recognise("afk timeout", undefined, message)?.name === "ROOM_CLOSED" ||
+    /closed/i.test(message);
 }
 
 /** A handshake refusal (`connect_error` message, §1.4), classified. */
@@ -115,29 +132,34 @@ export interface HandshakeRefusal {
   readonly hint: string;
 }
 
-const REFUSALS: Readonly<Record<string, HandshakeRefusal>> = {
-  "Bot token required": { badToken: true, hint: "the server wants a bot token" },
-  "Invalid bot token": {
+const { CONNECTION_ATTEMPTS } = RATE_LIMITS;
+
+const REFUSALS: { readonly [N in ServerMessageName]?: HandshakeRefusal } = {
+  HANDSHAKE_TOKEN_REQUIRED: { badToken: true, hint: "the server wants a bot token" },
+  HANDSHAKE_INVALID_TOKEN: {
     badToken: true,
     hint: "the server refused the bot token (tokens die when the server restarts)",
   },
-  "IP rate limit exceeded": {
+  HANDSHAKE_IP_RATE_LIMIT: {
     badToken: false,
-    hint: "too many connection attempts from this IP (20 per 15 s); wait 30 s",
+    hint: `too many connection attempts from this IP (${CONNECTION_ATTEMPTS.points} per ${
+      CONNECTION_ATTEMPTS.windowMs / 1000
+    } s); wait ${CONNECTION_ATTEMPTS.blockMs / 1000} s`,
   },
-  "Too many connections": {
+  HANDSHAKE_TOO_MANY_CONNECTIONS: {
     badToken: false,
-    hint: "this IP already has 8 live connections; stop other bots or wait",
+    hint: `this IP already has ${MAX_CONNECTIONS_PER_IP} live connections; stop other bots or wait`,
   },
-  "Bot tokens not allowed in browsers": {
+  HANDSHAKE_TOKEN_IN_BROWSER: {
     badToken: false,
     hint: "bot tokens cannot be used from a browser",
   },
-  "Automated access blocked": { badToken: false, hint: "the server does not accept bots" },
-  "IP blocked": { badToken: false, hint: "the server blocked this IP" },
+  HANDSHAKE_AUTOMATED_ACCESS_BLOCKED: { badToken: false, hint: "the server does not accept bots" },
+  HANDSHAKE_IP_BLOCKED: { badToken: false, hint: "the server blocked this IP" },
 };
 
 /** Classifies a handshake refusal message (unknown ones are not token problems). */
 export function handshakeRefusal(message: string): HandshakeRefusal {
-  return REFUSALS[message] ?? { badToken: false, hint: message };
+  const known = recognise("connect_error", undefined, message);
+  return (known && REFUSALS[known.name]) ?? { badToken: false, hint: message };
 }

@@ -11,9 +11,21 @@
  * @module
  */
 
-import { dirName, ensureDir, filePath, readTextFile, writeFileAtomic } from "../api/_platform.ts";
-import type { ExtendingMiddleware, MiddlewareContext, NextFunction } from "./composer.ts";
+import {
+  dirName,
+  ensureDir,
+  filePath,
+  readTextFile,
+  removeStaleTemps,
+  writeFileAtomic,
+} from "../api/_platform.ts";
+import type { MiddlewareContext, NextFunction } from "./composer.ts";
+import { holdStop } from "./drain.ts";
 import type { User } from "./state.ts";
+import { lockSessionFile } from "./session_file_lock.ts";
+import type { SessionMiddleware, Sessions } from "./sessions.ts";
+
+export type { SessionMiddleware, Sessions };
 
 /**
  * What `session()` adds to the context: `ctx.session`, read, changed or
@@ -53,6 +65,17 @@ export interface SessionStorage<S = unknown> {
   write(key: string, value: S): Promise<void> | void;
   /** Deletes the session of `key`. */
   delete(key: string): Promise<void> | void;
+  /**
+   * Optional: changes the session of `key` atomically across processes
+   * (`fn` gets the stored value, returns the new one, `undefined` to delete;
+   * it may run again when another process changed the value meanwhile).
+   * `session().update()` uses it when no handler of the key runs in this
+   * process. `DenoKvSessionStorage` and `RedisSessionStorage` have it.
+   */
+  update?(
+    key: string,
+    fn: (value: S | undefined) => S | undefined | Promise<S | undefined>,
+  ): Promise<S | undefined>;
 }
 
 /** Options of {@linkcode session}. */
@@ -72,8 +95,10 @@ export interface SessionOptions<S> {
 const ANONYMOUS = { name: "Anonymous", location: "On The Web" };
 
 /**
- * The default session key: one per person, by name and location, trimmed and
- * in lower case (`"alice / paris"`). A user id changes when someone comes
+ * The default session key: one per person, by name and location, each trimmed
+ * and in lower case, with `%` and `/` inside them written `%25` and `%2F`,
+ * joined by `/` (`"alice/paris"`; `"Ann / Lab"` from `"X"` is
+ * `"ann %2F lab/x"`), so no two name+location pairs share a key. A user id changes when someone comes
  * back without their cookie (another browser, cleared cookies, the server
  * restarted), while the server lets one name and location be in one room at
  * a time (docs/protocol.md §8.6), so name and location find the same person
@@ -87,7 +112,23 @@ const ANONYMOUS = { name: "Anonymous", location: "On The Web" };
 export function sessionKey(ctx: { readonly user: User }): string {
   const { id, name, location } = ctx.user;
   if (name === ANONYMOUS.name && location === ANONYMOUS.location) return `anonymous:${id}`;
-  return `${name.trim().toLowerCase()} / ${location.trim().toLowerCase()}`;
+  return `${keyPart(name)}/${keyPart(location)}`;
+}
+
+function keyPart(text: string): string {
+  return text.trim().toLowerCase().replaceAll("%", "%25").replaceAll("/", "%2F");
+}
+
+/**
+ * The default key before 0.2 (`"alice / paris"`, ambiguous) of a key of
+ * {@linkcode sessionKey}: sessions saved under it are moved to the new key
+ * when first read. `undefined` for keys of another form.
+ */
+function oldKeyOf(key: string): string | undefined {
+  const parts = /^([^/]*)\/([^/]*)$/.exec(key);
+  if (!parts || key.startsWith("anonymous:")) return undefined;
+  const decode = (part: string) => part.replaceAll("%2F", "/").replaceAll("%25", "%");
+  return `${decode(parts[1])} / ${decode(parts[2])}`;
 }
 
 function typeName(value: unknown): string {
@@ -99,23 +140,28 @@ interface Entry {
   value: unknown;
   /** The storage has a value for the key. */
   stored: boolean;
-  /** Handlers using the entry. */
+  /** Handlers and calls using the entry. */
   users: number;
+  /** Handlers (middleware) using the entry: `update()` then changes the live value. */
+  handlers: number;
   /** Writes queued or running. */
   writes: number;
   /** A write is queued and has not started: it will take the latest value. */
   queued: boolean;
   last: Promise<void> | undefined;
   loaded: Promise<void>;
+  /** The end of the last `update()` of the key: the next one starts after it. */
+  updates: Promise<void>;
 }
 
 /**
  * Session middleware: `ctx.session` in every later command and `message`
  * handler, typed from `initial`. Keep the value `use()` returns: its handlers
- * know `ctx.session`.
+ * know `ctx.session`. The middleware also has `read`, `update`, `delete` and
+ * `keyOf` ({@linkcode Sessions}), to reach sessions outside handlers.
  *
  * @param options `initial`, and optionally `storage` and `key`.
- * @returns The middleware.
+ * @returns The middleware, with {@linkcode Sessions}'s methods.
  * @throws {TypeError} When `initial` is not a function, or `storage` or `key` are wrong.
  * @example
  * ```ts
@@ -124,9 +170,13 @@ interface Entry {
  * const bot = new Bot({ username: "Counter" })
  *   .use(session({ initial: () => ({ count: 0 }), storage: new FileSessionStorage("counts.json") }));
  * bot.command("count").handle((ctx) => ctx.reply(`${ctx.user.name}: ${++ctx.session.count}`));
+ *
+ * // Elsewhere (a schedule): the same queue and live object as the handlers.
+ * const counts = session({ initial: () => ({ count: 0 }) });
+ * bot.every(60_000, () => counts.update("alice/paris", (s) => void (s.count = 0)));
  * ```
  */
-export function session<S>(options: SessionOptions<S>): ExtendingMiddleware<SessionFlavor<S>> {
+export function session<S>(options: SessionOptions<S>): SessionMiddleware<S> {
   if (options === null || typeof options !== "object") {
     throw new TypeError(`Cannot create session: expected options, got ${typeName(options)}`);
   }
@@ -147,7 +197,12 @@ export function session<S>(options: SessionOptions<S>): ExtendingMiddleware<Sess
       throw new TypeError(`Cannot create session: storage has no ${method}() method`);
     }
   }
+  if (storage.update !== undefined && typeof storage.update !== "function") {
+    throw new TypeError("Cannot create session: storage.update must be a function");
+  }
   const entries = new Map<string, Entry>();
+  /** Keys whose old-key session was looked for (the default key only; once per key). */
+  const moved = key === sessionKey ? new Set<string>() : undefined;
 
   const release = (k: string, entry: Entry): void => {
     if (entry.users === 0 && entry.writes === 0 && entries.get(k) === entry) entries.delete(k);
@@ -178,6 +233,60 @@ export function session<S>(options: SessionOptions<S>): ExtendingMiddleware<Sess
     return p;
   };
 
+  /** The entry of `k`, loaded, counted as used (call `done` after). */
+  const acquire = async (k: string): Promise<Entry> => {
+    let entry = entries.get(k);
+    if (!entry) {
+      const e: Entry = {
+        value: undefined,
+        stored: false,
+        users: 0,
+        handlers: 0,
+        writes: 0,
+        queued: false,
+        last: undefined,
+        loaded: Promise.resolve(),
+        updates: Promise.resolve(),
+      };
+      e.loaded = (async () => {
+        e.value = await storage.read(k);
+        // A session saved under the old default key is moved to the new one, once.
+        const old = moved && !moved.has(k) ? oldKeyOf(k) : undefined;
+        if (e.value === undefined && old !== undefined) {
+          const value = await storage.read(old);
+          if (value !== undefined) {
+            await storage.write(k, value);
+            await storage.delete(old);
+            e.value = value;
+          }
+        }
+        moved?.add(k);
+        e.stored = e.value !== undefined;
+      })();
+      entries.set(k, entry = e);
+    }
+    const current = entry;
+    current.users++;
+    try {
+      await current.loaded;
+    } catch (error) {
+      current.users--;
+      if (entries.get(k) === current) entries.delete(k); // the next use tries again
+      throw error;
+    }
+    return current;
+  };
+
+  /** Ends a use of `entry`: saves it (when `write`), lets it go when nobody uses it. */
+  const done = async (k: string, entry: Entry, write: boolean): Promise<void> => {
+    entry.users--;
+    try {
+      if (write) await save(k, entry);
+    } finally {
+      release(k, entry);
+    }
+  };
+
   const middleware = async (ctx: MiddlewareContext, next: NextFunction): Promise<void> => {
     const k = key(ctx);
     if (k === undefined) {
@@ -195,32 +304,8 @@ export function session<S>(options: SessionOptions<S>): ExtendingMiddleware<Sess
     if (typeof k !== "string") {
       throw new TypeError(`Cannot read session: the key must be a string, got ${typeName(k)}`);
     }
-    let entry = entries.get(k);
-    if (!entry) {
-      const e: Entry = {
-        value: undefined,
-        stored: false,
-        users: 0,
-        writes: 0,
-        queued: false,
-        last: undefined,
-        loaded: Promise.resolve(),
-      };
-      e.loaded = (async () => {
-        e.value = await storage.read(k);
-        e.stored = e.value !== undefined;
-      })();
-      entries.set(k, entry = e);
-    }
-    const current = entry;
-    current.users++;
-    try {
-      await current.loaded;
-    } catch (error) {
-      current.users--;
-      if (entries.get(k) === current) entries.delete(k); // the next handler tries again
-      throw error;
-    }
+    const current = await acquire(k);
+    current.handlers++;
     Object.defineProperty(ctx, "session", {
       get: () => current.value ??= initial(),
       set: (value: unknown) => void (current.value = value ?? undefined),
@@ -233,17 +318,89 @@ export function session<S>(options: SessionOptions<S>): ExtendingMiddleware<Sess
     } catch (error) {
       failure = { error };
     }
-    current.users--;
+    current.handlers--;
     try {
-      await save(k, current);
+      const saving = done(k, current, true);
+      holdStop(ctx.bot, saving); // a stop right after the answer still saves
+      await saving;
     } catch (error) {
       failure ??= { error };
-    } finally {
-      release(k, current);
     }
     if (failure) throw failure.error;
   };
-  return middleware as ExtendingMiddleware<SessionFlavor<S>>;
+
+  const checkKey = (k: unknown, what: string): string => {
+    if (typeof k !== "string") {
+      throw new TypeError(`Cannot ${what} session: the key must be a string, got ${typeName(k)}`);
+    }
+    return k;
+  };
+
+  const sessions: Sessions<unknown> = {
+    async read(k) {
+      const entry = await acquire(checkKey(k, "read"));
+      await done(k, entry, false);
+      return entry.value;
+    },
+    async update(k, fn) {
+      checkKey(k, "update");
+      if (typeof fn !== "function") {
+        throw new TypeError(
+          `Cannot update session "${k}": expected a function, got ${typeName(fn)}`,
+        );
+      }
+      const entry = await acquire(k);
+      let saved = false;
+      // Updates of one key run one after the other, on the live value handlers share.
+      const run = entry.updates.then(async () => {
+        if (storage.update && entry.handlers === 0) {
+          // No handler holds it here: an update atomic across processes.
+          await entry.last?.catch(() => {}); // writes still in flight go first
+          const result = await storage.update(k, async (stored) => {
+            const value = stored ?? initial();
+            const changed = await fn(value);
+            return changed === undefined ? value : changed;
+          });
+          entry.value = result;
+          entry.stored = result !== undefined;
+          saved = true;
+          return result;
+        }
+        const value = entry.value ?? initial();
+        const result = await fn(value);
+        entry.value = result === undefined ? value : result;
+        return entry.value;
+      });
+      entry.updates = run.then(() => {}, () => {});
+      let failure: { error: unknown } | undefined;
+      let value: unknown;
+      try {
+        value = await run;
+      } catch (error) {
+        failure = { error };
+      }
+      try {
+        await done(k, entry, !saved);
+      } catch (error) {
+        failure ??= { error };
+      }
+      if (failure) throw failure.error;
+      return value;
+    },
+    async delete(k) {
+      const entry = await acquire(checkKey(k, "delete"));
+      entry.value = undefined;
+      await done(k, entry, true);
+    },
+    keyOf(user) {
+      if (user === null || typeof user !== "object" || typeof user.id !== "string") {
+        throw new TypeError(`Cannot find a session key: expected a user, got ${typeName(user)}`);
+      }
+      const k = options.key === undefined ? sessionKey({ user }) : key({ user } as never);
+      return k === undefined ? undefined : checkKey(k, "find the key of a");
+    },
+  };
+  return Object.assign(middleware, sessions) as unknown as SessionMiddleware<S>;
 }
 
 /**
@@ -258,7 +415,7 @@ export function session<S>(options: SessionOptions<S>): ExtendingMiddleware<Sess
  *   .use(session({ initial: () => ({ count: 0 }), storage }));
  * ```
  */
-export class MemorySessionStorage {
+export class MemorySessionStorage<S = unknown> {
   readonly #values = new Map<string, unknown>();
 
   /**
@@ -267,8 +424,8 @@ export class MemorySessionStorage {
    * @param key The key.
    * @returns The value (the same object that was written), or `undefined`.
    */
-  read<S>(key: string): S | undefined {
-    return this.#values.get(key) as S | undefined;
+  read<T extends S = S>(key: string): T | undefined {
+    return this.#values.get(key) as T | undefined;
   }
 
   /**
@@ -277,7 +434,7 @@ export class MemorySessionStorage {
    * @param key The key.
    * @param value The value.
    */
-  write<S>(key: string, value: S): void {
+  write<T extends S = S>(key: string, value: T): void {
     this.#values.set(key, value);
   }
 
@@ -296,13 +453,23 @@ export class MemorySessionStorage {
   }
 }
 
+/** A temporary file older than this is a crashed write's (a write takes milliseconds). */
+const STALE_TEMP_MS = 60_000;
+
 /**
  * Keeps sessions in one JSON file (`{ "<key>": <session>, ... }`), so they
  * survive a restart of the bot. The file is read once, on first use; every
  * change rewrites it atomically (a temporary file renamed over it: a crash
- * never leaves half a file), changes made together in one write. Values must
+ * never leaves half a file; the temporary files of a write killed midway are
+ * removed when the file is first read), changes made together in one write.
+ * A file that cannot be read (say, not JSON) fails the uses that need it and
+ * is read again on the next use, so fixing it needs no restart; a UTF-8 BOM is
+ * accepted. Values must
  * be JSON (no `Map`, `Date` comes back as a string). The file belongs to one
- * bot process at a time; its directory is created when missing.
+ * process at a time: a lock file next to it (`sessions.json.lock`) makes a
+ * second process fail with a clear error instead of losing writes (to share
+ * sessions between processes, use `DenoKvSessionStorage` or
+ * `RedisSessionStorage`). Its directory is created when missing.
  *
  * @example
  * ```ts
@@ -314,7 +481,7 @@ export class MemorySessionStorage {
  * }));
  * ```
  */
-export class FileSessionStorage {
+export class FileSessionStorage<S = unknown> {
   readonly #path: string | URL;
   #texts: Promise<Map<string, string>> | undefined;
   /** The write that will include the latest change (queued, not started). */
@@ -322,6 +489,8 @@ export class FileSessionStorage {
   #last: Promise<void> | undefined;
   /** The last write failed: the file may be behind the memory. */
   #behind = false;
+  /** The lock of the file (against a second process), taken on first use. */
+  #lock: Promise<() => Promise<void>> | undefined;
 
   /**
    * Uses the file at `path` (created on the first write).
@@ -352,11 +521,12 @@ export class FileSessionStorage {
    *
    * @param key The key.
    * @returns The value, or `undefined`.
-   * @throws {SyntaxError} When the file is not a JSON object (it is left as it is).
+   * @throws {SyntaxError} When the file is not a JSON object (it is left as it is, and read again on the next use).
    */
-  async read<S>(key: string): Promise<S | undefined> {
+  async read<T extends S = S>(key: string): Promise<T | undefined> {
+    await this.#claim();
     const text = (await this.#load()).get(key);
-    return text === undefined ? undefined : JSON.parse(text) as S;
+    return text === undefined ? undefined : JSON.parse(text) as T;
   }
 
   /**
@@ -366,7 +536,7 @@ export class FileSessionStorage {
    * @param value A JSON value.
    * @throws {TypeError} When the value cannot be written as JSON.
    */
-  async write<S>(key: string, value: S): Promise<void> {
+  async write<T extends S = S>(key: string, value: T): Promise<void> {
     let text: string | undefined;
     try {
       text = JSON.stringify(value);
@@ -376,6 +546,7 @@ export class FileSessionStorage {
     if (text === undefined) {
       throw new TypeError(`Cannot save session "${key}": ${typeName(value)} is not JSON`);
     }
+    await this.#claim();
     const texts = await this.#load();
     if (texts.get(key) === text && !this.#behind) return;
     texts.set(key, text);
@@ -388,13 +559,45 @@ export class FileSessionStorage {
    * @param key The key.
    */
   async delete(key: string): Promise<void> {
+    await this.#claim();
     if ((await this.#load()).delete(key)) await this.#flush();
   }
 
+  /**
+   * Lets the file go: waits for the writes in flight and removes the lock
+   * file (`<file>.lock`, which keeps a second process off the file; it goes
+   * with the process too). The storage can be used again afterwards.
+   *
+   * @returns When released.
+   */
+  async close(): Promise<void> {
+    const lock = this.#lock;
+    if (!lock) return;
+    await this.#last?.catch(() => {});
+    this.#lock = undefined;
+    this.#texts = undefined; // another process may change the file meanwhile
+    await (await lock.catch(() => async () => {}))();
+  }
+
+  /** Takes the file's lock on first use; throws when another process holds it. */
+  async #claim(): Promise<void> {
+    const lock = this.#lock ??= filePath(this.#path).then(lockSessionFile);
+    try {
+      await lock;
+    } catch (error) {
+      if (this.#lock === lock) this.#lock = undefined; // the next use tries again
+      throw error;
+    }
+  }
+
   #load(): Promise<Map<string, string>> {
-    return this.#texts ??= (async () => {
+    if (this.#texts) return this.#texts;
+    const loading = (async () => {
       const path = await filePath(this.#path);
-      const text = await readTextFile(path);
+      // Temporary files of a write that crashed (kill -9) are left behind: remove them.
+      await removeStaleTemps(path, STALE_TEMP_MS);
+      const raw = await readTextFile(path);
+      const text = raw?.startsWith("\uFEFF") ? raw.slice(1) : raw; // a UTF-8 BOM
       const texts = new Map<string, string>();
       if (text === undefined || text.trim() === "") return texts;
       let data: unknown;
@@ -409,6 +612,11 @@ export class FileSessionStorage {
       for (const [key, value] of Object.entries(data)) texts.set(key, JSON.stringify(value));
       return texts;
     })();
+    // A failed load is not kept: the next use reads the file again (it may be fixed by then).
+    loading.catch(() => {
+      if (this.#texts === loading) this.#texts = undefined;
+    });
+    return this.#texts = loading;
   }
 
   #flush(): Promise<void> {

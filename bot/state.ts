@@ -17,6 +17,7 @@ import type {
 } from "../schemas/mod.ts";
 import { ROOM_CAPACITY } from "../schemas/limits.gen.ts";
 import { isRoomClosure } from "./server_messages.ts";
+import { applyDiff, sanitizeChat } from "../schemas/text.ts";
 
 /** A user id (the server's session id). */
 export type UserId = string;
@@ -284,8 +285,9 @@ const REDUCERS: Reducers = {
     const room = s.room;
     if (!room || p.userId === s.me?.id) return;
     const previous = room.texts.get(p.userId) ?? "";
-    // The server only sends full-replace (§5.5); other diff types are applied as the server would.
-    const text = p.diff.type === "full-replace" ? p.diff.text : previous;
+    // The server only sends full-replace (§5.5); any other diff is applied and sanitised as the
+    // server applies a client's diff (§7.2, §7.4), with the same code as the local server.
+    const text = sanitizeChat(applyDiff(previous, p.diff));
     if (text === previous) return;
     room.texts.set(p.userId, text);
     room.changed();

@@ -12,6 +12,7 @@ import { generateValidators } from "./valibot.ts";
 import { generateRest } from "./rest.ts";
 import { generateEvents } from "./events.ts";
 import { generateLimits } from "./limits.ts";
+import { generateProtocol, readProtocolFacts } from "./protocol.ts";
 import { generatePage } from "./page.ts";
 
 const root = new URL("../", import.meta.url);
@@ -48,6 +49,13 @@ async function generate(): Promise<[string, string][]> {
     ],
     ["schemas/events.gen.ts", generateEvents(docs, header("events.ts", "schemas/events.yaml"))],
     ["schemas/limits.gen.ts", generateLimits(docs, header("limits.ts", "schemas/openapi.yaml"))],
+    [
+      "schemas/protocol.gen.ts",
+      generateProtocol(
+        readProtocolFacts(docs.openapi),
+        header("protocol.ts", "schemas/openapi.yaml"),
+      ),
+    ],
     ["api/operations.gen.ts", generateRest(docs, header("rest.ts", "schemas/openapi.yaml"))],
     [
       "testing/_page.gen.ts",

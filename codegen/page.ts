@@ -27,6 +27,11 @@ const PAGE_FILES: readonly { name: string; path: string; doc: string }[] = [
     doc: "The elements the script builds, at `/chat_view.js`.",
   },
   {
+    name: "CHAT_BOARD_JS",
+    path: "testing/web/chat_board.js",
+    doc: "The page's Talkoboard, at `/chat_board.js`.",
+  },
+  {
     name: "CHAT_TEXT_JS",
     path: "testing/web/chat_text.js",
     doc: "The script's text model, at `/chat_text.js`.",

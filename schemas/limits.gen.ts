@@ -51,6 +51,11 @@ export const MAX_BOARD_POINTS_PER_MOVE: number = 200;
 export const MAX_BOARD_STROKES: number = 500;
 
 /**
+ * Live sockets one IP may hold; the next handshake is refused ("Too many connections").
+ */
+export const MAX_CONNECTIONS_PER_IP: number = 8;
+
+/**
  * The longest location the server accepts (raw length, before trimming).
  *
  * Read from `#/components/schemas/JoinLobbyRequest/properties/location/maxLength`.
@@ -70,9 +75,19 @@ export const MAX_MESSAGE_LENGTH: number = 5000;
 export const MAX_ROOM_NAME_LENGTH: number = 25;
 
 /**
+ * Occupied rooms one IP may have created (socket room creation).
+ */
+export const MAX_ROOMS_PER_IP: number = 2;
+
+/**
  * Points an active stroke keeps (the oldest are dropped).
  */
 export const MAX_STROKE_POINTS: number = 10000;
+
+/**
+ * Bot tokens the server issues to one IP.
+ */
+export const MAX_TOKENS_PER_IP: number = 3;
 
 /**
  * The longest username the server accepts (raw length, before trimming).

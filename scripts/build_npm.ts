@@ -79,8 +79,14 @@ for (const key of denoKeys) {
     );
   }
 }
-const { "socket.io": socketIo, ...deps } = pkg.dependencies as Record<string, string>;
+// Optional peers, not dependencies: socket.io (the server) only for ./testing and the
+// `dev`/`server` commands (testing/_socket_io.ts names the install command when it is
+// missing); ioredis only for RedisSessionStorage({ url }).
+const { "socket.io": socketIo, ioredis: ioredisRange, ...dependencies } =
+  (pkg.dependencies ?? {}) as Record<string, string>;
 if (socketIo === undefined) throw new Error("deno pack listed no socket.io dependency");
+const peers: Record<string, string> = { "socket.io": socketIo };
+if (ioredisRange !== undefined) peers.ioredis = ioredisRange;
 const manifest = {
   name: "talkomatic",
   version: deno.version,
@@ -94,12 +100,11 @@ const manifest = {
   types: pkg.types,
   exports: pkg.exports,
   bin: { talkomatic: "./bin.js" },
-  dependencies: deps,
-  // Only ./testing and the `dev`/`server` commands need the socket.io server: a bot
-  // project that does not import them does not install it (testing/_socket_io.ts
-  // names the install command when it is missing).
-  peerDependencies: { "socket.io": socketIo },
-  peerDependenciesMeta: { "socket.io": { optional: true } },
+  dependencies,
+  peerDependencies: peers,
+  peerDependenciesMeta: Object.fromEntries(
+    Object.keys(peers).map((name) => [name, { optional: true }]),
+  ),
   sideEffects: false,
 };
 // The `talkomatic` command: cli.ts's main() with the process's arguments.

@@ -27,10 +27,15 @@ function others(world: World, conn: Conn, room: Room, event: string, payload?: u
   }
 }
 
-function finalize(room: Room, userId: string): void {
+/**
+ * Moves a user's active stroke into the room's history (newest 500 kept); a stroke without
+ * points is dropped. Every way of leaving does this too (§6.4), without a board event.
+ */
+export function finalizeStroke(room: Room, userId: string): void {
   const stroke = room.activeStrokes.get(userId);
   if (!stroke) return;
   room.activeStrokes.delete(userId);
+  if (stroke.points.length === 0) return;
   room.strokes.push(stroke);
   if (room.strokes.length > MAX_BOARD_STROKES) {
     room.strokes.splice(0, room.strokes.length - MAX_BOARD_STROKES);
@@ -55,7 +60,7 @@ export const BOARD_HANDLERS: Readonly<Record<string, Handler>> = {
   "board close": (world, conn) => {
     const ctx = context(world, conn);
     if (!ctx) return;
-    finalize(ctx.room, ctx.userId);
+    finalizeStroke(ctx.room, ctx.userId);
     conn.boardOpen = false;
     world.resetAfk(conn);
     others(world, conn, ctx.room, "board user status", { userId: ctx.userId, open: false });
@@ -70,7 +75,7 @@ export const BOARD_HANDLERS: Readonly<Record<string, Handler>> = {
     ) {
       return;
     }
-    finalize(ctx.room, ctx.userId);
+    finalizeStroke(ctx.room, ctx.userId);
     const stroke: Stroke = {
       points: [{ x: point.x, y: point.y }],
       color: d.color.slice(0, MAX_BOARD_COLOR_LENGTH),
@@ -105,7 +110,7 @@ export const BOARD_HANDLERS: Readonly<Record<string, Handler>> = {
   "board stroke end": (world, conn) => {
     const ctx = context(world, conn);
     if (!ctx) return;
-    finalize(ctx.room, ctx.userId);
+    finalizeStroke(ctx.room, ctx.userId);
     others(world, conn, ctx.room, "board stroke end", { userId: ctx.userId });
   },
   "board cursor": (world, conn, data) => {

@@ -62,7 +62,7 @@ export async function handleHttp(
     fault.times = (fault.times ?? 1) - 1;
     if (fault.times <= 0) ctx.faults.splice(ctx.faults.indexOf(fault), 1);
     req.resume();
-    if (fault.kind === "500") return send(errA(500, "SERVER_ERROR", "Internal error"));
+    if (fault.kind === "500") return send(errA(500, "HTTP_INTERNAL_ERROR"));
     if (fault.kind === "html") return send(htmlError(502, "Bad Gateway"));
     return send({ status: 200, body: '{"truncated": ', type: "application/json; charset=utf-8" });
   }
@@ -123,7 +123,7 @@ export async function handleHttp(
           seconds(opts.windowMs)
         })`,
       );
-      return send(errB(429, "RATE_LIMITED", "Too many requests."));
+      return send(errB(429, "HTTP_TOO_MANY_REQUESTS"));
     }
   }
   // XSS cleaner and parameter pollution guard

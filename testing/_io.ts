@@ -8,6 +8,7 @@ import type { ResolvedOptions } from "./_options.ts";
 import type { Conn, World } from "./_world.ts";
 import { clientIp, isBrowser, originAllowed } from "./_request.ts";
 import { envelope, HANDLERS, LIMITER_EXEMPT } from "./_socket.ts";
+import { messageText } from "../schemas/messages.ts";
 import { BOARD_HANDLERS } from "./_board.ts";
 import { roomName, seconds, socketName, userName } from "./_activity.ts";
 import { loadSocketIo } from "./_socket_io.ts";
@@ -43,7 +44,7 @@ export function attachSockets(http: HttpServer, ctx: IoContext): IoServer {
     try {
       error = handshake(ctx, socket);
     } catch {
-      error = "Connection setup failed";
+      error = messageText("HANDSHAKE_SETUP_FAILED");
     }
     if (error) {
       const ip = clientIp(socket.handshake.headers, socket.handshake.address);
@@ -74,13 +75,15 @@ function handshake(ctx: IoContext, socket: Socket): string | undefined {
   const auth = (hs.auth ?? {}) as Record<string, unknown>;
   const token = auth.token || hs.query.token;
   if (token && typeof token !== "string") throw new TypeError("token is not a string");
-  if (!browser && !token && ctx.opts.requireToken) return "Bot token required";
-  if (!browser && token && !world.tokens.get(token)) return "Invalid bot token";
-  if (browser && token) return "Bot tokens not allowed in browsers";
+  if (!browser && !token && ctx.opts.requireToken) return messageText("HANDSHAKE_TOKEN_REQUIRED");
+  if (!browser && token && !world.tokens.get(token)) return messageText("HANDSHAKE_INVALID_TOKEN");
+  if (browser && token) return messageText("HANDSHAKE_TOKEN_IN_BROWSER");
   const ip = clientIp(hs.headers, hs.address);
-  if (!world.limiters.connectionAttempts.consume(ip).allowed) return "IP rate limit exceeded";
+  if (!world.limiters.connectionAttempts.consume(ip).allowed) {
+    return messageText("HANDSHAKE_IP_RATE_LIMIT");
+  }
   if ((world.connectionsPerIp.get(ip) ?? 0) >= ctx.opts.rateLimits.maxConnectionsPerIp) {
-    return "Too many connections";
+    return messageText("HANDSHAKE_TOO_MANY_CONNECTIONS");
   }
   socket.data = { ip, isBot: !browser, session };
   return undefined;
@@ -114,14 +117,14 @@ function onConnection(ctx: IoContext, socket: Socket): void {
           seconds(limit.windowMs)
         }, event ${JSON.stringify(event)} dropped`,
       );
-      return world.send(conn, "error", envelope("RATE_LIMITED", "Rate limit exceeded."));
+      return world.send(conn, "error", envelope("RATE_LIMIT_EXCEEDED"));
     }
     const handler = Object.hasOwn(handlers, event) ? handlers[event] : undefined;
     if (!handler || world !== ctx.world()) return;
     try {
       handler(world, conn, data);
     } catch {
-      world.send(conn, "error", envelope("SERVER_ERROR", "Internal server error."));
+      world.send(conn, "error", envelope("INTERNAL_SERVER_ERROR"));
       if (++conn.handlerErrors > 10) socket.disconnect(true);
     }
     world.changed();

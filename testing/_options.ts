@@ -1,7 +1,14 @@
 // Options of the TestServer: every timing constant and limit of the real
 // server (docs/protocol.md §12, §13), with production values as defaults.
 
-import { MIN_USERS_FOR_VOTING, ROOM_CAPACITY } from "../schemas/limits.gen.ts";
+import {
+  MAX_CONNECTIONS_PER_IP,
+  MAX_ROOMS_PER_IP,
+  MAX_TOKENS_PER_IP,
+  MIN_USERS_FOR_VOTING,
+  ROOM_CAPACITY,
+} from "../schemas/limits.gen.ts";
+import { PUBLIC_API_KEY, RATE_LIMITS } from "../schemas/protocol.gen.ts";
 
 /** A points-per-window limiter with an optional block after exhaustion. */
 export interface LimiterOptions {
@@ -144,7 +151,7 @@ export interface TestServerOptions {
 }
 
 /** The public API key of the real server (docs/protocol.md §11.1). */
-const DEFAULT_API_KEY = "tK_public_key_4f8a9b2c7d6e3f1a5g8h9i0j4k5l6m7n8o9p";
+const DEFAULT_API_KEY = PUBLIC_API_KEY;
 
 /** Production timing. */
 const REALISTIC_TIMING: Readonly<TimingOptions> = Object.freeze({
@@ -174,19 +181,19 @@ const REALISTIC_TIMING: Readonly<TimingOptions> = Object.freeze({
 
 /** Production rate limits. */
 const REALISTIC_RATE_LIMITS: Readonly<RateLimitOptions> = Object.freeze({
-  socketHuman: { points: 75, windowMs: 1000, blockMs: 5000 },
-  socketBot: { points: 500, windowMs: 60_000, blockMs: 60_000 },
-  connectionAttempts: { points: 20, windowMs: 15_000, blockMs: 30_000 },
-  maxConnectionsPerIp: 8,
-  httpGlobal: { points: 100, windowMs: 900_000, blockMs: 0 },
-  apiBot: { points: 500, windowMs: 60_000, blockMs: 60_000 },
-  apiHuman: { points: 100, windowMs: 60_000, blockMs: 300_000 },
-  tokenRequests: { points: 3, windowMs: 3_600_000, blockMs: 3_600_000 },
-  maxTokensPerIp: 3,
+  socketHuman: { ...RATE_LIMITS.SOCKET_HUMAN },
+  socketBot: { ...RATE_LIMITS.SOCKET_BOT },
+  connectionAttempts: { ...RATE_LIMITS.CONNECTION_ATTEMPTS },
+  maxConnectionsPerIp: MAX_CONNECTIONS_PER_IP,
+  httpGlobal: { ...RATE_LIMITS.HTTP_GLOBAL },
+  apiBot: { ...RATE_LIMITS.API_BOT },
+  apiHuman: { ...RATE_LIMITS.API_HUMAN },
+  tokenRequests: { ...RATE_LIMITS.TOKEN_REQUESTS },
+  maxTokensPerIp: MAX_TOKENS_PER_IP,
   joinAttemptThreshold: 10,
   joinAttemptWindowMs: 60_000,
-  chatBatch: { points: 500, windowMs: 5000, blockMs: 1000 },
-  maxRoomsPerIp: 2,
+  chatBatch: { ...RATE_LIMITS.CHAT_BATCH },
+  maxRoomsPerIp: MAX_ROOMS_PER_IP,
 });
 
 /** Production room limits. */

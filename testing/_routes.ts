@@ -14,6 +14,7 @@ import {
   MAX_USERNAME_LENGTH,
 } from "../schemas/limits.gen.ts";
 import { pageAsset } from "./_page.ts";
+import { messageText, SERVER_MESSAGES, type ServerMessageName } from "../schemas/messages.ts";
 
 /** An HTML error page, as Express sends one. */
 export function htmlError(status: number, text: string): Reply {
@@ -21,6 +22,7 @@ export function htmlError(status: number, text: string): Reply {
     `<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n<title>Error</title>\n` +
     `</head>\n<body>\n<pre>${
       text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;")
+        .replace(/"/g, "&quot;").replace(/'/g, "&#39;")
     }</pre>\n</body>\n</html>\n`;
   return { status, body: page, type: "text/html; charset=utf-8" };
 }
@@ -28,18 +30,27 @@ export function htmlError(status: number, text: string): Reply {
 /** An error body of variant A (docs/protocol.md §11.2). */
 export function errA(
   status: number,
-  code: string,
-  message: string,
+  name: ServerMessageName,
+  values?: Readonly<Record<string, string | number>>,
   details?: Record<string, string>,
 ): Reply {
+  const { code } = SERVER_MESSAGES[name];
+  const message = messageText(name, values);
   const error: Record<string, unknown> = { code, message, replaceDefaultText: false };
   if (details) error.details = details;
   return { status, json: { error } };
 }
 
 /** An error body of variant B. */
-export function errB(status: number, code: string, message: string): Reply {
-  return { status, json: { error: { code, message } } };
+export function errB(
+  status: number,
+  name: ServerMessageName,
+  values?: Readonly<Record<string, string | number>>,
+): Reply {
+  return {
+    status,
+    json: { error: { code: SERVER_MESSAGES[name].code, message: messageText(name, values) } },
+  };
 }
 
 /** What a route answers. */
@@ -105,18 +116,14 @@ export function route(world: World, r: Request): Reply {
 
 function requestToken(world: World, r: Request): Reply {
   if (isBrowser(r.headers)) {
-    return errB(
-      403,
-      "BROWSER_TOKEN_REQUEST_BLOCKED",
-      "Bot tokens cannot be requested from browsers",
-    );
+    return errB(403, "HTTP_BROWSER_TOKEN_REQUEST");
   }
   if (!world.limiters.tokenRequests.consume(r.ip).allowed) {
-    return errB(429, "RATE_LIMITED", "Too many token requests.");
+    return errB(429, "HTTP_TOO_MANY_TOKEN_REQUESTS");
   }
   const max = world.opts.rateLimits.maxTokensPerIp;
   if (world.tokens.countForIp(r.ip) >= max) {
-    return errB(429, "TOKEN_LIMIT_EXCEEDED", `Max ${max} tokens per IP`);
+    return errB(429, "HTTP_TOKEN_LIMIT", { max });
   }
   const rec = world.tokens.issue(r.ip);
   return {
@@ -132,9 +139,9 @@ function requestToken(world: World, r: Request): Reply {
 
 function tokenInfo(world: World, r: Request): Reply {
   const token = bearer(r);
-  if (!token) return errB(400, "TOKEN_REQUIRED", "Bot token required");
+  if (!token) return errB(400, "HTTP_TOKEN_REQUIRED");
   const rec = world.tokens.get(token);
-  if (!rec) return errB(401, "INVALID_TOKEN", "Invalid or expired bot token");
+  if (!rec) return errB(401, "HTTP_INVALID_TOKEN");
   return {
     status: 200,
     json: {
@@ -153,15 +160,15 @@ function tokenLayer(world: World, r: Request): Reply | undefined {
   const token = bearer(r);
   const browser = isBrowser(r.headers);
   if (browser && token) {
-    return errB(403, "TOKEN_NOT_ALLOWED_IN_BROWSER", "Bot tokens cannot be used in web browsers.");
+    return errB(403, "HTTP_TOKEN_IN_BROWSER");
   }
   if (!browser) {
     if (!token && world.opts.requireToken) {
-      return errB(401, "BOT_TOKEN_REQUIRED", "Bot token required for automated access.");
+      return errB(401, "HTTP_BOT_TOKEN_REQUIRED");
     }
     if (token) {
       const rec = world.tokens.get(token);
-      if (!rec) return errB(401, "INVALID_BOT_TOKEN", "Invalid or expired bot token");
+      if (!rec) return errB(401, "HTTP_INVALID_BOT_TOKEN");
       rec.uses++;
       rec.lastUsed = Date.now();
     }
@@ -175,8 +182,8 @@ function tokenLayer(world: World, r: Request): Reply | undefined {
       status: 429,
       json: {
         error: {
-          code: "RATE_LIMITED",
-          message: `Rate limit exceeded. Try again in ${seconds} seconds.`,
+          code: SERVER_MESSAGES.HTTP_API_RATE_LIMITED.code,
+          message: messageText("HTTP_API_RATE_LIMITED", { seconds }),
           retryAfter: seconds,
         },
       },
@@ -250,7 +257,7 @@ function api(world: World, r: Request): Reply | undefined {
   const isRoute = (method === "GET" && !join) || (method === "POST" && (!id || join));
   if (!isRoute) return undefined;
   if (r.headers["x-api-key"] !== world.opts.apiKey) {
-    return errA(403, "UNAUTHORIZED", "Forbidden: invalid or missing x-api-key.");
+    return errA(403, "HTTP_API_KEY");
   }
   if (method === "GET" && !id) {
     return {
@@ -267,9 +274,7 @@ function api(world: World, r: Request): Reply | undefined {
   }
   if (method === "GET") {
     const room = world.rooms.get(decodeURIComponent(id));
-    return room
-      ? { status: 200, json: restRoom(world, room) }
-      : errA(404, "NOT_FOUND", "Room not found");
+    return room ? { status: 200, json: restRoom(world, room) } : errA(404, "HTTP_ROOM_NOT_FOUND");
   }
   if (!id) return createRoom(world, r);
   return joinCheck(world, r, decodeURIComponent(id));
@@ -279,22 +284,22 @@ function createRoom(world: World, r: Request): Reply {
   const data = (r.body && typeof r.body === "object" ? r.body : {}) as Record<string, unknown>;
   const errors = validateRoom(data);
   if (Object.keys(errors).length > 0) {
-    return errA(400, "VALIDATION_ERROR", "Validation failed", errors);
+    return errA(400, "HTTP_VALIDATION_FAILED", {}, errors);
   }
   const limit = world.currentLimit();
   if (world.rooms.size >= limit) {
-    return errA(429, "ROOM_LIMIT_REACHED", `Room limit (${limit}) reached`);
+    return errA(429, "HTTP_ROOM_LIMIT", { limit });
   }
   const now = Date.now();
   const last = world.lastRestCreateByIp.get(r.ip);
   if (last !== undefined && now - last < world.opts.timing.roomCreationCooldownMs) {
-    return errA(429, "RATE_LIMITED", "Creating rooms too fast");
+    return errA(429, "HTTP_CREATING_ROOMS_TOO_FAST");
   }
   const name = sanitizeName(data.name as string, MAX_ROOM_NAME_LENGTH);
-  if (name === "") return errA(400, "VALIDATION_ERROR", "Room name contains no valid characters");
-  if (world.nameTaken(name)) return errA(409, "ROOM_NAME_EXISTS", "Room name exists");
+  if (name === "") return errA(400, "HTTP_ROOM_NAME_NO_VALID_CHARACTERS");
+  if (world.nameTaken(name)) return errA(409, "HTTP_ROOM_NAME_EXISTS");
   const id = world.newRoomId();
-  if (!id) return errA(500, "SERVER_ERROR", "Could not generate ID");
+  if (!id) return errA(500, "HTTP_COULD_NOT_GENERATE_ID");
   const room = world.createRoom(id, name, data, { lastActiveTime: now });
   const { type } = room;
   world.log(`REST client ${r.ip} created ${type} room ${roomName(room)}`);
@@ -309,19 +314,19 @@ function createRoom(world: World, r: Request): Reply {
 
 function joinCheck(world: World, r: Request, id: string): Reply {
   const room = world.rooms.get(id);
-  if (!room) return errA(404, "NOT_FOUND", "Room not found");
-  if (room.users.length >= world.opts.limits.roomCapacity) return errA(400, "ROOM_FULL", "Full");
+  if (!room) return errA(404, "HTTP_ROOM_NOT_FOUND");
+  if (room.users.length >= world.opts.limits.roomCapacity) return errA(400, "HTTP_ROOM_FULL");
   if (room.type === "semi-private") {
     // without a code, one this session already holds (e.g. from its own REST create) counts
     const code = (r.body as Record<string, unknown> | null)?.accessCode ||
       r.session.data.validatedRooms[id];
-    if (!code) return errA(403, "FORBIDDEN", "Access code required");
-    if (code !== room.accessCode) return errA(403, "FORBIDDEN", "Wrong code");
+    if (!code) return errA(403, "HTTP_ACCESS_CODE_REQUIRED");
+    if (code !== room.accessCode) return errA(403, "HTTP_WRONG_CODE");
     r.session.data.validatedRooms[id] = room.accessCode;
   }
   return {
     status: 200,
-    json: { success: true, message: "Access granted. Connect via Socket.IO." },
+    json: { success: true, message: messageText("HTTP_ACCESS_GRANTED") },
   };
 }
 

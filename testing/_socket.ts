@@ -8,6 +8,7 @@ import { isSignedIn } from "./_session.ts";
 import { sanitizeName, validateRoom, validateSignin } from "./_text.ts";
 import { quote, roomName, userName } from "./_activity.ts";
 import { isAccessCode } from "../schemas/checks.ts";
+import { messageText, SERVER_MESSAGES, type ServerMessageName } from "../schemas/messages.ts";
 import {
   MAX_LOCATION_LENGTH,
   MAX_MESSAGE_LENGTH,
@@ -15,15 +16,17 @@ import {
   MAX_USERNAME_LENGTH,
 } from "../schemas/limits.gen.ts";
 
-/** `ErrorEnvelope` payload. */
+type EnvelopeExtra = { replaceDefaultText?: boolean; details?: Record<string, string> };
+
+/** `ErrorEnvelope` payload of a server text of the schema's table (schemas/protocol.gen.ts). */
 export function envelope(
-  code: string,
-  message: string,
-  extra: { replaceDefaultText?: boolean; details?: Record<string, string> } = {},
+  name: ServerMessageName,
+  values: Readonly<Record<string, string | number>> = {},
+  extra: EnvelopeExtra = {},
 ): { error: Record<string, unknown> } {
   const error: Record<string, unknown> = {
-    code,
-    message,
+    code: SERVER_MESSAGES[name].code,
+    message: messageText(name, values),
     replaceDefaultText: extra.replaceDefaultText ?? false,
   };
   if (extra.details) error.details = extra.details;
@@ -47,8 +50,15 @@ function isObject(x: unknown): x is Record<string, unknown> {
   return typeof x === "object" && x !== null;
 }
 
-function fail(world: World, conn: Conn, code: string, message: string): void {
-  world.send(conn, "error", envelope(code, message));
+/** Sends a failure of the schema's table on its event (`error`, `room not found`, `room full`). */
+function fail(
+  world: World,
+  conn: Conn,
+  name: ServerMessageName,
+  values?: Readonly<Record<string, string | number>>,
+  extra?: EnvelopeExtra,
+): void {
+  world.send(conn, SERVER_MESSAGES[name].event, envelope(name, values, extra));
 }
 
 const norm = (s: string | undefined): string => (s ?? "").trim().toLowerCase();
@@ -98,7 +108,7 @@ const checkSignin: Handler = (world, conn) => {
 };
 
 const joinLobby: Handler = (world, conn, data) => {
-  if (!isObject(data)) return fail(world, conn, "BAD_REQUEST", "Invalid data.");
+  if (!isObject(data)) return fail(world, conn, "INVALID_DATA");
   const errors = validateSignin(data);
   if (Object.keys(errors).length > 0) return void world.send(conn, "validation_error", errors);
   const username = sanitizeName(data.username as string, MAX_USERNAME_LENGTH);
@@ -106,14 +116,14 @@ const joinLobby: Handler = (world, conn, data) => {
     ? sanitizeName(String(data.location), MAX_LOCATION_LENGTH)
     : "On The Web";
   if (username === "") {
-    return fail(world, conn, "VALIDATION_ERROR", "Username contains no valid characters.");
+    return fail(world, conn, "USERNAME_NO_VALID_CHARACTERS");
   }
   if (location === "") location = "On The Web";
   if (world.filter?.isForbidden(username)) {
-    return fail(world, conn, "VALIDATION_ERROR", "Username contains forbidden words.");
+    return fail(world, conn, "USERNAME_FORBIDDEN_WORDS");
   }
   if (world.filter?.isForbidden(location)) {
-    return fail(world, conn, "VALIDATION_ERROR", "Location contains forbidden words.");
+    return fail(world, conn, "LOCATION_FORBIDDEN_WORDS");
   }
   const d = conn.session.data;
   d.username = username;
@@ -145,72 +155,62 @@ const getRooms: Handler = (world, conn) => {
 
 const getRoomState: Handler = (world, conn, data) => {
   if (typeof data !== "string" || data === "") {
-    return fail(world, conn, "BAD_REQUEST", "Room ID required.");
+    return fail(world, conn, "ROOM_ID_REQUIRED");
   }
   const room = world.rooms.get(data);
-  if (!room) return fail(world, conn, "NOT_FOUND", "Room not found.");
+  if (!room) return fail(world, conn, "ROOM_NOT_FOUND_ERROR");
   world.send(conn, "room state", world.snapshot(room));
 };
 
 const createRoom: Handler = (world, conn, data) => {
-  if (!isObject(data)) return fail(world, conn, "BAD_REQUEST", "Invalid data.");
+  if (!isObject(data)) return fail(world, conn, "INVALID_DATA");
   const d = conn.session.data;
-  if (!d.userId) return fail(world, conn, "UNAUTHORIZED", "Sign in to create a room.");
+  if (!d.userId) return fail(world, conn, "SIGN_IN_TO_CREATE");
   const errors = validateRoom(data);
   if (Object.keys(errors).length > 0) return void world.send(conn, "validation_error", errors);
   if (isAnonymousLoose(d.username, d.location)) {
-    return fail(world, conn, "FORBIDDEN", "Anonymous users cannot create rooms.");
+    return fail(world, conn, "ANONYMOUS_CANNOT_CREATE");
   }
   const now = Date.now();
   if (world.rooms.size >= world.opts.limits.hardMaxRooms) {
-    return fail(
-      world,
-      conn,
-      "ROOM_LIMIT_REACHED",
-      "Server is at maximum capacity. Please try again shortly.",
-    );
+    return fail(world, conn, "SERVER_AT_CAPACITY");
   }
   const limit = world.currentLimit();
   const healthy = [...world.rooms.values()].filter((r) => world.isHealthy(r, now)).length;
   if (healthy >= limit) {
-    return fail(
-      world,
-      conn,
-      "ROOM_LIMIT_REACHED",
-      `Room limit reached (${limit}). Try again in a moment.`,
-    );
+    return fail(world, conn, "ROOM_LIMIT_REACHED", { limit });
   }
   if (nameInAnyRoom(world, d.username, d.location) || roomOfUser(world, d.userId)) {
-    return fail(world, conn, "FORBIDDEN", "Already in a room.");
+    return fail(world, conn, "ALREADY_IN_ROOM");
   }
   const t = world.opts.timing;
   const lastUser = world.lastCreateByUser.get(d.userId);
   if (lastUser !== undefined && now - lastUser < t.roomCreationCooldownMs) {
-    return fail(world, conn, "RATE_LIMITED", "Creating rooms too fast.");
+    return fail(world, conn, "CREATING_ROOMS_TOO_FAST");
   }
   const ipRooms = new Set(
     [...world.conns.values()].filter((c) => c.ip === conn.ip && c.roomId).map((c) => c.roomId),
   );
   if (ipRooms.size >= world.opts.rateLimits.maxRoomsPerIp) {
-    return fail(world, conn, "RATE_LIMITED", "Too many rooms from this connection.");
+    return fail(world, conn, "TOO_MANY_ROOMS");
   }
   const lastIp = world.lastCreateByIp.get(conn.ip);
   if (lastIp !== undefined && now - lastIp < t.ipRoomCreationCooldownMs) {
     const wait = Math.ceil((t.ipRoomCreationCooldownMs - (now - lastIp)) / 1000);
-    return fail(world, conn, "RATE_LIMITED", `Please wait ${wait}s before creating another room.`);
+    return fail(world, conn, "PLEASE_WAIT_TO_CREATE", { seconds: wait });
   }
   const name = sanitizeName(data.name as string, MAX_ROOM_NAME_LENGTH);
   if (name === "") {
-    return fail(world, conn, "VALIDATION_ERROR", "Room name contains no valid characters.");
+    return fail(world, conn, "ROOM_NAME_NO_VALID_CHARACTERS");
   }
   if (world.nameTaken(name)) {
-    return fail(world, conn, "ROOM_NAME_EXISTS", "Room name already exists.");
+    return fail(world, conn, "ROOM_NAME_EXISTS");
   }
   if (world.filter?.isForbidden(name)) {
-    return fail(world, conn, "VALIDATION_ERROR", "Room name contains forbidden words.");
+    return fail(world, conn, "ROOM_NAME_FORBIDDEN_WORDS");
   }
   const id = world.newRoomId();
-  if (!id) return fail(world, conn, "SERVER_ERROR", "Could not generate room ID.");
+  if (!id) return fail(world, conn, "COULD_NOT_GENERATE_ROOM_ID");
   world.lastCreateByUser.set(d.userId, now);
   world.lastCreateByIp.set(conn.ip, now);
   const room = world.createRoom(id, name, data, { createdAt: now, lastActiveTime: now });
@@ -225,10 +225,10 @@ const createRoom: Handler = (world, conn, data) => {
 };
 
 const joinRoom: Handler = (world, conn, data) => {
-  if (!isObject(data) || !data.roomId) return fail(world, conn, "BAD_REQUEST", "Invalid data.");
+  if (!isObject(data) || !data.roomId) return fail(world, conn, "INVALID_DATA");
   const room = world.rooms.get(data.roomId as string);
   if (!room) {
-    return void world.send(conn, "room not found", envelope("NOT_FOUND", "Room not found."));
+    return fail(world, conn, "ROOM_NOT_FOUND");
   }
   const d = conn.session.data;
   if (!isSignedIn(d)) {
@@ -240,29 +240,25 @@ const joinRoom: Handler = (world, conn, data) => {
   const anonymous = d.username === "Anonymous" && d.location === "On The Web";
   const other = currentRoom(world, conn) ?? roomOfUser(world, userId);
   if (!anonymous && other && other.id !== room.id) {
-    return void world.send(
-      conn,
-      "error",
-      envelope("FORBIDDEN", `Already in "${other.name}". Leave first.`, {
-        replaceDefaultText: true,
-        details: { currentRoomId: other.id, currentRoomName: other.name },
-      }),
-    );
+    return fail(world, conn, "ALREADY_IN_NAMED_ROOM", { name: other.name }, {
+      replaceDefaultText: true,
+      details: { currentRoomId: other.id, currentRoomName: other.name },
+    });
   }
   if (room.type === "semi-private") {
     const code = d.validatedRooms[room.id] ?? data.accessCode;
     if (!code) return void world.send(conn, "access code required");
     if (!isAccessCode(code)) {
-      return fail(world, conn, "VALIDATION_ERROR", "Invalid access code format.");
+      return fail(world, conn, "INVALID_ACCESS_CODE_FORMAT");
     }
-    if (code !== room.accessCode) return fail(world, conn, "FORBIDDEN", "Incorrect access code.");
+    if (code !== room.accessCode) return fail(world, conn, "INCORRECT_ACCESS_CODE");
     d.validatedRooms[room.id] = code;
   }
   if (room.banned.has(userId)) {
-    return fail(world, conn, "FORBIDDEN", "You are banned from this room.");
+    return fail(world, conn, "BANNED");
   }
   if (world.blacklistUsers.has(userId) || world.blacklistIps.has(conn.ip)) {
-    return fail(world, conn, "FORBIDDEN", "Access denied.");
+    return fail(world, conn, "ACCESS_DENIED");
   }
   const threshold = world.opts.rateLimits.joinAttemptThreshold;
   if (threshold !== Infinity) {
@@ -273,15 +269,15 @@ const joinRoom: Handler = (world, conn, data) => {
       world.blacklistIps.add(conn.ip);
     }
     if (byUser > threshold || byIp > threshold * 2) {
-      return fail(world, conn, "RATE_LIMITED", "Too many join attempts.");
+      return fail(world, conn, "TOO_MANY_JOIN_ATTEMPTS");
     }
   }
   if (!anonymous && nameInAnyRoom(world, d.username, d.location)) {
-    return fail(world, conn, "FORBIDDEN", "This username/location is already in a room.");
+    return fail(world, conn, "NAME_IN_USE");
   }
   const present = room.users.some((u) => u.id === userId);
   if (!present && room.users.length >= world.opts.limits.roomCapacity) {
-    return void world.send(conn, "room full", envelope("ROOM_FULL", "Room is full."));
+    return fail(world, conn, "ROOM_FULL");
   }
   world.completeJoin(conn, room);
 };
@@ -300,18 +296,18 @@ const chatUpdate: Handler = (world, conn, data) => {
   const userId = conn.session.data.userId;
   if (!currentRoom(world, conn) || !userId) return;
   const diff = isObject(data) ? data.diff : undefined;
-  if (!isObject(diff)) return fail(world, conn, "BAD_REQUEST", "Invalid chat data.");
+  if (!isObject(diff)) return fail(world, conn, "INVALID_CHAT_DATA");
   if (typeof diff.type !== "string" || !DIFF_TYPES.has(diff.type)) {
-    return fail(world, conn, "BAD_REQUEST", "Unknown diff type.");
+    return fail(world, conn, "UNKNOWN_DIFF_TYPE");
   }
   if (diff.type !== "delete" && typeof diff.text !== "string") {
-    return fail(world, conn, "BAD_REQUEST", "Diff text must be string.");
+    return fail(world, conn, "DIFF_TEXT_NOT_STRING");
   }
   if (diff.type !== "full-replace" && !(typeof diff.index === "number" && diff.index >= 0)) {
-    return fail(world, conn, "BAD_REQUEST", "Invalid diff index.");
+    return fail(world, conn, "INVALID_DIFF_INDEX");
   }
   if (diff.type === "delete" && !(typeof diff.count === "number" && diff.count >= 0)) {
-    return fail(world, conn, "BAD_REQUEST", "Invalid delete count.");
+    return fail(world, conn, "INVALID_DELETE_COUNT");
   }
   const text = typeof diff.text === "string" ? diff.text.slice(0, MAX_MESSAGE_LENGTH) : "";
   const accepted: Diff = diff.type === "full-replace"
@@ -375,7 +371,7 @@ const afkResponse: Handler = (world, conn) => {
 
 // Developer mode is off, as on a server without DEV_KEY_HASH (the default): no socket is a
 // developer, `dev force kick` is refused and the other `dev …` events have no effect (§4.13).
-const devForceKick: Handler = (world, conn) => fail(world, conn, "FORBIDDEN", "Access denied.");
+const devForceKick: Handler = (world, conn) => fail(world, conn, "ACCESS_DENIED");
 
 /** Every handled client -> server event. */
 export const HANDLERS: Readonly<Record<string, Handler>> = {

@@ -4,6 +4,8 @@
 
 import type { World } from "./_world.ts";
 import { quote, roomName, seconds } from "./_activity.ts";
+import { messageText } from "../schemas/messages.ts";
+import { finalizeStroke } from "./_board.ts";
 
 /** Deletes unoccupied rooms older than the max age. */
 export function sweepEmptyRooms(world: World, now: number = Date.now()): void {
@@ -28,6 +30,7 @@ export function sweepGhosts(world: World): void {
     if (ghosts.length === 0) continue;
     for (const g of ghosts) {
       world.log(`${quote(g.username)} removed from room ${roomName(room)}: no live socket`);
+      finalizeStroke(room, g.id);
       room.users = room.users.filter((u) => u.id !== g.id);
       room.messages.delete(g.id);
       for (const [voter, target] of [...room.votes]) {
@@ -58,8 +61,7 @@ export function checkSoloRooms(world: World, now: number = Date.now()): void {
     const conn = world.members(room.id).find((c) => c.session.data.userId === userId);
     if (conn) {
       world.send(conn, "afk timeout", {
-        message:
-          "Your room was closed due to extended single-occupancy. You can create a new room anytime.",
+        message: messageText("ROOM_CLOSED"),
         redirectTo: "/",
       });
     }

@@ -20,7 +20,9 @@ import { type Session, type SessionStore, TokenStore } from "./_session.ts";
 import { WordFilter } from "./_text.ts";
 import { unref } from "./_platform.ts";
 import { quote, roomName, seconds } from "./_activity.ts";
+import { messageText } from "../schemas/messages.ts";
 import { ChatBatcher } from "./_chat.ts";
+import { finalizeStroke } from "./_board.ts";
 import { checkSoloRooms, startupPurge, sweepEmptyRooms, sweepGhosts } from "./_sweeps.ts";
 
 /** The part of a socket.io socket the world uses. */
@@ -464,7 +466,7 @@ export class World {
     room.messages.delete(userId);
     clearTimeout(room.typingTimers.get(userId));
     room.typingTimers.delete(userId);
-    room.activeStrokes.delete(userId);
+    finalizeStroke(room, userId);
     this.chat.drop(userId);
     room.lastActiveTime = Date.now();
     this.trackSolo(room);
@@ -521,7 +523,7 @@ export class World {
     conn.afkWarn = unref(setTimeout(() => {
       if (conn.roomId) {
         this.send(conn, "afk warning", {
-          message: "You have been inactive.",
+          message: messageText("AFK_WARNING"),
           secondsRemaining: 30,
         });
       }
@@ -536,7 +538,7 @@ export class World {
         }`,
       );
       this.send(conn, "afk timeout", {
-        message: "Removed from room due to inactivity.",
+        message: messageText("AFK_TIMEOUT"),
         redirectTo: "/",
       });
       this.removeUser(room, userId, conn);

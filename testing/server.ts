@@ -10,6 +10,7 @@ import { SessionStore } from "./_session.ts";
 import { type Conn, World } from "./_world.ts";
 import { handleHttp, type HttpContext, type HttpFault } from "./_http.ts";
 import { attachSockets } from "./_io.ts";
+import { guardHost } from "./_host.ts";
 import {
   type RoomInfo,
   roomInfos,
@@ -71,7 +72,8 @@ export class TestServer {
    * await using server = await TestServer.start({ relaxRateLimits: true, requireToken: false });
    * ```
    */
-  static async start(options: TestServerOptions = {}): Promise<TestServer> {
+  static async start(options?: TestServerOptions): Promise<TestServer> {
+    options ??= {};
     const server = new TestServer(resolveOptions(options), options.activity);
     await server.#listen(server.#opts.port);
     return server;
@@ -155,6 +157,7 @@ export class TestServer {
       });
     });
     this.#io = attachSockets(http, { opts: this.#opts, world, ownOrigins });
+    guardHost(http, this.#opts.host, (line) => world().log(line));
     this.#http = http;
     await new Promise<void>((resolve, reject) => {
       http.once("error", reject);
@@ -259,8 +262,9 @@ export class TestServer {
    */
   waitFor<T>(
     predicate: (server: TestServer) => T,
-    options: WaitForOptions = {},
+    options?: WaitForOptions,
   ): Promise<NonNullable<T>> {
+    options ??= {};
     if (typeof predicate !== "function") {
       return Promise.reject(
         new TypeError(`Cannot wait for ${String(predicate)}: expected a function`),
@@ -318,7 +322,8 @@ export class TestServer {
    * const botOptions = (server: TestServer) => ({ server: server.url, token: server.issueToken() });
    * ```
    */
-  issueToken(ip = "127.0.0.1"): string {
+  issueToken(ip?: string): string {
+    ip ??= "127.0.0.1";
     if (typeof ip !== "string" || ip === "") {
       throw new TypeError(
         `Cannot issue a token for ip ${JSON.stringify(ip)}: expected a non-empty string`,

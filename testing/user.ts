@@ -102,8 +102,9 @@ export class TestUser {
    */
   static async connect(
     server: TestServer | string,
-    options: TestUserOptions = {},
+    options?: TestUserOptions,
   ): Promise<TestUser> {
+    options ??= {};
     const url = typeof server === "string" ? server : server?.url;
     if (typeof url !== "string" || !/^https?:\/\//.test(url)) {
       throw new TypeError(
@@ -246,9 +247,11 @@ export class TestUser {
    */
   waitFor<T = unknown>(
     event: string,
-    predicate: (payload: T) => boolean = () => true,
-    options: { timeout?: number; since?: number } = {},
+    predicate?: (payload: T) => boolean,
+    options?: { timeout?: number; since?: number },
   ): Promise<T> {
+    predicate ??= () => true;
+    options ??= {};
     return this.#seen.waitAny([event], predicate as (p: unknown) => boolean, options).then((e) =>
       e.args[0] as T
     );
@@ -419,7 +422,8 @@ export class TestUser {
    * const ask = (user: TestUser) => user.type("/echo hi\n", { cps: 50 });
    * ```
    */
-  async type(text: string, options: TypeOptions = {}): Promise<void> {
+  async type(text: string, options?: TypeOptions): Promise<void> {
+    options ??= {};
     if (typeof text !== "string") {
       throw new TypeError(`Cannot type ${JSON.stringify(text)}: expected a string`);
     }
@@ -444,7 +448,9 @@ export class TestUser {
    * }
    * ```
    */
-  async backspace(n = 1, options: TypeOptions = {}): Promise<void> {
+  async backspace(n?: number, options?: TypeOptions): Promise<void> {
+    n ??= 1;
+    options ??= {};
     if (!Number.isInteger(n) || n < 0) {
       throw new RangeError(`Cannot delete ${String(n)} characters: expected an integer >= 0`);
     }

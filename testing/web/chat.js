@@ -13,6 +13,7 @@
 
 import { applyDiff, diffs, MAX_TEXT, sanitize } from "./chat_text.js";
 import { $, el, makeBox, reconcile, roomCard, updateBox, updateRoomCard } from "./chat_view.js";
+import { mountBoard } from "./chat_board.js";
 
 /**
  * @typedef {import("./chat_view.js").User} User
@@ -329,6 +330,7 @@ const CHAT_EVENTS_PER_SECOND = 40;
 
   const boxesEl = $("boxes");
   const leaveButton = $("leave");
+  const board = mountBoard(socket);
 
   socket.on("room joined", (/** @type {any} */ p) => {
     joining = null;
@@ -349,6 +351,7 @@ const CHAT_EVENTS_PER_SECOND = 40;
     clearAlert();
     show("room");
     renderRoom();
+    board.enterRoom(me.userId);
     const mine = boxes.get(me.userId);
     if (mine) {
       mine.text.value = sent;
@@ -381,6 +384,7 @@ const CHAT_EVENTS_PER_SECOND = 40;
   socket.on("user left", (/** @type {string} */ id) => {
     if (!room) return;
     if (me && id === me.userId) return leftRoom();
+    board.userLeft(id);
     room.users = room.users.filter((u) => u.id !== id);
     delete room.messages[id];
     renderRoom();
@@ -430,6 +434,7 @@ const CHAT_EVENTS_PER_SECOND = 40;
 
   /** Back to the lobby (after leave, kick, AFK or a lost connection). */
   function leftRoom() {
+    board.leaveRoom();
     room = null;
     sent = "";
     sentAt.length = 0;

@@ -7,6 +7,8 @@
  * @module
  */
 
+import { PUBLIC_API_KEY } from "../../schemas/protocol.gen.ts";
+
 /** One request as the server saw it. */
 export interface Seen {
   readonly method: string;
@@ -26,7 +28,7 @@ export interface FakeRoom {
   users: { id: string; username: string; location: string }[];
 }
 
-const API_KEY = "tK_public_key_4f8a9b2c7d6e3f1a5g8h9i0j4k5l6m7n8o9p";
+const API_KEY = PUBLIC_API_KEY;
 
 /** A 32-character user id as the real server makes them. */
 export const USER_A = "k4U6vKnOosXYMktOBxqsxbSWuzTYTaZn";

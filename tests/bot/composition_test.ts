@@ -68,7 +68,9 @@ Deno.test("Middleware errors go to bot.catch(); a command still gets the neutral
   const caught: HandlerError[] = [];
   bot.catch((e) => void caught.push(e));
   bot.use((ctx, next) => {
-    if ("command" in ctx || ctx.text === "boom") throw new Error(`no ${ctx.user.name}`);
+    if ("command" in ctx || ("text" in ctx && ctx.text === "boom")) {
+      throw new Error(`no ${ctx.user.name}`);
+    }
     return next();
   });
   bot.command("ping").handle((ctx) => ctx.reply("pong"));

@@ -58,7 +58,7 @@ Deno.test("examples/notes.ts keeps notes in a file, with a cooldown, a quiz and 
     await until(() => box().endsWith("Alice's notes:\n1. buy milk"), "the list");
     await until(async () => {
       const text = await Deno.readTextFile(file).catch(() => "{}");
-      return JSON.stringify(JSON.parse(text)) === '{"alice / town":{"notes":["buy milk"]}}';
+      return JSON.stringify(JSON.parse(text)) === '{"alice/town":{"notes":["buy milk"]}}';
     }, "the session file");
 
     await enter(alice, "/quiz");
@@ -67,6 +67,55 @@ Deno.test("examples/notes.ts keeps notes in a file, with a cooldown, a quiz and 
     await until(() => /\n(Right, Alice!|No, Alice: it is \w+\.)$/.test(box()), "the verdict");
     assertStringIncludes(box(), "Last seen:\nAlice: ");
     assert(box().length <= 5000);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("examples/notes.ts keeps running when a person leaves right after /quiz", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await using server = await startServer();
+    await using alice = await person(server, "Alice");
+    await using mallory = await person(server, "Mallory");
+    const child = new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", new URL("../../examples/notes.ts", import.meta.url).pathname],
+      env: {
+        TALKOMATIC_URL: server.url,
+        TALKOMATIC_TOKEN: server.issueToken(),
+        NOTES_FILE: `${dir}/notes.json`,
+      },
+      stdout: "null",
+      stderr: "piped",
+    }).spawn();
+    const stderr = new Response(child.stderr).text();
+    let exited = false;
+    const status = child.status.finally(() => exited = true);
+    try {
+      const room = await until(
+        () =>
+          server.rooms().find((r) =>
+            r.name === "Notes" && r.users.some((u) => u.username === "Notes Bot")
+          ),
+        "the bot in its room",
+        15_000,
+      );
+      const botId = room.users.find((u) => u.username === "Notes Bot")!.id;
+      await alice.joinRoom(room.id);
+      for (let i = 0; i < 3; i++) {
+        await mallory.joinRoom(room.id);
+        await enter(mallory, "/quiz");
+        await mallory.leaveRoom(); // before the question had its turn to be sent
+      }
+      await enter(alice, "/note list");
+      await until(() => (alice.texts[botId] ?? "").endsWith("Alice, no notes."), "an answer");
+      assertEquals(exited, false);
+    } finally {
+      child.kill("SIGTERM");
+      await status;
+    }
+    const errors = await stderr;
+    assert(!errors.includes("Uncaught"), errors);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
@@ -95,4 +144,46 @@ Deno.test("examples/parrot.ts stays within its box however much people type", as
   assert(box().length <= 5000, `${box().length} characters`);
   assert(lines[1].endsWith("…") && lines[2].endsWith("…"), "each line cut to its share");
   assert(box().isWellFormed());
+});
+
+Deno.test("examples/draw.ts draws on the board on /draw from the board chat and the room text", async () => {
+  await using server = await startServer();
+  await using alice = await person(server, "Alice");
+  await using _bot = runExample(server, "draw.ts");
+  const room = await until(
+    () =>
+      server.rooms().find((r) =>
+        r.name === "Draw" && r.users.some((u) => u.username === "Draw Bot")
+      ),
+    "the bot in its room",
+    15_000,
+  );
+  const botId = room.users.find((u) => u.username === "Draw Bot")!.id;
+  await alice.joinRoom(room.id);
+  const since = alice.events.length;
+  alice.emit("board open");
+  alice.emit("board chat", { text: "/draw square" });
+  const done = await alice.waitFor<{ userId: string; text: string }>(
+    "board chat",
+    (p) => p.userId === botId,
+    { since, timeout: 10_000 },
+  );
+  assertEquals(done.text, "Done, Alice!");
+  const start = await alice.waitFor<{ color: string; point: { x: number; y: number } }>(
+    "board stroke start",
+    () => true,
+    { since },
+  );
+  assertEquals([start.color, start.point], ["#e53935", { x: 100, y: 100 }]);
+  await enter(alice, "/draw text hi");
+  await until(() => alice.texts[botId] === "Done, Alice!", "the answer in the room text", 10_000);
+  alice.emit("board close");
+  alice.emit("board open");
+  const state = await alice.waitFor<{ strokes: { color: string }[] }>(
+    "board state",
+    (p) => p.strokes.length > 1,
+    { since },
+  );
+  // the square, then "hi" in small capitals: H (3 strokes) and I (3 strokes)
+  assertEquals(state.strokes.map((s) => s.color), ["#e53935", ...Array(6).fill("#43a047")]);
 });

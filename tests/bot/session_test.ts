@@ -9,7 +9,7 @@ import {
   type SessionStorage,
 } from "../../bot/mod.ts";
 import type { TestUser } from "../../testing/mod.ts";
-import { makeBot, person, roomWith, seen, sleep, startServer, until } from "./_helpers.ts";
+import { makeBot, person, roomWith, scene, seen, sleep, startServer, until } from "./_helpers.ts";
 
 async function enter(user: TestUser, line: string): Promise<void> {
   await user.type(line, { cps: Infinity });
@@ -37,12 +37,13 @@ Deno.test("session() with FileSessionStorage keeps a person's session across a r
     await until(() => seen(alice, first) === "Alice: 2", "the second count");
     // Saved when the handler finished (just after its reply was sent).
     await until(
-      () => Deno.readTextFileSync(file).includes('"alice / town": {"count":2}'),
+      () => Deno.readTextFileSync(file).includes('"alice/town": {"count":2}'),
       "the saved session",
     );
     await first.stop();
-    assertEquals(JSON.parse(await Deno.readTextFile(file)), { "alice / town": { count: 2 } });
-    assertEquals([...Deno.readDirSync(`${dir}/data`)].map((e) => e.name), ["sessions.json"]);
+    assertEquals(JSON.parse(await Deno.readTextFile(file)), { "alice/town": { count: 2 } });
+    const names = [...Deno.readDirSync(`${dir}/data`)].map((e) => e.name);
+    assertEquals(names.filter((n) => !n.endsWith(".lock")), ["sessions.json"]); // the lock: its own test
 
     // Alice comes back without her cookie (a new user id) to a new bot process on the same file.
     const oldId = alice.userId;
@@ -96,7 +97,7 @@ Deno.test("session() loses no update when handlers of one person run at the same
       await roomWith(bot, alice);
       for (let n = 1; n <= 6; n++) await enter(alice, `/add ${n}`);
       await until(() => running === 0 && most === 6, "the handlers, all at the same time");
-      const stored = () => JSON.parse(Deno.readTextFileSync(file))["alice / town"];
+      const stored = () => JSON.parse(Deno.readTextFileSync(file))["alice/town"];
       await until(() => stored().added.length === 6 && stored().keys === messages, "the saves")
         .catch(() => {}); // on a lost update, the assertions below say which
       assertEquals(stored().added.toSorted(), [1, 2, 3, 4, 5, 6], "every push kept");
@@ -151,7 +152,8 @@ Deno.test("FileSessionStorage writes JSON atomically, reads copies, and leaves a
     assertEquals(await store.read("a"), { n: 1 });
     await store.delete("b");
     assertEquals(await Deno.readTextFile(url), '{\n  "a": {"n":1}\n}\n');
-    assertEquals([...Deno.readDirSync(dir)].map((e) => e.name), ["s.json"], "no temporary file");
+    const names = [...Deno.readDirSync(dir)].map((e) => e.name).filter((n) => !n.endsWith(".lock"));
+    assertEquals(names, ["s.json"], "no temporary file");
     await assertRejects(
       () => new FileSessionStorage(`${dir}/s.json`).write("c", 1n as unknown as number),
       TypeError,
@@ -171,6 +173,34 @@ Deno.test("sessionKey() is the name and location, or the id of an anonymous pers
   const user = (name: string, location: string) => ({
     user: { id: "u1", name, location, isDev: false },
   });
-  assertEquals(sessionKey(user(" Alice ", "Town")), "alice / town");
+  assertEquals(sessionKey(user(" Alice ", "Town")), "alice/town");
   assertEquals(sessionKey(user("Anonymous", "On The Web")), "anonymous:u1");
+});
+
+Deno.test("Bot.stop() right after an answer waits for the session save still in flight", async () => {
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => release = resolve);
+  let written = false;
+  const memory = new MemorySessionStorage<{ count: number }>();
+  const storage: SessionStorage<{ count: number }> = {
+    read: (key) => memory.read(key),
+    write: async (key, value) => {
+      await gate; // the save is slow: it ends only after stop() was called
+      await memory.write(key, value);
+      written = true;
+    },
+    delete: (key) => memory.delete(key),
+  };
+  await using s = await scene();
+  const { alice } = s;
+  const bot = s.bot.use(session({ initial: () => ({ count: 0 }), storage }));
+  bot.command("count").handle((ctx) => ctx.reply(`${ctx.user.name}: ${++ctx.session.count}`));
+  await enter(alice, "/count");
+  await until(() => seen(alice, bot) === "Alice: 1", "the answer");
+  const stopped = bot.stop().then(() => written);
+  // Without the wait, stop() has resolved before this macrotask releases the save.
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  release();
+  assertEquals(await stopped, true);
+  assertEquals(await memory.read("alice/town"), { count: 1 });
 });

@@ -66,7 +66,7 @@ Deno.test("Bot.run() that cannot enter its room prints one line and exits 1", as
   assertEquals(code, 1);
   assertMatch(
     err,
-    /^Cannot go back to room "123456": it no longer exists$|^Cannot join room "123456": Room not found$/,
+    /^Cannot join room "123456": there is no room with that id$|^Cannot join room "123456": Room not found$/,
   );
   assert(!err.includes("\n"));
 });

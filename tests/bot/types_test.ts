@@ -103,15 +103,18 @@ Deno.test("session() types ctx.session from initial(); composers need the contex
   // @ts-expect-error a storage of another shape
   session({ initial: () => ({ notes: [] as string[] }), storage: counts });
 
-  // Middleware sees commands and messages; narrowing tells them apart.
+  // Middleware sees commands, messages and lines; narrowing tells them apart.
   const mw: Middleware = (ctx, next) => {
     if ("command" in ctx) {
       const name: string = ctx.command;
       const args: unknown = ctx.args;
       void [name, args];
-    } else {
+    } else if ("text" in ctx) {
       const text: string = ctx.text;
       void text;
+    } else {
+      const line: string = ctx.line;
+      void line;
     }
     // @ts-expect-error a message has no command
     void ctx.command;

@@ -99,7 +99,16 @@ describe("the npm package in Node", { concurrency: true }, () => {
     assert.deepEqual(JSON.parse(stdout.trim().split("\n").pop()), {
       seen: ["First\ncount 1", "First\nlater", "First\nanswer 42", "Second\ncount 2"],
       ticked: true,
-      stored: { "alice / node": { count: 2 } },
+      stored: { "alice/node": { count: 2 } },
+    });
+  });
+
+  test("a bot draws on the Talkoboard and receives a person's stroke in Node", async () => {
+    const { stdout } = await exec("node", ["board.mjs"], { cwd: project, timeout: 60_000 });
+    assert.deepEqual(JSON.parse(stdout.trim().split("\n").pop()), {
+      drawn: [["#ff0000", 5]],
+      received: ["#00ff00", [{ x: 1, y: 2 }, { x: 3, y: 4 }]],
+      history: 2,
     });
   });
 
@@ -132,6 +141,28 @@ describe("the npm package in Node", { concurrency: true }, () => {
       view: [200, "text/javascript; charset=utf-8", true],
       client: [200, true],
       foreign: 500,
+    });
+  });
+
+  test("no person can crash a bot that asks: leaves after /quiz, replaced and timed-out questions", async () => {
+    const { stdout } = await exec("node", ["ask_leave.mjs"], { cwd: project, timeout: 60_000 });
+    assert.deepEqual(JSON.parse(stdout.trim().split("\n").pop()), {
+      unhandled: [],
+      asked: ["replaced", "replaced", "timeout"],
+      boxed: ["replaced", "timeout"],
+      left: 3,
+    });
+  });
+
+  test("REST in Node: a redirect is refused (cookie and API calls), an endless body is cut", async () => {
+    const { stdout } = await exec("node", ["hostile.mjs"], { cwd: project, timeout: 60_000 });
+    assert.deepEqual(JSON.parse(stdout.trim().split("\n").pop()), {
+      cookie: "redirect",
+      rooms: "redirect",
+      token: "redirect",
+      targetSeen: 0,
+      endless: "tooLarge",
+      grewUnder64MB: true,
     });
   });
 

@@ -71,6 +71,12 @@ export interface StallProxyOptions {
   pingIntervalMs?: number;
   /** Ping timeout told to clients (ms). */
   pingTimeoutMs?: number;
+  /**
+   * Leave the server's ping settings (25 s / 60 s) and pings alone: the
+   * client cannot count on Engine.IO to notice a stall quickly. The server
+   * side of a stalled connection is still closed after the two values above.
+   */
+  realPings?: boolean;
 }
 
 /** See the module comment. */
@@ -81,6 +87,7 @@ export class StallProxy {
   #stalled: PromiseWithResolvers<void> | undefined;
   readonly pingIntervalMs: number;
   readonly pingTimeoutMs: number;
+  readonly #realPings: boolean;
   /** Connections accepted so far. */
   connections = 0;
 
@@ -89,6 +96,7 @@ export class StallProxy {
     this.#target = target;
     this.pingIntervalMs = o.pingIntervalMs ?? 150;
     this.pingTimeoutMs = o.pingTimeoutMs ?? 250;
+    this.#realPings = o.realPings ?? false;
     void this.#accept();
   }
 
@@ -107,8 +115,16 @@ export class StallProxy {
     this.#stalled ??= Promise.withResolvers<void>();
     for (const p of this.#pairs) {
       p.frozen = true;
-      // The server notices the dead peer after its ping timeout.
-      p.killer ??= setTimeout(() => this.#close(p), this.pingIntervalMs + this.pingTimeoutMs);
+      // The server notices the dead peer after its ping timeout. With real pings the
+      // client's side stays open (half-open): only the client's own check can notice.
+      p.killer ??= setTimeout(() => {
+        if (!this.#realPings) return this.#close(p);
+        try {
+          p.server.close();
+        } catch {
+          // already closed
+        }
+      }, this.pingIntervalMs + this.pingTimeoutMs);
     }
   }
 
@@ -165,7 +181,7 @@ export class StallProxy {
         for (let len = frameLength(buf); len !== undefined; len = frameLength(buf)) {
           let frame: Uint8Array = buf.slice(0, len);
           buf = buf.slice(len);
-          if (!opened) {
+          if (!opened && !this.#realPings) {
             opened = true;
             const header = frame.length - (frame[1] & 0x7f);
             const payload = rewriteOpen(

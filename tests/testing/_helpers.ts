@@ -157,3 +157,18 @@ export async function reset(all: Raw[]): Promise<void> {
   await quiet(all);
   for (const x of all) x.take();
 }
+
+/**
+ * The protocol's fence (socket.io keeps each socket's order): per client in turn, `get rooms`
+ * and its `initial rooms` answer, which comes after everything the server sent that client
+ * before. Fencing the sender, then the others, proves that nothing more is coming from what
+ * the sender sent before. The `initial rooms` answers are removed from the recorded events.
+ */
+export async function fence(...clients: Raw[]): Promise<void> {
+  for (const c of clients) {
+    const before = c.events.length;
+    c.emit("get rooms");
+    await c.until("initial rooms", () => c.events.length > before);
+    c.events = c.events.filter(([n]) => n !== "initial rooms");
+  }
+}

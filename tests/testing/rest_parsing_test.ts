@@ -161,7 +161,8 @@ test("TestServer parses only application/json bodies in a UTF charset, up to 100
   assertStringIncludes(String(tooLarge.body), "PayloadTooLargeError");
   const latin = await post("application/json; charset=latin1", room);
   assertEquals([latin.status, latin.type], [415, "text/html; charset=utf-8"]);
-  assertStringIncludes(String(latin.body), 'unsupported charset "LATIN1"');
+  // quotes escaped as the real server's error pages do (issue 22)
+  assertStringIncludes(String(latin.body), "unsupported charset &quot;LATIN1&quot;");
   const created = await post("Application/JSON; charset=utf-8", room);
   assertEquals(created.status, 201);
   // a GET with a malformed JSON body fails in the parser too
@@ -253,4 +254,20 @@ test("TestServer REST join accepts without a code a semi-private room whose code
   const right = await joinCheck({}, JSON.stringify({ accessCode: "424242" }));
   assertEquals(right.status, 200);
   assert(right.headers.get("set-cookie")?.startsWith("connect.sid="));
+});
+
+test("TestServer's HTML error pages escape quotes and apostrophes as the real server does", async () => {
+  await using server = await startServer();
+  const res = await http(server, "/it's/<b>&");
+  assertEquals([res.status, res.type], [404, "text/html; charset=utf-8"]);
+  assertStringIncludes(String(res.body), "<pre>Cannot GET /it&#39;s/%3Cb%3E&amp;</pre>");
+  const bad = await http(server, "/api/v1/rooms", {
+    headers: { "Content-Type": "application/json" },
+    body: "x",
+  });
+  assertEquals(bad.status, 400);
+  assertStringIncludes(
+    String(bad.body),
+    "<pre>SyntaxError: Unexpected token &#39;x&#39;, &quot;x&quot; is not valid JSON</pre>",
+  );
 });
