@@ -280,7 +280,7 @@ Deno.test({
         return new TextDecoder().decode(out.stdout);
       };
       const colour = await onTerminal("");
-      assertMatch(colour, /\x1b\[1mNAME {2,}ID/);
+      assertMatch(colour, new RegExp(String.raw`\x1b\[1mNAME {2,}ID`));
       assertStringIncludes(colour, "Alpha");
       const plain = await onTerminal("1");
       assert(!plain.includes("\x1b["), JSON.stringify(plain));
