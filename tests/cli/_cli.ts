@@ -24,7 +24,9 @@ export async function talkomatic(args: string[], options: RunOptions = {}): Prom
   const out = await new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", "-q", CLI, ...args],
     cwd: options.cwd ?? ROOT,
-    env: { NO_COLOR: "", ...options.env },
+    // `deno task test` sets INIT_CWD (where the task was run), which the command prefers to its
+    // working directory, as it must for users' tasks: here the run's folder is the one meant.
+    env: { NO_COLOR: "", INIT_CWD: options.cwd ?? ROOT, ...options.env },
     stdin: "null",
     stdout: "piped",
     stderr: "piped",
