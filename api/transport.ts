@@ -68,7 +68,7 @@ export interface CallOptions {
   /** Aborts the call. */
   readonly signal?: AbortSignal;
   /** Milliseconds each HTTP request may take; overrides the transport's default. */
-  readonly timeout?: number;
+  readonly timeoutMs?: number;
 }
 
 /** Sends operations to a server. */
@@ -98,7 +98,7 @@ export interface HttpTransportOptions {
   /** The `fetch` to use; defaults to the global one. */
   readonly fetch?: FetchLike;
   /** Default milliseconds per HTTP request; defaults to 10 000. */
-  readonly timeout?: number;
+  readonly timeoutMs?: number;
   /** The `x-api-key` value; defaults to the public server's (docs/protocol.md §11.1). */
   readonly apiKey?: string;
   /** A bot token to use as is; defaults to `$TALKOMATIC_TOKEN`, else one is requested. */
@@ -147,7 +147,7 @@ export function resolveBaseUrl(baseUrl?: string): string {
 
 function checkTimeout(timeout: number): number {
   if (typeof timeout !== "number" || Number.isNaN(timeout) || timeout <= 0) {
-    throw new RangeError(`Cannot use timeout "${timeout}": must be a positive number of ms`);
+    throw new RangeError(`Cannot use timeoutMs "${timeout}": must be a positive number of ms`);
   }
   return timeout;
 }
@@ -215,10 +215,10 @@ export class HttpTransport {
    * import { HttpTransport } from "@talkomatic/talkomatic/api";
    * import { assertEquals } from "@std/assert";
    *
-   * assertEquals(new HttpTransport({ baseUrl: "http://127.0.0.1:3000" }).timeout, 10_000);
+   * assertEquals(new HttpTransport({ baseUrl: "http://127.0.0.1:3000" }).timeoutMs, 10_000);
    * ```
    */
-  readonly timeout: number;
+  readonly timeoutMs: number;
   /**
    * Provides the bot token (explicit, cached or requested); the bot drops a
    * token its socket handshake was refused with.
@@ -255,7 +255,7 @@ export class HttpTransport {
   constructor(options?: HttpTransportOptions) {
     options ??= {};
     this.baseUrl = resolveBaseUrl(options.baseUrl);
-    this.timeout = checkTimeout(options.timeout ?? DEFAULT_TIMEOUT);
+    this.timeoutMs = checkTimeout(options.timeoutMs ?? DEFAULT_TIMEOUT);
     this.maxResponseBytes = checkMaxBytes(options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES);
     this.#fetch = options.fetch ?? ((input, init) => fetch(input, init));
     this.#ownFetch = options.fetch !== undefined;
@@ -357,12 +357,12 @@ export class HttpTransport {
    * @throws {ApiError} When the server answered with an error status.
    * @throws {TransportError} On network failure, timeout or abort.
    * @throws {PayloadValidationError} When the success body has the wrong shape.
-   * @throws {RangeError} When `options.timeout` is not a positive number (nothing is sent).
+   * @throws {RangeError} When `options.timeoutMs` is not a positive number (nothing is sent).
    * @internal
    */
   async call<T>(spec: OperationSpec<T>, options?: CallOptions): Promise<T> {
     options ??= {};
-    if (options.timeout !== undefined) checkTimeout(options.timeout); // before any token request
+    if (options.timeoutMs !== undefined) checkTimeout(options.timeoutMs); // before any token request
     if (spec.auth === "none") return await this.#send(spec, undefined, options);
     const token = await this.#token(spec, options);
     try {
@@ -513,7 +513,7 @@ export class HttpTransport {
     options: CallOptions,
     request: (signal: AbortSignal, answered: (status: number) => void) => Promise<T> | undefined,
   ): Promise<T | undefined> {
-    const timeout = checkTimeout(options.timeout ?? this.timeout);
+    const timeout = checkTimeout(options.timeoutMs ?? this.timeoutMs);
     const signal = options.signal;
     if (signal?.aborted) throw this.#aborted(url, signal.reason);
     const controller = new AbortController();
@@ -542,7 +542,7 @@ export class HttpTransport {
         throw new TransportError(`Server at "${url.href}" answered ${status} but ${why}`, {
           kind: "incomplete",
           url: url.href,
-          ...(timedOut ? { timeout } : {}),
+          ...(timedOut ? { timeoutMs: timeout } : {}),
           cause,
         });
       }
@@ -550,7 +550,7 @@ export class HttpTransport {
         throw new TransportError(`Request to "${url.href}" timed out after ${timeout}ms`, {
           kind: "timeout",
           url: url.href,
-          timeout,
+          timeoutMs: timeout,
           cause,
         });
       }

@@ -10,7 +10,7 @@
  */
 
 import type {
-  LobbyRoom as WireLobbyRoom,
+  ListedRoom as WireLobbyRoom,
   ServerEventName,
   ServerEvents,
   UserView as WireUserView,

@@ -47,7 +47,7 @@ try {
 
   const botId = await server.waitFor(
     (s) => s.room(roomId)?.users.find((u) => u.username === "Echo Bot")?.id,
-    { timeout: ANSWER_TIMEOUT_MS },
+    { timeoutMs: ANSWER_TIMEOUT_MS },
   ).catch(() => fail("the echo bot did not join Alice's room within 15 s"));
   console.log("Echo Bot joined the room\n");
 
@@ -68,7 +68,7 @@ try {
     server.waitFor(() => {
       const text = user.texts[botId] ?? "";
       return ok(text) ? text : undefined;
-    }, { timeout: ANSWER_TIMEOUT_MS }).catch(() =>
+    }, { timeoutMs: ANSWER_TIMEOUT_MS }).catch(() =>
       fail(
         `the bot did not answer ${what} within 15 s (its box shows ${
           JSON.stringify(user.texts[botId] ?? "")

@@ -4,10 +4,10 @@
 
 import type {
   Diff,
-  Layout,
-  LobbyRoom,
+  ListedRoom,
   MessageMap,
   RoomJoined,
+  RoomLayout,
   RoomSnapshot,
   RoomStatistics,
   RoomType,
@@ -68,7 +68,7 @@ export interface Room {
   id: string;
   name: string;
   type: RoomType;
-  layout: Layout;
+  layout: RoomLayout;
   accessCode?: string;
   users: RoomUser[];
   votes: Map<string, string>;
@@ -248,12 +248,12 @@ export class World {
 
   // ------------------------------------------------------------ payloads
 
-  /** `LobbyRoom[]`. */
-  lobbyList(): LobbyRoom[] {
-    return [...this.rooms.values()].filter((r) => r.type !== "private").map((r): LobbyRoom => ({
+  /** `ListedRoom[]`. */
+  lobbyList(): ListedRoom[] {
+    return [...this.rooms.values()].filter((r) => r.type !== "private").map((r): ListedRoom => ({
       id: r.id,
       name: r.name,
-      type: r.type as LobbyRoom["type"],
+      type: r.type as ListedRoom["type"],
       layout: r.layout,
       isFull: r.users.length >= this.opts.limits.roomCapacity,
       userCount: r.users.length,

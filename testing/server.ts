@@ -26,7 +26,7 @@ export type { RoomInfo, SocketInfo, UserInfo } from "./_inspect.ts";
 /** Options of {@linkcode TestServer.waitFor}. */
 export interface WaitForOptions {
   /** Milliseconds before rejecting (default 5000). */
-  timeout?: number;
+  timeoutMs?: number;
 }
 
 /**
@@ -249,14 +249,14 @@ export class TestServer {
    * every server event and state change.
    *
    * @param predicate Condition on the server.
-   * @param options `timeout` in ms (default 5000).
+   * @param options `timeoutMs` (default 5000).
    * @returns The truthy value.
    * @example
    * ```ts
    * import type { TestServer } from "@talkomatic/talkomatic/testing";
    *
    * async function firstRoom(server: TestServer) {
-   *   return await server.waitFor((s) => s.rooms()[0], { timeout: 1000 });
+   *   return await server.waitFor((s) => s.rooms()[0], { timeoutMs: 1000 });
    * }
    * ```
    */
@@ -270,10 +270,10 @@ export class TestServer {
         new TypeError(`Cannot wait for ${String(predicate)}: expected a function`),
       );
     }
-    const timeout = options.timeout ?? 5000;
+    const timeout = options.timeoutMs ?? 5000;
     if (typeof timeout !== "number" || !(timeout >= 0)) {
       return Promise.reject(
-        new RangeError(`Cannot wait with timeout ${String(timeout)}: expected a number >= 0`),
+        new RangeError(`Cannot wait with timeoutMs ${String(timeout)}: expected a number >= 0`),
       );
     }
     return new Promise((resolve, reject) => {

@@ -12,7 +12,7 @@ import type { OperationSpec } from "../../api/transport.ts";
 import { errorA, htmlError, USER_A } from "./_server.ts";
 import { emojiSpec, RoomLike, withServer } from "./_transport.ts";
 
-Deno.test("HttpTransport.call() maps a variant A body with details", async () => {
+Deno.test("HttpTransport.call() maps a detailed body, its details as fields", async () => {
   await withServer(async (server, make) => {
     const details = { name: "Room name is required and must be a string." };
     server.override = () => errorA(400, "VALIDATION_ERROR", "Validation failed", details);
@@ -20,8 +20,8 @@ Deno.test("HttpTransport.call() maps a variant A body with details", async () =>
     assertEquals(error.status, 400);
     assertEquals(error.code, "VALIDATION_ERROR");
     assertEquals(error.message, "Validation failed");
-    assertEquals(error.details, details);
-    assertEquals(error.variant, "A");
+    assertEquals(error.fields, details);
+    assertEquals(error.variant, "detailed");
     assertEquals(error.operation, "getEmojiList");
     assertEquals(error.url, `${server.url}/js/emojiList.json`);
     assertEquals(error.name, "ApiError");
@@ -32,7 +32,7 @@ Deno.test("HttpTransport.call() maps a variant A body with details", async () =>
   });
 });
 
-Deno.test("HttpTransport.call() maps a variant B' body with retryAfter", async () => {
+Deno.test("HttpTransport.call() maps a rateLimited body, its retryAfter seconds as retryAfterMs", async () => {
   await withServer(async (server, make) => {
     server.override = () =>
       new Response(
@@ -47,12 +47,12 @@ Deno.test("HttpTransport.call() maps a variant B' body with retryAfter", async (
       );
     const error = await assertRejects(() => make().call(emojiSpec), ApiError);
     assertEquals(error.code, "RATE_LIMITED");
-    assertEquals(error.retryAfter, 42);
-    assertEquals(error.variant, "B'");
+    assertEquals(error.retryAfterMs, 42000);
+    assertEquals(error.variant, "rateLimited");
   });
 });
 
-Deno.test("HttpTransport.call() takes retryAfter from the Retry-After header of a variant B body", async () => {
+Deno.test("HttpTransport.call() takes retryAfterMs from the Retry-After header of a simple body", async () => {
   await withServer(async (server, make) => {
     server.override = () =>
       new Response(
@@ -63,13 +63,13 @@ Deno.test("HttpTransport.call() takes retryAfter from the Retry-After header of 
         },
       );
     const error = await assertRejects(() => make().call(emojiSpec), ApiError);
-    assertEquals(error.variant, "B");
-    assertEquals(error.retryAfter, 900);
+    assertEquals(error.variant, "simple");
+    assertEquals(error.retryAfterMs, 900000);
     assertEquals(error.message, "Too many requests.");
   });
 });
 
-Deno.test("HttpTransport.call() maps a variant C body with a string error", async () => {
+Deno.test("HttpTransport.call() maps a text body (a string error)", async () => {
   await withServer(async (server, make) => {
     server.override = () =>
       new Response(JSON.stringify({ error: "World Cup data unavailable" }), { status: 502 });
@@ -77,7 +77,7 @@ Deno.test("HttpTransport.call() maps a variant C body with a string error", asyn
     assertEquals(error.status, 502);
     assertEquals(error.code, "HTTP_502");
     assertEquals(error.message, "World Cup data unavailable");
-    assertEquals(error.variant, "C");
+    assertEquals(error.variant, "text");
   });
 });
 
@@ -87,7 +87,7 @@ Deno.test("HttpTransport.call() maps an HTML error page", async () => {
     const error = await assertRejects(() => make().call(spec), ApiError);
     assertEquals(error.status, 404);
     assertEquals(error.code, "HTTP_404");
-    assertEquals(error.variant, "non-json");
+    assertEquals(error.variant, "notJson");
     assertStringIncludes(error.message, "404");
     assertStringIncludes(error.message, "not JSON");
     assertStringIncludes(error.message, "Cannot GET /nope");
@@ -116,7 +116,7 @@ Deno.test("HttpTransport.call() maps invalid JSON on an error status", async () 
       });
     const error = await assertRejects(() => make().call(emojiSpec), ApiError);
     assertEquals(error.code, "HTTP_500");
-    assertEquals(error.variant, "non-json");
+    assertEquals(error.variant, "notJson");
     assertEquals(error.body, '{"error": {"code": "SERVER_ER');
   });
 });

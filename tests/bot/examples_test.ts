@@ -166,7 +166,7 @@ Deno.test("examples/draw.ts draws on the board on /draw from the board chat and 
   const done = await alice.waitFor<{ userId: string; text: string }>(
     "board chat",
     (p) => p.userId === botId,
-    { since, timeout: 10_000 },
+    { since, timeoutMs: 10_000 },
   );
   assertEquals(done.text, "Done, Alice!");
   const start = await alice.waitFor<{ color: string; point: { x: number; y: number } }>(

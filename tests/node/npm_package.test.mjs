@@ -57,7 +57,13 @@ describe("the npm package in Node", { concurrency: true }, () => {
     assert.equal(pkg.name, "talkomatic");
     assert.equal(pkg.type, "module");
     assert.equal(pkg.engines.node, ">=20");
-    assert.deepEqual(Object.keys(pkg.exports).sort(), [".", "./api", "./bot", "./testing"]);
+    assert.deepEqual(Object.keys(pkg.exports).sort(), [
+      ".",
+      "./api",
+      "./bot",
+      "./protocol",
+      "./testing",
+    ]);
   });
 
   test("the echo bot answers a scripted user in Node against talkomatic/testing", async () => {

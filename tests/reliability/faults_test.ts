@@ -52,7 +52,7 @@ Deno.test("Bot rejoins its room and finishes the text it was typing after a serv
       const err = await assertRejects(() => duringOutage!, ActionError);
       assertEquals(err.reason, "notConnected", "a send while offline fails loudly");
       await typing;
-      await server.waitFor((s) => s.room(roomId)?.messages[me.id] === target, { timeout: 5000 });
+      await server.waitFor((s) => s.room(roomId)?.messages[me.id] === target, { timeoutMs: 5000 });
       reconnects++;
       assertEquals(bot.me?.id, me.id, "same identity");
       assertEquals(bot.room?.id, roomId, "same room");
@@ -145,7 +145,7 @@ Deno.test("Bot notices a network stall longer than the ping timeout and comes ba
       // The server's side: the dead peer is dropped from the room.
       await server.waitFor((s) => !s.room(roomId)?.users.some((u) => u.id === me.id));
       proxy.resume();
-      await server.waitFor((s) => s.room(roomId)?.messages[me.id] === text, { timeout: 5000 });
+      await server.waitFor((s) => s.room(roomId)?.messages[me.id] === text, { timeoutMs: 5000 });
       reconnects++;
       await until(() => alice.texts[me.id] === text, "the others see the text again");
     }
@@ -218,7 +218,7 @@ Deno.test("REST answering 500, HTML or invalid JSON gives typed errors; the bot 
   assertEquals(e500.status, 500);
   server.injectHttpFault({ kind: "html", pathPrefix: "/api/v1/rooms" });
   const html = await assertRejects(() => api.rooms(), ApiError);
-  assertEquals(html.variant, "non-json");
+  assertEquals(html.variant, "notJson");
   server.injectHttpFault({ kind: "invalid-json", pathPrefix: "/api/v1/rooms" });
   const bad = await assertRejects(() => api.rooms(), PayloadValidationError);
   assertEquals(bad.direction, "inbound");

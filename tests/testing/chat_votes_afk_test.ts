@@ -170,10 +170,10 @@ test("TestServer closes a room with a single occupant and deletes unjoined rooms
       "Your room was closed due to extended single-occupancy. You can create a new room anytime.",
     redirectTo: "/",
   });
-  await server.waitFor((s) => s.room(id) === undefined, { timeout: 1000 });
+  await server.waitFor((s) => s.room(id) === undefined, { timeoutMs: 1000 });
   const b = await signedIn(server, "Bea", "Bern");
   const id2 = await createRoom(b, { name: "Empty", type: "public", layout: "vertical" });
-  await server.waitFor((s) => s.room(id2) === undefined, { timeout: 2000 });
+  await server.waitFor((s) => s.room(id2) === undefined, { timeoutMs: 2000 });
   a.close();
   b.close();
 });

@@ -220,5 +220,5 @@ test("TestServer survives bad payloads, restarts with fresh state and offers fau
   assertThrows(() => server.injectHttpFault({ kind: "nope" as "500" }), TypeError);
   await assertRejects(() => TestServer.start({ host: "0.0.0.0" }), TypeError);
   await assertRejects(() => TestServer.start({ timing: { afkWarningMs: -1 } }), RangeError);
-  await assertRejects(() => server.waitFor(() => false, { timeout: 20 }), Error);
+  await assertRejects(() => server.waitFor(() => false, { timeoutMs: 20 }), Error);
 });
