@@ -234,7 +234,7 @@ export class TestUser {
    *
    * @param event Event name.
    * @param predicate Optional condition on the first argument.
-   * @param options `timeout` (ms) and `since` (index into `events`).
+   * @param options `timeoutMs` and `since` (index into `events`).
    * @returns The first argument of the event.
    * @example
    * ```ts

@@ -1,13 +1,8 @@
 // Conversations: ctx.ask() against the local server, answered by scripted people.
 import { assert, assertEquals, assertInstanceOf, assertRejects } from "@std/assert";
 import { AskError, type HandlerError } from "../../bot/mod.ts";
-import type { TestUser } from "../../testing/mod.ts";
 import { person, scene, seen, sleep, until } from "./_helpers.ts";
-
-async function enter(user: TestUser, line: string): Promise<void> {
-  await user.type(line, { cps: Infinity });
-  await user.pressEnter();
-}
+import { enter } from "../_support.ts";
 
 Deno.test("ctx.ask() resolves with the person's next completed line, never run as a command", async () => {
   await using s = await scene({}, { commandIdleMs: 300 });

@@ -4,13 +4,8 @@
 // answers, and the other sections survive; answers expire.
 import { assertEquals, assertThrows } from "@std/assert";
 import { Box, cooldown } from "../../bot/mod.ts";
-import type { TestUser } from "../../testing/mod.ts";
 import { person, scene, seen, until } from "./_helpers.ts";
-
-async function enter(user: TestUser, line: string): Promise<void> {
-  await user.type(line, { cps: Infinity });
-  await user.pressEnter();
-}
+import { enter } from "../_support.ts";
 
 Deno.test("Box: every kind of answer goes to the answer section and the other sections stay", async () => {
   await using s = await scene({}, { unknownCommands: "suggest" });

@@ -1,13 +1,8 @@
 // The bot's box against the local server: sections, sends, replies and questions in the box.
 import { assertEquals, assertThrows } from "@std/assert";
 import { Box } from "../../bot/mod.ts";
-import type { TestUser } from "../../testing/mod.ts";
 import { makeBot, person, scene, seen, sleep, startServer, until } from "./_helpers.ts";
-
-async function enter(user: TestUser, line: string): Promise<void> {
-  await user.type(line, { cps: Infinity });
-  await user.pressEnter();
-}
+import { enter } from "../_support.ts";
 
 Deno.test("Box sends its sections as one text, once for changes made together", async () => {
   await using s = await scene();

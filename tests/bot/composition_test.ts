@@ -1,15 +1,10 @@
 // Middleware and composers against the local server, typed by scripted people.
 import { assert, assertEquals, assertStringIncludes, assertThrows } from "@std/assert";
 import { Bot, Composer, HandlerError, type Middleware } from "../../bot/mod.ts";
-import type { TestUser } from "../../testing/mod.ts";
 import { person, scene, seen, sleep, until } from "./_helpers.ts";
+import { enter } from "../_support.ts";
 
 /** Types a line and presses Enter. */
-async function enter(user: TestUser, line: string): Promise<void> {
-  await user.type(line, { cps: Infinity });
-  await user.pressEnter();
-}
-
 Deno.test("Bot.use() runs middleware in order around a command handler; no next() ends the chain", async () => {
   await using s = await scene();
   const { bot, alice } = s;

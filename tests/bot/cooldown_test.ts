@@ -1,13 +1,8 @@
 // Cooldowns against the local server, commands typed by scripted people.
 import { assertEquals, assertThrows } from "@std/assert";
 import { cooldown } from "../../bot/mod.ts";
-import type { TestUser } from "../../testing/mod.ts";
 import { person, scene, seen, sleep, until } from "./_helpers.ts";
-
-async function enter(user: TestUser, line: string): Promise<void> {
-  await user.type(line, { cps: Infinity });
-  await user.pressEnter();
-}
+import { enter } from "../_support.ts";
 
 Deno.test("cooldown() refuses a command hit twice inside its cooldown, with one reply", async () => {
   await using s = await scene();
