@@ -82,7 +82,7 @@ export {
   UsageError,
   type User,
   type UserId,
-  type UserLeaveReason,
+  type UserLeftReason,
 } from "./bot/mod.ts";
 export {
   ApiError,

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { CallOptions, Transport } from "./transport.ts";
+import type { CallOptions, Transport } from "./_spec.ts";
 import type {
   BotTokenInfo,
   BotTokenResponse,

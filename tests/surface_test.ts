@@ -92,3 +92,23 @@ Deno.test("./protocol exports the event tables, the validators and every wire ty
     assert(names.includes(name), name);
   }
 });
+
+Deno.test("every error class the root exports extends TalkomaticError", async () => {
+  const root: Record<string, unknown> = await import("../mod.ts");
+  const { TalkomaticError } = await import("../mod.ts");
+  const errors = Object.entries(root).filter(([name]) => name.endsWith("Error"));
+  assertEquals(errors.length, 8);
+  for (const [name, value] of errors) {
+    assert(typeof value === "function", name);
+    assert(value === TalkomaticError || value.prototype instanceof TalkomaticError, name);
+  }
+});
+
+Deno.test("bot event names use one tense: past participles for what happened, or nouns", async () => {
+  const { BOT_EVENTS } = await import("../bot/mod.ts");
+  const verbs = ["Join", "Leave", "Open", "Close", "Clear", "Create", "Connect", "Disconnect"];
+  const present = Object.keys(BOT_EVENTS).filter((name) =>
+    verbs.some((verb) => name.endsWith(verb)) || ["disconnect", "reconnect"].includes(name)
+  );
+  assertEquals(present, []);
+});

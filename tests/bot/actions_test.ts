@@ -243,7 +243,7 @@ Deno.test("Bot.stop() ends run(), never reconnects, and rejects later actions", 
   const running = bot.run();
   await until(() => bot.connected, "connected");
   const disconnects: boolean[] = [];
-  bot.on("disconnect", (ctx) => void disconnects.push(ctx.willReconnect));
+  bot.on("disconnected", (ctx) => void disconnects.push(ctx.willReconnect));
   await bot.stop();
   await running;
   assertEquals(disconnects, [false]);

@@ -26,7 +26,7 @@ Deno.test("Box: every kind of answer goes to the answer section and the other se
     const answer = await ctx.ask("Pizza?", { parse: "yes/no" });
     await ctx.reply(answer ? "Pizza it is" : "No pizza");
   });
-  bot.on("userJoin", (ctx) => ctx.reply(`Welcome, ${ctx.user.name}!`));
+  bot.on("userJoined", (ctx) => ctx.reply(`Welcome, ${ctx.user.name}!`));
   bot.on("line", (ctx) => ctx.reply(`noted "${ctx.line}"`));
   const head = "Poll: Lunch?\n0 votes";
   const shows = (text: string) => () => seen(alice, bot) === text;

@@ -155,7 +155,7 @@ Deno.test("Composers check what they are given, and command names stay unique ac
   // @ts-expect-error not a function
   assertThrows(() => new Composer().on("message", 1), TypeError, "expected a function, got number");
   // @ts-expect-error composers take "message" only
-  assertThrows(() => new Composer().on("userJoin", () => {}), TypeError, "use bot.on()");
+  assertThrows(() => new Composer().on("userJoined", () => {}), TypeError, "use bot.on()");
   // @ts-expect-error not a predicate
   assertThrows(() => bot.filter(null), TypeError, "expected a predicate function, got null");
   bot.command("echo");

@@ -68,7 +68,7 @@ Deno.test('"line" runs in composers and through middleware, with the session', a
   }
   assertThrows(
     // @ts-expect-error composers take "message" and "line"
-    () => new Composer().on("userJoin", () => {}),
+    () => new Composer().on("userJoined", () => {}),
     TypeError,
     'composers take "message" and "line"',
   );

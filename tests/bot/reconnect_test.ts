@@ -13,10 +13,10 @@ Deno.test("Bot reconnects after a lost connection with the same identity, room a
   await bot.send("still me");
   await until(() => alice.texts[me.id] === "still me", "the text");
   const events: string[] = [];
-  bot.on("disconnect", (ctx) => void events.push(`disconnect ${ctx.willReconnect}`));
+  bot.on("disconnected", (ctx) => void events.push(`disconnect ${ctx.willReconnect}`));
   bot.on("roomLeft", (ctx) => void events.push(`left ${ctx.reason}`));
   bot.on("roomJoined", () => void events.push("joined"));
-  bot.on("reconnect", (ctx) => void events.push(`reconnect ${ctx.attempt}`));
+  bot.on("reconnected", (ctx) => void events.push(`reconnect ${ctx.attempt}`));
   server.disconnectUser(me.id);
   await until(() => events.includes("reconnect 1"), "the reconnect");
   assertEquals(events, ["disconnect true", "left disconnected", "joined", "reconnect 1"]);
@@ -82,7 +82,7 @@ Deno.test("Bot with a room option goes back to its room after a server restart",
   await bot.send("open all night");
   await until(() => seen(alice, bot) === "open all night", "the text");
   let reconnects = 0;
-  bot.on("reconnect", () => void reconnects++);
+  bot.on("reconnected", () => void reconnects++);
   await server.restart(); // rooms, sessions and tokens are gone; people come back by name
   await using bob = await person(server, "Bob");
   const again = await bob.createRoom({ name: "Cafe" });
@@ -111,7 +111,7 @@ Deno.test("Bot that created its room creates it again after a restart, without w
     const before = await bot.start();
     await bot.send("back soon");
     let reconnected = false;
-    bot.on("reconnect", () => void (reconnected = true));
+    bot.on("reconnected", () => void (reconnected = true));
     const restarted = Date.now();
     await server.restart();
     await until(() => reconnected && bot.room, "back in a room", 8000);

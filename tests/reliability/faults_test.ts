@@ -42,7 +42,7 @@ Deno.test("Bot rejoins its room and finishes the text it was typing after a serv
       const typing = bot.type(target, { cps: 60 }).catch(() => {});
       await server.waitFor((s) => (s.room(roomId)?.messages[me.id] ?? "").length >= 4);
       let duringOutage: Promise<void> | undefined;
-      bot.once("disconnect", () => {
+      bot.once("disconnected", () => {
         duringOutage = bot.send("sent while offline");
         duringOutage.catch(() => {}); // asserted below
       });
@@ -78,7 +78,7 @@ Deno.test("Bot gets a new token and recreates its own room with its text after a
       s.room(id)?.messages[bot.me!.id] === "still here after the restart"
     );
     let reconnected = false;
-    bot.on("reconnect", () => void (reconnected = true));
+    bot.on("reconnected", () => void (reconnected = true));
     await server.restart();
     faults++;
     await until(() => reconnected, "the reconnect", 8000);
@@ -107,7 +107,7 @@ Deno.test("Bot in someone else's room reports the room is gone after a server re
     await bot.start();
     await bot.joinRoom(roomId);
     let reconnected = false;
-    bot.on("reconnect", () => void (reconnected = true));
+    bot.on("reconnected", () => void (reconnected = true));
     await alice.close();
     await server.restart();
     faults++;
@@ -136,7 +136,7 @@ Deno.test("Bot notices a network stall longer than the ping timeout and comes ba
       await bot.send(text);
       await server.waitFor((s) => s.room(roomId)?.messages[me.id] === text);
       const reasons: string[] = [];
-      bot.once("disconnect", (ctx) => void reasons.push(ctx.reason));
+      bot.once("disconnected", (ctx) => void reasons.push(ctx.reason));
       proxy.stall();
       faults++;
       // The bot's side: pings stop, the ping timeout fires.
