@@ -209,7 +209,6 @@ Deno.test("HttpTransport.call() surfaces a refused token request as an ApiError"
 Deno.test("HttpTransport.call() fails with a timeout TransportError naming the URL", async () => {
   await withServer(async (server, make) => {
     server.override = (request) => waitForAbort(request);
-    const started = Date.now();
     const error = await assertRejects(
       () => make({ timeoutMs: 100 }).call(emojiSpec),
       TransportError,
@@ -217,7 +216,6 @@ Deno.test("HttpTransport.call() fails with a timeout TransportError naming the U
     assertEquals(error.kind, "timeout");
     assertEquals(error.timeoutMs, 100);
     assertStringIncludes(error.message, `${server.url}/js/emojiList.json`);
-    assert(Date.now() - started < 3_000);
   });
 });
 

@@ -112,10 +112,9 @@ Deno.test("Bot that created its room creates it again after a restart, without w
     await bot.send("back soon");
     let reconnected = false;
     bot.on("reconnected", () => void (reconnected = true));
-    const restarted = Date.now();
     await server.restart();
+    // A 30 s cooldown of the old session would outlast this wait.
     await until(() => reconnected && bot.room, "back in a room", 8000);
-    assert(Date.now() - restarted < 5000, "no 30 s cooldown of the old session");
     const room = bot.room!;
     assertEquals([room.name, room.layout], [token ? "Phoenix B" : "Phoenix A", "horizontal"]);
     assert(bot.me!.id !== before.id, "sessions die with the server: a new identity");
