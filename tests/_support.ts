@@ -1,6 +1,7 @@
 // What every test folder shares: the local server started for tests, a person entering a line,
 // waiting on a condition, the protocol's fence for asserting that something did NOT happen, and
 // the one `sleep` (for the few tests whose subject is real time).
+import type { Bot } from "../bot/mod.ts";
 import { TestServer, type TestServerOptions, type TestUser } from "../testing/mod.ts";
 
 /** A local server with the start-up purge off (no unsolicited lobby update). */
@@ -58,6 +59,21 @@ export async function fence(...sockets: Fenceable[]): Promise<void> {
     socket.emit("get rooms");
     await socket.waitFor("initial rooms", undefined, { since });
   }
+}
+
+/**
+ * The fence for what a bot does with a person's text: waits until the bot's state shows `user`'s
+ * text passing `check` (chat reaches others after the server's batch), then makes a round trip
+ * (`get rooms`), after which whatever that text starts in the bot has started.
+ */
+export async function botSaw(
+  bot: Bot,
+  user: TestUser,
+  check: (text: string) => boolean,
+  what: string,
+): Promise<void> {
+  await until(() => check(bot.room?.texts.get(user.userId!) ?? ""), what);
+  await bot.refreshRooms();
 }
 
 /**

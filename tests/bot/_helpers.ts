@@ -5,7 +5,7 @@ import { MemoryTokenStore } from "../../api/mod.ts";
 import { ActionError, Bot, type BotLogger, type BotOptions } from "../../bot/mod.ts";
 import { assert } from "@std/assert";
 
-export { enter, fence, sleep, until } from "../_support.ts";
+export { botSaw, enter, fence, sleep, until } from "../_support.ts";
 
 export function quietLogger(): BotLogger & { lines: string[] } {
   const lines: string[] = [];
