@@ -224,11 +224,10 @@ Deno.test("Bot: a failing action nobody awaits reaches the error event, not the 
   await alice.joinRoom(id);
   await bot.joinRoom(id);
   const timer = setInterval(() => void bot.send(`tick ${Date.now()}`), 20);
-  await sleep(60);
+  await until(() => alice.texts[bot.me!.id]?.startsWith("tick"), "a tick in the room");
   await bot.leaveRoom();
-  await sleep(60); // ticks after leaving fail, unawaited
+  await until(() => errors.length >= 2, "ticks after leaving to fail, unawaited");
   clearInterval(timer);
-  await sleep(20);
   assert(errors[0]?.startsWith("Cannot send: the bot is not in a room"), errors[0]);
   assert(errors.length >= 2, `${errors.length} errors`);
   const awaited = await bot.send("awaited").then(() => undefined, (e) => e);
@@ -247,6 +246,7 @@ Deno.test("Bot.stop() ends run(), never reconnects, and rejects later actions", 
   await running;
   assertEquals(disconnects, [false]);
   assertEquals(await reasonOf(bot.joinRoom("123456")), "stopped");
+  // Real time is the subject: longer than the reconnect delays (50–200 ms), no socket comes back.
   await sleep(300);
   assertEquals(server.sockets().length, 0);
 });
@@ -271,9 +271,11 @@ Deno.test("Bot.stop() during a cooldown wait: the waiting handler ends quietly a
   });
   await bot.joinRoom((await bot.refreshRooms())[0].id);
   await until(() => handlerRan && !bot.room, "the handler to wait for the cooldown");
+  // Real time: the handler's createRoom() must be waiting in the queue (which holds any round
+  // trip behind it), and nothing outside the queue shows it.
   await sleep(50);
   await bot.stop();
-  await sleep(20);
+  await until(() => handlerError !== undefined, "the waiting handler to end");
   assert(
     handlerError instanceof ActionError && handlerError.reason === "stopped",
     String(handlerError),
