@@ -1,6 +1,6 @@
 /**
  * The shape of a REST operation and of what sends it, shared by the
- * generated operation functions (`operations.gen.ts`) and
+ * generated operation functions (`_operations.gen.ts`) and
  * `HttpTransport` (`transport.ts`), so neither imports the other's
  * types.
  *

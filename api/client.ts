@@ -41,7 +41,7 @@ import {
   getOffensiveWords,
   getRoom,
   listRooms,
-} from "./operations.gen.ts";
+} from "./_operations.gen.ts";
 import { type CallOptions, HttpTransport, type HttpTransportOptions } from "./transport.ts";
 import {
   checkAccessCode,

@@ -4,7 +4,7 @@
  * `connect.sid` session cookie, enforces timeouts and aborts, validates the
  * success body and turns everything else into typed errors.
  *
- * The generated functions in `operations.gen.ts` describe each operation as
+ * The generated functions in `_operations.gen.ts` describe each operation as
  * an {@linkcode OperationSpec} and hand it to a {@linkcode Transport}.
  *
  * @example
@@ -22,7 +22,7 @@
 import * as v from "valibot";
 import type { CallOptions, OperationSpec, Transport } from "./_spec.ts";
 import { getEnv, nodeGet } from "./_platform.ts";
-import { requestBotToken } from "./operations.gen.ts";
+import { requestBotToken } from "./_operations.gen.ts";
 import { toApiError } from "./_error_body.ts";
 import {
   checkMaxBytes,
@@ -33,7 +33,7 @@ import {
 } from "./_body.ts";
 import { ApiError, PayloadValidationError, TransportError } from "./errors.ts";
 import { consoleLogger, type Logger } from "./logger.ts";
-import { TokenProvider } from "./token_provider.ts";
+import { TokenProvider } from "./_token_provider.ts";
 import { FileTokenStore, type StoredToken, type TokenStore } from "./token_store.ts";
 import { validate } from "../schemas/validate.ts";
 import { PUBLIC_API_KEY } from "../schemas/protocol.gen.ts";
@@ -310,7 +310,7 @@ export class HttpTransport {
   }
 
   /**
-   * Performs one operation of `operations.gen.ts`: authenticates it, sends
+   * Performs one operation of `_operations.gen.ts`: authenticates it, sends
    * it, validates the success body, and retries once with a new token when a
    * requested token was rejected.
    *

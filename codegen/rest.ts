@@ -1,5 +1,5 @@
 /**
- * Generates `api/operations.gen.ts`: one typed function per REST operation,
+ * Generates `api/_operations.gen.ts`: one typed function per REST operation,
  * each calling a `Transport` with the operation's method, path, auth layer and
  * response validators.
  *

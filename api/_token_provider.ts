@@ -6,7 +6,7 @@
  *
  * @example
  * ```ts
- * import { TokenProvider } from "./token_provider.ts";
+ * import { TokenProvider } from "./_token_provider.ts";
  * import { MemoryTokenStore } from "./token_store.ts";
  *
  * const tokens = new TokenProvider({
