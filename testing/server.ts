@@ -415,8 +415,9 @@ export class TestServer {
   }
 
   /**
-   * Makes the next matching HTTP requests fail: `"500"` (JSON 500), `"html"` (HTML 502) or
-   * `"invalid-json"` (200 with a truncated JSON body).
+   * Makes the next matching HTTP requests fail: `"500"` (JSON 500), `"html"` (HTML 502),
+   * `"invalid-json"` (200 with a truncated JSON body), or `"answer"` (the fault's `status`, `body`
+   * and `headers`: any answer a server might give, for tests of a client).
    *
    * @param fault Kind, optional `pathPrefix`, optional `times` (default 1, `Infinity` until cleared).
    * @example
@@ -428,11 +429,17 @@ export class TestServer {
    * ```
    */
   injectHttpFault(fault: HttpFault): void {
-    if (!fault || !["500", "html", "invalid-json"].includes(fault.kind)) {
+    if (!fault || !["500", "html", "invalid-json", "answer"].includes(fault.kind)) {
       throw new TypeError(
         `Cannot inject fault ${
           JSON.stringify(fault)
-        }: kind must be "500", "html" or "invalid-json"`,
+        }: kind must be "500", "html", "invalid-json" or "answer"`,
+      );
+    }
+    const status = fault.status;
+    if (status !== undefined && !(Number.isInteger(status) && status >= 200 && status <= 599)) {
+      throw new RangeError(
+        `Cannot inject fault with status ${String(status)}: expected an integer from 200 to 599`,
       );
     }
     if (fault.times !== undefined && !(typeof fault.times === "number" && fault.times >= 1)) {

@@ -222,3 +222,24 @@ test("TestServer survives bad payloads, restarts with fresh state and offers fau
   await assertRejects(() => TestServer.start({ timing: { afkWarningMs: -1 } }), RangeError);
   await assertRejects(() => server.waitFor(() => false, { timeoutMs: 20 }), Error);
 });
+
+test("TestServer answers an injected answer fault with its status, body and headers, once", async () => {
+  await using server = await startServer();
+  server.injectHttpFault({
+    kind: "answer",
+    pathPrefix: "/js/emojiList.json",
+    status: 429,
+    body: '{"error":"slow down"}',
+    headers: { "Retry-After": "7", "content-type": "application/json" },
+  });
+  const first = await fetch(`${server.url}/js/emojiList.json`);
+  assertEquals(
+    [first.status, first.headers.get("retry-after"), first.headers.get("content-type")],
+    [429, "7", "application/json"],
+  );
+  assertEquals(await first.text(), '{"error":"slow down"}');
+  const second = await fetch(`${server.url}/js/emojiList.json`);
+  assertEquals(second.status, 200); // once by default
+  await second.body?.cancel();
+  assertThrows(() => server.injectHttpFault({ kind: "answer", status: 99 }), RangeError);
+});
