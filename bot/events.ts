@@ -43,7 +43,7 @@ export const BOT_EVENTS = {
   boardCleared: "The board was cleared (`ctx.user` when known)",
   boardCursor: "Someone moved their board cursor (`ctx.user`, `ctx.x`, `ctx.y`)",
   kicked: "The bot was voted out of its room (`ctx.room`)",
-  afkWarning: "The server warns the bot is idle (`ctx.secondsRemaining`)",
+  afkWarning: "The server warns the bot is idle (`ctx.remainingMs`)",
   afkTimeout: "The bot was removed for inactivity, or its solo room closed (`ctx.closed`)",
   disconnected: "The connection was lost or closed (`ctx.reason`, `ctx.willReconnect`)",
   reconnected: "Connected and signed in again after a loss (`ctx.attempt`, `ctx.me`)",
@@ -196,8 +196,8 @@ export interface BotEventData {
   afkWarning: {
     /** The server's text. */
     readonly message: string;
-    /** Seconds before removal. */
-    readonly secondsRemaining: number;
+    /** Milliseconds before removal (the server counts in whole seconds). */
+    readonly remainingMs: number;
   };
   /** The bot was removed for inactivity, or its solo room closed. */
   afkTimeout: {

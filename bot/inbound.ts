@@ -182,7 +182,7 @@ export class Inbound implements StateSink {
   afkWarning(message: string, secondsRemaining: number): void {
     const { options, actions, handlers } = this.#host;
     if (options.answerAfk && this.#host.state.room) this.#host.background(actions.afkResponse());
-    handlers.emit("afkWarning", { message, secondsRemaining });
+    handlers.emit("afkWarning", { message, remainingMs: secondsRemaining * 1000 });
   }
 
   afkTimeout(message: string, closed: boolean): void {

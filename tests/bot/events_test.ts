@@ -231,8 +231,10 @@ Deno.test("Bot answers AFK warnings and stays; without answering it is removed",
   {
     await using s = await scene({ timing });
     const warned: number[] = [];
-    s.bot.on("afkWarning", (ctx) => void warned.push(ctx.secondsRemaining));
+    s.bot.on("afkWarning", (ctx) => void warned.push(ctx.remainingMs));
     await until(() => warned.length >= 2, "two warnings", 3000);
+    // The server's "secondsRemaining: 30", in milliseconds.
+    assertEquals(warned.slice(0, 2), [30_000, 30_000]);
     assert(s.bot.room !== undefined, "still in the room");
   }
   await using s = await scene({ timing }, { answerAfk: false, logger: quietLogger() });
