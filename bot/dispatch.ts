@@ -218,10 +218,10 @@ export class Dispatch {
     const onRoom = (ctx: { readonly reason: string }) => {
       if (ctx.reason !== "disconnected") this.#asks.left();
     };
-    handlers.add("userLeave", onUser, false);
+    handlers.add("userLeft", onUser, false);
     handlers.add("roomLeft", onRoom, false);
     return () => {
-      handlers.remove("userLeave", onUser);
+      handlers.remove("userLeft", onUser);
       handlers.remove("roomLeft", onRoom);
     };
   }

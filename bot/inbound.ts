@@ -24,7 +24,7 @@ import type {
   RoomLeftReason,
   StateSink,
   User,
-  UserLeaveReason,
+  UserLeftReason,
 } from "./state.ts";
 import { failureOf, type ServerFailure } from "./server_messages.ts";
 import { refused } from "./errors.ts";
@@ -152,13 +152,13 @@ export class Inbound implements StateSink {
 
   userJoin(user: User): void {
     this.#host.lines.baseline(user.id, "");
-    this.#host.handlers.emit("userJoin", { user });
+    this.#host.handlers.emit("userJoined", { user });
   }
 
-  userLeave(user: User, reason: UserLeaveReason): void {
+  userLeave(user: User, reason: UserLeftReason): void {
     this.#host.lines.forget(user.id);
     this.#host.board.userLeft(user);
-    this.#host.handlers.emit("userLeave", { user, reason });
+    this.#host.handlers.emit("userLeft", { user, reason });
   }
 
   text(user: User, text: string, previous: string, bulk: boolean): void {
@@ -182,7 +182,7 @@ export class Inbound implements StateSink {
   afkWarning(message: string, secondsRemaining: number): void {
     const { options, actions, handlers } = this.#host;
     if (options.answerAfk && this.#host.state.room) this.#host.background(actions.afkResponse());
-    handlers.emit("afkWarning", { message, secondsRemaining });
+    handlers.emit("afkWarning", { message, remainingMs: secondsRemaining * 1000 });
   }
 
   afkTimeout(message: string, closed: boolean): void {

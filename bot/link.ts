@@ -121,7 +121,7 @@ export class Link {
     this.#close();
     this.#host.dropRoom();
     if (hadConnection) {
-      this.#host.handlers.emit("disconnect", { reason: "stopped", willReconnect: false });
+      this.#host.handlers.emit("disconnected", { reason: "stopped", willReconnect: false });
     }
     this.#resolveStopped();
     return this.stopped;
@@ -197,7 +197,7 @@ export class Link {
     this.#close();
     const o = this.#host.options;
     const willReconnect = !this.#stop.signal.aborted && o.reconnect !== false;
-    this.#host.handlers.emit("disconnect", { reason, willReconnect });
+    this.#host.handlers.emit("disconnected", { reason, willReconnect });
     this.#host.dropRoom();
     if (willReconnect) void this.#reconnect();
     else void this.stop();
@@ -229,7 +229,7 @@ export class Link {
         this.#host.placement.retry();
       }
       if (signal.aborted) return;
-      this.#host.handlers.emit("reconnect", { attempt, me });
+      this.#host.handlers.emit("reconnected", { attempt, me });
       return;
     }
     this.#host.handlers.report(new Error(`Gave up reconnecting after ${o.maxAttempts} attempts`));

@@ -42,12 +42,12 @@ function watch(handlers: Handlers, listener: (connected: boolean) => void): () =
   const up = () => listener(true);
   const down = () => listener(false);
   handlers.add("ready", up, false);
-  handlers.add("reconnect", up, false);
-  handlers.add("disconnect", down, false);
+  handlers.add("reconnected", up, false);
+  handlers.add("disconnected", down, false);
   return () => {
     handlers.remove("ready", up);
-    handlers.remove("reconnect", up);
-    handlers.remove("disconnect", down);
+    handlers.remove("reconnected", up);
+    handlers.remove("disconnected", down);
   };
 }
 

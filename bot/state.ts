@@ -10,7 +10,7 @@
  */
 
 import type {
-  LobbyRoom as WireLobbyRoom,
+  ListedRoom as WireLobbyRoom,
   ServerEventName,
   ServerEvents,
   UserView as WireUserView,
@@ -102,7 +102,7 @@ export interface Room {
 export type RoomLeftReason = "left" | "kicked" | "afk" | "closed" | "removed" | "disconnected";
 
 /** Why another user is no longer in the bot's room. */
-export type UserLeaveReason = "left" | "kicked" | "vanished";
+export type UserLeftReason = "left" | "kicked" | "vanished";
 
 /** Receives every change the state sees. */
 export interface StateSink {
@@ -112,7 +112,7 @@ export interface StateSink {
   roomJoined(): void;
   roomLeft(room: Room, reason: RoomLeftReason): void;
   userJoin(user: User): void;
-  userLeave(user: User, reason: UserLeaveReason): void;
+  userLeave(user: User, reason: UserLeftReason): void;
   /** `bulk`: the text came with a room snapshot, not typed. */
   text(user: User, text: string, previous: string, bulk: boolean): void;
   typing(user: User, isTyping: boolean): void;

@@ -46,13 +46,13 @@ const TEST_BODY =
     await bot.start();
     const botId = await server.waitFor(
       (s) => s.room(roomId)?.users.find((u) => u.username === "{{botName}}")?.id,
-      { timeout: 10_000 },
+      { timeoutMs: 10_000 },
     );
     await alice.type("/hello");
     await alice.pressEnter();
     // The bot's box, once it shows something.
     const answer = await server.waitFor(() => alice.texts[botId] || undefined, {
-      timeout: 10_000,
+      timeoutMs: 10_000,
     });
     ASSERT(answer, "Hello, Alice!");
   } finally {

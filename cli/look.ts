@@ -80,7 +80,7 @@ function setUp(args: string[], usage: string): Look | undefined {
 
 /** One line for a failed call, as `Bot.run()` prints it. */
 function failure(error: unknown, url: string, what: string): CliFailure {
-  if (error instanceof ApiError && error.variant === "non-json") {
+  if (error instanceof ApiError && error.variant === "notJson") {
     return new CliFailure(
       `${url} is not a Talkomatic server: ${what} answered ${error.status} with a body that is not JSON`,
     );

@@ -27,7 +27,7 @@ bot.command("echo")
     said.set(ctx.user, `${ctx.user.name} said: ${args.message.join(" ")}`);
   });
 
-bot.on("userLeave", ({ user }) => void said.delete(user));
+bot.on("userLeft", ({ user }) => void said.delete(user));
 
 bot.command("ping").hidden().handle((ctx) => ctx.reply("Pong!"));
 

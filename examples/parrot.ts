@@ -25,7 +25,7 @@ bot.on("roomJoined", ({ room }) => {
   for (const user of room.users) repeat(user);
 })
   .on("message", ({ user, text }) => repeat(user, text))
-  .on("userJoin", ({ user }) => repeat(user))
-  .on("userLeave", ({ user }) => void lines.delete(user));
+  .on("userJoined", ({ user }) => repeat(user))
+  .on("userLeft", ({ user }) => void lines.delete(user));
 
 await bot.run();

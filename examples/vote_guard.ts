@@ -33,10 +33,10 @@ function board(): void {
 }
 
 bot.on("vote", board);
-bot.on("userLeave", ({ user, reason }) => {
+bot.on("userLeft", ({ user, reason }) => {
   if (reason === "kicked") kicked.add(`  - ${user.name} / ${user.location}`);
   board();
 });
-bot.on("roomJoined", board).on("userJoin", board);
+bot.on("roomJoined", board).on("userJoined", board);
 
 await bot.run();

@@ -32,7 +32,7 @@ try {
   const server = dev.server;
   const roomId = await server.waitFor(
     (s) => s.rooms().find((r) => r.name === "Echo" && r.users.length > 0)?.id,
-    { timeout: ANSWER_TIMEOUT_MS },
+    { timeoutMs: ANSWER_TIMEOUT_MS },
   ).catch(() => fail('the echo bot did not create and join "Echo" within 15 s'));
   const botId = server.room(roomId)!.users.find((u) => u.username === "Echo Bot")!.id;
   console.log(`Echo Bot is in "Echo" (${roomId})`);
@@ -57,7 +57,7 @@ try {
     server.waitFor(() => {
       const text = user.texts[botId] ?? "";
       return ok(text) ? text : undefined;
-    }, { timeout: ANSWER_TIMEOUT_MS }).catch(() =>
+    }, { timeoutMs: ANSWER_TIMEOUT_MS }).catch(() =>
       fail(
         `the bot did not answer ${what} within 15 s (its box shows ${
           JSON.stringify(user.texts[botId] ?? "")

@@ -64,6 +64,7 @@ describe("the npm package in Node", { concurrency: true }, () => {
       "./api",
       "./bot",
       "./cli",
+      "./protocol",
       "./testing",
     ]);
     assert.equal(pkg.bin.talkomatic, "./bin.js");

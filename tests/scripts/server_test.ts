@@ -2,9 +2,9 @@
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "@std/assert";
 import { fileURLToPath } from "node:url";
 import { io } from "socket.io-client";
+import { sleep, until } from "../_support.ts";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** The server script as a child process, its stdout collected line by line. */
 class Cli {
@@ -41,13 +41,16 @@ class Cli {
 
   /** Waits for a stdout line matching `pattern` and returns it. */
   async line(pattern: RegExp, timeout = 10_000): Promise<string> {
-    const end = Date.now() + timeout;
-    while (Date.now() < end) {
-      const hit = this.lines.find((l) => pattern.test(l));
-      if (hit) return hit;
-      await sleep(10);
-    }
-    throw new Error(`no line matching ${pattern}; got:\n${this.lines.join("\n")}\n${this.stderr}`);
+    return await until(
+      () => this.lines.find((l) => pattern.test(l)),
+      `a line matching ${pattern}`,
+      timeout,
+    )
+      .catch(() => {
+        throw new Error(
+          `no line matching ${pattern}; got:\n${this.lines.join("\n")}\n${this.stderr}`,
+        );
+      });
   }
 
   /** The server's base URL, from its first line. */
@@ -219,6 +222,7 @@ Deno.test("deno task server --no-token --relax-limits --afk --no-startup-purge -
     await new Promise((r) => socket.once("afk timeout", r));
     // --no-startup-purge: still in the room 2.5 s after start (kept from AFK meanwhile)
     socket.emit("join room", { roomId: id });
+    // Real time is the subject: the start-up purge would come 2–4 s after the start.
     const started = Date.now();
     while (Date.now() - started < 2500) {
       socket.emit("afk response");
