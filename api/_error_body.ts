@@ -1,6 +1,6 @@
 /**
  * Turns an HTTP error response into an {@linkcode ApiError}, whatever body
- * variant the server used (docs/protocol.md §11.2): A, B, B', C, HTML or other text.
+ * variant the server used (docs/protocol.md §11.2): detailed, simple, rateLimited, text, notJson or unrecognised.
  *
  * @module
  */
@@ -87,10 +87,10 @@ export function toApiError(response: ErrorResponse): ApiError {
         status,
         code: fallbackCode,
         body: kept,
-        variant: "non-json",
+        variant: "notJson",
         operation,
         url,
-        ...(headerRetry === undefined ? {} : { retryAfter: headerRetry }),
+        ...(headerRetry === undefined ? {} : { retryAfterMs: headerRetry * 1000 }),
       },
       { cause },
     );
@@ -101,21 +101,21 @@ export function toApiError(response: ErrorResponse): ApiError {
       status,
       code: fallbackCode,
       body,
-      variant: "C",
+      variant: "text",
       operation,
       url,
-      ...(headerRetry === undefined ? {} : { retryAfter: headerRetry }),
+      ...(headerRetry === undefined ? {} : { retryAfterMs: headerRetry * 1000 }),
     });
   }
   if (isRecord(error) && typeof error.code === "string" && typeof error.message === "string") {
     const bodyRetry = typeof error.retryAfter === "number" ? error.retryAfter : undefined;
     const retryAfter = bodyRetry ?? headerRetry;
-    const details = stringRecord(error.details);
+    const fields = stringRecord(error.details);
     const variant: ApiErrorVariant = bodyRetry !== undefined
-      ? "B'"
+      ? "rateLimited"
       : typeof error.replaceDefaultText === "boolean"
-      ? "A"
-      : "B";
+      ? "detailed"
+      : "simple";
     return new ApiError(cut(error.message, FIELD_LENGTH), {
       status,
       code: cut(error.code, FIELD_LENGTH),
@@ -123,8 +123,8 @@ export function toApiError(response: ErrorResponse): ApiError {
       variant,
       operation,
       url,
-      ...(details === undefined ? {} : { details }),
-      ...(retryAfter === undefined ? {} : { retryAfter }),
+      ...(fields === undefined ? {} : { fields }),
+      ...(retryAfter === undefined ? {} : { retryAfterMs: retryAfter * 1000 }),
       ...(typeof error.replaceDefaultText === "boolean"
         ? { replaceDefaultText: error.replaceDefaultText }
         : {}),
@@ -139,7 +139,7 @@ export function toApiError(response: ErrorResponse): ApiError {
       variant: "unrecognised",
       operation,
       url,
-      ...(headerRetry === undefined ? {} : { retryAfter: headerRetry }),
+      ...(headerRetry === undefined ? {} : { retryAfterMs: headerRetry * 1000 }),
     },
   );
 }

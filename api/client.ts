@@ -22,10 +22,10 @@ import type {
   Config,
   EmojiList,
   Health,
-  Layout,
-  Me,
+  RestMe,
   RestRoom,
   RestRoomList,
+  RoomLayout,
   RoomType,
 } from "../schemas/mod.ts";
 import { ApiError, TransportError } from "./errors.ts";
@@ -41,7 +41,7 @@ import {
   getOffensiveWords,
   getRoom,
   listRooms,
-} from "./operations.gen.ts";
+} from "./_operations.gen.ts";
 import { type CallOptions, HttpTransport, type HttpTransportOptions } from "./transport.ts";
 import {
   checkAccessCode,
@@ -58,13 +58,13 @@ export interface TalkomaticApiOptions extends HttpTransportOptions {
 }
 
 /** What {@linkcode TalkomaticApi.createRoom} needs (docs/protocol.md §4.5). */
-export interface CreateRoomOptions {
+export interface NewRoom {
   /** 1 to `MAX_ROOM_NAME_LENGTH` characters, not only spaces. The server replaces `<` by `&lt;`. */
   readonly name: string;
   /** `public`, `semi-private` (needs `accessCode`) or `private` (unlisted, no code). */
   readonly type: RoomType;
   /** `horizontal` or `vertical` (display only). */
-  readonly layout: Layout;
+  readonly layout: RoomLayout;
   /** Exactly 6 digits, as a string; required for semi-private rooms and ignored otherwise. */
   readonly accessCode?: string;
 }
@@ -106,7 +106,7 @@ export interface WordFilter {
   readonly whitelistedWords: readonly string[];
 }
 
-function checkCreateRoom(options: CreateRoomOptions): CreateRoomOptions {
+function checkCreateRoom(options: NewRoom): NewRoom {
   if (typeof options !== "object" || options === null) {
     throw new TypeError(`Cannot create room: expected an object, got ${String(options)}`);
   }
@@ -168,8 +168,8 @@ export class TalkomaticApi {
    * import { TalkomaticApi } from "@talkomatic/talkomatic/api";
    * import { assertEquals } from "@std/assert";
    *
-   * const api = new TalkomaticApi({ baseUrl: "http://127.0.0.1:3000", timeout: 2_000 });
-   * assertEquals(api.transport.timeout, 2_000);
+   * const api = new TalkomaticApi({ baseUrl: "http://127.0.0.1:3000", timeoutMs: 2_000 });
+   * assertEquals(api.transport.timeoutMs, 2_000);
    * ```
    */
   readonly transport: HttpTransport;
@@ -288,7 +288,7 @@ export class TalkomaticApi {
    * @param options Signal and timeout.
    * @returns The new room's id.
    * @throws {RangeError} When a field is out of range (empty or long name, unknown type, bad code).
-   * @throws {ApiError} `VALIDATION_ERROR` (with `details`), `ROOM_NAME_EXISTS`, `RATE_LIMITED`, `ROOM_LIMIT_REACHED`.
+   * @throws {ApiError} `VALIDATION_ERROR` (with `fields`), `ROOM_NAME_EXISTS`, `RATE_LIMITED`, `ROOM_LIMIT_REACHED`.
    * @example
    * ```ts
    * import type { TalkomaticApi } from "@talkomatic/talkomatic/api";
@@ -299,7 +299,7 @@ export class TalkomaticApi {
    * }
    * ```
    */
-  async createRoom(room: CreateRoomOptions, options?: CallOptions): Promise<string> {
+  async createRoom(room: NewRoom, options?: CallOptions): Promise<string> {
     const body = checkCreateRoom(room);
     const created = await createRoom(this.transport, { body }, options);
     return created.roomId;
@@ -384,7 +384,7 @@ export class TalkomaticApi {
       if (error instanceof TransportError && error.kind !== "aborted") {
         return { status: "down", error };
       }
-      if (error instanceof ApiError && (error.status >= 500 || error.variant === "non-json")) {
+      if (error instanceof ApiError && (error.status >= 500 || error.variant === "notJson")) {
         return { status: "down", error };
       }
       throw error;
@@ -407,7 +407,7 @@ export class TalkomaticApi {
    * }
    * ```
    */
-  me(options?: CallOptions): Promise<Me> {
+  me(options?: CallOptions): Promise<RestMe> {
     return getMe(this.transport, options);
   }
 

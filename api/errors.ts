@@ -37,16 +37,28 @@ export {
   TalkomaticError,
 } from "../schemas/errors.ts";
 
-/** Keys of the documented error body variants (docs/protocol.md §11.2), plus the fallbacks. */
-export type ApiErrorVariant = "A" | "B" | "B'" | "C" | "non-json" | "unrecognised";
+/**
+ * Which error body the server sent (docs/protocol.md §11.2): `detailed`
+ * (`{ error: { code, message, replaceDefaultText, details? } }`), `simple`
+ * (`{ error: { code, message } }`), `rateLimited` (`simple` with a
+ * `retryAfter`), `text` (`{ error: "…" }`), `notJson` (an HTML page or plain
+ * text) or `unrecognised` (JSON of another shape).
+ */
+export type ApiErrorVariant =
+  | "detailed"
+  | "simple"
+  | "rateLimited"
+  | "text"
+  | "notJson"
+  | "unrecognised";
 
 /** Fields of an {@linkcode ApiError}, as passed to its constructor. */
 export type ApiErrorInit = Pick<
   ApiError,
   | "status"
   | "code"
-  | "details"
-  | "retryAfter"
+  | "fields"
+  | "retryAfterMs"
   | "replaceDefaultText"
   | "body"
   | "variant"
@@ -69,7 +81,7 @@ export type ApiErrorInit = Pick<
  *   status: 404,
  *   code: "NOT_FOUND",
  *   body: { error: { code: "NOT_FOUND", message: "Room not found", replaceDefaultText: false } },
- *   variant: "A",
+ *   variant: "detailed",
  * });
  * assertEquals(error.code, "NOT_FOUND");
  * ```
@@ -79,11 +91,11 @@ export class ApiError extends TalkomaticError {
   readonly status: number;
   /** The server's error code (`NOT_FOUND`, `RATE_LIMITED`, …) or `HTTP_<status>` when the body had none. */
   readonly code: string;
-  /** Field → message map sent with some errors (validation failures, "already in a room"). */
-  readonly details?: Readonly<Record<string, string>>;
-  /** Seconds to wait before retrying, from the body (`retryAfter`) or the `Retry-After` header. */
-  readonly retryAfter?: number;
-  /** `replaceDefaultText` from variant-A bodies. */
+  /** Field → message map sent with some errors (validation failures, "already in a room"): the body's `details`. */
+  readonly fields?: Readonly<Record<string, string>>;
+  /** Milliseconds to wait before retrying, from the body's `retryAfter` or the `Retry-After` header (both in seconds). */
+  readonly retryAfterMs?: number;
+  /** `replaceDefaultText` from `detailed` bodies. */
   readonly replaceDefaultText?: boolean;
   /** The parsed JSON body, or the start of the text body when it was not JSON. */
   readonly body: unknown;
@@ -108,8 +120,8 @@ export class ApiError extends TalkomaticError {
     this.code = init.code;
     this.body = init.body;
     this.variant = init.variant;
-    if (init.details !== undefined) this.details = init.details;
-    if (init.retryAfter !== undefined) this.retryAfter = init.retryAfter;
+    if (init.fields !== undefined) this.fields = init.fields;
+    if (init.retryAfterMs !== undefined) this.retryAfterMs = init.retryAfterMs;
     if (init.replaceDefaultText !== undefined) this.replaceDefaultText = init.replaceDefaultText;
     if (init.operation !== undefined) this.operation = init.operation;
     if (init.url !== undefined) this.url = init.url;
@@ -133,7 +145,7 @@ export type TransportErrorKind =
 
 /** Fields of a {@linkcode TransportError}, as passed to its constructor, and its `cause`. */
 export type TransportErrorInit =
-  & Pick<TransportError, "kind" | "url" | "timeout" | "location">
+  & Pick<TransportError, "kind" | "url" | "timeoutMs" | "location">
   & ErrorOptions;
 
 /**
@@ -149,7 +161,7 @@ export type TransportErrorInit =
  * const error = new TransportError('Request to "http://127.0.0.1:1/" timed out after 10ms', {
  *   kind: "timeout",
  *   url: "http://127.0.0.1:1/",
- *   timeout: 10,
+ *   timeoutMs: 10,
  * });
  * assertEquals(error.kind, "timeout");
  * ```
@@ -160,7 +172,7 @@ export class TransportError extends TalkomaticError {
   /** The requested URL. */
   readonly url: string;
   /** The timeout in milliseconds, for `kind: "timeout"` (and `incomplete` when it timed out). */
-  readonly timeout?: number;
+  readonly timeoutMs?: number;
   /** Where the server redirected to, for `kind: "redirect"`. */
   readonly location?: string;
 
@@ -175,7 +187,7 @@ export class TransportError extends TalkomaticError {
     this.name = "TransportError";
     this.kind = init.kind;
     this.url = init.url;
-    if (init.timeout !== undefined) this.timeout = init.timeout;
+    if (init.timeoutMs !== undefined) this.timeoutMs = init.timeoutMs;
     if (init.location !== undefined) this.location = init.location;
   }
 }

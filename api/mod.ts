@@ -29,12 +29,12 @@
  */
 export {
   type CanJoinOptions,
-  type CreateRoomOptions,
   type HealthDown,
   type HealthReport,
   type HealthUp,
   type JoinRefusal,
   type JoinStatus,
+  type NewRoom,
   TalkomaticApi,
   type TalkomaticApiOptions,
   type WordFilter,
@@ -62,5 +62,30 @@ export {
   type TokenStore,
 } from "./token_store.ts";
 export type { Logger } from "./logger.ts";
-export type * from "../schemas/types.gen.ts";
-export type { StandardIssue, StandardResult, Validator } from "../schemas/standard.ts";
+// The wire types the client's signatures use; every other wire type is at `./protocol`.
+export type {
+  BotTokenInfo,
+  CharacterSubstitutions,
+  Config,
+  EmojiList,
+  Features,
+  Health,
+  IsoDate,
+  Limits,
+  ListedRoomType,
+  PressureTier,
+  RestMe,
+  RestMeSignedIn,
+  RestMeSignedOut,
+  RestRoom,
+  RestRoomList,
+  RestRoomListItem,
+  RestRoomUser,
+  RoomId,
+  RoomLayout,
+  RoomStatistics,
+  RoomType,
+  Timestamp,
+  UserId,
+} from "../schemas/types.gen.ts";
+export type { StandardIssue } from "../schemas/standard.ts";

@@ -4,7 +4,7 @@
  * `connect.sid` session cookie, enforces timeouts and aborts, validates the
  * success body and turns everything else into typed errors.
  *
- * The generated functions in `operations.gen.ts` describe each operation as
+ * The generated functions in `_operations.gen.ts` describe each operation as
  * an {@linkcode OperationSpec} and hand it to a {@linkcode Transport}.
  *
  * @example
@@ -20,9 +20,9 @@
  * @module
  */
 import * as v from "valibot";
-import type { Validator } from "../schemas/standard.ts";
+import type { CallOptions, OperationSpec } from "./_spec.ts";
 import { getEnv, nodeGet } from "./_platform.ts";
-import { requestBotToken } from "./operations.gen.ts";
+import { requestBotToken } from "./_operations.gen.ts";
 import { toApiError } from "./_error_body.ts";
 import {
   checkMaxBytes,
@@ -33,49 +33,12 @@ import {
 } from "./_body.ts";
 import { ApiError, PayloadValidationError, TransportError } from "./errors.ts";
 import { consoleLogger, type Logger } from "./logger.ts";
-import { TokenProvider } from "./token_provider.ts";
+import { TokenProvider } from "./_token_provider.ts";
 import { FileTokenStore, type StoredToken, type TokenStore } from "./token_store.ts";
 import { validate } from "../schemas/validate.ts";
 import { PUBLIC_API_KEY } from "../schemas/protocol.gen.ts";
 
-/**
- * Which authentication an operation needs: `none`; `bearer` (the token is
- * sent, but the endpoint has no token layer: token info); `token` (the bot
- * token layer); `token+key` (token layer plus `x-api-key`).
- */
-export type AuthLayer = "none" | "bearer" | "token" | "token+key";
-
-/** One REST request, as described by a generated operation function. */
-export interface OperationSpec<T> {
-  /** The operation id (`getRoom`, …), used in errors. */
-  readonly id: string;
-  /** The HTTP method. */
-  readonly method: "GET" | "POST";
-  /** The path, with parameters already substituted and encoded. */
-  readonly path: string;
-  /** Query parameters; `undefined` values are left out. */
-  readonly query?: Readonly<Record<string, string | number | boolean | undefined>>;
-  /** A JSON request body. */
-  readonly body?: unknown;
-  /** The authentication layers the endpoint needs. */
-  readonly auth: AuthLayer;
-  /** Success status → schema of the body. Any other status is an error. */
-  readonly success: Readonly<Record<number, Validator<T>>>;
-}
-
-/** Per-call options. */
-export interface CallOptions {
-  /** Aborts the call. */
-  readonly signal?: AbortSignal;
-  /** Milliseconds each HTTP request may take; overrides the transport's default. */
-  readonly timeout?: number;
-}
-
-/** Sends operations to a server. */
-export interface Transport {
-  /** Performs `spec` and resolves with its validated success body. */
-  call<T>(spec: OperationSpec<T>, options?: CallOptions): Promise<T>;
-}
+export type { AuthLayer, CallOptions, OperationSpec, Transport } from "./_spec.ts";
 
 /** The `fetch` signature the transport needs. */
 export type FetchLike = (input: string | URL | Request, init?: RequestInit) => Promise<Response>;
@@ -98,7 +61,7 @@ export interface HttpTransportOptions {
   /** The `fetch` to use; defaults to the global one. */
   readonly fetch?: FetchLike;
   /** Default milliseconds per HTTP request; defaults to 10 000. */
-  readonly timeout?: number;
+  readonly timeoutMs?: number;
   /** The `x-api-key` value; defaults to the public server's (docs/protocol.md §11.1). */
   readonly apiKey?: string;
   /** A bot token to use as is; defaults to `$TALKOMATIC_TOKEN`, else one is requested. */
@@ -147,7 +110,7 @@ export function resolveBaseUrl(baseUrl?: string): string {
 
 function checkTimeout(timeout: number): number {
   if (typeof timeout !== "number" || Number.isNaN(timeout) || timeout <= 0) {
-    throw new RangeError(`Cannot use timeout "${timeout}": must be a positive number of ms`);
+    throw new RangeError(`Cannot use timeoutMs "${timeout}": must be a positive number of ms`);
   }
   return timeout;
 }
@@ -215,10 +178,10 @@ export class HttpTransport {
    * import { HttpTransport } from "@talkomatic/talkomatic/api";
    * import { assertEquals } from "@std/assert";
    *
-   * assertEquals(new HttpTransport({ baseUrl: "http://127.0.0.1:3000" }).timeout, 10_000);
+   * assertEquals(new HttpTransport({ baseUrl: "http://127.0.0.1:3000" }).timeoutMs, 10_000);
    * ```
    */
-  readonly timeout: number;
+  readonly timeoutMs: number;
   /**
    * Provides the bot token (explicit, cached or requested); the bot drops a
    * token its socket handshake was refused with.
@@ -255,7 +218,7 @@ export class HttpTransport {
   constructor(options?: HttpTransportOptions) {
     options ??= {};
     this.baseUrl = resolveBaseUrl(options.baseUrl);
-    this.timeout = checkTimeout(options.timeout ?? DEFAULT_TIMEOUT);
+    this.timeoutMs = checkTimeout(options.timeoutMs ?? DEFAULT_TIMEOUT);
     this.maxResponseBytes = checkMaxBytes(options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES);
     this.#fetch = options.fetch ?? ((input, init) => fetch(input, init));
     this.#ownFetch = options.fetch !== undefined;
@@ -347,7 +310,7 @@ export class HttpTransport {
   }
 
   /**
-   * Performs one operation of `operations.gen.ts`: authenticates it, sends
+   * Performs one operation of `_operations.gen.ts`: authenticates it, sends
    * it, validates the success body, and retries once with a new token when a
    * requested token was rejected.
    *
@@ -357,12 +320,12 @@ export class HttpTransport {
    * @throws {ApiError} When the server answered with an error status.
    * @throws {TransportError} On network failure, timeout or abort.
    * @throws {PayloadValidationError} When the success body has the wrong shape.
-   * @throws {RangeError} When `options.timeout` is not a positive number (nothing is sent).
+   * @throws {RangeError} When `options.timeoutMs` is not a positive number (nothing is sent).
    * @internal
    */
   async call<T>(spec: OperationSpec<T>, options?: CallOptions): Promise<T> {
     options ??= {};
-    if (options.timeout !== undefined) checkTimeout(options.timeout); // before any token request
+    if (options.timeoutMs !== undefined) checkTimeout(options.timeoutMs); // before any token request
     if (spec.auth === "none") return await this.#send(spec, undefined, options);
     const token = await this.#token(spec, options);
     try {
@@ -513,7 +476,7 @@ export class HttpTransport {
     options: CallOptions,
     request: (signal: AbortSignal, answered: (status: number) => void) => Promise<T> | undefined,
   ): Promise<T | undefined> {
-    const timeout = checkTimeout(options.timeout ?? this.timeout);
+    const timeout = checkTimeout(options.timeoutMs ?? this.timeoutMs);
     const signal = options.signal;
     if (signal?.aborted) throw this.#aborted(url, signal.reason);
     const controller = new AbortController();
@@ -542,7 +505,7 @@ export class HttpTransport {
         throw new TransportError(`Server at "${url.href}" answered ${status} but ${why}`, {
           kind: "incomplete",
           url: url.href,
-          ...(timedOut ? { timeout } : {}),
+          ...(timedOut ? { timeoutMs: timeout } : {}),
           cause,
         });
       }
@@ -550,7 +513,7 @@ export class HttpTransport {
         throw new TransportError(`Request to "${url.href}" timed out after ${timeout}ms`, {
           kind: "timeout",
           url: url.href,
-          timeout,
+          timeoutMs: timeout,
           cause,
         });
       }

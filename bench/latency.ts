@@ -27,7 +27,7 @@ async function run(
     token: server.token,
     username: `pinger${id}`,
     location: "bench",
-    timeout: 5000,
+    timeoutMs: 5000,
   });
   const roomId = await user.createRoom({ name: `lat${kind}${id}` });
   await user.joinRoom(roomId);

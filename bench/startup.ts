@@ -71,19 +71,19 @@ async function once(
   try {
     joined = await user.waitFor<{ id: string }>("user joined", () => true, {
       since,
-      timeout: 20_000,
+      timeoutMs: 20_000,
     });
     await user.waitFor<{ userId: string; diff: { text: string } }>(
       "chat update",
       (p) => p.userId === joined!.id && p.diff.text === "Hello, world!",
-      { since, timeout: 20_000 },
+      { since, timeoutMs: 20_000 },
     );
     return { wall: performance.now() - t0, cpu: processCpuMs(child.pid) };
   } finally {
     child.kill("SIGTERM");
     await child.status;
     if (joined) {
-      await user.waitFor("user left", (id) => id === joined!.id, { since, timeout: 5000 })
+      await user.waitFor("user left", (id) => id === joined!.id, { since, timeoutMs: 5000 })
         .catch(() => {});
     }
     await sleep(100);

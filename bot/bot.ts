@@ -55,7 +55,7 @@ export type { ActionOptions, CommandContext, CreateRoomOptions, JoinRoomOptions,
  * bot.command("echo")
  *   .param("words", { rest: true })
  *   .handle((ctx, args) => ctx.reply(`${ctx.user.name} said: ${args.words.join(" ")}`));
- * bot.on("userJoin", (ctx) => ctx.reply(`Welcome, ${ctx.user.name}!`));
+ * bot.on("userJoined", (ctx) => ctx.reply(`Welcome, ${ctx.user.name}!`));
  * // await bot.run(); // until Ctrl+C
  * ```
  */
@@ -201,8 +201,8 @@ export class Bot<C extends object = Record<never, never>> {
    * import { Bot } from "@talkomatic/talkomatic/bot";
    *
    * const bot = new Bot({ username: "Greeter" });
-   * bot.on("userJoin", (ctx) => ctx.reply(`Welcome, ${ctx.user.name}!`))
-   *   .on("userLeave", (ctx) => console.log(ctx.user.name, ctx.reason));
+   * bot.on("userJoined", (ctx) => ctx.reply(`Welcome, ${ctx.user.name}!`))
+   *   .on("userLeft", (ctx) => console.log(ctx.user.name, ctx.reason));
    * ```
    */
   on<E extends BotEventName>(name: E, handler: EventHandler<E, C>): this {

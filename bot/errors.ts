@@ -170,17 +170,18 @@ export class HandlerError extends TalkomaticError {
 
 /**
  * A command line could not be parsed; its message is answered in the room
- * with the command's usage line.
+ * with the command's usage line. Like every error of the library, it is a
+ * `TalkomaticError`.
  *
  * @example
  * ```ts
- * import { UsageError } from "@talkomatic/talkomatic/bot";
+ * import { TalkomaticError, UsageError } from "@talkomatic/talkomatic/bot";
  *
  * const error = new UsageError('Missing argument "words"');
- * console.log(error.message);
+ * console.log(error instanceof TalkomaticError, error.message); // true Missing argument "words"
  * ```
  */
-export class UsageError extends Error {
+export class UsageError extends TalkomaticError {
   /**
    * Creates a usage error.
    *

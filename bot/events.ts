@@ -11,9 +11,9 @@ import type { AskOptions } from "./commands/ask.ts";
 import type { BoardStroke } from "./board/state.ts";
 import type { AskParseKind, AskResult } from "./commands/prompt.ts";
 import type { Bot } from "./bot.ts";
-import type { LobbyRoom, Me, Room, RoomLeftReason, User, UserLeaveReason } from "./model.ts";
+import type { LobbyRoom, Me, Room, RoomLeftReason, User, UserLeftReason } from "./model.ts";
 
-export type { RoomLeftReason, UserLeaveReason };
+export type { RoomLeftReason, UserLeftReason };
 
 /**
  * Every event of the bot, with what it means.
@@ -31,22 +31,22 @@ export const BOT_EVENTS = {
   roomCreated: "A room this bot asked for was created (`ctx.roomId`)",
   roomJoined: "The bot joined a room (`ctx.room`)",
   roomLeft: "The bot is no longer in a room (`ctx.room`, `ctx.reason`)",
-  userJoin: "Another user joined the bot's room (`ctx.user`)",
-  userLeave: "Another user left, was kicked, or vanished (`ctx.user`, `ctx.reason`)",
+  userJoined: "Another user joined the bot's room (`ctx.user`)",
+  userLeft: "Another user left, was kicked, or vanished (`ctx.user`, `ctx.reason`)",
   message: "A user's text changed (`ctx.user`, `ctx.text`, `ctx.previous`)",
   typing: "A user's typing indicator changed (`ctx.user`, `ctx.isTyping`)",
   vote: "A vote was cast or withdrawn (`ctx.voter`, `ctx.target`, `ctx.added`)",
-  boardOpen: "Someone opened the Talkoboard (`ctx.user`)",
-  boardClose: "Someone closed the Talkoboard (`ctx.user`)",
+  boardOpened: "Someone opened the Talkoboard (`ctx.user`)",
+  boardClosed: "Someone closed the Talkoboard (`ctx.user`)",
   boardStroke: "Someone finished a stroke on the board (`ctx.user`, `ctx.stroke`)",
   boardChat: "Someone said something in the board chat (`ctx.user`, `ctx.text`)",
-  boardClear: "The board was cleared (`ctx.user` when known)",
+  boardCleared: "The board was cleared (`ctx.user` when known)",
   boardCursor: "Someone moved their board cursor (`ctx.user`, `ctx.x`, `ctx.y`)",
   kicked: "The bot was voted out of its room (`ctx.room`)",
-  afkWarning: "The server warns the bot is idle (`ctx.secondsRemaining`)",
+  afkWarning: "The server warns the bot is idle (`ctx.remainingMs`)",
   afkTimeout: "The bot was removed for inactivity, or its solo room closed (`ctx.closed`)",
-  disconnect: "The connection was lost or closed (`ctx.reason`, `ctx.willReconnect`)",
-  reconnect: "Connected and signed in again after a loss (`ctx.attempt`, `ctx.me`)",
+  disconnected: "The connection was lost or closed (`ctx.reason`, `ctx.willReconnect`)",
+  reconnected: "Connected and signed in again after a loss (`ctx.attempt`, `ctx.me`)",
   error: "Something failed that nobody awaited (`ctx.error`)",
   raw: "Every validated wire event (`ctx.event`, `ctx.payload`)",
   line: "A user finished a line of plain text, not a command (`ctx.user`, `ctx.line`)",
@@ -92,16 +92,16 @@ export interface BotEventData {
     readonly reason: RoomLeftReason;
   };
   /** Another user joined the bot's room. */
-  userJoin: {
+  userJoined: {
     /** Who. */
     readonly user: User;
   };
   /** Another user left, was voted out, or vanished. */
-  userLeave: {
+  userLeft: {
     /** Who. */
     readonly user: User;
     /** Why. */
-    readonly reason: UserLeaveReason;
+    readonly reason: UserLeftReason;
   };
   /** A user's text changed. */
   message: {
@@ -150,12 +150,12 @@ export interface BotEventData {
     readonly added: boolean;
   };
   /** Someone opened the Talkoboard. */
-  boardOpen: {
+  boardOpened: {
     /** Who. */
     readonly user: User;
   };
   /** Someone closed the Talkoboard. */
-  boardClose: {
+  boardClosed: {
     /** Who. */
     readonly user: User;
   };
@@ -174,7 +174,7 @@ export interface BotEventData {
     readonly text: string;
   };
   /** The board was cleared. */
-  boardClear: {
+  boardCleared: {
     /** Who cleared it: the bot itself, or `undefined` (the server does not say). */
     readonly user: User | undefined;
   };
@@ -196,8 +196,8 @@ export interface BotEventData {
   afkWarning: {
     /** The server's text. */
     readonly message: string;
-    /** Seconds before removal. */
-    readonly secondsRemaining: number;
+    /** Milliseconds before removal (the server counts in whole seconds). */
+    readonly remainingMs: number;
   };
   /** The bot was removed for inactivity, or its solo room closed. */
   afkTimeout: {
@@ -207,14 +207,14 @@ export interface BotEventData {
     readonly closed: boolean;
   };
   /** The connection was lost or closed. */
-  disconnect: {
+  disconnected: {
     /** Why. */
     readonly reason: string;
     /** Whether the bot comes back. */
     readonly willReconnect: boolean;
   };
   /** Connected and signed in again after a loss. */
-  reconnect: {
+  reconnected: {
     /** Which attempt worked. */
     readonly attempt: number;
     /** Who the bot is. */

@@ -45,7 +45,7 @@ export {
   type EventHandler,
   type RawEvent,
   type RoomLeftReason,
-  type UserLeaveReason,
+  type UserLeftReason,
 } from "./events.ts";
 export {
   type ArgOf,

@@ -89,4 +89,4 @@ export interface Room {
 export type RoomLeftReason = "left" | "kicked" | "afk" | "closed" | "removed" | "disconnected";
 
 /** Why another user is no longer in the bot's room. */
-export type UserLeaveReason = "left" | "kicked" | "vanished";
+export type UserLeftReason = "left" | "kicked" | "vanished";

@@ -66,7 +66,7 @@ export interface ReconnectOptions {
  * stopped forwarding while TCP stays open). The server pings every 25 s
  * (docs/protocol.md §1.1): after `probeAfterMs` without any packet the bot
  * asks for the room list (`get rooms`, exempt from the event limit); after
- * `deadAfterMs` without any packet it drops the connection (`disconnect`
+ * `deadAfterMs` without any packet it drops the connection (`disconnected`
  * with reason `"no traffic"`) and reconnects.
  */
 export interface LivenessOptions {

@@ -163,11 +163,11 @@ export function wireParts(bot: Bot, o: ResolvedBotOptions, token: string | undef
       },
       reconnected: (attempt, me) => {
         schedules.connection(true);
-        handlers.emit("reconnect", { attempt, me });
+        handlers.emit("reconnected", { attempt, me });
       },
       disconnected: (reason, willReconnect) => {
         schedules.connection(false);
-        handlers.emit("disconnect", { reason, willReconnect });
+        handlers.emit("disconnected", { reason, willReconnect });
       },
       report,
     },

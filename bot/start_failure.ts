@@ -27,7 +27,7 @@ export function startFailureLine(error: unknown, url: string): string {
       return `Cannot reach ${url}: unknown host. Check the address (TALKOMATIC_URL or server)`;
     }
     if (error instanceof TransportError && error.kind === "timeout") {
-      return `Cannot reach ${url}: no answer within ${(error.timeout ?? 0) / 1000} s`;
+      return `Cannot reach ${url}: no answer within ${(error.timeoutMs ?? 0) / 1000} s`;
     }
   }
   if (error instanceof ApiError && error.status >= 500) {

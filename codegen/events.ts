@@ -46,7 +46,7 @@ function block(
     ` *`,
     ` * @example`,
     " * ```ts",
-    ` * import { ${table} } from "@talkomatic/talkomatic";`,
+    ` * import { ${table} } from "@talkomatic/talkomatic/protocol";`,
     ` *`,
     ` * const spec = ${table}[${JSON.stringify(sorted.find((e) => e.payload)!.name)}];`,
     ` * console.log(spec.payload, spec.devOnly, spec.description);`,

@@ -7,7 +7,6 @@
  *
  * @module
  */
-import type { Documents } from "./load.ts";
 
 /** One named limit, resolved. */
 export interface Limit {
@@ -97,8 +96,11 @@ function constant(limit: Limit): { type: string; code: string; uses?: string } {
   return { type: typeof value, code: JSON.stringify(value) };
 }
 
-/** Generates `schemas/limits.gen.ts`. */
-export function generateLimits(docs: Documents, header: string): string {
+/** Generates `schemas/limits.gen.ts` from the documents' limits (`docs.limits`). */
+export function generateLimits(
+  docs: { readonly limits: readonly Limit[] },
+  header: string,
+): string {
   const types = new Set<string>();
   const body = docs.limits.map((limit) => {
     const { type, code, uses } = constant(limit);

@@ -56,7 +56,7 @@ async function generate(): Promise<[string, string][]> {
         header("protocol.ts", "schemas/openapi.yaml"),
       ),
     ],
-    ["api/operations.gen.ts", generateRest(docs, header("rest.ts", "schemas/openapi.yaml"))],
+    ["api/_operations.gen.ts", generateRest(docs, header("rest.ts", "schemas/openapi.yaml"))],
     [
       "testing/_page.gen.ts",
       await generatePage(

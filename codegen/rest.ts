@@ -1,5 +1,5 @@
 /**
- * Generates `api/operations.gen.ts`: one typed function per REST operation,
+ * Generates `api/_operations.gen.ts`: one typed function per REST operation,
  * each calling a `Transport` with the operation's method, path, auth layer and
  * response validators.
  *
@@ -85,7 +85,7 @@ export function generateRest(docs: Documents, header: string): string {
     " *",
     " * @module",
     " */",
-    `import type { CallOptions, Transport } from "./transport.ts";`,
+    `import type { CallOptions, Transport } from "./_spec.ts";`,
     `import type { ${[...types].sort().join(", ")} } from "../schemas/types.gen.ts";`,
     `import { ${[...schemas].sort().join(", ")} } from "../schemas/validators.gen.ts";`,
     "",

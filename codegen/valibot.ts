@@ -212,7 +212,7 @@ export function generateValidators(docs: Documents, header: string): string {
     " *",
     " * @example",
     " * ```ts",
-    ' * import { validators } from "@talkomatic/talkomatic";',
+    ' * import { validators } from "@talkomatic/talkomatic/protocol";',
     " *",
     ' * const result = validators.RoomId["~standard"].validate("854431");',
     ' * console.log("value" in result); // true',

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { Bot } from "../bot/mod.ts";
+import { Bot } from "@talkomatic/talkomatic";
 
 const bot = new Bot({
   username: "My Room",
@@ -21,6 +21,6 @@ bot.on("roomJoined", (ctx) =>
       "Bot owner: press Ctrl+C in the terminal to stop me.",
   ));
 
-bot.on("userJoin", ({ user }) => console.log(`${user.name} / ${user.location} came in`));
+bot.on("userJoined", ({ user }) => console.log(`${user.name} / ${user.location} came in`));
 
 await bot.run();

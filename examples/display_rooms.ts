@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { Bot } from "../bot/mod.ts";
+import { Bot } from "@talkomatic/talkomatic";
 
 const bot = new Bot({ username: "Room Display", location: "Bot" });
 

@@ -9,7 +9,8 @@
  *
  * @module
  */
-import { ActionError, type BoardPoint, Bot } from "../bot/mod.ts";
+import { ActionError, Bot } from "@talkomatic/talkomatic";
+import type { BoardPoint } from "@talkomatic/talkomatic/bot";
 
 const bot = new Bot({
   username: "Draw Bot",

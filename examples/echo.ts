@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { Bot, Box } from "../bot/mod.ts";
+import { Bot, Box } from "@talkomatic/talkomatic";
 
 const bot = new Bot({
   username: "Echo Bot",
@@ -27,7 +27,7 @@ bot.command("echo")
     said.set(ctx.user, `${ctx.user.name} said: ${args.message.join(" ")}`);
   });
 
-bot.on("userLeave", ({ user }) => void said.delete(user));
+bot.on("userLeft", ({ user }) => void said.delete(user));
 
 bot.command("ping").hidden().handle((ctx) => ctx.reply("Pong!"));
 

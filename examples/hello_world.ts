@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { Bot } from "../bot/mod.ts";
+import { Bot } from "@talkomatic/talkomatic";
 
 const bot = new Bot({ username: "Hello", location: "world!", room: "first-public" });
 

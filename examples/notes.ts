@@ -24,7 +24,7 @@ import {
   type Middleware,
   session,
   type SessionFlavor,
-} from "../bot/mod.ts";
+} from "@talkomatic/talkomatic";
 
 /** What each person's session holds. */
 interface Notes {
@@ -135,8 +135,8 @@ function refresh(): void {
 
 bot.on("message", ({ user }) => void typedAt.set(user.id, Date.now()))
   .on("roomJoined", refresh)
-  .on("userJoin", refresh)
-  .on("userLeave", ({ user }) => {
+  .on("userJoined", refresh)
+  .on("userLeft", ({ user }) => {
     typedAt.delete(user.id);
     lastSeen.delete(user);
   });

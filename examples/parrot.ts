@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { Bot, Box, type User } from "../bot/mod.ts";
+import { Bot, Box, type User } from "@talkomatic/talkomatic";
 
 const bot = new Bot({ username: "Parrot", location: "Bot", room: "first-public" });
 
@@ -25,7 +25,7 @@ bot.on("roomJoined", ({ room }) => {
   for (const user of room.users) repeat(user);
 })
   .on("message", ({ user, text }) => repeat(user, text))
-  .on("userJoin", ({ user }) => repeat(user))
-  .on("userLeave", ({ user }) => void lines.delete(user));
+  .on("userJoined", ({ user }) => repeat(user))
+  .on("userLeft", ({ user }) => void lines.delete(user));
 
 await bot.run();

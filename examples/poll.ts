@@ -14,7 +14,14 @@
  *
  * @module
  */
-import { Bot, Box, cooldown, FileSessionStorage, session, sessionKey } from "../bot/mod.ts";
+import {
+  Bot,
+  Box,
+  cooldown,
+  FileSessionStorage,
+  session,
+  sessionKey,
+} from "@talkomatic/talkomatic";
 
 /** The room's poll. */
 interface Poll {

@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { Bot } from "../bot/mod.ts";
+import { Bot } from "@talkomatic/talkomatic";
 
 const bot = new Bot({ username: "Typist", location: "Bot", room: "first-public" });
 

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { Bot, Box } from "../bot/mod.ts";
+import { Bot, Box } from "@talkomatic/talkomatic";
 
 const bot = new Bot({ username: "Vote Guard", location: "Bot", room: "first-public" });
 const box = new Box(bot);
@@ -33,10 +33,10 @@ function board(): void {
 }
 
 bot.on("vote", board);
-bot.on("userLeave", ({ user, reason }) => {
+bot.on("userLeft", ({ user, reason }) => {
   if (reason === "kicked") kicked.add(`  - ${user.name} / ${user.location}`);
   board();
 });
-bot.on("roomJoined", board).on("userJoin", board);
+bot.on("roomJoined", board).on("userJoined", board);
 
 await bot.run();

@@ -30,7 +30,7 @@ import {
   ROOM_TYPES,
 } from "./limits.gen.ts";
 import { sanitizeName } from "./text.ts";
-import type { Layout, RoomType } from "./types.gen.ts";
+import type { RoomLayout, RoomType } from "./types.gen.ts";
 
 /**
  * True for a room id: a string of exactly 6 digits.
@@ -68,7 +68,7 @@ export function isRoomType(value: unknown): value is RoomType {
  * @param value Anything.
  * @returns Whether it is one of {@linkcode LAYOUTS}.
  */
-export function isLayout(value: unknown): value is Layout {
+export function isLayout(value: unknown): value is RoomLayout {
   return (LAYOUTS as readonly unknown[]).includes(value);
 }
 
@@ -208,7 +208,7 @@ export function checkRoomType(value: unknown): RoomType {
  * @param value The layout.
  * @returns The layout.
  */
-export function checkLayout(value: unknown): Layout {
+export function checkLayout(value: unknown): RoomLayout {
   return oneOf("layout", value, LAYOUTS);
 }
 

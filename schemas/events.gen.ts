@@ -36,7 +36,7 @@ import type {
   ErrorEnvelope,
   JoinLobbyRequest,
   JoinRoomRequest,
-  LobbyRoomList,
+  ListedRoomList,
   RoomId,
   RoomJoined,
   RoomSnapshot,
@@ -79,7 +79,7 @@ import {
   ErrorEnvelopeSchema,
   JoinLobbyRequestSchema,
   JoinRoomRequestSchema,
-  LobbyRoomListSchema,
+  ListedRoomListSchema,
   RoomIdSchema,
   RoomJoinedSchema,
   RoomSnapshotSchema,
@@ -148,7 +148,7 @@ export interface ClientEvents {
  *
  * @example
  * ```ts
- * import { clientEvents } from "@talkomatic/talkomatic";
+ * import { clientEvents } from "@talkomatic/talkomatic/protocol";
  *
  * const spec = clientEvents["board chat"];
  * console.log(spec.payload, spec.devOnly, spec.description);
@@ -366,11 +366,11 @@ export interface ServerEvents {
   /** The shared failure channel (no request id; correlate by order). */
   "error": ErrorEnvelope;
   /** Answer to "get rooms". */
-  "initial rooms": LobbyRoomList;
+  "initial rooms": ListedRoomList;
   /** This socket was kicked (vote kick, followed by a ban, or developer kick); the leave sequence follows. */
   "kicked": undefined;
   /** The full lobby list, to every lobby subscriber; bursts of identical updates are normal. */
-  "lobby update": LobbyRoomList;
+  "lobby update": ListedRoomList;
   /** "Slow down typing" warning when the chat-batch limiter is exhausted. */
   "message": ChatWarning;
   /** Bare room id, to the creator. */
@@ -404,7 +404,7 @@ export interface ServerEvents {
  *
  * @example
  * ```ts
- * import { serverEvents } from "@talkomatic/talkomatic";
+ * import { serverEvents } from "@talkomatic/talkomatic/protocol";
  *
  * const spec = serverEvents["afk timeout"];
  * console.log(spec.payload, spec.devOnly, spec.description);
@@ -543,7 +543,7 @@ export const serverEvents: { readonly [K in keyof ServerEvents]: EventSpec<Serve
   },
   "initial rooms": {
     name: "initial rooms",
-    schema: LobbyRoomListSchema,
+    schema: ListedRoomListSchema,
     payload: "array",
     devOnly: false,
     description: 'Answer to "get rooms".',
@@ -558,7 +558,7 @@ export const serverEvents: { readonly [K in keyof ServerEvents]: EventSpec<Serve
   },
   "lobby update": {
     name: "lobby update",
-    schema: LobbyRoomListSchema,
+    schema: ListedRoomListSchema,
     payload: "array",
     devOnly: false,
     description:

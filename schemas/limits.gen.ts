@@ -7,7 +7,7 @@
  *
  * @module
  */
-import type { Layout, RoomType } from "./types.gen.ts";
+import type { RoomLayout, RoomType } from "./types.gen.ts";
 
 /**
  * A semi-private room's access code, a string of exactly 6 decimal digits.
@@ -19,9 +19,9 @@ export const ACCESS_CODE_PATTERN: RegExp = /^[0-9]{6}$/;
 /**
  * Every room layout.
  *
- * Read from `#/components/schemas/Layout/enum`.
+ * Read from `#/components/schemas/RoomLayout/enum`.
  */
-export const LAYOUTS: readonly Layout[] = Object.freeze(["horizontal", "vertical"]);
+export const LAYOUTS: readonly RoomLayout[] = Object.freeze(["horizontal", "vertical"]);
 
 /**
  * The largest stroke size; larger sizes are lowered to it.

@@ -11,8 +11,11 @@
 
 /** A limiter of the server: `points` per `windowMs`, then blocked for `blockMs` (0: no block). */
 export interface RateLimit {
+  /** How many points a window allows. */
   readonly points: number;
+  /** The window's length in milliseconds. */
   readonly windowMs: number;
+  /** How long a caller over the limit stays blocked, in milliseconds (0: no block). */
   readonly blockMs: number;
 }
 
@@ -53,8 +56,11 @@ export const PUBLIC_API_KEY: string = "tK_public_key_4f8a9b2c7d6e3f1a5g8h9i0j4k5
  * `{name}` in `text` stands for a value the server fills in.
  */
 export interface ServerMessage {
+  /** The socket event that carries the text, or `http` for REST answers. */
   readonly event: string;
+  /** The error envelope's code, for errors. */
   readonly code?: string;
+  /** The text, `{name}` standing for a value the server fills in. */
   readonly text: string;
 }
 

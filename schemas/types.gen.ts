@@ -220,14 +220,14 @@ export interface RestComponents {
     RoomId: RoomId;
     RoomType: RoomType;
     ListedRoomType: ListedRoomType;
-    Layout: Layout;
+    RoomLayout: RoomLayout;
     Timestamp: Timestamp;
     IsoDate: IsoDate;
     UserView: UserView;
     VoteMap: VoteMap;
     MessageMap: MessageMap;
-    LobbyRoom: LobbyRoom;
-    LobbyRoomList: LobbyRoomList;
+    ListedRoom: ListedRoom;
+    ListedRoomList: ListedRoomList;
     RoomSnapshot: RoomSnapshot;
     RoomJoined: RoomJoined;
     UserJoined: UserJoined;
@@ -284,9 +284,9 @@ export interface RestComponents {
     Limits: Limits;
     Features: Features;
     Config: Config;
-    MeSignedIn: MeSignedIn;
-    MeSignedOut: MeSignedOut;
-    Me: Me;
+    RestMeSignedIn: RestMeSignedIn;
+    RestMeSignedOut: RestMeSignedOut;
+    RestMe: RestMe;
     RestRoomUser: RestRoomUser;
     RestRoomListItem: RestRoomListItem;
     RestRoomList: RestRoomList;
@@ -515,7 +515,7 @@ export interface RestOperations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": Me;
+          "application/json": RestMe;
         };
       };
       401: RestComponents["responses"]["TokenLayerError"];
@@ -930,7 +930,7 @@ export type Config = {
 export type CreateRoomRequest = {
   name: string;
   type: RoomType;
-  layout: Layout;
+  layout: RoomLayout;
   accessCode?: string;
 };
 /** The `CreateRoomResponse` wire shape. */
@@ -1081,8 +1081,6 @@ export type JoinRoomRequest = {
   roomId: RoomId;
   accessCode?: string;
 };
-/** Display-only layout of a room. */
-export type Layout = "horizontal" | "vertical";
 /** Server LIMITS (docs/protocol.md section 13.1), keys in UPPER_SNAKE_CASE. */
 export type Limits = {
   BASE_MAX_ROOMS?: number;
@@ -1118,14 +1116,12 @@ export type Limits = {
   SOCKET_MAX_REQUESTS_WINDOW?: number;
   TYPING_RATE_LIMIT?: number;
 };
-/** The room types that appear in lobby and REST lists (private rooms are never listed). */
-export type ListedRoomType = "public" | "semi-private";
 /** An entry of the lobby list ("initial rooms", "lobby update"). */
-export type LobbyRoom = {
+export type ListedRoom = {
   id: RoomId;
   name: string;
   type: ListedRoomType;
-  layout: Layout;
+  layout: RoomLayout;
   /** @description userCount >= 5. */
   isFull: boolean;
   /** @description Occupants, vanished developers excluded. */
@@ -1139,25 +1135,9 @@ export type LobbyRoom = {
   users: UserView[];
 };
 /** The full lobby list, public and semi-private rooms in creation order (never a diff). */
-export type LobbyRoomList = LobbyRoom[];
-/** The HTTP session's sign-in state (GET /api/v1/me). */
-export type Me = MeSignedIn | MeSignedOut;
-/** The `MeSignedIn` wire shape. */
-export type MeSignedIn = {
-  /** @constant */
-  isSignedIn: true;
-  username: string;
-  location: string;
-  userId: UserId;
-  isIPBased: boolean;
-  isBot: boolean;
-};
-/** The `MeSignedOut` wire shape. */
-export type MeSignedOut = {
-  /** @constant */
-  isSignedIn: false;
-  isBot: boolean;
-};
+export type ListedRoomList = ListedRoom[];
+/** The room types that appear in lobby and REST lists (private rooms are never listed). */
+export type ListedRoomType = "public" | "semi-private";
 /** Current text of every visible user in a room, keyed by user id ("" when nothing typed). */
 export type MessageMap = {
   [key: string]: string;
@@ -1186,6 +1166,24 @@ export type ReplaceDiff = {
   index: number;
   /** @description Overwrites min(text.length, length - index) characters, so the buffer may grow. */
   text: string;
+};
+/** The HTTP session's sign-in state (GET /api/v1/me). */
+export type RestMe = RestMeSignedIn | RestMeSignedOut;
+/** The `RestMeSignedIn` wire shape. */
+export type RestMeSignedIn = {
+  /** @constant */
+  isSignedIn: true;
+  username: string;
+  location: string;
+  userId: UserId;
+  isIPBased: boolean;
+  isBot: boolean;
+};
+/** The `RestMeSignedOut` wire shape. */
+export type RestMeSignedOut = {
+  /** @constant */
+  isSignedIn: false;
+  isBot: boolean;
 };
 /** The `RestRoom` wire shape. */
 export type RestRoom = {
@@ -1227,16 +1225,18 @@ export type RoomJoined = {
   roomType: RoomType;
   /** @description Includes the joiner. */
   users: UserView[];
-  layout: Layout;
+  layout: RoomLayout;
   votes: VoteMap;
   currentMessages: MessageMap;
 };
+/** Display-only layout of a room. */
+export type RoomLayout = "horizontal" | "vertical";
 /** A full room snapshot ("room update", "room state"). */
 export type RoomSnapshot = {
   id: RoomId;
   name: string;
   type: RoomType;
-  layout: Layout;
+  layout: RoomLayout;
   users: UserView[];
   votes: VoteMap;
   currentMessages: MessageMap;

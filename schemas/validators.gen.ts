@@ -64,25 +64,25 @@ import type {
   JoinCheckResponse,
   JoinLobbyRequest,
   JoinRoomRequest,
-  Layout,
   Limits,
+  ListedRoom,
+  ListedRoomList,
   ListedRoomType,
-  LobbyRoom,
-  LobbyRoomList,
-  Me,
-  MeSignedIn,
-  MeSignedOut,
   MessageMap,
   OffensiveWords,
   Point,
   PressureTier,
   ReplaceDiff,
+  RestMe,
+  RestMeSignedIn,
+  RestMeSignedOut,
   RestRoom,
   RestRoomList,
   RestRoomListItem,
   RestRoomUser,
   RoomId,
   RoomJoined,
+  RoomLayout,
   RoomSnapshot,
   RoomStatistics,
   RoomType,
@@ -804,8 +804,8 @@ function isConfig(x: unknown): boolean {
   return true;
 }
 
-/** Whether a value passes {@linkcode LayoutSchema} (its rules, without a copy or issues). */
-function isLayout(x: unknown): boolean {
+/** Whether a value passes {@linkcode RoomLayoutSchema} (its rules, without a copy or issues). */
+function isRoomLayout(x: unknown): boolean {
   return (x === "horizontal" || x === "vertical");
 }
 
@@ -824,7 +824,7 @@ function isCreateRoomRequest(x: unknown): boolean {
   const p1 = o["type"];
   if (!(isRoomType(p1))) return false;
   const p2 = o["layout"];
-  if (!(isLayout(p2))) return false;
+  if (!(isRoomLayout(p2))) return false;
   const p3 = o["accessCode"];
   if (p3 !== undefined && !(typeof p3 === "string" && CREATEROOMREQUEST_1.test(p3))) return false;
   return true;
@@ -1114,7 +1114,7 @@ function isUserView(x: unknown): boolean {
   return true;
 }
 
-function isLobbyRoom_1(x: unknown): boolean {
+function isListedRoom_1(x: unknown): boolean {
   if (!Array.isArray(x)) return false;
   for (let i = 0; i < x.length; i++) {
     const item: unknown = x[i];
@@ -1122,8 +1122,8 @@ function isLobbyRoom_1(x: unknown): boolean {
   }
   return true;
 }
-/** Whether a value passes {@linkcode LobbyRoomSchema} (its rules, without a copy or issues). */
-function isLobbyRoom(x: unknown): boolean {
+/** Whether a value passes {@linkcode ListedRoomSchema} (its rules, without a copy or issues). */
+function isListedRoom(x: unknown): boolean {
   if (!(x && typeof x === "object")) return false;
   const o = x as Record<string, unknown>;
   const p0 = o["id"];
@@ -1133,7 +1133,7 @@ function isLobbyRoom(x: unknown): boolean {
   const p2 = o["type"];
   if (!(isListedRoomType(p2))) return false;
   const p3 = o["layout"];
-  if (!(isLayout(p3))) return false;
+  if (!(isRoomLayout(p3))) return false;
   const p4 = o["isFull"];
   if (!(typeof p4 === "boolean")) return false;
   const p5 = o["userCount"];
@@ -1149,53 +1149,18 @@ function isLobbyRoom(x: unknown): boolean {
   const p8 = o["createdAt"];
   if (!(isTimestamp(p8))) return false;
   const p9 = o["users"];
-  if (!(isLobbyRoom_1(p9))) return false;
+  if (!(isListedRoom_1(p9))) return false;
   return true;
 }
 
-/** Whether a value passes {@linkcode LobbyRoomListSchema} (its rules, without a copy or issues). */
-function isLobbyRoomList(x: unknown): boolean {
+/** Whether a value passes {@linkcode ListedRoomListSchema} (its rules, without a copy or issues). */
+function isListedRoomList(x: unknown): boolean {
   if (!Array.isArray(x)) return false;
   for (let i = 0; i < x.length; i++) {
     const item: unknown = x[i];
-    if (!(isLobbyRoom(item))) return false;
+    if (!(isListedRoom(item))) return false;
   }
   return true;
-}
-
-/** Whether a value passes {@linkcode MeSignedInSchema} (its rules, without a copy or issues). */
-function isMeSignedIn(x: unknown): boolean {
-  if (!(x && typeof x === "object")) return false;
-  const o = x as Record<string, unknown>;
-  const p0 = o["isSignedIn"];
-  if (!(p0 === true)) return false;
-  const p1 = o["username"];
-  if (!(typeof p1 === "string")) return false;
-  const p2 = o["location"];
-  if (!(typeof p2 === "string")) return false;
-  const p3 = o["userId"];
-  if (!(isUserId(p3))) return false;
-  const p4 = o["isIPBased"];
-  if (!(typeof p4 === "boolean")) return false;
-  const p5 = o["isBot"];
-  if (!(typeof p5 === "boolean")) return false;
-  return true;
-}
-
-/** Whether a value passes {@linkcode MeSignedOutSchema} (its rules, without a copy or issues). */
-function isMeSignedOut(x: unknown): boolean {
-  if (!(x && typeof x === "object")) return false;
-  const o = x as Record<string, unknown>;
-  const p0 = o["isSignedIn"];
-  if (!(p0 === false)) return false;
-  const p1 = o["isBot"];
-  if (!(typeof p1 === "boolean")) return false;
-  return true;
-}
-
-/** Whether a value passes {@linkcode MeSchema} (its rules, without a copy or issues). */
-function isMe(x: unknown): boolean {
-  return (isMeSignedIn(x) || isMeSignedOut(x));
 }
 
 /** Whether a value passes {@linkcode MessageMapSchema} (its rules, without a copy or issues). */
@@ -1235,6 +1200,41 @@ function isOffensiveWords(x: unknown): boolean {
   const p1 = o["whitelisted_words"];
   if (!(isOffensiveWords_2(p1))) return false;
   return true;
+}
+
+/** Whether a value passes {@linkcode RestMeSignedInSchema} (its rules, without a copy or issues). */
+function isRestMeSignedIn(x: unknown): boolean {
+  if (!(x && typeof x === "object")) return false;
+  const o = x as Record<string, unknown>;
+  const p0 = o["isSignedIn"];
+  if (!(p0 === true)) return false;
+  const p1 = o["username"];
+  if (!(typeof p1 === "string")) return false;
+  const p2 = o["location"];
+  if (!(typeof p2 === "string")) return false;
+  const p3 = o["userId"];
+  if (!(isUserId(p3))) return false;
+  const p4 = o["isIPBased"];
+  if (!(typeof p4 === "boolean")) return false;
+  const p5 = o["isBot"];
+  if (!(typeof p5 === "boolean")) return false;
+  return true;
+}
+
+/** Whether a value passes {@linkcode RestMeSignedOutSchema} (its rules, without a copy or issues). */
+function isRestMeSignedOut(x: unknown): boolean {
+  if (!(x && typeof x === "object")) return false;
+  const o = x as Record<string, unknown>;
+  const p0 = o["isSignedIn"];
+  if (!(p0 === false)) return false;
+  const p1 = o["isBot"];
+  if (!(typeof p1 === "boolean")) return false;
+  return true;
+}
+
+/** Whether a value passes {@linkcode RestMeSchema} (its rules, without a copy or issues). */
+function isRestMe(x: unknown): boolean {
+  return (isRestMeSignedIn(x) || isRestMeSignedOut(x));
 }
 
 /** Whether a value passes {@linkcode RestRoomUserSchema} (its rules, without a copy or issues). */
@@ -1355,7 +1355,7 @@ function isRoomJoined(x: unknown): boolean {
   const p9 = o["users"];
   if (!(isRoomJoined_1(p9))) return false;
   const p10 = o["layout"];
-  if (!(isLayout(p10))) return false;
+  if (!(isRoomLayout(p10))) return false;
   const p11 = o["votes"];
   if (!(isVoteMap(p11))) return false;
   const p12 = o["currentMessages"];
@@ -1382,7 +1382,7 @@ function isRoomSnapshot(x: unknown): boolean {
   const p2 = o["type"];
   if (!(isRoomType(p2))) return false;
   const p3 = o["layout"];
-  if (!(isLayout(p3))) return false;
+  if (!(isRoomLayout(p3))) return false;
   const p4 = o["users"];
   if (!(isRoomSnapshot_1(p4))) return false;
   const p5 = o["votes"];
@@ -1916,9 +1916,12 @@ const ConfigObject = v.looseObject({
 /** Validator for {@linkcode Config}. */
 export const ConfigSchema: v.GenericSchema<Config> = guarded(ConfigObject, isConfig);
 
-const LayoutObject = v.picklist(["horizontal", "vertical"]);
-/** Validator for {@linkcode Layout}. Display-only layout of a room. */
-export const LayoutSchema: v.GenericSchema<Layout> = guarded(LayoutObject, isLayout);
+const RoomLayoutObject = v.picklist(["horizontal", "vertical"]);
+/** Validator for {@linkcode RoomLayout}. Display-only layout of a room. */
+export const RoomLayoutSchema: v.GenericSchema<RoomLayout> = guarded(
+  RoomLayoutObject,
+  isRoomLayout,
+);
 
 const RoomTypeObject = v.picklist(["public", "semi-private", "private"]);
 /** Validator for {@linkcode RoomType}. Public rooms need an id, semi-private rooms an id and a 6-digit access code, private rooms are unlisted. */
@@ -1927,7 +1930,7 @@ export const RoomTypeSchema: v.GenericSchema<RoomType> = guarded(RoomTypeObject,
 const CreateRoomRequestObject = v.looseObject({
   "name": v.pipe(v.string(), v.maxLength(25)),
   "type": RoomTypeSchema,
-  "layout": LayoutSchema,
+  "layout": RoomLayoutSchema,
   "accessCode": v.optional(v.pipe(v.string(), v.regex(/^[0-9]{6}$/))),
 });
 /** Validator for {@linkcode CreateRoomRequest}. "create room" and POST /api/v1/rooms. accessCode is required (6 digits) for semi-private rooms only. */
@@ -2138,11 +2141,11 @@ const UserViewObject = v.looseObject({
 /** Validator for {@linkcode UserView}. A user as seen by one recipient (room lists, "user joined", room snapshots). */
 export const UserViewSchema: v.GenericSchema<UserView> = guarded(UserViewObject, isUserView);
 
-const LobbyRoomObject = v.looseObject({
+const ListedRoomObject = v.looseObject({
   "id": RoomIdSchema,
   "name": v.string(),
   "type": ListedRoomTypeSchema,
-  "layout": LayoutSchema,
+  "layout": RoomLayoutSchema,
   "isFull": v.boolean(),
   "userCount": v.pipe(v.number(), v.integer(), v.minValue(0)),
   "visibleUserCount": v.pipe(v.number(), v.integer(), v.minValue(0)),
@@ -2150,40 +2153,18 @@ const LobbyRoomObject = v.looseObject({
   "createdAt": TimestampSchema,
   "users": v.array(UserViewSchema),
 });
-/** Validator for {@linkcode LobbyRoom}. An entry of the lobby list ("initial rooms", "lobby update"). */
-export const LobbyRoomSchema: v.GenericSchema<LobbyRoom> = guarded(LobbyRoomObject, isLobbyRoom);
-
-const LobbyRoomListObject = v.array(LobbyRoomSchema);
-/** Validator for {@linkcode LobbyRoomList}. The full lobby list, public and semi-private rooms in creation order (never a diff). */
-export const LobbyRoomListSchema: v.GenericSchema<LobbyRoomList> = guarded(
-  LobbyRoomListObject,
-  isLobbyRoomList,
+/** Validator for {@linkcode ListedRoom}. An entry of the lobby list ("initial rooms", "lobby update"). */
+export const ListedRoomSchema: v.GenericSchema<ListedRoom> = guarded(
+  ListedRoomObject,
+  isListedRoom,
 );
 
-const MeSignedInObject = v.looseObject({
-  "isSignedIn": v.literal(true),
-  "username": v.string(),
-  "location": v.string(),
-  "userId": UserIdSchema,
-  "isIPBased": v.boolean(),
-  "isBot": v.boolean(),
-});
-/** Validator for {@linkcode MeSignedIn}. */
-export const MeSignedInSchema: v.GenericSchema<MeSignedIn> = guarded(
-  MeSignedInObject,
-  isMeSignedIn,
+const ListedRoomListObject = v.array(ListedRoomSchema);
+/** Validator for {@linkcode ListedRoomList}. The full lobby list, public and semi-private rooms in creation order (never a diff). */
+export const ListedRoomListSchema: v.GenericSchema<ListedRoomList> = guarded(
+  ListedRoomListObject,
+  isListedRoomList,
 );
-
-const MeSignedOutObject = v.looseObject({ "isSignedIn": v.literal(false), "isBot": v.boolean() });
-/** Validator for {@linkcode MeSignedOut}. */
-export const MeSignedOutSchema: v.GenericSchema<MeSignedOut> = guarded(
-  MeSignedOutObject,
-  isMeSignedOut,
-);
-
-const MeObject = v.variant("isSignedIn", [MeSignedInObject, MeSignedOutObject]);
-/** Validator for {@linkcode Me}. The HTTP session's sign-in state (GET /api/v1/me). */
-export const MeSchema: v.GenericSchema<Me> = guarded(MeObject, isMe);
 
 const MessageMapObject = v.record(v.string(), v.string());
 /** Validator for {@linkcode MessageMap}. Current text of every visible user in a room, keyed by user id ("" when nothing typed). */
@@ -2201,6 +2182,34 @@ export const OffensiveWordsSchema: v.GenericSchema<OffensiveWords> = guarded(
   OffensiveWordsObject,
   isOffensiveWords,
 );
+
+const RestMeSignedInObject = v.looseObject({
+  "isSignedIn": v.literal(true),
+  "username": v.string(),
+  "location": v.string(),
+  "userId": UserIdSchema,
+  "isIPBased": v.boolean(),
+  "isBot": v.boolean(),
+});
+/** Validator for {@linkcode RestMeSignedIn}. */
+export const RestMeSignedInSchema: v.GenericSchema<RestMeSignedIn> = guarded(
+  RestMeSignedInObject,
+  isRestMeSignedIn,
+);
+
+const RestMeSignedOutObject = v.looseObject({
+  "isSignedIn": v.literal(false),
+  "isBot": v.boolean(),
+});
+/** Validator for {@linkcode RestMeSignedOut}. */
+export const RestMeSignedOutSchema: v.GenericSchema<RestMeSignedOut> = guarded(
+  RestMeSignedOutObject,
+  isRestMeSignedOut,
+);
+
+const RestMeObject = v.variant("isSignedIn", [RestMeSignedInObject, RestMeSignedOutObject]);
+/** Validator for {@linkcode RestMe}. The HTTP session's sign-in state (GET /api/v1/me). */
+export const RestMeSchema: v.GenericSchema<RestMe> = guarded(RestMeObject, isRestMe);
 
 const RestRoomUserObject = v.looseObject({
   "id": UserIdSchema,
@@ -2258,7 +2267,7 @@ const RoomJoinedObject = v.looseObject({
   "roomName": v.string(),
   "roomType": RoomTypeSchema,
   "users": v.array(UserViewSchema),
-  "layout": LayoutSchema,
+  "layout": RoomLayoutSchema,
   "votes": VoteMapSchema,
   "currentMessages": MessageMapSchema,
 });
@@ -2272,7 +2281,7 @@ const RoomSnapshotObject = v.looseObject({
   "id": RoomIdSchema,
   "name": v.string(),
   "type": RoomTypeSchema,
-  "layout": LayoutSchema,
+  "layout": RoomLayoutSchema,
   "users": v.array(UserViewSchema),
   "votes": VoteMapSchema,
   "currentMessages": MessageMapSchema,
@@ -2459,8 +2468,8 @@ export interface WireShapes {
   RoomStatistics: RoomStatistics;
   /** {@linkcode Config} */
   Config: Config;
-  /** {@linkcode Layout} */
-  Layout: Layout;
+  /** {@linkcode RoomLayout} */
+  RoomLayout: RoomLayout;
   /** {@linkcode RoomType} */
   RoomType: RoomType;
   /** {@linkcode CreateRoomRequest} */
@@ -2509,20 +2518,20 @@ export interface WireShapes {
   ListedRoomType: ListedRoomType;
   /** {@linkcode UserView} */
   UserView: UserView;
-  /** {@linkcode LobbyRoom} */
-  LobbyRoom: LobbyRoom;
-  /** {@linkcode LobbyRoomList} */
-  LobbyRoomList: LobbyRoomList;
-  /** {@linkcode MeSignedIn} */
-  MeSignedIn: MeSignedIn;
-  /** {@linkcode MeSignedOut} */
-  MeSignedOut: MeSignedOut;
-  /** {@linkcode Me} */
-  Me: Me;
+  /** {@linkcode ListedRoom} */
+  ListedRoom: ListedRoom;
+  /** {@linkcode ListedRoomList} */
+  ListedRoomList: ListedRoomList;
   /** {@linkcode MessageMap} */
   MessageMap: MessageMap;
   /** {@linkcode OffensiveWords} */
   OffensiveWords: OffensiveWords;
+  /** {@linkcode RestMeSignedIn} */
+  RestMeSignedIn: RestMeSignedIn;
+  /** {@linkcode RestMeSignedOut} */
+  RestMeSignedOut: RestMeSignedOut;
+  /** {@linkcode RestMe} */
+  RestMe: RestMe;
   /** {@linkcode RestRoomUser} */
   RestRoomUser: RestRoomUser;
   /** {@linkcode RestRoom} */
@@ -2560,7 +2569,7 @@ export interface WireShapes {
  *
  * @example
  * ```ts
- * import { validators } from "@talkomatic/talkomatic";
+ * import { validators } from "@talkomatic/talkomatic/protocol";
  *
  * const result = validators.RoomId["~standard"].validate("854431");
  * console.log("value" in result); // true
@@ -2606,7 +2615,7 @@ export const validators: { readonly [K in keyof WireShapes]: Validator<WireShape
   Limits: LimitsSchema,
   RoomStatistics: RoomStatisticsSchema,
   Config: ConfigSchema,
-  Layout: LayoutSchema,
+  RoomLayout: RoomLayoutSchema,
   RoomType: RoomTypeSchema,
   CreateRoomRequest: CreateRoomRequestSchema,
   RoomId: RoomIdSchema,
@@ -2631,13 +2640,13 @@ export const validators: { readonly [K in keyof WireShapes]: Validator<WireShape
   JoinRoomRequest: JoinRoomRequestSchema,
   ListedRoomType: ListedRoomTypeSchema,
   UserView: UserViewSchema,
-  LobbyRoom: LobbyRoomSchema,
-  LobbyRoomList: LobbyRoomListSchema,
-  MeSignedIn: MeSignedInSchema,
-  MeSignedOut: MeSignedOutSchema,
-  Me: MeSchema,
+  ListedRoom: ListedRoomSchema,
+  ListedRoomList: ListedRoomListSchema,
   MessageMap: MessageMapSchema,
   OffensiveWords: OffensiveWordsSchema,
+  RestMeSignedIn: RestMeSignedInSchema,
+  RestMeSignedOut: RestMeSignedOutSchema,
+  RestMe: RestMeSchema,
   RestRoomUser: RestRoomUserSchema,
   RestRoom: RestRoomSchema,
   RestRoomListItem: RestRoomListItemSchema,

@@ -79,11 +79,14 @@ for (const key of denoKeys) {
     );
   }
 }
-// ioredis is only loaded by RedisSessionStorage({ url }): an optional peer, not a dependency.
-const { ioredis: ioredisRange, ...dependencies } = (pkg.dependencies ?? {}) as Record<
-  string,
-  string
->;
+// Optional peers, not dependencies: socket.io (the server) only for ./testing and the
+// `dev`/`server` commands (testing/_socket_io.ts names the install command when it is
+// missing); ioredis only for RedisSessionStorage({ url }).
+const { "socket.io": socketIo, ioredis: ioredisRange, ...dependencies } =
+  (pkg.dependencies ?? {}) as Record<string, string>;
+if (socketIo === undefined) throw new Error("deno pack listed no socket.io dependency");
+const peers: Record<string, string> = { "socket.io": socketIo };
+if (ioredisRange !== undefined) peers.ioredis = ioredisRange;
 const manifest = {
   name: "talkomatic",
   version: deno.version,
@@ -96,13 +99,20 @@ const manifest = {
   main: pkg.main,
   types: pkg.types,
   exports: pkg.exports,
+  bin: { talkomatic: "./bin.js" },
   dependencies,
-  ...(ioredisRange === undefined ? {} : {
-    peerDependencies: { ioredis: ioredisRange },
-    peerDependenciesMeta: { ioredis: { optional: true } },
-  }),
+  peerDependencies: peers,
+  peerDependenciesMeta: Object.fromEntries(
+    Object.keys(peers).map((name) => [name, { optional: true }]),
+  ),
   sideEffects: false,
 };
+// The `talkomatic` command: cli.ts's main() with the process's arguments.
+await Deno.writeTextFile(
+  join(pkgDir, "bin.js"),
+  '#!/usr/bin/env node\nimport process from "node:process";\nimport { main } from "./cli.js";\n\nprocess.exit(await main(process.argv.slice(2)));\n',
+);
+await Deno.chmod(join(pkgDir, "bin.js"), 0o755);
 await Deno.writeTextFile(pkgPath, JSON.stringify(manifest, null, 2) + "\n");
 await Deno.copyFile(join(root, "README.md"), join(pkgDir, "README.md"));
 await Deno.copyFile(join(root, "LICENSE"), join(pkgDir, "LICENSE"));

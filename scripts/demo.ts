@@ -1,16 +1,18 @@
 /**
- * The demo (`deno task demo`): starts the local Talkomatic test server on
- * 127.0.0.1, runs `examples/echo.ts` unchanged as a subprocess against it,
- * and has a scripted person, Alice, type `/echo hello world` letter by
- * letter, press Enter, then `/help`. It prints what each person's box shows
- * as it changes, checks the bot's answers, and exits 0, or 1 with a clear
- * message when the bot did not answer.
+ * The demo (`deno task demo`): `talkomatic dev examples/echo.ts` (the local
+ * Talkomatic server on 127.0.0.1 and `examples/echo.ts`, unchanged, as a
+ * subprocess against it), and a scripted person, Alice, who types
+ * `/echo hello world` letter by letter, presses Enter, then types `/help`. It
+ * prints what each person's box shows as it changes, checks the bot's
+ * answers, and exits 0, or 1 with a clear message when the bot did not answer.
  *
  * @module
  */
-import { TestServer, TestUser } from "../testing/mod.ts";
+import { fileURLToPath } from "node:url";
+import { TestUser } from "../testing/mod.ts";
+import { type DevSession, startDev } from "../cli/dev.ts";
 
-const ECHO = new URL("../examples/echo.ts", import.meta.url);
+const ROOT = fileURLToPath(new URL("../", import.meta.url));
 const ANSWER_TIMEOUT_MS = 15_000;
 
 function fail(message: string): never {
@@ -20,36 +22,23 @@ function fail(message: string): never {
 
 class DemoFailure extends Error {}
 
-// No start-up purge: the real server empties every room 2 s after it starts
-// (docs/protocol.md §8.3), which would silently drop Alice and the bot.
-const server = await TestServer.start({
-  host: "127.0.0.1",
-  timing: { startupPurgeDelayMs: false },
-});
-console.log(`Local Talkomatic server on ${server.url}`);
-let child: Deno.ChildProcess | undefined;
+// `talkomatic dev examples/echo.ts`: the local server (no start-up purge) and the bot.
+let dev: DevSession | undefined;
 let alice: TestUser | undefined;
 let printer: ReturnType<typeof setInterval> | undefined;
 let code = 0;
 try {
+  dev = await startDev({ file: "examples/echo.ts", cwd: ROOT, port: 0, quiet: true });
+  const server = dev.server;
+  const roomId = await server.waitFor(
+    (s) => s.rooms().find((r) => r.name === "Echo" && r.users.length > 0)?.id,
+    { timeoutMs: ANSWER_TIMEOUT_MS },
+  ).catch(() => fail('the echo bot did not create and join "Echo" within 15 s'));
+  const botId = server.room(roomId)!.users.find((u) => u.username === "Echo Bot")!.id;
+  console.log(`Echo Bot is in "Echo" (${roomId})`);
   alice = await TestUser.connect(server, { username: "Alice", location: "Demo" });
-  const roomId = await alice.createRoom({ name: "Echo", type: "public" });
   await alice.joinRoom(roomId);
-  console.log(`Alice created and joined "Echo" (${roomId}), the room echo.ts looks for`);
-
-  child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", ECHO.pathname],
-    env: { TALKOMATIC_URL: server.url, TALKOMATIC_TOKEN: server.issueToken() },
-    stdout: "inherit",
-    stderr: "inherit",
-  }).spawn();
-  console.log("Started examples/echo.ts");
-
-  const botId = await server.waitFor(
-    (s) => s.room(roomId)?.users.find((u) => u.username === "Echo Bot")?.id,
-    { timeout: ANSWER_TIMEOUT_MS },
-  ).catch(() => fail("the echo bot did not join Alice's room within 15 s"));
-  console.log("Echo Bot joined the room\n");
+  console.log("Alice joined the room\n");
 
   // Print every box as it changes.
   const shown = new Map<string, string>();
@@ -68,7 +57,7 @@ try {
     server.waitFor(() => {
       const text = user.texts[botId] ?? "";
       return ok(text) ? text : undefined;
-    }, { timeout: ANSWER_TIMEOUT_MS }).catch(() =>
+    }, { timeoutMs: ANSWER_TIMEOUT_MS }).catch(() =>
       fail(
         `the bot did not answer ${what} within 15 s (its box shows ${
           JSON.stringify(user.texts[botId] ?? "")
@@ -95,22 +84,7 @@ try {
   if (!(err instanceof DemoFailure)) console.error("\nDEMO FAILED:", err);
 } finally {
   clearInterval(printer);
-  if (child) {
-    try {
-      child.kill("SIGTERM");
-    } catch {
-      // Already exited.
-    }
-    const status = await Promise.race([
-      child.status,
-      new Promise<undefined>((r) => setTimeout(() => r(undefined), 5000)),
-    ]);
-    if (!status) {
-      child.kill("SIGKILL");
-      await child.status;
-    }
-  }
   await alice?.close();
-  await server.close();
+  await dev?.stop();
 }
 Deno.exit(code);

@@ -1,7 +1,7 @@
 // Wording of the activity log (TestServerOptions.activity): one readable line
 // per notable event. Names are quoted with JSON escapes; token values never appear.
 
-import type { Conn, Room } from "./_world.ts";
+import type { Conn, Room } from "./_model.ts";
 
 /** A name or event as it appears in a line: quoted, control characters escaped. */
 export function quote(text: unknown): string {

@@ -2,7 +2,7 @@
 
 import * as v from "valibot";
 import { BoardChatRequestSchema, BoardCursorRequestSchema } from "../schemas/validators.gen.ts";
-import type { Conn, Room, Stroke, World } from "./_world.ts";
+import type { Conn, Room, Stroke, WorldPort as World } from "./_model.ts";
 import {
   MAX_BOARD_BRUSH_SIZE,
   MAX_BOARD_CHAT_LENGTH,

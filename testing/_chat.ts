@@ -3,7 +3,7 @@
 // the batch limiter is exhausted); the others in the room get the whole text.
 
 import type { ChatUpdate, Diff } from "../schemas/mod.ts";
-import type { Conn, World } from "./_world.ts";
+import type { Conn, WorldPort as World } from "./_model.ts";
 import { sanitizeChat } from "./_text.ts";
 import { applyDiff } from "../schemas/text.ts";
 import { unref } from "./_platform.ts";

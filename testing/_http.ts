@@ -18,12 +18,21 @@ import { errA, errB, htmlError, type Reply, route } from "./_routes.ts";
 
 /** A fault the HTTP layer serves instead of the real answer. */
 export interface HttpFault {
-  /** Which fault: a 500 JSON error, an HTML page, or a body that is not JSON. */
-  kind: "500" | "html" | "invalid-json";
+  /**
+   * Which fault: a 500 JSON error, an HTML page, a body that is not JSON, or `answer`: the
+   * given `status`, `body` and `headers`, whatever the request.
+   */
+  kind: "500" | "html" | "invalid-json" | "answer";
   /** Only requests whose path starts with this (default: every path except /socket.io/). */
   pathPrefix?: string;
   /** How many requests to affect (default 1; `Infinity` until cleared). */
   times?: number;
+  /** For `answer`: the status (default 200). */
+  status?: number;
+  /** For `answer`: the body, sent as is (default empty). */
+  body?: string;
+  /** For `answer`: the headers (default `Content-Type: application/json; charset=utf-8`). */
+  headers?: Record<string, string>;
 }
 
 /** Per-server HTTP context. */
@@ -64,6 +73,18 @@ export async function handleHttp(
     req.resume();
     if (fault.kind === "500") return send(errA(500, "HTTP_INTERNAL_ERROR"));
     if (fault.kind === "html") return send(htmlError(502, "Bad Gateway"));
+    if (fault.kind === "answer") {
+      const given = Object.entries(fault.headers ?? {});
+      const type = given.find(([name]) => name.toLowerCase() === "content-type")?.[1];
+      return send({
+        status: fault.status ?? 200,
+        body: fault.body ?? "",
+        type: type ?? "application/json; charset=utf-8",
+        headers: Object.fromEntries(
+          given.filter(([name]) => name.toLowerCase() !== "content-type"),
+        ),
+      });
+    }
     return send({ status: 200, body: '{"truncated": ', type: "application/json; charset=utf-8" });
   }
 

@@ -3,7 +3,7 @@
 // connection's life from its first packet to its disconnect.
 
 import type { IncomingMessage, Server as HttpServer } from "node:http";
-import { Server as IoServer, type Socket } from "socket.io";
+import type { Server as IoServer, Socket } from "socket.io";
 import type { ResolvedOptions } from "./_options.ts";
 import type { Conn, World } from "./_world.ts";
 import { clientIp, isBrowser, originAllowed } from "./_request.ts";
@@ -11,6 +11,9 @@ import { envelope, HANDLERS, LIMITER_EXEMPT } from "./_socket.ts";
 import { messageText } from "../schemas/messages.ts";
 import { BOARD_HANDLERS } from "./_board.ts";
 import { roomName, seconds, socketName, userName } from "./_activity.ts";
+import { loadSocketIo } from "./_socket_io.ts";
+
+const { Server: SocketIoServer } = await loadSocketIo();
 
 /** What the socket side needs from the server it belongs to. */
 export interface IoContext {
@@ -24,7 +27,7 @@ export interface IoContext {
 
 /** Attaches a socket.io server, configured as the real one, to `http`. */
 export function attachSockets(http: HttpServer, ctx: IoContext): IoServer {
-  const io = new IoServer(http, {
+  const io = new SocketIoServer(http, {
     pingInterval: 25_000,
     pingTimeout: 60_000,
     connectTimeout: 45_000,

@@ -21,7 +21,7 @@ export interface LimiterOptions {
 }
 
 /** One solo-room TTL tier: from `threshold` total rooms, a sole occupant is evicted after `ttlMs`. */
-export interface PressureTier {
+export interface PressureTierOptions {
   /** Total number of rooms from which this tier applies. */
   threshold: number;
   /** Single-occupancy time to live in milliseconds. */
@@ -49,7 +49,7 @@ export interface TimingOptions {
   /** Period of the single-occupancy ("pressure") check (30 000). */
   pressureIntervalMs: number;
   /** Solo-room TTL tiers, by ascending threshold. */
-  pressureTiers: PressureTier[];
+  pressureTiers: PressureTierOptions[];
   /** Age under which a room counts as healthy (300 000). */
   healthyRoomAgeMs: number;
   /** Per-user-id room creation cooldown on sockets, per-IP on REST (10 000). */

@@ -11,9 +11,9 @@ export interface RecordedEvent {
   at: number;
 }
 
-/** Options of a wait: `timeout` in ms, `since` an index into the events. */
+/** Options of a wait: `timeoutMs`, `since` an index into the events. */
 export interface WaitOptions {
-  timeout?: number;
+  timeoutMs?: number;
   since?: number;
 }
 
@@ -85,7 +85,7 @@ export class Recorder {
     options: WaitOptions = {},
   ): Promise<RecordedEvent> {
     const from = options.since ?? this.events.length;
-    const timeout = options.timeout ?? this.#timeout;
+    const timeout = options.timeoutMs ?? this.#timeout;
     const match = (e: RecordedEvent) => names.includes(e.name) && predicate(e.args[0]);
     const found = this.events.slice(from).find(match);
     if (found) return Promise.resolve(found);

@@ -27,7 +27,7 @@ export function htmlError(status: number, text: string): Reply {
   return { status, body: page, type: "text/html; charset=utf-8" };
 }
 
-/** An error body of variant A (docs/protocol.md §11.2). */
+/** A `detailed` error body (docs/protocol.md §11.2). */
 export function errA(
   status: number,
   name: ServerMessageName,
@@ -41,7 +41,7 @@ export function errA(
   return { status, json: { error } };
 }
 
-/** An error body of variant B. */
+/** A `simple` error body (docs/protocol.md §11.2). */
 export function errB(
   status: number,
   name: ServerMessageName,

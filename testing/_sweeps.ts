@@ -2,7 +2,7 @@
 // without a live socket, rooms with a single occupant for too long, and the
 // start-up purge.
 
-import type { World } from "./_world.ts";
+import type { WorldPort as World } from "./_model.ts";
 import { quote, roomName, seconds } from "./_activity.ts";
 import { messageText } from "../schemas/messages.ts";
 import { finalizeStroke } from "./_board.ts";

@@ -4,19 +4,17 @@
 
 import type {
   Diff,
-  Layout,
-  LobbyRoom,
+  ListedRoom,
   MessageMap,
   RoomJoined,
   RoomSnapshot,
   RoomStatistics,
-  RoomType,
   UserJoined,
   VoteMap,
 } from "../schemas/mod.ts";
 import type { ResolvedOptions } from "./_options.ts";
 import { Limiter, SlidingCounter } from "./_limiter.ts";
-import { type Session, type SessionStore, TokenStore } from "./_session.ts";
+import { type SessionStore, TokenStore } from "./_session.ts";
 import { WordFilter } from "./_text.ts";
 import { unref } from "./_platform.ts";
 import { quote, roomName, seconds } from "./_activity.ts";
@@ -25,67 +23,12 @@ import { ChatBatcher } from "./_chat.ts";
 import { finalizeStroke } from "./_board.ts";
 import { checkSoloRooms, startupPurge, sweepEmptyRooms, sweepGhosts } from "./_sweeps.ts";
 
-/** The part of a socket.io socket the world uses. */
-export interface SocketLike {
-  id: string;
-  emit(event: string, ...args: unknown[]): unknown;
-  disconnect(close?: boolean): unknown;
-}
-
-/** One live socket connection. */
-export interface Conn {
-  socket: SocketLike;
-  ip: string;
-  isBot: boolean;
-  session: Session;
-  roomId: string | null;
-  lobby: boolean;
-  afkWarn?: ReturnType<typeof setTimeout>;
-  afkKick?: ReturnType<typeof setTimeout>;
-  boardOpen: boolean;
-  handlerErrors: number;
-}
-
-/** A user entry in a room (name and location as at join time). */
-export interface RoomUser {
-  id: string;
-  username: string;
-  location: string;
-}
-
 export type { Diff };
-
-/** A shared-board stroke. */
-export interface Stroke {
-  points: { x: number; y: number }[];
-  color: string;
-  size: number;
-  eraser: boolean;
-}
-
-/** A room. */
-export interface Room {
-  id: string;
-  name: string;
-  type: RoomType;
-  layout: Layout;
-  accessCode?: string;
-  users: RoomUser[];
-  votes: Map<string, string>;
-  banned: Set<string>;
-  messages: Map<string, string>;
-  createdAt?: number;
-  lastActiveTime: number;
-  lastChatActivity: number;
-  soloSince?: number;
-  deletionTimer?: ReturnType<typeof setTimeout>;
-  typingTimers: Map<string, ReturnType<typeof setTimeout>>;
-  strokes: Stroke[];
-  activeStrokes: Map<string, Stroke>;
-}
+export type { Conn, Room, RoomUser, SocketLike, Stroke, WorldPort } from "./_model.ts";
+import type { Conn, Room, WorldPort } from "./_model.ts";
 
 /** Everything that dies with a restart. */
-export class World {
+export class World implements WorldPort {
   readonly opts: ResolvedOptions;
   readonly sessions: SessionStore;
   readonly tokens: TokenStore;
@@ -248,12 +191,12 @@ export class World {
 
   // ------------------------------------------------------------ payloads
 
-  /** `LobbyRoom[]`. */
-  lobbyList(): LobbyRoom[] {
-    return [...this.rooms.values()].filter((r) => r.type !== "private").map((r): LobbyRoom => ({
+  /** `ListedRoom[]`. */
+  lobbyList(): ListedRoom[] {
+    return [...this.rooms.values()].filter((r) => r.type !== "private").map((r): ListedRoom => ({
       id: r.id,
       name: r.name,
-      type: r.type as LobbyRoom["type"],
+      type: r.type as ListedRoom["type"],
       layout: r.layout,
       isFull: r.users.length >= this.opts.limits.roomCapacity,
       userCount: r.users.length,

@@ -19,10 +19,10 @@
 export { TestServer } from "./server.ts";
 export type { HttpFault, RoomInfo, SocketInfo, UserInfo, WaitForOptions } from "./server.ts";
 export { TestUser } from "./user.ts";
-export type { RecordedEvent, TestUserOptions, TypeOptions } from "./user.ts";
+export type { RecordedEvent, TestTypeOptions, TestUserOptions } from "./user.ts";
 export type {
   LimiterOptions,
-  PressureTier,
+  PressureTierOptions,
   RateLimitOptions,
   ResolvedOptions,
   RoomLimitOptions,

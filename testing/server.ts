@@ -26,7 +26,7 @@ export type { RoomInfo, SocketInfo, UserInfo } from "./_inspect.ts";
 /** Options of {@linkcode TestServer.waitFor}. */
 export interface WaitForOptions {
   /** Milliseconds before rejecting (default 5000). */
-  timeout?: number;
+  timeoutMs?: number;
 }
 
 /**
@@ -249,14 +249,14 @@ export class TestServer {
    * every server event and state change.
    *
    * @param predicate Condition on the server.
-   * @param options `timeout` in ms (default 5000).
+   * @param options `timeoutMs` (default 5000).
    * @returns The truthy value.
    * @example
    * ```ts
    * import type { TestServer } from "@talkomatic/talkomatic/testing";
    *
    * async function firstRoom(server: TestServer) {
-   *   return await server.waitFor((s) => s.rooms()[0], { timeout: 1000 });
+   *   return await server.waitFor((s) => s.rooms()[0], { timeoutMs: 1000 });
    * }
    * ```
    */
@@ -270,10 +270,10 @@ export class TestServer {
         new TypeError(`Cannot wait for ${String(predicate)}: expected a function`),
       );
     }
-    const timeout = options.timeout ?? 5000;
+    const timeout = options.timeoutMs ?? 5000;
     if (typeof timeout !== "number" || !(timeout >= 0)) {
       return Promise.reject(
-        new RangeError(`Cannot wait with timeout ${String(timeout)}: expected a number >= 0`),
+        new RangeError(`Cannot wait with timeoutMs ${String(timeout)}: expected a number >= 0`),
       );
     }
     return new Promise((resolve, reject) => {
@@ -415,8 +415,9 @@ export class TestServer {
   }
 
   /**
-   * Makes the next matching HTTP requests fail: `"500"` (JSON 500), `"html"` (HTML 502) or
-   * `"invalid-json"` (200 with a truncated JSON body).
+   * Makes the next matching HTTP requests fail: `"500"` (JSON 500), `"html"` (HTML 502),
+   * `"invalid-json"` (200 with a truncated JSON body), or `"answer"` (the fault's `status`, `body`
+   * and `headers`: any answer a server might give, for tests of a client).
    *
    * @param fault Kind, optional `pathPrefix`, optional `times` (default 1, `Infinity` until cleared).
    * @example
@@ -428,11 +429,17 @@ export class TestServer {
    * ```
    */
   injectHttpFault(fault: HttpFault): void {
-    if (!fault || !["500", "html", "invalid-json"].includes(fault.kind)) {
+    if (!fault || !["500", "html", "invalid-json", "answer"].includes(fault.kind)) {
       throw new TypeError(
         `Cannot inject fault ${
           JSON.stringify(fault)
-        }: kind must be "500", "html" or "invalid-json"`,
+        }: kind must be "500", "html", "invalid-json" or "answer"`,
+      );
+    }
+    const status = fault.status;
+    if (status !== undefined && !(Number.isInteger(status) && status >= 200 && status <= 599)) {
+      throw new RangeError(
+        `Cannot inject fault with status ${String(status)}: expected an integer from 200 to 599`,
       );
     }
     if (fault.times !== undefined && !(typeof fault.times === "number" && fault.times >= 1)) {

@@ -23,11 +23,11 @@ export interface TestUserOptions {
   /** `connect.sid=...` cookie to reuse, or `false` to connect without one (new identity every time). */
   cookie?: string | false;
   /** Milliseconds to wait for each expected answer (default 3000). */
-  timeout?: number;
+  timeoutMs?: number;
 }
 
 /** Options of {@linkcode TestUser.type}. */
-export interface TypeOptions {
+export interface TestTypeOptions {
   /** Characters per second (default 20; `Infinity` sends all diffs at once). */
   cps?: number;
 }
@@ -111,9 +111,9 @@ export class TestUser {
         `Cannot connect to ${JSON.stringify(url)}: expected a TestServer or an http(s) URL`,
       );
     }
-    const timeout = options.timeout ?? 3000;
+    const timeout = options.timeoutMs ?? 3000;
     if (typeof timeout !== "number" || !(timeout > 0)) {
-      throw new RangeError(`Cannot use timeout ${String(timeout)}: expected a number > 0`);
+      throw new RangeError(`Cannot use timeoutMs ${String(timeout)}: expected a number > 0`);
     }
     const ip = options.ip ?? `10.${rand()}.${rand()}.${rand()}`;
     let cookie = options.cookie === false ? undefined : options.cookie;
@@ -234,7 +234,7 @@ export class TestUser {
    *
    * @param event Event name.
    * @param predicate Optional condition on the first argument.
-   * @param options `timeout` (ms) and `since` (index into `events`).
+   * @param options `timeoutMs` and `since` (index into `events`).
    * @returns The first argument of the event.
    * @example
    * ```ts
@@ -248,7 +248,7 @@ export class TestUser {
   waitFor<T = unknown>(
     event: string,
     predicate?: (payload: T) => boolean,
-    options?: { timeout?: number; since?: number },
+    options?: { timeoutMs?: number; since?: number },
   ): Promise<T> {
     predicate ??= () => true;
     options ??= {};
@@ -422,7 +422,7 @@ export class TestUser {
    * const ask = (user: TestUser) => user.type("/echo hi\n", { cps: 50 });
    * ```
    */
-  async type(text: string, options?: TypeOptions): Promise<void> {
+  async type(text: string, options?: TestTypeOptions): Promise<void> {
     options ??= {};
     if (typeof text !== "string") {
       throw new TypeError(`Cannot type ${JSON.stringify(text)}: expected a string`);
@@ -448,7 +448,7 @@ export class TestUser {
    * }
    * ```
    */
-  async backspace(n?: number, options?: TypeOptions): Promise<void> {
+  async backspace(n?: number, options?: TestTypeOptions): Promise<void> {
     n ??= 1;
     options ??= {};
     if (!Number.isInteger(n) || n < 0) {

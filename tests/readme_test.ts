@@ -15,7 +15,7 @@ Deno.test("the greeter bot welcomes people who join its room", async () => {
     server: server.url,
     token: server.issueToken(),
   });
-  bot.on("userJoin", (ctx) => ctx.reply(`Welcome, ${ctx.user.name}!`));
+  bot.on("userJoined", (ctx) => ctx.reply(`Welcome, ${ctx.user.name}!`));
   await bot.start();
   await bot.joinRoom(roomId);
 

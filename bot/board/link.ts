@@ -83,9 +83,9 @@ export function createBoard(parts: BoardParts): Board {
       const userOf = (id: UserId, name?: string) => who ?? lookup(id, name);
       switch (change.kind) {
         case "open":
-          return handlers.emit("boardOpen", () => ({ user: userOf(change.userId) }));
+          return handlers.emit("boardOpened", () => ({ user: userOf(change.userId) }));
         case "close":
-          return handlers.emit("boardClose", () => ({ user: userOf(change.userId) }));
+          return handlers.emit("boardClosed", () => ({ user: userOf(change.userId) }));
         case "stroke":
           return handlers.emit("boardStroke", () => ({
             user: userOf(change.userId),
@@ -101,7 +101,7 @@ export function createBoard(parts: BoardParts): Board {
           const mine = ownClears > 0;
           if (mine) ownClears--;
           const me = parts.state.me;
-          return handlers.emit("boardClear", () => ({
+          return handlers.emit("boardCleared", () => ({
             user: mine && me ? lookup(me.id) : undefined,
           }));
         }

@@ -18,7 +18,7 @@ import type { ResolvedBotOptions } from "../options.ts";
 import type { Outbox } from "../out/outbox.ts";
 import type { Placement } from "../link/placement.ts";
 import { BotState, type StateSink } from "./state.ts";
-import type { Me, Room, RoomLeftReason, User, UserLeaveReason } from "../model.ts";
+import type { Me, Room, RoomLeftReason, User, UserLeftReason } from "../model.ts";
 import { failureOf, type ServerFailure } from "./server_messages.ts";
 import { refused } from "../errors.ts";
 
@@ -163,14 +163,14 @@ export class Inbound implements StateSink {
 
   userJoin(user: User): void {
     this.#host.lines.baseline(user.id, "");
-    this.#host.handlers.emit("userJoin", { user });
+    this.#host.handlers.emit("userJoined", { user });
   }
 
-  userLeave(user: User, reason: UserLeaveReason): void {
+  userLeave(user: User, reason: UserLeftReason): void {
     this.#host.lines.forget(user.id);
     this.#host.board.userLeft(user);
     this.#host.asks.userLeft(user.id);
-    this.#host.handlers.emit("userLeave", { user, reason });
+    this.#host.handlers.emit("userLeft", { user, reason });
   }
 
   text(user: User, text: string, previous: string, bulk: boolean): void {
@@ -194,7 +194,7 @@ export class Inbound implements StateSink {
   afkWarning(message: string, secondsRemaining: number): void {
     const { options, handlers } = this.#host;
     if (options.answerAfk && this.state.room) this.#host.background(this.#host.afkResponse());
-    handlers.emit("afkWarning", { message, secondsRemaining });
+    handlers.emit("afkWarning", { message, remainingMs: secondsRemaining * 1000 });
   }
 
   afkTimeout(message: string, closed: boolean): void {

@@ -10,7 +10,7 @@
  */
 
 import type {
-  LobbyRoom as WireLobbyRoom,
+  ListedRoom as WireLobbyRoom,
   ServerEventName,
   ServerEvents,
   UserView as WireUserView,
@@ -28,7 +28,7 @@ import type {
   RoomType,
   User,
   UserId,
-  UserLeaveReason,
+  UserLeftReason,
 } from "../model.ts";
 import { type Clock, realClock } from "../clock.ts";
 
@@ -40,7 +40,7 @@ export interface StateSink {
   roomJoined(): void;
   roomLeft(room: Room, reason: RoomLeftReason): void;
   userJoin(user: User): void;
-  userLeave(user: User, reason: UserLeaveReason): void;
+  userLeave(user: User, reason: UserLeftReason): void;
   /** `bulk`: the text came with a room snapshot, not typed. */
   text(user: User, text: string, previous: string, bulk: boolean): void;
   typing(user: User, isTyping: boolean): void;

@@ -219,8 +219,8 @@ function render(contents: readonly Content[], max: number): string {
  * const log = box.log("log", { header: "Recently:", limit: 20 });
  * bot.command("echo").param("words", { rest: true })
  *   .handle((ctx, args) => void said.set(ctx.user, `${ctx.user.name} said: ${args.words.join(" ")}`));
- * bot.on("userJoin", (ctx) => void log.add(`${ctx.user.name} came in`));
- * bot.on("userLeave", (ctx) => void said.delete(ctx.user));
+ * bot.on("userJoined", (ctx) => void log.add(`${ctx.user.name} came in`));
+ * bot.on("userLeft", (ctx) => void said.delete(ctx.user));
  * ```
  */
 export class Box {

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { TalkomaticApi } from "../../api/mod.ts";
+import { TalkomaticApi } from "@talkomatic/talkomatic/api";
 
 const api = new TalkomaticApi();
 const health = await api.health();

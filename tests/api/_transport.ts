@@ -3,6 +3,8 @@ import * as v from "valibot";
 import { HttpTransport, type HttpTransportOptions, MemoryTokenStore } from "../../api/mod.ts";
 import type { OperationSpec } from "../../api/transport.ts";
 import { FakeTalkomatic } from "./_server.ts";
+import type { TestServer } from "../../testing/mod.ts";
+import { startServer } from "../_support.ts";
 
 export const EmojiSchema = v.record(v.string(), v.string());
 export const HealthLike = v.object({ status: v.literal("ok"), version: v.string() });
@@ -51,6 +53,34 @@ export async function withServer(
   } finally {
     await server.close();
   }
+}
+
+/** A local TestServer and a maker of transports to it (a fresh token store each). */
+export async function withTestServer(
+  fn: (server: TestServer, make: (options?: HttpTransportOptions) => HttpTransport) => Promise<
+    void
+  >,
+): Promise<void> {
+  await using server = await startServer();
+  const make = (options: HttpTransportOptions = {}) =>
+    new HttpTransport({
+      baseUrl: server.url,
+      tokenStore: new MemoryTokenStore(),
+      token: server.issueToken(),
+      logger: { warn: () => {} },
+      ...options,
+    });
+  await fn(server, make);
+}
+
+/** Makes the server's next answer `response` (status, body and headers), whatever is asked. */
+export async function answer(server: TestServer, response: Response): Promise<void> {
+  server.injectHttpFault({
+    kind: "answer",
+    status: response.status,
+    body: await response.text(),
+    headers: Object.fromEntries(response.headers),
+  });
 }
 
 /** A transport whose `fetch` records each URL and answers `body`, without a network. */

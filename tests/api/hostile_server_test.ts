@@ -69,7 +69,7 @@ function lazyBody(total: number): ReadableStream<Uint8Array> {
   }, { highWaterMark: 0 });
 }
 
-function transport(url: string, options: { token?: string; timeout?: number } = {}) {
+function transport(url: string, options: { token?: string; timeoutMs?: number } = {}) {
   return new HttpTransport({
     baseUrl: url,
     tokenStore: new MemoryTokenStore(),
@@ -168,7 +168,7 @@ Deno.test("a body cut short or stalled says the server answered, never 'no answe
   );
   try {
     const late = await assertRejects(
-      () => transport(stalled.url, { timeout: 300 }).call(emojiSpec),
+      () => transport(stalled.url, { timeoutMs: 300 }).call(emojiSpec),
       TransportError,
     );
     assertEquals(late.kind, "incomplete");

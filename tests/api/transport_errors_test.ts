@@ -9,19 +9,28 @@ import {
 } from "@std/assert";
 import { ApiError, PayloadValidationError } from "../../api/mod.ts";
 import type { OperationSpec } from "../../api/transport.ts";
-import { errorA, htmlError, USER_A } from "./_server.ts";
-import { emojiSpec, RoomLike, withServer } from "./_transport.ts";
+import { answer, emojiSpec, RoomLike, withTestServer } from "./_transport.ts";
 
-Deno.test("HttpTransport.call() maps a variant A body with details", async () => {
-  await withServer(async (server, make) => {
+Deno.test("HttpTransport.call() maps a detailed body, its details as fields", async () => {
+  await withTestServer(async (server, make) => {
     const details = { name: "Room name is required and must be a string." };
-    server.override = () => errorA(400, "VALIDATION_ERROR", "Validation failed", details);
+    await answer(
+      server,
+      Response.json({
+        error: {
+          code: "VALIDATION_ERROR",
+          message: "Validation failed",
+          replaceDefaultText: false,
+          details,
+        },
+      }, { status: 400 }),
+    );
     const error = await assertRejects(() => make().call(emojiSpec), ApiError);
     assertEquals(error.status, 400);
     assertEquals(error.code, "VALIDATION_ERROR");
     assertEquals(error.message, "Validation failed");
-    assertEquals(error.details, details);
-    assertEquals(error.variant, "A");
+    assertEquals(error.fields, details);
+    assertEquals(error.variant, "detailed");
     assertEquals(error.operation, "getEmojiList");
     assertEquals(error.url, `${server.url}/js/emojiList.json`);
     assertEquals(error.name, "ApiError");
@@ -32,9 +41,10 @@ Deno.test("HttpTransport.call() maps a variant A body with details", async () =>
   });
 });
 
-Deno.test("HttpTransport.call() maps a variant B' body with retryAfter", async () => {
-  await withServer(async (server, make) => {
-    server.override = () =>
+Deno.test("HttpTransport.call() maps a rateLimited body, its retryAfter seconds as retryAfterMs", async () => {
+  await withTestServer(async (server, make) => {
+    await answer(
+      server,
       new Response(
         JSON.stringify({
           error: {
@@ -44,50 +54,55 @@ Deno.test("HttpTransport.call() maps a variant B' body with retryAfter", async (
           },
         }),
         { status: 429, headers: { "content-type": "application/json", "retry-after": "41" } },
-      );
+      ),
+    );
     const error = await assertRejects(() => make().call(emojiSpec), ApiError);
     assertEquals(error.code, "RATE_LIMITED");
-    assertEquals(error.retryAfter, 42);
-    assertEquals(error.variant, "B'");
+    assertEquals(error.retryAfterMs, 42000);
+    assertEquals(error.variant, "rateLimited");
   });
 });
 
-Deno.test("HttpTransport.call() takes retryAfter from the Retry-After header of a variant B body", async () => {
-  await withServer(async (server, make) => {
-    server.override = () =>
+Deno.test("HttpTransport.call() takes retryAfterMs from the Retry-After header of a simple body", async () => {
+  await withTestServer(async (server, make) => {
+    await answer(
+      server,
       new Response(
         JSON.stringify({ error: { code: "RATE_LIMITED", message: "Too many requests." } }),
         {
           status: 429,
           headers: { "content-type": "application/json", "retry-after": "900" },
         },
-      );
+      ),
+    );
     const error = await assertRejects(() => make().call(emojiSpec), ApiError);
-    assertEquals(error.variant, "B");
-    assertEquals(error.retryAfter, 900);
+    assertEquals(error.variant, "simple");
+    assertEquals(error.retryAfterMs, 900000);
     assertEquals(error.message, "Too many requests.");
   });
 });
 
-Deno.test("HttpTransport.call() maps a variant C body with a string error", async () => {
-  await withServer(async (server, make) => {
-    server.override = () =>
-      new Response(JSON.stringify({ error: "World Cup data unavailable" }), { status: 502 });
+Deno.test("HttpTransport.call() maps a text body (a string error)", async () => {
+  await withTestServer(async (server, make) => {
+    await answer(
+      server,
+      new Response(JSON.stringify({ error: "World Cup data unavailable" }), { status: 502 }),
+    );
     const error = await assertRejects(() => make().call(emojiSpec), ApiError);
     assertEquals(error.status, 502);
     assertEquals(error.code, "HTTP_502");
     assertEquals(error.message, "World Cup data unavailable");
-    assertEquals(error.variant, "C");
+    assertEquals(error.variant, "text");
   });
 });
 
 Deno.test("HttpTransport.call() maps an HTML error page", async () => {
-  await withServer(async (_server, make) => {
+  await withTestServer(async (_server, make) => {
     const spec = { ...emojiSpec, path: "/nope" };
     const error = await assertRejects(() => make().call(spec), ApiError);
     assertEquals(error.status, 404);
     assertEquals(error.code, "HTTP_404");
-    assertEquals(error.variant, "non-json");
+    assertEquals(error.variant, "notJson");
     assertStringIncludes(error.message, "404");
     assertStringIncludes(error.message, "not JSON");
     assertStringIncludes(error.message, "Cannot GET /nope");
@@ -97,8 +112,19 @@ Deno.test("HttpTransport.call() maps an HTML error page", async () => {
 });
 
 Deno.test("HttpTransport.call() keeps only the start of a long non-JSON body", async () => {
-  await withServer(async (server, make) => {
-    server.override = () => htmlError(500, "Error: CORS blocked " + "at frame\n".repeat(200));
+  await withTestServer(async (server, make) => {
+    await answer(
+      server,
+      new Response(
+        `<!DOCTYPE html><html><body><pre>Error: CORS blocked ${
+          "at frame\n".repeat(200)
+        }</pre></body></html>`,
+        {
+          status: 500,
+          headers: { "content-type": "text/html; charset=utf-8" },
+        },
+      ),
+    );
     const error = await assertRejects(() => make().call(emojiSpec), ApiError);
     assertEquals(error.code, "HTTP_500");
     assert((error.body as string).length <= 201);
@@ -108,22 +134,24 @@ Deno.test("HttpTransport.call() keeps only the start of a long non-JSON body", a
 });
 
 Deno.test("HttpTransport.call() maps invalid JSON on an error status", async () => {
-  await withServer(async (server, make) => {
-    server.override = () =>
+  await withTestServer(async (server, make) => {
+    await answer(
+      server,
       new Response('{"error": {"code": "SERVER_ER', {
         status: 500,
         headers: { "content-type": "application/json" },
-      });
+      }),
+    );
     const error = await assertRejects(() => make().call(emojiSpec), ApiError);
     assertEquals(error.code, "HTTP_500");
-    assertEquals(error.variant, "non-json");
+    assertEquals(error.variant, "notJson");
     assertEquals(error.body, '{"error": {"code": "SERVER_ER');
   });
 });
 
 Deno.test("HttpTransport.call() maps a JSON error body of unknown shape", async () => {
-  await withServer(async (server, make) => {
-    server.override = () => new Response("[1, 2]", { status: 418 });
+  await withTestServer(async (server, make) => {
+    await answer(server, new Response("[1, 2]", { status: 418 }));
     const error = await assertRejects(() => make().call(emojiSpec), ApiError);
     assertEquals(error.code, "HTTP_418");
     assertEquals(error.variant, "unrecognised");
@@ -132,8 +160,8 @@ Deno.test("HttpTransport.call() maps a JSON error body of unknown shape", async 
 });
 
 Deno.test("HttpTransport.call() treats an undocumented success status as an ApiError", async () => {
-  await withServer(async (server, make) => {
-    server.override = () => new Response(JSON.stringify({ success: true }), { status: 200 });
+  await withTestServer(async (server, make) => {
+    await answer(server, new Response(JSON.stringify({ success: true }), { status: 200 }));
     const spec: OperationSpec<unknown> = {
       id: "createRoom",
       method: "POST",
@@ -149,11 +177,16 @@ Deno.test("HttpTransport.call() treats an undocumented success status as an ApiE
 });
 
 Deno.test("HttpTransport.call() rejects a success body of the wrong shape with the path of the bad field", async () => {
-  await withServer(async (server, make) => {
-    server.override = () =>
+  await withTestServer(async (server, make) => {
+    await answer(
+      server,
       new Response(
-        JSON.stringify({ id: "123456", users: [{ id: USER_A, username: "Ada" }, { id: 7 }] }),
-      );
+        JSON.stringify({
+          id: "123456",
+          users: [{ id: "k4U6vKnOosXYMktOBxqsxbSWuzTYTaZn", username: "Ada" }, { id: 7 }],
+        }),
+      ),
+    );
     const spec: OperationSpec<unknown> = {
       id: "getRoom",
       method: "GET",
@@ -172,8 +205,8 @@ Deno.test("HttpTransport.call() rejects a success body of the wrong shape with t
 });
 
 Deno.test("HttpTransport.call() rejects a success body that is not JSON", async () => {
-  await withServer(async (server, make) => {
-    server.override = () => new Response("<html>maintenance</html>", { status: 200 });
+  await withTestServer(async (server, make) => {
+    await answer(server, new Response("<html>maintenance</html>", { status: 200 }));
     const error = await assertRejects(() => make().call(emojiSpec), PayloadValidationError);
     assertEquals(error.path, "");
     assertEquals(error.issues, []);

@@ -60,7 +60,7 @@ Deno.test("HttpTransport.call() sends the configured apiKey and surfaces the key
     assertEquals(error.status, 403);
     assertEquals(error.code, "UNAUTHORIZED");
     assertEquals(error.message, "Forbidden: invalid or missing x-api-key.");
-    assertEquals(error.variant, "A");
+    assertEquals(error.variant, "detailed");
     assertEquals(error.replaceDefaultText, false);
   });
 });
@@ -144,7 +144,7 @@ Deno.test("HttpTransport.call() gives up after one retry when the new token is r
     const error = await assertRejects(() => make().call(healthSpec), ApiError);
     assertEquals(error.status, 401);
     assertEquals(error.code, "INVALID_BOT_TOKEN");
-    assertEquals(error.variant, "B");
+    assertEquals(error.variant, "simple");
     assertEquals(server.requests("/api/v1/bot-tokens/request").length, 2);
     assertEquals(server.requests("/api/v1/health").length, 2);
   });
@@ -209,24 +209,25 @@ Deno.test("HttpTransport.call() surfaces a refused token request as an ApiError"
 Deno.test("HttpTransport.call() fails with a timeout TransportError naming the URL", async () => {
   await withServer(async (server, make) => {
     server.override = (request) => waitForAbort(request);
-    const started = Date.now();
-    const error = await assertRejects(() => make({ timeout: 100 }).call(emojiSpec), TransportError);
+    const error = await assertRejects(
+      () => make({ timeoutMs: 100 }).call(emojiSpec),
+      TransportError,
+    );
     assertEquals(error.kind, "timeout");
-    assertEquals(error.timeout, 100);
+    assertEquals(error.timeoutMs, 100);
     assertStringIncludes(error.message, `${server.url}/js/emojiList.json`);
-    assert(Date.now() - started < 3_000);
   });
 });
 
 Deno.test("HttpTransport.call() lets a per-call timeout override the default", async () => {
   await withServer(async (server, make) => {
     server.override = (request) => waitForAbort(request, 300);
-    const transport = make({ timeout: 60 });
+    const transport = make({ timeoutMs: 60 });
     const error = await assertRejects(() => transport.call(emojiSpec), TransportError);
     assertEquals(error.kind, "timeout");
     server.override = (request) =>
       waitForAbort(request, 150).then(() => new Response(JSON.stringify({ a: "b" })));
-    assertEquals(await transport.call(emojiSpec, { timeout: 5_000 }), { a: "b" });
+    assertEquals(await transport.call(emojiSpec, { timeoutMs: 5_000 }), { a: "b" });
   });
 });
 
@@ -265,15 +266,21 @@ Deno.test("HttpTransport.call() fails with a network TransportError when the con
 });
 
 Deno.test("new HttpTransport() rejects a non-positive default timeout", () => {
-  assertThrows(() => new HttpTransport({ baseUrl: "http://127.0.0.1:1", timeout: 0 }), RangeError);
+  assertThrows(
+    () => new HttpTransport({ baseUrl: "http://127.0.0.1:1", timeoutMs: 0 }),
+    RangeError,
+  );
 });
 
 Deno.test("HttpTransport.call() rejects a non-positive timeout before sending anything", async () => {
   const { transport, urls } = recordingTransport("{}");
   for (const timeout of [0, -1, NaN]) {
     for (const spec of [emojiSpec, healthSpec]) {
-      const error = await assertRejects(() => transport.call(spec, { timeout }), RangeError);
-      assertStringIncludes(error.message, `timeout "${timeout}"`);
+      const error = await assertRejects(
+        () => transport.call(spec, { timeoutMs: timeout }),
+        RangeError,
+      );
+      assertStringIncludes(error.message, `timeoutMs "${timeout}"`);
     }
   }
   assertEquals(urls, []); // not even a token request

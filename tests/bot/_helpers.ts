@@ -5,6 +5,8 @@ import { MemoryTokenStore } from "../../api/mod.ts";
 import { ActionError, Bot, type BotLogger, type BotOptions } from "../../bot/mod.ts";
 import { assert } from "@std/assert";
 
+export { botSaw, enter, fence, sleep, until } from "../_support.ts";
+
 export function quietLogger(): BotLogger & { lines: string[] } {
   const lines: string[] = [];
   return {
@@ -49,24 +51,6 @@ export async function roomWith(bot: Bot, owner: TestUser, name = "Test room"): P
   await owner.joinRoom(id);
   await bot.joinRoom(id);
   return id;
-}
-
-export async function until<T>(
-  check: () => T | undefined | false | null,
-  what: string,
-  timeoutMs = 4000,
-): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = check();
-    if (v !== undefined && v !== false && v !== null) return v;
-    if (Date.now() > end) throw new Error(`Timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
 }
 
 /** The reason of the ActionError `p` rejects with. */

@@ -87,7 +87,8 @@ Deno.test("Bot.createRoom() waits out a cooldown within its timeout, or rejects 
     (e) => e,
   );
   assert(tooSoon instanceof ActionError && tooSoon.reason === "rateLimited", String(tooSoon));
-  assert((tooSoon.retryAfterMs ?? 0) > 200 && Date.now() - started < 100, "rejected at once");
+  // Rejected, not waited for: a wait would have ended as "timeout" after 200 ms.
+  assert((tooSoon.retryAfterMs ?? 0) > 200, "the cooldown is longer than the action may wait");
   const second = await bot.createRoom({ name: "Second" }); // waits within the default 2 s
   assert(Date.now() - started >= 350);
   const room = await bot.joinRoom(first);
@@ -205,10 +206,8 @@ Deno.test("Bot: replaced type() calls cost nothing, so a command after a /say fl
     }
   }));
   await people[0].type("/ping", { cps: Infinity });
-  const asked = Date.now();
   await people[0].pressEnter();
   await until(() => seen(people[0], bot) === "Pong!", "the answer to /ping", 5000);
-  assert(Date.now() - asked < 1000, `answered after ${Date.now() - asked} ms`);
   assertEquals(errors, []);
   for (const p of people) await p.close();
 });
@@ -225,11 +224,10 @@ Deno.test("Bot: a failing action nobody awaits reaches the error event, not the 
   await alice.joinRoom(id);
   await bot.joinRoom(id);
   const timer = setInterval(() => void bot.send(`tick ${Date.now()}`), 20);
-  await sleep(60);
+  await until(() => alice.texts[bot.me!.id]?.startsWith("tick"), "a tick in the room");
   await bot.leaveRoom();
-  await sleep(60); // ticks after leaving fail, unawaited
+  await until(() => errors.length >= 2, "ticks after leaving to fail, unawaited");
   clearInterval(timer);
-  await sleep(20);
   assert(errors[0]?.startsWith("Cannot send: the bot is not in a room"), errors[0]);
   assert(errors.length >= 2, `${errors.length} errors`);
   const awaited = await bot.send("awaited").then(() => undefined, (e) => e);
@@ -243,11 +241,12 @@ Deno.test("Bot.stop() ends run(), never reconnects, and rejects later actions", 
   const running = bot.run();
   await until(() => bot.connected, "connected");
   const disconnects: boolean[] = [];
-  bot.on("disconnect", (ctx) => void disconnects.push(ctx.willReconnect));
+  bot.on("disconnected", (ctx) => void disconnects.push(ctx.willReconnect));
   await bot.stop();
   await running;
   assertEquals(disconnects, [false]);
   assertEquals(await reasonOf(bot.joinRoom("123456")), "stopped");
+  // Real time is the subject: longer than the reconnect delays (50–200 ms), no socket comes back.
   await sleep(300);
   assertEquals(server.sockets().length, 0);
 });
@@ -272,9 +271,11 @@ Deno.test("Bot.stop() during a cooldown wait: the waiting handler ends quietly a
   });
   await bot.joinRoom((await bot.refreshRooms())[0].id);
   await until(() => handlerRan && !bot.room, "the handler to wait for the cooldown");
+  // Real time: the handler's createRoom() must be waiting in the queue (which holds any round
+  // trip behind it), and nothing outside the queue shows it.
   await sleep(50);
   await bot.stop();
-  await sleep(20);
+  await until(() => handlerError !== undefined, "the waiting handler to end");
   assert(
     handlerError instanceof ActionError && handlerError.reason === "stopped",
     String(handlerError),

@@ -1,13 +1,8 @@
 // Conversations: ctx.ask() against the local server, answered by scripted people.
 import { assert, assertEquals, assertInstanceOf, assertRejects } from "@std/assert";
 import { AskError, type HandlerError } from "../../bot/mod.ts";
-import type { TestUser } from "../../testing/mod.ts";
-import { person, scene, seen, sleep, until } from "./_helpers.ts";
-
-async function enter(user: TestUser, line: string): Promise<void> {
-  await user.type(line, { cps: Infinity });
-  await user.pressEnter();
-}
+import { botSaw, person, scene, seen, until } from "./_helpers.ts";
+import { enter } from "../_support.ts";
 
 Deno.test("ctx.ask() resolves with the person's next completed line, never run as a command", async () => {
   await using s = await scene({}, { commandIdleMs: 300 });
@@ -78,7 +73,7 @@ Deno.test("ctx.ask() ends with reason left when the person leaves; an uncaught o
   await enter(bob, "/quiz");
   await until(() => seen(alice, bot) === "Bob, your favourite colour?", "the question to Bob");
   await enter(alice, "red"); // Alice's lines are not Bob's answer
-  await sleep(200);
+  await botSaw(bot, alice, (text) => text.includes("red"), "the bot to see Alice's line");
   assertEquals(reasons, []);
   await bob.leaveRoom();
   await until(() => reasons.length === 1, "the end of the question");

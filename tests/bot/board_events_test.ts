@@ -12,11 +12,11 @@ Deno.test("bot.board keeps the history and active strokes from open, then live s
   const seen: [BotEventName, unknown][] = [];
   const record = <E extends BotEventName>(name: E, pick: (d: BotEventData[E]) => unknown) =>
     bot.on(name, (ctx) => void seen.push([name, pick(ctx as unknown as BotEventData[E])]));
-  record("boardOpen", (d) => d.user.name);
-  record("boardClose", (d) => d.user.name);
+  record("boardOpened", (d) => d.user.name);
+  record("boardClosed", (d) => d.user.name);
   record("boardStroke", (d) => [d.user.name, d.stroke.points.length, d.stroke.color]);
   record("boardChat", (d) => [d.user.name, d.text]);
-  record("boardClear", (d) => d.user?.name);
+  record("boardCleared", (d) => d.user?.name);
   record("boardCursor", (d) => [d.user.name, d.x, d.y]);
   // Alice draws one finished stroke and leaves another one open before the bot looks.
   alice.emit("board open");
@@ -25,7 +25,11 @@ Deno.test("bot.board keeps the history and active strokes from open, then live s
   alice.emit("board stroke end");
   alice.emit("board stroke start", { color: "#222222", size: 4, point: pt(5, 5) });
   await until(() => seen.length === 2, "the first stroke and Alice's open");
-  assertEquals(seen.splice(0), [["boardOpen", "Alice"], ["boardStroke", ["Alice", 3, "#111111"]]]);
+  assertEquals(seen.splice(0), [["boardOpened", "Alice"], ["boardStroke", [
+    "Alice",
+    3,
+    "#111111",
+  ]]]);
   assertEquals(bot.board.strokes, [], "closed: no history kept");
   await bot.board.open();
   assertEquals(bot.board.isOpen, true);
@@ -56,13 +60,16 @@ Deno.test("bot.board keeps the history and active strokes from open, then live s
   await until(() => seen.length === 1, "Alice's clear");
   await bot.board.clear();
   await until(() => seen.length === 2, "the bot's clear");
-  assertEquals(seen.splice(0), [["boardClear", undefined], ["boardClear", "TestBot"]]);
+  assertEquals(seen.splice(0), [["boardCleared", undefined], ["boardCleared", "TestBot"]]);
   assertEquals(bot.board.strokes, []);
   // closing the board finalises a stroke; leaving mid-stroke too (§6.4)
   alice.emit("board stroke start", { color: "#333333", size: 1, point: pt(0, 0) });
   alice.emit("board close");
   await until(() => seen.length === 2, "Alice's close");
-  assertEquals(seen.splice(0), [["boardStroke", ["Alice", 1, "#333333"]], ["boardClose", "Alice"]]);
+  assertEquals(seen.splice(0), [["boardStroke", ["Alice", 1, "#333333"]], [
+    "boardClosed",
+    "Alice",
+  ]]);
   assertEquals([...bot.board.viewers], [bot.me!.id]);
   await using bob = await person(s.server, "Bob");
   await bob.joinRoom(s.roomId);

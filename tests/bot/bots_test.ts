@@ -43,7 +43,8 @@ for (const count of [2, 3]) {
         await until(() => seen(alice, bot)?.startsWith("/help - Pong"), "pong");
       }
       const before = alice.events.filter((e) => e.name === "chat update").length;
-      await sleep(1200); // many idle times: a loop would show by now
+      // Real time is the subject: many idle times of the bots pass; a loop would show by now.
+      await sleep(1200);
       assertEquals(alice.events.filter((e) => e.name === "chat update").length, before);
       for (const ran of lines) assertEquals(ran, ["ping from Alice"]);
       for (const bot of bots) {

@@ -4,13 +4,8 @@
 // answers, and the other sections survive; answers expire.
 import { assertEquals, assertThrows } from "@std/assert";
 import { Box, cooldown } from "../../bot/mod.ts";
-import type { TestUser } from "../../testing/mod.ts";
 import { person, scene, seen, until } from "./_helpers.ts";
-
-async function enter(user: TestUser, line: string): Promise<void> {
-  await user.type(line, { cps: Infinity });
-  await user.pressEnter();
-}
+import { enter } from "../_support.ts";
 
 Deno.test("Box: every kind of answer goes to the answer section and the other sections stay", async () => {
   await using s = await scene({}, { unknownCommands: "suggest" });
@@ -31,7 +26,7 @@ Deno.test("Box: every kind of answer goes to the answer section and the other se
     const answer = await ctx.ask("Pizza?", { parse: "yes/no" });
     await ctx.reply(answer ? "Pizza it is" : "No pizza");
   });
-  bot.on("userJoin", (ctx) => ctx.reply(`Welcome, ${ctx.user.name}!`));
+  bot.on("userJoined", (ctx) => ctx.reply(`Welcome, ${ctx.user.name}!`));
   bot.on("line", (ctx) => ctx.reply(`noted "${ctx.line}"`));
   const head = "Poll: Lunch?\n0 votes";
   const shows = (text: string) => () => seen(alice, bot) === text;

@@ -2,13 +2,8 @@
 // asked, and drops each line when its question ends.
 import { assertEquals } from "@std/assert";
 import { Box } from "../../bot/mod.ts";
-import type { TestUser } from "../../testing/mod.ts";
 import { person, scene, seen, until } from "./_helpers.ts";
-
-async function enter(user: TestUser, line: string): Promise<void> {
-  await user.type(line, { cps: Infinity });
-  await user.pressEnter();
-}
+import { enter } from "../_support.ts";
 
 Deno.test("Box shows several open questions, one line per person asked, until each ends", async () => {
   await using s = await scene({}, { commandIdleMs: 5000 });

@@ -3,13 +3,8 @@
 // command alone; cooldown() works there without a wrapper.
 import { assertEquals, assertThrows } from "@std/assert";
 import { Composer, cooldown } from "../../bot/mod.ts";
-import type { TestUser } from "../../testing/mod.ts";
 import { scene, seen, until } from "./_helpers.ts";
-
-async function enter(user: TestUser, line: string): Promise<void> {
-  await user.type(line, { cps: Infinity });
-  await user.pressEnter();
-}
+import { enter } from "../_support.ts";
 
 Deno.test("Command.use() puts cooldown() on one command; the others run as often as typed", async () => {
   await using s = await scene();

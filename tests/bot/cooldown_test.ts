@@ -1,13 +1,8 @@
 // Cooldowns against the local server, commands typed by scripted people.
 import { assertEquals, assertThrows } from "@std/assert";
 import { cooldown } from "../../bot/mod.ts";
-import type { TestUser } from "../../testing/mod.ts";
 import { person, scene, seen, sleep, until } from "./_helpers.ts";
-
-async function enter(user: TestUser, line: string): Promise<void> {
-  await user.type(line, { cps: Infinity });
-  await user.pressEnter();
-}
+import { enter } from "../_support.ts";
 
 Deno.test("cooldown() refuses a command hit twice inside its cooldown, with one reply", async () => {
   await using s = await scene();
@@ -31,9 +26,8 @@ Deno.test("cooldown() refuses a command hit twice inside its cooldown, with one 
   await until(() => seen(alice, bot) === "Alice rolled (1)", "the first roll");
   await enter(alice, "/roll");
   await until(() => seen(alice, bot) === "Alice, wait a moment", "the one reply");
-  await enter(alice, "/roll"); // hit again: no second reply
-  await sleep(200);
-  await enter(alice, "/ping"); // other commands have their own cooldown
+  await enter(alice, "/roll"); // hit again: no second reply (lines are handled in order, so the
+  await enter(alice, "/ping"); // answer to /ping comes after); other commands have their own cooldown
   await until(() => seen(alice, bot) === "pong", "another command");
   await enter(bob, "/roll"); // and other people theirs
   await until(() => seen(alice, bot) === "Bob rolled (2)", "Bob's roll");
@@ -42,6 +36,7 @@ Deno.test("cooldown() refuses a command hit twice inside its cooldown, with one 
   assertEquals(replies[0] > 0 && replies[0] <= 1000, true);
   assertEquals(messages > 0, true, "message handlers are not held back");
 
+  // Real time is the subject: the 1 s cooldown runs out (the bot's own clock).
   await sleep(1000);
   await enter(alice, "/roll");
   await until(() => seen(alice, bot) === "Alice rolled (3)", "a roll after the cooldown");

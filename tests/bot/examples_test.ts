@@ -1,7 +1,8 @@
 // Examples run unchanged as subprocesses against the local server.
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
-import type { TestServer, TestUser } from "../../testing/mod.ts";
+import type { TestServer } from "../../testing/mod.ts";
 import { person, startServer, until } from "./_helpers.ts";
+import { enter } from "../_support.ts";
 
 /** Runs an example against `server`; dispose to stop it. */
 function runExample(
@@ -22,11 +23,6 @@ function runExample(
       await child.stderr.cancel();
     },
   };
-}
-
-async function enter(user: TestUser, line: string): Promise<void> {
-  await user.type(line, { cps: Infinity });
-  await user.pressEnter();
 }
 
 Deno.test("examples/notes.ts keeps notes in a file, with a cooldown, a quiz and a last-seen line", async () => {
@@ -166,7 +162,7 @@ Deno.test("examples/draw.ts draws on the board on /draw from the board chat and 
   const done = await alice.waitFor<{ userId: string; text: string }>(
     "board chat",
     (p) => p.userId === botId,
-    { since, timeout: 10_000 },
+    { since, timeoutMs: 10_000 },
   );
   assertEquals(done.text, "Done, Alice!");
   const start = await alice.waitFor<{ color: string; point: { x: number; y: number } }>(

@@ -7,11 +7,7 @@ import { Bot, Composer, session } from "../../bot/mod.ts";
 import { closestName, editDistance } from "../../bot/commands/suggest.ts";
 import type { TestUser } from "../../testing/mod.ts";
 import { makeBot, person, roomWith, scene, seen, startServer, until } from "./_helpers.ts";
-
-async function enter(user: TestUser, line: string): Promise<void> {
-  await user.type(line, { cps: Infinity });
-  await user.pressEnter();
-}
+import { enter } from "../_support.ts";
 
 Deno.test('bot.on("line") gets finished plain lines (Enter or idle), not commands nor answers', async () => {
   await using s = await scene({}, { commandIdleMs: 300 });
@@ -73,7 +69,7 @@ Deno.test('"line" runs in composers and through middleware, with the session', a
   }
   assertThrows(
     // @ts-expect-error composers take "message" and "line"
-    () => new Composer().on("userJoin", () => {}),
+    () => new Composer().on("userJoined", () => {}),
     TypeError,
     'composers take "message" and "line"',
   );

@@ -1,13 +1,8 @@
 // examples/poll.ts, the poll bot of issue 20, run unchanged as a subprocess
 // against the local server and used by a scripted person.
 import { assert, assertEquals } from "@std/assert";
-import type { TestUser } from "../../testing/mod.ts";
 import { person, startServer, until } from "./_helpers.ts";
-
-async function enter(user: TestUser, line: string): Promise<void> {
-  await user.type(line, { cps: Infinity });
-  await user.pressEnter();
-}
+import { enter } from "../_support.ts";
 
 Deno.test("examples/poll.ts: a poll with votes, a cooldown, a typed follow-up, closed by a schedule", async () => {
   const dir = await Deno.makeTempDir();

@@ -6,11 +6,7 @@ import { AskError } from "../../bot/mod.ts";
 import { parserOf } from "../../bot/commands/prompt.ts";
 import type { TestUser } from "../../testing/mod.ts";
 import { scene, seen, until } from "./_helpers.ts";
-
-async function enter(user: TestUser, line: string): Promise<void> {
-  await user.type(line, { cps: Infinity });
-  await user.pressEnter();
-}
+import { enter } from "../_support.ts";
 
 Deno.test("ctx.ask() with parse re-asks with the reason and resolves with a typed value", async () => {
   await using s = await scene();

@@ -13,10 +13,10 @@ Deno.test("Bot reconnects after a lost connection with the same identity, room a
   await bot.send("still me");
   await until(() => alice.texts[me.id] === "still me", "the text");
   const events: string[] = [];
-  bot.on("disconnect", (ctx) => void events.push(`disconnect ${ctx.willReconnect}`));
+  bot.on("disconnected", (ctx) => void events.push(`disconnect ${ctx.willReconnect}`));
   bot.on("roomLeft", (ctx) => void events.push(`left ${ctx.reason}`));
   bot.on("roomJoined", () => void events.push("joined"));
-  bot.on("reconnect", (ctx) => void events.push(`reconnect ${ctx.attempt}`));
+  bot.on("reconnected", (ctx) => void events.push(`reconnect ${ctx.attempt}`));
   server.disconnectUser(me.id);
   await until(() => events.includes("reconnect 1"), "the reconnect");
   assertEquals(events, ["disconnect true", "left disconnected", "joined", "reconnect 1"]);
@@ -82,7 +82,7 @@ Deno.test("Bot with a room option goes back to its room after a server restart",
   await bot.send("open all night");
   await until(() => seen(alice, bot) === "open all night", "the text");
   let reconnects = 0;
-  bot.on("reconnect", () => void reconnects++);
+  bot.on("reconnected", () => void reconnects++);
   await server.restart(); // rooms, sessions and tokens are gone; people come back by name
   await using bob = await person(server, "Bob");
   const again = await bob.createRoom({ name: "Cafe" });
@@ -111,11 +111,10 @@ Deno.test("Bot that created its room creates it again after a restart, without w
     const before = await bot.start();
     await bot.send("back soon");
     let reconnected = false;
-    bot.on("reconnect", () => void (reconnected = true));
-    const restarted = Date.now();
+    bot.on("reconnected", () => void (reconnected = true));
     await server.restart();
+    // A 30 s cooldown of the old session would outlast this wait.
     await until(() => reconnected && bot.room, "back in a room", 8000);
-    assert(Date.now() - restarted < 5000, "no 30 s cooldown of the old session");
     const room = bot.room!;
     assertEquals([room.name, room.layout], [token ? "Phoenix B" : "Phoenix A", "horizontal"]);
     assert(bot.me!.id !== before.id, "sessions die with the server: a new identity");
@@ -147,8 +146,7 @@ Deno.test("Bot goes back after the server dropped it silently (start-up purge)",
   const left: string[] = [];
   bot.on("roomLeft", (ctx) => void left.push(ctx.reason));
   await bot.start(); // joined before the purge: the server drops it without telling
-  await sleep(500);
-  assertEquals(server.room(id)?.users, [], "the purge emptied the room");
+  await server.waitFor((s) => s.room(id)?.users.length === 0); // the purge emptied the room
   await alice.joinRoom(id);
   await until(() => left.includes("removed"), "the bot to notice", 3000);
   await until(

@@ -11,8 +11,8 @@ Deno.test("bot.every() runs while connected, is paused while disconnected, and s
   const runs: { at: number; connected: boolean }[] = [];
   let down = 0;
   let up = 0;
-  bot.on("disconnect", () => void (down = Date.now()));
-  bot.on("reconnect", () => void (up = Date.now()));
+  bot.on("disconnected", () => void (down = Date.now()));
+  bot.on("reconnected", () => void (up = Date.now()));
   const tick = bot.every(40, async (ctx) => {
     runs.push({ at: Date.now(), connected: ctx.bot.connected });
     await ctx.reply(`tick ${runs.length}`);

@@ -5,11 +5,7 @@ import { assert, assertEquals, assertNotEquals, assertRejects } from "@std/asser
 import { FileSessionStorage, session, sessionKey } from "../../bot/mod.ts";
 import { TestUser } from "../../testing/mod.ts";
 import { makeBot, person, roomWith, seen, startServer, until } from "./_helpers.ts";
-
-async function enter(user: TestUser, line: string): Promise<void> {
-  await user.type(line, { cps: Infinity });
-  await user.pressEnter();
-}
+import { enter } from "../_support.ts";
 
 const ctxOf = (name: string, location: string, id = "u1") => ({
   user: { id, name, location, isDev: false },

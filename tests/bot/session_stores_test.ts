@@ -10,17 +10,12 @@ import {
   session,
   type SessionStorage,
 } from "../../bot/mod.ts";
-import type { TestUser } from "../../testing/mod.ts";
 import { makeBot, person, roomWith, seen, startServer, until } from "./_helpers.ts";
 import { Redis } from "ioredis";
+import { enter } from "../_support.ts";
 
 const MOD = new URL("../../bot/mod.ts", import.meta.url).href;
 const CONFIG = new URL("../../deno.json", import.meta.url).pathname;
-
-async function enter(user: TestUser, line: string): Promise<void> {
-  await user.type(line, { cps: Infinity });
-  await user.pressEnter();
-}
 
 /** A bot counting `/count` per person in `storage`, against the local server. */
 async function countTwice(storage: SessionStorage<{ count: number }>): Promise<void> {

@@ -8,13 +8,8 @@ import {
   sessionKey,
   type SessionStorage,
 } from "../../bot/mod.ts";
-import type { TestUser } from "../../testing/mod.ts";
 import { makeBot, person, roomWith, scene, seen, sleep, startServer, until } from "./_helpers.ts";
-
-async function enter(user: TestUser, line: string): Promise<void> {
-  await user.type(line, { cps: Infinity });
-  await user.pressEnter();
-}
+import { enter } from "../_support.ts";
 
 Deno.test("session() with FileSessionStorage keeps a person's session across a restart of the bot", async () => {
   const dir = await Deno.makeTempDir();

@@ -3,13 +3,8 @@
 // while a handler waits on ctx.ask()) keeps the close.
 import { assert, assertEquals, assertRejects, assertThrows } from "@std/assert";
 import { FileSessionStorage, MemorySessionStorage, session } from "../../bot/mod.ts";
-import type { TestUser } from "../../testing/mod.ts";
 import { makeBot, person, roomWith, seen, startServer, until } from "./_helpers.ts";
-
-async function enter(user: TestUser, line: string): Promise<void> {
-  await user.type(line, { cps: Infinity });
-  await user.pressEnter();
-}
+import { enter } from "../_support.ts";
 
 Deno.test("session().update() from a schedule keeps a poll closed while a handler waits on ctx.ask()", async () => {
   const dir = await Deno.makeTempDir();

@@ -18,7 +18,14 @@ async function runBot(
         `await bot.run();\n`,
     );
     const out = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", "--config", new URL("../../deno.json", import.meta.url).pathname, file],
+      args: [
+        "run",
+        "-A",
+        "-q",
+        "--config",
+        new URL("../../deno.json", import.meta.url).pathname,
+        file,
+      ],
       env: { ...env, NO_COLOR: "1" },
       stdout: "null",
       stderr: "piped",

@@ -20,7 +20,7 @@ const bot = new Bot({ username: "${name}", server: "${url}", tokenStore, reconne
 bot.on("ready", async ({ bot }) => { console.log("ready", bot.me.id); await bot.stop(); });
 await bot.run();`;
   return new Deno.Command(Deno.execPath(), {
-    args: ["eval", "--config", new URL("deno.json", ROOT).pathname, code],
+    args: ["eval", "-q", "--config", new URL("deno.json", ROOT).pathname, code],
     env: { NO_COLOR: "1" },
     stdout: "piped",
     stderr: "piped",

@@ -77,7 +77,7 @@ Deno.test("session() types ctx.session from initial(); composers need the contex
   });
   bot.on("message", (ctx) => ctx.session.notes.length + ctx.text.length);
   // @ts-expect-error only command and message handlers run inside middleware
-  bot.on("userJoin", (ctx) => ctx.session);
+  bot.on("userJoined", (ctx) => ctx.session);
   base.command("plain").handle((ctx) => {
     // @ts-expect-error a bot without session()
     void ctx.session;

@@ -39,7 +39,7 @@ browserTest("chat page Talkoboard in Chromium", async (browser) => {
   let clears = 0;
   bot.on("boardStroke", (ctx) => void strokes.push(ctx.stroke));
   bot.on("boardChat", (ctx) => void chats.push(`${ctx.user.name}: ${ctx.text}`));
-  bot.on("boardClear", () => void clears++);
+  bot.on("boardCleared", () => void clears++);
   try {
     await createRoom(page, { name: "Gallery" });
     await bot.start();

@@ -8,7 +8,7 @@ export const CODEGEN_FILES: readonly string[] = [
   "deno.lock",
   "schemas",
   "codegen",
-  "api/operations.gen.ts",
+  "api/_operations.gen.ts",
   "testing/web",
   "testing/_page.gen.ts",
 ];

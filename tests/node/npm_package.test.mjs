@@ -38,6 +38,8 @@ describe("the npm package in Node", { concurrency: true }, () => {
       "--no-fund",
       "--loglevel=error",
       join(root, "npm", tarballs[0]),
+      // An optional peer dependency: ./testing (the local server) needs it.
+      "socket.io@^4.8.1",
       "typescript@~5.9.3",
       "@types/node@^20",
     ], { cwd: project, timeout: 240_000 });
@@ -57,7 +59,17 @@ describe("the npm package in Node", { concurrency: true }, () => {
     assert.equal(pkg.name, "talkomatic");
     assert.equal(pkg.type, "module");
     assert.equal(pkg.engines.node, ">=20");
-    assert.deepEqual(Object.keys(pkg.exports).sort(), [".", "./api", "./bot", "./testing"]);
+    assert.deepEqual(Object.keys(pkg.exports).sort(), [
+      ".",
+      "./api",
+      "./bot",
+      "./cli",
+      "./protocol",
+      "./testing",
+    ]);
+    assert.equal(pkg.bin.talkomatic, "./bin.js");
+    assert.equal(pkg.dependencies["socket.io"], undefined);
+    assert.equal(pkg.peerDependenciesMeta["socket.io"].optional, true);
   });
 
   test("the echo bot answers a scripted user in Node against talkomatic/testing", async () => {

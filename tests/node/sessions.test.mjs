@@ -58,6 +58,8 @@ describe("sessions from the npm package in Node", () => {
       "--loglevel=error",
       join(root, "npm", tarballs[0]),
       "ioredis@^5",
+      // An optional peer dependency: ./testing (the local server) needs it.
+      "socket.io@^4.8.1",
     ], { cwd: project, timeout: 240_000 });
     await cp(join(here, "fixtures"), project, { recursive: true });
   }, { timeout: 300_000 });

@@ -2,7 +2,7 @@
 import { MemoryTokenStore } from "../../api/mod.ts";
 import { Bot, type BotLogger, type BotOptions } from "../../bot/mod.ts";
 import { type TestServer, type TestServerOptions, TestUser } from "../../testing/mod.ts";
-import { startServer as startQuietServer } from "../testing/_helpers.ts";
+import { startServer as startQuietServer, until as waitUntil } from "../_support.ts";
 
 /** A logger that records every line (and prints nothing). */
 export function recordingLogger(): BotLogger & { lines: string[] } {
@@ -50,17 +50,18 @@ export function makeBot(
   return bot;
 }
 
-/** Waits until `check` returns something truthy (polling; for conditions on the bot side). */
-export async function until<T>(
+/** Waits until `check` returns something truthy ("" included: not yet), polling. */
+export function until<T>(
   check: () => T | undefined | false | null | "",
   what: string,
   timeoutMs = 5000,
 ): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = check();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
+  return waitUntil(
+    () => {
+      const v = check();
+      return v === "" ? undefined : v;
+    },
+    what,
+    timeoutMs,
+  );
 }

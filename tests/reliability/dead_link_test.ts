@@ -34,7 +34,7 @@ Deno.test("Bot notices a stalled link with the server's real ping values, comes 
   });
   bot.command("ping").handle((ctx) => ctx.reply(`pong ${ctx.user.name}`));
   const reasons: string[] = [];
-  bot.on("disconnect", (ctx) => void reasons.push(ctx.reason));
+  bot.on("disconnected", (ctx) => void reasons.push(ctx.reason));
   let probes = 0;
   bot.on("raw", (ctx) => void (ctx.event === "initial rooms" && probes++));
   try {

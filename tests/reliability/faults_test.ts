@@ -42,7 +42,7 @@ Deno.test("Bot rejoins its room and finishes the text it was typing after a serv
       const typing = bot.type(target, { cps: 60 }).catch(() => {});
       await server.waitFor((s) => (s.room(roomId)?.messages[me.id] ?? "").length >= 4);
       let duringOutage: Promise<void> | undefined;
-      bot.once("disconnect", () => {
+      bot.once("disconnected", () => {
         duringOutage = bot.send("sent while offline");
         duringOutage.catch(() => {}); // asserted below
       });
@@ -52,7 +52,7 @@ Deno.test("Bot rejoins its room and finishes the text it was typing after a serv
       const err = await assertRejects(() => duringOutage!, ActionError);
       assertEquals(err.reason, "notConnected", "a send while offline fails loudly");
       await typing;
-      await server.waitFor((s) => s.room(roomId)?.messages[me.id] === target, { timeout: 5000 });
+      await server.waitFor((s) => s.room(roomId)?.messages[me.id] === target, { timeoutMs: 5000 });
       reconnects++;
       assertEquals(bot.me?.id, me.id, "same identity");
       assertEquals(bot.room?.id, roomId, "same room");
@@ -78,7 +78,7 @@ Deno.test("Bot gets a new token and recreates its own room with its text after a
       s.room(id)?.messages[bot.me!.id] === "still here after the restart"
     );
     let reconnected = false;
-    bot.on("reconnect", () => void (reconnected = true));
+    bot.on("reconnected", () => void (reconnected = true));
     await server.restart();
     faults++;
     await until(() => reconnected, "the reconnect", 8000);
@@ -107,7 +107,7 @@ Deno.test("Bot in someone else's room reports the room is gone after a server re
     await bot.start();
     await bot.joinRoom(roomId);
     let reconnected = false;
-    bot.on("reconnect", () => void (reconnected = true));
+    bot.on("reconnected", () => void (reconnected = true));
     await alice.close();
     await server.restart();
     faults++;
@@ -136,7 +136,7 @@ Deno.test("Bot notices a network stall longer than the ping timeout and comes ba
       await bot.send(text);
       await server.waitFor((s) => s.room(roomId)?.messages[me.id] === text);
       const reasons: string[] = [];
-      bot.once("disconnect", (ctx) => void reasons.push(ctx.reason));
+      bot.once("disconnected", (ctx) => void reasons.push(ctx.reason));
       proxy.stall();
       faults++;
       // The bot's side: pings stop, the ping timeout fires.
@@ -145,7 +145,7 @@ Deno.test("Bot notices a network stall longer than the ping timeout and comes ba
       // The server's side: the dead peer is dropped from the room.
       await server.waitFor((s) => !s.room(roomId)?.users.some((u) => u.id === me.id));
       proxy.resume();
-      await server.waitFor((s) => s.room(roomId)?.messages[me.id] === text, { timeout: 5000 });
+      await server.waitFor((s) => s.room(roomId)?.messages[me.id] === text, { timeoutMs: 5000 });
       reconnects++;
       await until(() => alice.texts[me.id] === text, "the others see the text again");
     }
@@ -218,7 +218,7 @@ Deno.test("REST answering 500, HTML or invalid JSON gives typed errors; the bot 
   assertEquals(e500.status, 500);
   server.injectHttpFault({ kind: "html", pathPrefix: "/api/v1/rooms" });
   const html = await assertRejects(() => api.rooms(), ApiError);
-  assertEquals(html.variant, "non-json");
+  assertEquals(html.variant, "notJson");
   server.injectHttpFault({ kind: "invalid-json", pathPrefix: "/api/v1/rooms" });
   const bad = await assertRejects(() => api.rooms(), PayloadValidationError);
   assertEquals(bad.direction, "inbound");

@@ -37,7 +37,7 @@ Deno.test(`${N} bots and ${N} users typing for ${DURATION_MS / 1000} s: no error
       const u = await TestUser.connect(server, {
         username: `User${i}`,
         location: "Load",
-        timeout: 20_000,
+        timeoutMs: 20_000,
       });
       const id = await u.createRoom({ name: `Load room ${i}` });
       await u.joinRoom(id);

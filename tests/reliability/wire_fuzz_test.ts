@@ -188,7 +188,7 @@ Deno.test("Server and Bot survive thousands of random and malformed events from 
     await using probe = await TestUser.connect(server, {
       username: "Probe",
       location: "After",
-      timeout: 10_000,
+      timeoutMs: 10_000,
     });
     const probeRoom = await probe.createRoom({ name: "After the storm" });
     await probe.joinRoom(probeRoom);

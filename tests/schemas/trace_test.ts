@@ -58,7 +58,7 @@ const REST: Record<string, v.GenericSchema<unknown, unknown>> = {
   "POST /api/v1/bot-tokens/request": S.BotTokenResponseSchema,
   "GET /api/v1/health": S.HealthSchema,
   "GET /api/v1/config": S.ConfigSchema,
-  "GET /api/v1/me": S.MeSchema,
+  "GET /api/v1/me": S.RestMeSchema,
   "GET /api/v1/rooms": S.RestRoomListSchema,
   "GET /api/v1/rooms/R1": S.RestRoomSchema,
   "GET /api/v1/rooms/R2": S.RestRoomSchema,

@@ -65,8 +65,8 @@ const valid: [string, v.GenericSchema<unknown, unknown>, unknown][] = [
   ["VoteMap", S.VoteMapSchema, { [A]: B }],
   ["empty VoteMap", S.VoteMapSchema, {}],
   ["MessageMap", S.MessageMapSchema, { [A]: "" }],
-  ["LobbyRoom", S.LobbyRoomSchema, lobbyRoom],
-  ["LobbyRoomList", S.LobbyRoomListSchema, [lobbyRoom, {
+  ["ListedRoom", S.ListedRoomSchema, lobbyRoom],
+  ["ListedRoomList", S.ListedRoomListSchema, [lobbyRoom, {
     ...lobbyRoom,
     id: "100000",
     type: "semi-private",
@@ -204,7 +204,7 @@ const valid: [string, v.GenericSchema<unknown, unknown>, unknown][] = [
     roomStatistics: stats,
     botTokens: { active: 1 },
   }],
-  ["me signed in", S.MeSchema, {
+  ["me signed in", S.RestMeSchema, {
     isSignedIn: true,
     username: "Carol",
     location: "Cairo",
@@ -212,7 +212,7 @@ const valid: [string, v.GenericSchema<unknown, unknown>, unknown][] = [
     isIPBased: false,
     isBot: true,
   }],
-  ["me signed out", S.MeSchema, { isSignedIn: false, isBot: true }],
+  ["me signed out", S.RestMeSchema, { isSignedIn: false, isBot: true }],
   ["rest room list", S.RestRoomListSchema, [{
     id: "854431",
     name: "Trace Lounge",
@@ -279,8 +279,8 @@ const invalid: [string, v.GenericSchema<unknown, unknown>, unknown, string | nul
   ],
   ["a numeric room id", S.JoinRoomRequestSchema, { roomId: 854431 }, "roomId"],
   ["a 5-digit room id", S.RoomIdSchema, "12345", null],
-  ["a room type outside the enum", S.LobbyRoomSchema, { ...lobbyRoom, type: "private" }, "type"],
-  ["a user without a name, deep in a list", S.LobbyRoomListSchema, [
+  ["a room type outside the enum", S.ListedRoomSchema, { ...lobbyRoom, type: "private" }, "type"],
+  ["a user without a name, deep in a list", S.ListedRoomListSchema, [
     lobbyRoom,
     { ...lobbyRoom, users: [{ id: A, location: "x" }] },
   ], "1.users.0.username"],

@@ -1,21 +1,14 @@
 // Raw socket.io clients for the TestServer conformance tests.
 import { io, type Socket } from "socket.io-client";
-import { TestServer, type TestServerOptions } from "../../testing/mod.ts";
+import type { TestServer } from "../../testing/mod.ts";
+import { until } from "../_support.ts";
 
 /** Deno.test (op and resource sanitizers on: every test closes its clients and server). */
 export function test(name: string, fn: () => Promise<void>): void {
   Deno.test({ name, fn });
 }
 
-export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-/** A server with the start-up purge off (no unsolicited lobby update). */
-export function startServer(options: TestServerOptions = {}): Promise<TestServer> {
-  return TestServer.start({
-    ...options,
-    timing: { startupPurgeDelayMs: false, ...options.timing },
-  });
-}
+export { sleep, startServer } from "../_support.ts";
 
 let ipCounter = 1;
 
@@ -26,6 +19,9 @@ export class Raw {
   ip: string;
   cookie: string | undefined;
   userId = "";
+  /** `get rooms` sent and `initial rooms` received, for the fence. */
+  lobbyAsked = 0;
+  lobbyAnswered = 0;
   constructor(readonly server: TestServer, ip?: string) {
     this.ip = ip ?? `10.9.${Math.floor(ipCounter / 250)}.${ipCounter++ % 250 + 1}`;
   }
@@ -58,7 +54,10 @@ export class Raw {
         ...opts.headers,
       },
     });
-    this.socket.onAny((name, ...args) => this.events.push([name, args[0]]));
+    this.socket.onAny((name, ...args) => {
+      if (name === "initial rooms") this.lobbyAnswered++;
+      this.events.push([name, args[0]]);
+    });
     return await new Promise((resolve) => {
       this.socket.once("connect", () => resolve("connect"));
       this.socket.once("connect_error", (e) => {
@@ -69,6 +68,7 @@ export class Raw {
   }
 
   emit(event: string, ...args: unknown[]): void {
+    if (event === "get rooms") this.lobbyAsked++;
     this.socket.emit(event, ...args);
   }
 
@@ -78,13 +78,14 @@ export class Raw {
     pred: (p: unknown) => boolean = () => true,
     timeout = 3000,
   ): Promise<unknown> {
-    const end = Date.now() + timeout;
-    while (Date.now() < end) {
-      const hit = this.events.find(([n, p]) => n === name && pred(p));
-      if (hit) return hit[1];
-      await sleep(5);
-    }
-    throw new Error(`timed out waiting for "${name}"; got ${JSON.stringify(this.names())}`);
+    const hit = await until(
+      () => this.events.find(([n, p]) => n === name && pred(p)),
+      `"${name}"`,
+      timeout,
+    ).catch((error: Error) => {
+      throw new Error(`${error.message}; got ${JSON.stringify(this.names())}`);
+    });
+    return hit[1];
   }
 
   names(): string[] {
@@ -107,17 +108,6 @@ export class Raw {
 
   close(): void {
     this.socket?.close();
-  }
-}
-
-/** Waits until no client received anything for `quietMs`. */
-export async function quiet(clients: Raw[], quietMs = 60): Promise<void> {
-  let last = clients.reduce((n, c) => n + c.events.length, 0);
-  for (;;) {
-    await sleep(quietMs);
-    const now = clients.reduce((n, c) => n + c.events.length, 0);
-    if (now === last) return;
-    last = now;
   }
 }
 
@@ -144,17 +134,17 @@ export async function createRoom(
   return id;
 }
 
-/** Joins and waits for the joiner's room update, then for quiet; clears everyone's events. */
+/** Joins and waits for the joiner's room update, then fences everyone; clears everyone's events. */
 export async function join(c: Raw, roomId: string, all: Raw[], accessCode?: string): Promise<void> {
   c.emit("join room", accessCode ? { roomId, accessCode } : { roomId });
   await c.until("room update");
-  await quiet(all);
+  await fence(...all);
   for (const x of all) x.take();
 }
 
-/** Waits for quiet and clears every client's events. */
+/** Fences every client and clears their events. */
 export async function reset(all: Raw[]): Promise<void> {
-  await quiet(all);
+  await fence(...all);
   for (const x of all) x.take();
 }
 
@@ -162,13 +152,15 @@ export async function reset(all: Raw[]): Promise<void> {
  * The protocol's fence (socket.io keeps each socket's order): per client in turn, `get rooms`
  * and its `initial rooms` answer, which comes after everything the server sent that client
  * before. Fencing the sender, then the others, proves that nothing more is coming from what
- * the sender sent before. The `initial rooms` answers are removed from the recorded events.
+ * the sender sent before. The fence's own `initial rooms` answer is removed from the events.
  */
 export async function fence(...clients: Raw[]): Promise<void> {
   for (const c of clients) {
-    const before = c.events.length;
+    if (!c.socket?.connected) continue; // a closed client receives nothing more
     c.emit("get rooms");
-    await c.until("initial rooms", () => c.events.length > before);
-    c.events = c.events.filter(([n]) => n !== "initial rooms");
+    // Answers come in order: the fence's is the last one, once every request is answered.
+    await until(() => c.lobbyAnswered >= c.lobbyAsked, `"initial rooms" (fence)`, 3000);
+    const last = c.events.findLastIndex(([n]) => n === "initial rooms");
+    if (last >= 0) c.events.splice(last, 1);
   }
 }

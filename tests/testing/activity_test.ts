@@ -1,7 +1,7 @@
 // TestServerOptions.activity: one readable line per notable event, never a token value.
 import { assert, assertEquals, assertRejects } from "@std/assert";
 import { TestServer } from "../../testing/mod.ts";
-import { createRoom, join, quiet, Raw, reset, signedIn, startServer, test } from "./_helpers.ts";
+import { createRoom, fence, join, Raw, reset, signedIn, startServer, test } from "./_helpers.ts";
 
 test("TestServer activity log explains sign-ins, rooms, joins, leaves, kicks and refusals in one line each", async () => {
   const lines: string[] = [];
@@ -39,7 +39,7 @@ test("TestServer activity log explains sign-ins, rooms, joins, leaves, kicks and
     body: JSON.stringify({ name: "Via REST", type: "private", layout: "horizontal" }),
   });
   const restId = (await created.json()).roomId;
-  await quiet(all);
+  await fence(...all);
   const room = `"Lounge" (${id})`;
   assertEquals(lines, [
     "refused connection from 10.20.0.9: Invalid bot token",
@@ -90,7 +90,7 @@ test("TestServer activity log names the socket, the limit and the event of each 
   for (let i = 0; i < 76; i++) anonymous.emit("get rooms"); // exempt: never dropped
   for (let i = 0; i < 76; i++) anonymous.emit("leave lobby");
   await anonymous.until("error");
-  await quiet([bot, anonymous]);
+  await fence(bot, anonymous);
   assertEquals(lines.slice(1), [
     'RATE_LIMITED: socket of "Echo Bot" over 500 events/60 s, event "chat update" dropped',
     `RATE_LIMITED: socket ${anonymous.socket.id} from 10.20.1.1 over 75 events/1 s, event "leave lobby" dropped`,

@@ -1,6 +1,6 @@
 import { assertEquals } from "@std/assert";
 import { TestUser } from "../../testing/mod.ts";
-import { createRoom, join, quiet, reset, signedIn, sleep, startServer, test } from "./_helpers.ts";
+import { createRoom, fence, join, reset, signedIn, sleep, startServer, test } from "./_helpers.ts";
 
 const err = (code: string, message: string) => ({
   error: { code, message, replaceDefaultText: false },
@@ -28,14 +28,14 @@ test("TestServer re-broadcasts all four diff types as sanitised full-replace to 
   ];
   for (const diff of diffs) {
     b.emit("chat update", { diff });
-    await quiet(all, 40);
+    await fence(...all);
   }
   b.emit("chat update", { diff: { type: "bogus" } });
   b.emit("chat update", { diff: { type: "add", index: 0 } });
   b.emit("chat update", { diff: { type: "add", index: -1, text: "x" } });
   b.emit("chat update", { diff: { type: "delete", index: 0 } });
   b.emit("chat update", { nodiff: true });
-  await quiet(all);
+  await fence(...all);
   const expected = [
     "Hello world",
     "Hello world again",
@@ -63,7 +63,7 @@ test("TestServer re-broadcasts all four diff types as sanitised full-replace to 
   // two diffs back to back are coalesced into one broadcast
   b.emit("chat update", { diff: { type: "full-replace", text: "a" } });
   b.emit("chat update", { diff: { type: "add", index: 1, text: "b" } });
-  await quiet(all);
+  await fence(...all);
   assertEquals(a.take(), [["chat update", {
     userId: b.userId,
     username: "Bob",
@@ -77,11 +77,15 @@ test("TestServer broadcasts typing with an automatic false after the typing time
   const { a, b, c, all } = await room3(server);
   b.emit("typing", { isTyping: true });
   b.emit("typing", { isTyping: "yes" });
-  await sleep(150);
+  const stopped = (p: unknown) => (p as { isTyping: boolean }).isTyping === false;
+  await a.until("user typing", stopped);
+  await c.until("user typing", stopped);
   b.emit("typing", { isTyping: true });
   b.emit("typing", { isTyping: false });
+  // Real time is the subject: the server's typing timer (80 ms) was cleared by the explicit false,
+  // so no automatic false follows; the server's timers take no injected clock.
   await sleep(150);
-  await quiet(all);
+  await fence(...all);
   const t = (isTyping: boolean) => ["user typing", { userId: b.userId, username: "Bob", isTyping }];
   assertEquals(a.take(), [t(true), t(false), t(true), t(false)]);
   assertEquals(c.take(), [t(true), t(false), t(true), t(false)]);
@@ -97,14 +101,14 @@ test("TestServer toggles votes, kicks at more than half and bans the target when
   a.emit("vote", { targetUserId: b.userId });
   a.emit("vote", { targetUserId: b.userId });
   a.emit("vote", { targetUserId: b.userId });
-  await quiet(all);
+  await fence(...all);
   assertEquals(a.take(), [["update votes", { [a.userId]: b.userId }], ["update votes", {}], [
     "update votes",
     { [a.userId]: b.userId },
   ]]);
   await reset(all);
   c.emit("vote", { targetUserId: b.userId });
-  await quiet(all);
+  await fence(...all);
   const names = (b.take() as [string, unknown][]).map(([n, p]) =>
     n === "update votes" ? `${n} ${Object.keys(p as object).length}` : n
   );
@@ -170,10 +174,10 @@ test("TestServer closes a room with a single occupant and deletes unjoined rooms
       "Your room was closed due to extended single-occupancy. You can create a new room anytime.",
     redirectTo: "/",
   });
-  await server.waitFor((s) => s.room(id) === undefined, { timeout: 1000 });
+  await server.waitFor((s) => s.room(id) === undefined, { timeoutMs: 1000 });
   const b = await signedIn(server, "Bea", "Bern");
   const id2 = await createRoom(b, { name: "Empty", type: "public", layout: "vertical" });
-  await server.waitFor((s) => s.room(id2) === undefined, { timeout: 2000 });
+  await server.waitFor((s) => s.room(id2) === undefined, { timeoutMs: 2000 });
   a.close();
   b.close();
 });

@@ -1,6 +1,6 @@
 import { assert, assertEquals, assertRejects, assertThrows } from "@std/assert";
 import { TestServer } from "../../testing/mod.ts";
-import { createRoom, join, quiet, Raw, signedIn, startServer, test } from "./_helpers.ts";
+import { createRoom, fence, join, Raw, signedIn, startServer, test } from "./_helpers.ts";
 
 const err = (code: string, message: string) => ({
   error: { code, message, replaceDefaultText: false },
@@ -122,7 +122,7 @@ test("TestServer drops events over the per-socket limit with RATE_LIMITED errors
   await c.connect();
   for (let i = 0; i < 8; i++) c.emit("leave lobby");
   c.emit("get rooms");
-  await quiet([c]);
+  await fence(c);
   assertEquals(c.take(), [
     ...Array(3).fill(["error", err("RATE_LIMITED", "Rate limit exceeded.")]),
     ["initial rooms", []],
@@ -143,11 +143,11 @@ test("TestServer refuses connections over the per-IP limits and room creation wi
   await join(a, id, [a, b]);
   await a.until("lobby update", () => true, 100).catch(() => undefined);
   a.emit("leave room");
-  await quiet([a, b]);
+  await fence(a, b);
   a.take();
   a.emit("create room", { name: "Second", type: "public", layout: "vertical" });
   b.emit("create room", { name: "Third", type: "public", layout: "vertical" });
-  await quiet([a, b]);
+  await fence(a, b);
   assertEquals(a.take(), [["error", err("RATE_LIMITED", "Creating rooms too fast.")]]);
   const e = (b.take() as [string, { error: { message: string } }][]).find(([n]) => n === "error")!;
   assert(/^Please wait (29|30)s before creating another room\.$/.test(e[1].error.message));
@@ -164,7 +164,7 @@ test("TestServer trips the join-attempt detector and then blacklists the IP", as
     c.emit("join room", { roomId: id });
     c.emit("leave room");
   }
-  await quiet([c]);
+  await fence(c);
   const errors = (c.take() as [string, { error: { message: string } }][])
     .filter(([n]) => n === "error").map(([, p]) => p.error.message);
   assertEquals(errors, [
@@ -203,7 +203,7 @@ test("TestServer survives bad payloads, restarts with fresh state and offers fau
   c.emit("board stroke move", { points: [null] });
   c.emit("constructor", {});
   c.emit("__proto__", {});
-  await quiet([c], 100);
+  await fence(c);
   assert(c.names().includes("error"));
   assert(c.socket.connected);
   assertEquals(server.emitRaw(c.userId, "room update", "corrupt"), 1);
@@ -220,5 +220,26 @@ test("TestServer survives bad payloads, restarts with fresh state and offers fau
   assertThrows(() => server.injectHttpFault({ kind: "nope" as "500" }), TypeError);
   await assertRejects(() => TestServer.start({ host: "0.0.0.0" }), TypeError);
   await assertRejects(() => TestServer.start({ timing: { afkWarningMs: -1 } }), RangeError);
-  await assertRejects(() => server.waitFor(() => false, { timeout: 20 }), Error);
+  await assertRejects(() => server.waitFor(() => false, { timeoutMs: 20 }), Error);
+});
+
+test("TestServer answers an injected answer fault with its status, body and headers, once", async () => {
+  await using server = await startServer();
+  server.injectHttpFault({
+    kind: "answer",
+    pathPrefix: "/js/emojiList.json",
+    status: 429,
+    body: '{"error":"slow down"}',
+    headers: { "Retry-After": "7", "content-type": "application/json" },
+  });
+  const first = await fetch(`${server.url}/js/emojiList.json`);
+  assertEquals(
+    [first.status, first.headers.get("retry-after"), first.headers.get("content-type")],
+    [429, "7", "application/json"],
+  );
+  assertEquals(await first.text(), '{"error":"slow down"}');
+  const second = await fetch(`${server.url}/js/emojiList.json`);
+  assertEquals(second.status, 200); // once by default
+  await second.body?.cancel();
+  assertThrows(() => server.injectHttpFault({ kind: "answer", status: 99 }), RangeError);
 });

@@ -6,7 +6,6 @@ import {
   createRoom,
   fence,
   join,
-  quiet,
   type Raw,
   reset,
   signedIn,
@@ -64,7 +63,7 @@ test("TestServer kicks with 3 votes of 5 (more than half) and not with 2, and a 
   cat.emit("vote", { targetUserId: eve.userId });
   dan.emit("vote", { targetUserId: eve.userId });
   await eve.until("kicked");
-  await quiet(all);
+  await fence(...all);
   assertEquals(server.room(id)!.users.map((u) => u.username), ["Ann", "Ben", "Cat", "Dan"]);
   assertEquals(server.room(id)!.banned, [eve.userId]);
   assertEquals(server.room(id)!.votes, {}, "the votes against the leaver are gone");

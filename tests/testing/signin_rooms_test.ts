@@ -1,5 +1,5 @@
 import { assertEquals } from "@std/assert";
-import { createRoom, join, quiet, Raw, reset, signedIn, startServer, test } from "./_helpers.ts";
+import { createRoom, fence, join, Raw, reset, signedIn, startServer, test } from "./_helpers.ts";
 
 const err = (code: string, message: string) => ({
   error: { code, message, replaceDefaultText: false },
@@ -42,7 +42,7 @@ test("TestServer signs in with lobby update before signin status and reports val
   a.emit("join lobby", { username: "\u202e" });
   a.emit("join lobby", { username: "fuckface" });
   a.emit("join lobby", { username: "Bob\tOne", location: "" });
-  await quiet([a], 100);
+  await fence(a);
   const id = (a.events[2][1] as { userId: string }).userId;
   assertEquals(id.length, 32);
   const signedIn = { isSignedIn: true, userId: id, isIPBased: false, isBot: true, isDev: false };
@@ -63,7 +63,7 @@ test("TestServer signs in with lobby update before signin status and reports val
     ["signin status", bobOne],
   ]);
   a.emit("check signin status");
-  await quiet([a]);
+  await fence(a);
   // check signin status adds isHidden to what join lobby answered
   assertEquals(a.take(), [["signin status", { ...bobOne, isHidden: false }], ["lobby update", []]]);
   a.close();
@@ -76,7 +76,7 @@ test("TestServer runs the create, join and leave sequences of PROTOCOL §6 when 
   const all = [a, b];
   await reset(all);
   const id = await createRoom(a, { name: "Test <b>Room</b>", type: "public", layout: "vertical" });
-  await quiet(all);
+  await fence(...all);
   const lobbyRoom = (n: number, users: unknown[]) => ({
     id,
     name: "Test <b>Room</b>",
@@ -95,7 +95,7 @@ test("TestServer runs the create, join and leave sequences of PROTOCOL §6 when 
   const ub = { id: b.userId, username: "Bob", location: "Berlin" };
   await join(a, id, all);
   b.emit("join room", { roomId: id });
-  await quiet(all);
+  await fence(...all);
   const snap = (users: unknown[], messages: Record<string, string>) => ({
     id,
     name: "Test <b>Room</b>",
@@ -133,7 +133,7 @@ test("TestServer runs the create, join and leave sequences of PROTOCOL §6 when 
   b.emit("join room", { roomId: id });
   b.emit("create room", { name: "Other", type: "public", layout: "vertical" });
   b.emit("leave room");
-  await quiet(all);
+  await fence(...all);
   assertEquals(b.take(), [
     ["error", err("FORBIDDEN", "This username/location is already in a room.")],
     ["error", err("FORBIDDEN", "Already in a room.")],
@@ -169,7 +169,7 @@ test("TestServer answers access code required, bad format, wrong code and room f
   c.emit("join room", { roomId: "999999" });
   c.emit("join room", { roomId: Number(id) });
   c.emit("join room", {});
-  await quiet([c]);
+  await fence(c);
   assertEquals(c.take(), [
     ["access code required", undefined],
     ["error", err("VALIDATION_ERROR", "Invalid access code format.")],
@@ -198,7 +198,7 @@ test("TestServer lets an unsigned user join anonymously but refuses it room crea
   anon.emit("create room", { name: "X", type: "public", layout: "vertical" });
   anon.emit("get rooms");
   anon.emit("join room", { roomId: id });
-  await quiet([anon]);
+  await fence(anon);
   const [e, rooms, joined] = anon.take() as [string, unknown][];
   assertEquals(e, ["error", err("UNAUTHORIZED", "Sign in to create a room.")]);
   assertEquals(rooms, ["initial rooms", []]);

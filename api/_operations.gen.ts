@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { CallOptions, Transport } from "./transport.ts";
+import type { CallOptions, Transport } from "./_spec.ts";
 import type {
   BotTokenInfo,
   BotTokenResponse,
@@ -17,8 +17,8 @@ import type {
   Health,
   JoinCheckRequest,
   JoinCheckResponse,
-  Me,
   OffensiveWords,
+  RestMe,
   RestRoom,
   RestRoomList,
   RoomId,
@@ -32,8 +32,8 @@ import {
   EmojiListSchema,
   HealthSchema,
   JoinCheckResponseSchema,
-  MeSchema,
   OffensiveWordsSchema,
+  RestMeSchema,
   RestRoomListSchema,
   RestRoomSchema,
 } from "../schemas/validators.gen.ts";
@@ -201,13 +201,13 @@ export function getHealth(transport: Transport, options?: CallOptions): Promise<
  * @param options Abort signal and timeout for this call.
  * @returns The validated response body.
  */
-export function getMe(transport: Transport, options?: CallOptions): Promise<Me> {
+export function getMe(transport: Transport, options?: CallOptions): Promise<RestMe> {
   return transport.call({
     id: "getMe",
     method: "GET",
     path: `/api/v1/me`,
     auth: "token",
-    success: { 200: MeSchema },
+    success: { 200: RestMeSchema },
   }, options);
 }
 

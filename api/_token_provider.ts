@@ -6,7 +6,7 @@
  *
  * @example
  * ```ts
- * import { TokenProvider } from "./token_provider.ts";
+ * import { TokenProvider } from "./_token_provider.ts";
  * import { MemoryTokenStore } from "./token_store.ts";
  *
  * const tokens = new TokenProvider({
@@ -186,9 +186,9 @@ export class TokenProvider {
 /** A refused token request, with what to do about it in the message. */
 function explainRefusal(error: unknown, server: string): unknown {
   if (!(error instanceof ApiError) || error.status !== 429) return error;
-  const wait = error.retryAfter === undefined
+  const wait = error.retryAfterMs === undefined
     ? "up to an hour"
-    : `${Math.max(1, Math.ceil(error.retryAfter / 60))} minutes`;
+    : `${Math.max(1, Math.ceil(error.retryAfterMs / 60_000))} minutes`;
   const why = error.code === "TOKEN_LIMIT_EXCEEDED"
     ? "this IP already holds the 3 tokens the server gives out (they live 30 days)"
     : "this IP asked for too many tokens (the server allows 3 requests per hour)";
