@@ -5,7 +5,6 @@
 import { assertEquals, assertThrows } from "@std/assert";
 import { Bot, Composer, session } from "../../bot/mod.ts";
 import { closestName, editDistance } from "../../bot/commands/suggest.ts";
-import type { TestUser } from "../../testing/mod.ts";
 import { makeBot, person, roomWith, scene, seen, startServer, until } from "./_helpers.ts";
 import { enter } from "../_support.ts";
 

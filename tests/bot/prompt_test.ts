@@ -4,7 +4,6 @@
 import { assertEquals, assertInstanceOf, assertRejects } from "@std/assert";
 import { AskError } from "../../bot/mod.ts";
 import { parserOf } from "../../bot/commands/prompt.ts";
-import type { TestUser } from "../../testing/mod.ts";
 import { scene, seen, until } from "./_helpers.ts";
 import { enter } from "../_support.ts";
 
