@@ -37,6 +37,10 @@ async function install(dir, packages) {
 }
 
 /** Runs the installed bin to its end: { code, stdout, stderr }. */
+// `deno task test` sets INIT_CWD (where the task was typed) and the command prefers it to its working
+// directory, as it must for users' tasks; the runs here mean their own folders.
+delete process.env.INIT_CWD;
+
 function talkomatic(project, args, options = {}) {
   return new Promise((resolve) => {
     execFile(
