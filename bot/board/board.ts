@@ -14,9 +14,9 @@ import {
   MAX_BOARD_POINTS_PER_MOVE,
   MIN_BOARD_BRUSH_SIZE,
 } from "../../schemas/limits.gen.ts";
-import type { ActionOptions } from "../out/actions.ts";
+import { type ActionOptions, checkActionOptions as checkOptions } from "../out/actions.ts";
 import { textLines } from "./font.ts";
-import { checkOptions, checkPoints, checkStyle, finite, point, strokeEvents } from "./checks.ts";
+import { checkPoints, checkStyle, finite, point, strokeEvents } from "./checks.ts";
 import {
   type BoardChange,
   BoardModel,

@@ -12,7 +12,6 @@ import {
   MAX_STROKE_POINTS,
   MIN_BOARD_BRUSH_SIZE,
 } from "../../schemas/limits.gen.ts";
-import type { ActionOptions } from "../out/actions.ts";
 import type { BoardPoint, BoardStyle } from "./state.ts";
 
 /** Checks one point. */
@@ -76,22 +75,6 @@ export function checkPoints(points: unknown, what: string): BoardPoint[] {
     );
   }
   return points.map((p, i) => point(p, i, what));
-}
-
-/** Checks `{ signal, timeoutMs }`. */
-export function checkOptions(options: unknown, what: string): ActionOptions {
-  if (options === undefined) return {};
-  if (options === null || typeof options !== "object") {
-    throw new TypeError(`Cannot ${what}: options must be an object`);
-  }
-  const { signal, timeoutMs } = options as ActionOptions;
-  if (signal !== undefined && !(signal instanceof AbortSignal)) {
-    throw new TypeError(`Cannot ${what}: signal must be an AbortSignal`);
-  }
-  if (timeoutMs !== undefined && !(typeof timeoutMs === "number" && timeoutMs >= 1)) {
-    throw new RangeError(`Cannot ${what}: timeoutMs must be a number >= 1`);
-  }
-  return options as ActionOptions;
 }
 
 /** Events a stroke of `n` points costs: start, moves of at most 200 points, end. */

@@ -87,7 +87,8 @@ export interface ActionHost {
   withdraw(): void;
 }
 
-function checkActionOptions(options: unknown, what: string): ActionOptions {
+/** Checks `{ signal, timeoutMs }` of an action: a clear, typed error before anything is sent. */
+export function checkActionOptions(options: unknown, what: string): ActionOptions {
   if (options === undefined) return {};
   if (options === null || typeof options !== "object") {
     throw new TypeError(`Cannot ${what}: options must be an object`);
