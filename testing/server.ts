@@ -419,9 +419,11 @@ export class TestServer {
   /**
    * Makes the next matching HTTP requests fail: `"500"` (JSON 500), `"html"` (HTML 502),
    * `"invalid-json"` (200 with a truncated JSON body), or `"answer"` (the fault's `status`, `body`
-   * and `headers`: any answer a server might give, for tests of a client).
+   * and `headers`: any answer a server might give, for tests of a client). With `delayMs` the
+   * answer comes that late (a slow server, for client timeouts).
    *
-   * @param fault Kind, optional `pathPrefix`, optional `times` (default 1, `Infinity` until cleared).
+   * @param fault Kind, optional `pathPrefix`, optional `times` (default 1, `Infinity` until
+   *   cleared), optional `delayMs`.
    * @example
    * ```ts
    * import type { TestServer } from "@talkomatic/talkomatic/testing";
