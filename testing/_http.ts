@@ -33,12 +33,52 @@ export interface HttpFault {
   body?: string;
   /** For `answer`: the headers (default `Content-Type: application/json; charset=utf-8`). */
   headers?: Record<string, string>;
+  /**
+   * Answer only after this many ms (default 0): a slow server, for client timeouts. A client that
+   * hangs up first gets nothing and the timer ends with the connection.
+   */
+  delayMs?: number;
+}
+
+/** What a fault answers. */
+function faultReply(fault: HttpFault): Reply {
+  if (fault.kind === "500") return errA(500, "HTTP_INTERNAL_ERROR");
+  if (fault.kind === "html") return htmlError(502, "Bad Gateway");
+  if (fault.kind !== "answer") {
+    return { status: 200, body: '{"truncated": ', type: "application/json; charset=utf-8" };
+  }
+  const given = Object.entries(fault.headers ?? {});
+  const type = given.find(([name]) => name.toLowerCase() === "content-type")?.[1];
+  return {
+    status: fault.status ?? 200,
+    body: fault.body ?? "",
+    type: type ?? "application/json; charset=utf-8",
+    headers: Object.fromEntries(
+      given.filter(([name]) => name.toLowerCase() !== "content-type"),
+    ),
+  };
+}
+
+/** One HTTP request as the server received it (see `recordRequests`). */
+export interface RecordedRequest {
+  /** The method, e.g. `GET`. */
+  readonly method: string;
+  /** The path as sent (still percent-encoded), without the query. */
+  readonly path: string;
+  /** The query with its `?`, or `""`. */
+  readonly query: string;
+  /** The request's headers. */
+  readonly headers: Headers;
+  /** The body as text (`""` when there is none or it was over 100 KiB). */
+  readonly body: string;
 }
 
 /** Per-server HTTP context. */
 export interface HttpContext {
   world: () => World;
   faults: HttpFault[];
+  /** Where requests are logged, when `recordRequests` is on. */
+  requests?: RecordedRequest[];
   /** The server's own origins (see {@linkcode originAllowed}). */
   ownOrigins: () => ReadonlySet<string>;
 }
@@ -66,26 +106,29 @@ export async function handleHttp(
     res.end(text);
   };
 
+  let raw: string | undefined;
+  if (ctx.requests) {
+    if (hasBody(req.headers)) raw = await readBody(req, 100 * 1024);
+    const seen = new Headers();
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (value === undefined) continue;
+      for (const v of Array.isArray(value) ? value : [value]) seen.append(name, v);
+    }
+    const body = raw === undefined || raw === "too-large" ? "" : raw;
+    ctx.requests.push({ method, path, query: url.search, headers: seen, body });
+  }
+
   const fault = ctx.faults.find((f) => path.startsWith(f.pathPrefix ?? "/"));
   if (fault) {
     fault.times = (fault.times ?? 1) - 1;
     if (fault.times <= 0) ctx.faults.splice(ctx.faults.indexOf(fault), 1);
     req.resume();
-    if (fault.kind === "500") return send(errA(500, "HTTP_INTERNAL_ERROR"));
-    if (fault.kind === "html") return send(htmlError(502, "Bad Gateway"));
-    if (fault.kind === "answer") {
-      const given = Object.entries(fault.headers ?? {});
-      const type = given.find(([name]) => name.toLowerCase() === "content-type")?.[1];
-      return send({
-        status: fault.status ?? 200,
-        body: fault.body ?? "",
-        type: type ?? "application/json; charset=utf-8",
-        headers: Object.fromEntries(
-          given.filter(([name]) => name.toLowerCase() !== "content-type"),
-        ),
-      });
-    }
-    return send({ status: 200, body: '{"truncated": ', type: "application/json; charset=utf-8" });
+    const reply = faultReply(fault);
+    if (!fault.delayMs) return send(reply);
+    // A slow server: answers after delayMs, unless the client hung up first.
+    const timer = setTimeout(() => send(reply), fault.delayMs);
+    res.once("close", () => clearTimeout(timer));
+    return;
   }
 
   // JSON body parsing (express.json(): only `application/json` bodies, any method, strict)
@@ -98,7 +141,7 @@ export async function handleHttp(
         htmlError(415, `UnsupportedMediaTypeError: unsupported charset "${charset.toUpperCase()}"`),
       );
     }
-    const raw = await readBody(req, 100 * 1024);
+    raw ??= await readBody(req, 100 * 1024);
     if (raw === "too-large") {
       return send(htmlError(413, "PayloadTooLargeError: request entity too large"));
     }

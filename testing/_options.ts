@@ -148,6 +148,12 @@ export interface TestServerOptions {
    * value). Off by default; `deno task server` prints it. Errors it throws are ignored.
    */
   activity?: (line: string) => void;
+  /**
+   * Keep a log of every HTTP request (not socket.io's): method, path, query, headers and body,
+   * read with `server.requests()`. For tests of a client; off by default. The log survives
+   * `restart()`.
+   */
+  recordRequests?: boolean;
 }
 
 /** The public API key of the real server (docs/protocol.md §11.1). */
@@ -299,7 +305,13 @@ export function resolveOptions(options: TestServerOptions = {}): ResolvedOptions
     limits: 0,
     wordFilter: 0,
     activity: 0,
+    recordRequests: 0,
   }, "options");
+  if (o.recordRequests !== undefined && typeof o.recordRequests !== "boolean") {
+    throw new TypeError(
+      `Cannot use option "recordRequests" ${JSON.stringify(o.recordRequests)}: expected a boolean`,
+    );
+  }
   if (o.activity !== undefined && typeof o.activity !== "function") {
     throw new TypeError(
       `Cannot use option "activity" ${JSON.stringify(o.activity)}: expected a function`,

@@ -17,7 +17,14 @@
  * @module
  */
 export { TestServer } from "./server.ts";
-export type { HttpFault, RoomInfo, SocketInfo, UserInfo, WaitForOptions } from "./server.ts";
+export type {
+  HttpFault,
+  RecordedRequest,
+  RoomInfo,
+  SocketInfo,
+  UserInfo,
+  WaitForOptions,
+} from "./server.ts";
 export { TestUser } from "./user.ts";
 export type { RecordedEvent, TestTypeOptions, TestUserOptions } from "./user.ts";
 export type {

@@ -8,7 +8,7 @@ import type { Server as IoServer } from "socket.io";
 import { type ResolvedOptions, resolveOptions, type TestServerOptions } from "./_options.ts";
 import { SessionStore } from "./_session.ts";
 import { type Conn, World } from "./_world.ts";
-import { handleHttp, type HttpContext, type HttpFault } from "./_http.ts";
+import { handleHttp, type HttpContext, type HttpFault, type RecordedRequest } from "./_http.ts";
 import { attachSockets } from "./_io.ts";
 import { guardHost } from "./_host.ts";
 import {
@@ -20,7 +20,7 @@ import {
   userInfos,
 } from "./_inspect.ts";
 
-export type { HttpFault } from "./_http.ts";
+export type { HttpFault, RecordedRequest } from "./_http.ts";
 export type { RoomInfo, SocketInfo, UserInfo } from "./_inspect.ts";
 
 /** Options of {@linkcode TestServer.waitFor}. */
@@ -51,6 +51,7 @@ export class TestServer {
   #world!: World;
   #port = 0;
   #faults: HttpFault[] = [];
+  #requests: RecordedRequest[] | undefined;
   #waiters = new Set<() => void>();
   #closed = false;
 
@@ -75,6 +76,7 @@ export class TestServer {
   static async start(options?: TestServerOptions): Promise<TestServer> {
     options ??= {};
     const server = new TestServer(resolveOptions(options), options.activity);
+    if (options.recordRequests) server.#requests = [];
     await server.#listen(server.#opts.port);
     return server;
   }
@@ -149,7 +151,7 @@ export class TestServer {
     this.#world = new World(this.#opts, sessions, () => this.#notify(), log);
     const world = () => this.#world;
     const ownOrigins = () => new Set([this.url, `http://localhost:${this.#port}`]);
-    const ctx: HttpContext = { world, faults: this.#faults, ownOrigins };
+    const ctx: HttpContext = { world, faults: this.#faults, ownOrigins, requests: this.#requests };
     const http = createServer((req, res) => {
       handleHttp(ctx, req, res).catch(() => {
         if (!res.headersSent) res.writeHead(500, { "Content-Type": "text/plain" });
@@ -417,9 +419,11 @@ export class TestServer {
   /**
    * Makes the next matching HTTP requests fail: `"500"` (JSON 500), `"html"` (HTML 502),
    * `"invalid-json"` (200 with a truncated JSON body), or `"answer"` (the fault's `status`, `body`
-   * and `headers`: any answer a server might give, for tests of a client).
+   * and `headers`: any answer a server might give, for tests of a client). With `delayMs` the
+   * answer comes that late (a slow server, for client timeouts).
    *
-   * @param fault Kind, optional `pathPrefix`, optional `times` (default 1, `Infinity` until cleared).
+   * @param fault Kind, optional `pathPrefix`, optional `times` (default 1, `Infinity` until
+   *   cleared), optional `delayMs`.
    * @example
    * ```ts
    * import type { TestServer } from "@talkomatic/talkomatic/testing";
@@ -442,12 +446,42 @@ export class TestServer {
         `Cannot inject fault with status ${String(status)}: expected an integer from 200 to 599`,
       );
     }
+    const delay = fault.delayMs;
+    if (delay !== undefined && !(typeof delay === "number" && delay >= 0 && delay < 2 ** 31)) {
+      throw new RangeError(
+        `Cannot inject fault with delayMs ${String(delay)}: expected a number from 0 to 2147483647`,
+      );
+    }
     if (fault.times !== undefined && !(typeof fault.times === "number" && fault.times >= 1)) {
       throw new RangeError(
         `Cannot inject fault with times ${String(fault.times)}: expected a number >= 1`,
       );
     }
     this.#faults.push({ ...fault });
+  }
+
+  /**
+   * The HTTP requests received so far (socket.io's excepted), oldest first, when the server was
+   * started with `recordRequests: true`.
+   *
+   * @param path Only requests to this exact path (as sent, without the query).
+   * @returns The requests: method, path, query, headers and body.
+   * @throws {Error} When the server does not record requests.
+   * @example
+   * ```ts
+   * import { TestServer } from "@talkomatic/talkomatic/testing";
+   *
+   * await using server = await TestServer.start({ recordRequests: true });
+   * await (await fetch(`${server.url}/api/v1/health`)).body?.cancel();
+   * const [health] = server.requests("/api/v1/health");
+   * console.log(health.method, health.headers.get("authorization")); // GET null
+   * ```
+   */
+  requests(path?: string): RecordedRequest[] {
+    if (!this.#requests) {
+      throw new Error("Cannot list requests: start the server with recordRequests: true");
+    }
+    return this.#requests.filter((r) => path === undefined || r.path === path);
   }
 
   /**

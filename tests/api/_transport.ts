@@ -2,8 +2,7 @@
 import * as v from "valibot";
 import { HttpTransport, type HttpTransportOptions, MemoryTokenStore } from "../../api/mod.ts";
 import type { OperationSpec } from "../../api/transport.ts";
-import { FakeTalkomatic } from "./_server.ts";
-import type { TestServer } from "../../testing/mod.ts";
+import type { HttpFault, TestServer } from "../../testing/mod.ts";
 import { startServer } from "../_support.ts";
 
 export const EmojiSchema = v.record(v.string(), v.string());
@@ -35,12 +34,16 @@ export const roomsSpec: OperationSpec<unknown[]> = {
   success: { 200: v.array(v.unknown()) },
 };
 
+/**
+ * A local TestServer that records the requests it receives, and a maker of transports to it that
+ * request their own token (a fresh token store each).
+ */
 export async function withServer(
-  fn: (server: FakeTalkomatic, make: (options?: HttpTransportOptions) => HttpTransport) => Promise<
+  fn: (server: TestServer, make: (options?: HttpTransportOptions) => HttpTransport) => Promise<
     void
   >,
 ): Promise<void> {
-  const server = await FakeTalkomatic.start();
+  await using server = await startServer({ recordRequests: true });
   const make = (options: HttpTransportOptions = {}) =>
     new HttpTransport({
       baseUrl: server.url,
@@ -48,11 +51,22 @@ export async function withServer(
       logger: { warn: () => {} },
       ...options,
     });
-  try {
-    await fn(server, make);
-  } finally {
-    await server.close();
-  }
+  await fn(server, make);
+}
+
+/** A "simple" error body (`{ error: { code, message } }`), as the token layer sends. */
+export function errorB(status: number, code: string, message: string): Response {
+  return Response.json({ error: { code, message } }, { status });
+}
+
+/** The browser score of docs/protocol.md §1.3 for a request's headers. */
+export function browserScore(headers: Headers): number {
+  let score = 0;
+  if (/Mozilla|Chrome|Safari|Firefox|Edge|Opera/i.test(headers.get("user-agent") ?? "")) score++;
+  if ((headers.get("accept") ?? "").includes("text/html")) score++;
+  if ((headers.get("accept-language") ?? "") !== "") score++;
+  if ((headers.get("accept-encoding") ?? "") !== "") score++;
+  return score;
 }
 
 /** A local TestServer and a maker of transports to it (a fresh token store each). */
@@ -73,9 +87,17 @@ export async function withTestServer(
   await fn(server, make);
 }
 
-/** Makes the server's next answer `response` (status, body and headers), whatever is asked. */
-export async function answer(server: TestServer, response: Response): Promise<void> {
+/**
+ * Makes the server's next answer `response` (status, body and headers), whatever is asked
+ * (`fault` narrows it: `pathPrefix`, `times`, `delayMs`).
+ */
+export async function answer(
+  server: TestServer,
+  response: Response,
+  fault: Omit<HttpFault, "kind" | "status" | "body" | "headers"> = {},
+): Promise<void> {
   server.injectHttpFault({
+    ...fault,
     kind: "answer",
     status: response.status,
     body: await response.text(),
@@ -95,16 +117,6 @@ export function recordingTransport(body: string): { transport: HttpTransport; ur
     },
   });
   return { transport, urls };
-}
-
-export function waitForAbort(request: Request, ms = 5_000): Promise<Response> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => resolve(new Response("{}")), ms);
-    request.signal.addEventListener("abort", () => {
-      clearTimeout(timer);
-      resolve(new Response("{}"));
-    });
-  });
 }
 
 /** The REST client's entry point, for scripts run by {@linkcode evalJson}. */

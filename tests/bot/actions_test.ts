@@ -2,6 +2,7 @@
 // timeouts and aborts that mean "not done", coalescing, pacing, fire-and-forget.
 import { assert, assertEquals, assertRejects, assertThrows } from "@std/assert";
 import { ActionError } from "../../bot/mod.ts";
+import { FakeClock, settle } from "../_fake_clock.ts";
 import {
   makeBot,
   person,
@@ -98,20 +99,26 @@ Deno.test("Bot.createRoom() waits out a cooldown within its timeout, or rejects 
 });
 
 Deno.test("Bot: an action that timed out waiting for pacing never reaches the server", async () => {
-  await using s = await scene({}, { pacing: { eventsPerWindow: 3, eventWindowMs: 1500 } });
+  const clock = new FakeClock(1_000_000);
+  await using s = await scene({}, { clock, pacing: { eventsPerWindow: 3, eventWindowMs: 1500 } });
   const { bot, server, roomId } = s;
-  await sleep(1600); // the join's slots are free again
-  await bot.send("one");
-  await bot.send("two");
-  await bot.send("three"); // the window is full until about 1.5 s from now
-  const err = await bot.leaveRoom({ timeoutMs: 200 }).then(() => undefined, (e) => e);
+  await clock.advance(1600); // the join's slots are free again
+  for (const text of ["one", "two", "three"]) { // then the window is full for 1.5 s
+    const sent = bot.send(text);
+    await clock.advance(20); // the send interval
+    await sent;
+  }
+  const leaving = bot.leaveRoom({ timeoutMs: 200 }).then(() => undefined, (e) => e);
+  await clock.advance(200);
+  const err = await leaving;
   assert(err instanceof ActionError && err.reason === "timeout", String(err));
   assert(err.message.includes("will not be sent"), err.message);
   const aborted = new AbortController();
   const pending = bot.send("never", { signal: aborted.signal });
   aborted.abort();
   assertEquals(await reasonOf(pending), "aborted");
-  await sleep(1800); // the window slid: a late emission would have happened by now
+  await clock.advance(1800); // the window slid: a late emission would happen now
+  await bot.refreshRooms(); // a round trip behind anything emitted before it
   assertEquals(server.room(roomId)?.users.some((u) => u.id === bot.me!.id), true);
   assertEquals(server.room(roomId)?.messages[bot.me!.id], "three");
   assertEquals(bot.room?.id, roomId);
@@ -126,6 +133,8 @@ Deno.test("Bot.send() coalesces a flood: replaced texts are never sent and cost 
   const { bot, alice } = s;
   const errors: string[] = [];
   bot.on("error", (ctx) => void errors.push(ctx.error.message));
+  // Real time is the subject: the server's rate-limit window (its own clock) must be clear of
+  // the join's events before the flood.
   await sleep(2100);
   const updates = () => alice.events.filter((e) => e.name === "chat update").length;
   const before = updates();
@@ -133,10 +142,14 @@ Deno.test("Bot.send() coalesces a flood: replaced texts are never sent and cost 
   for (let i = 0; i < 300; i++) sends.push(bot.send(`count ${i}`));
   await Promise.all(sends);
   await until(() => seen(alice, bot) === "count 299", "the last text");
-  await sleep(100);
-  assert(updates() - before <= 2, `${updates() - before} chat updates for 300 sends`);
+  // A marker after the burst: the server applies one user's texts in order, so once Alice sees
+  // it, every update the burst caused has reached her (the marker adds one).
+  await bot.send("marker");
+  await until(() => seen(alice, bot) === "marker", "the marker");
+  const burst = updates() - before - 1;
+  assert(burst <= 2, `${burst} chat updates for 300 sends`);
   for (let i = 0; i < 5; i++) {
-    await sleep(30);
+    await settle(); // each send in its own macrotask, while the previous waits for pacing
     void bot.send(`again ${i}`);
   }
   await until(() => seen(alice, bot) === "again 4", "the last text of the second burst", 5000);
@@ -202,7 +215,7 @@ Deno.test("Bot: replaced type() calls cost nothing, so a command after a /say fl
     for (let n = 0; Date.now() < end; n++) {
       await p.type(`/say ${p.text.length} ${i} ${n}`, { cps: Infinity });
       await p.pressEnter();
-      await sleep(250);
+      await sleep(250); // real time is the subject: a flood kept up for 3 s against the server
     }
   }));
   await people[0].type("/ping", { cps: Infinity });
@@ -289,7 +302,7 @@ Deno.test("Bot.stop() while run() is still starting ends run() quietly, not as a
   await using server = await startServer();
   const bot = makeBot(server);
   const running = bot.run(); // a failed start would print a line and exit the process
-  await sleep(5);
+  await settle(); // run() is under way, not yet connected
   await bot.stop();
   await running;
   assert(bot.stopped);

@@ -1,7 +1,13 @@
 // Commands against the local server, typed by scripted people.
 import { assert, assertEquals, assertInstanceOf, assertStringIncludes } from "@std/assert";
 import { Bot, HandlerError } from "../../bot/mod.ts";
-import { fence, makeBot, person, scene, seen, sleep, startServer, until } from "./_helpers.ts";
+import { botSaw, fence, makeBot, person, scene, seen, startServer, until } from "./_helpers.ts";
+import { FakeClock } from "../_fake_clock.ts";
+
+/** Bot options for a bot on fake time (no send interval, so replies need no clock move). */
+function onFakeTime(clock = new FakeClock(1_000_000)) {
+  return { clock, pacing: { sendIntervalMs: 0 } };
+}
 
 Deno.test("Bot.command() runs a slowly typed command once, when Enter is pressed", async () => {
   await using s = await scene({}, { commandIdleMs: 60_000 });
@@ -22,7 +28,8 @@ Deno.test("Bot.command() runs a slowly typed command once, when Enter is pressed
 
 Deno.test("Bot.command() with the default idle time: a 2 s pause never runs a half-typed line", async () => {
   assertEquals(new Bot({ username: "Defaults" }).options.commandIdleMs, 3000);
-  await using s = await scene({}, { commandIdleMs: 3000 });
+  const clock = new FakeClock(1_000_000);
+  await using s = await scene({}, { commandIdleMs: 3000, ...onFakeTime(clock) });
   const { bot, alice } = s;
   const runs: string[] = [];
   bot.command("echo").param("words", { rest: true }).handle((ctx, args) => {
@@ -30,18 +37,28 @@ Deno.test("Bot.command() with the default idle time: a 2 s pause never runs a ha
     return ctx.reply(`echo: ${args.words.join(" ")}`);
   });
   await alice.type("/echo hel", { cps: 20 });
-  // Real time is the subject: a person thinking mid-command, below the 3 s idle time.
-  await sleep(2000);
+  await botSaw(bot, alice, (t) => t === "/echo hel", "the half-typed line");
+  await clock.advance(2999); // a person thinking mid-command, just below the 3 s idle time
+  assertEquals(runs, []);
   await alice.type("lo world", { cps: 20 });
-  await until(() => seen(alice, bot) === "echo: hello world", "the complete line to run", 5000);
+  await botSaw(bot, alice, (t) => t === "/echo hello world", "the complete line");
+  await clock.advance(2999);
+  assertEquals(runs, [], "the idle time counts from the last change");
+  await clock.advance(1);
+  await until(() => seen(alice, bot) === "echo: hello world", "the complete line to run");
   assertEquals(runs, ["hello world"]);
 });
 
 Deno.test("Bot.command() waits for Enter when the bot or the command requires it", async () => {
   await using server = await startServer();
   await using alice = await person(server, "Alice");
-  await using strict = makeBot(server, { username: "Strict", requireEnter: true });
-  await using lax = makeBot(server, { username: "Lax" });
+  const clock = new FakeClock(1_000_000);
+  await using strict = makeBot(server, {
+    username: "Strict",
+    requireEnter: true,
+    ...onFakeTime(clock),
+  });
+  await using lax = makeBot(server, { username: "Lax", ...onFakeTime(clock) });
   const ran: string[] = [];
   strict.command("a").handle((ctx) => (ran.push("strict a"), ctx.reply("strict a")));
   lax.command("a").handle((ctx) => (ran.push("lax a"), ctx.reply("lax a")));
@@ -53,22 +70,30 @@ Deno.test("Bot.command() waits for Enter when the bot or the command requires it
   await strict.joinRoom(id);
   await lax.joinRoom(id);
   await alice.type("/a", { cps: Infinity });
+  await botSaw(strict, alice, (t) => t === "/a", "/a at the strict bot");
+  await botSaw(lax, alice, (t) => t === "/a", "/a at the lax bot");
+  await clock.advance(300); // the idle time
   await until(() => seen(alice, lax) === "lax a", "the idle run of a lax command");
   await alice.pressEnter();
   await alice.type("/b", { cps: Infinity });
-  // Real time is the subject: well past the idle time of 300 ms, /b still waits for Enter.
-  await sleep(700);
+  await botSaw(lax, alice, (t) => t.endsWith("\n/b"), "/b at the lax bot");
+  await until(() => seen(alice, strict) === "strict a", "the strict bot's answer to Enter");
+  await clock.advance(700); // well past the idle time of 300 ms, /b still waits for Enter
+  await lax.refreshRooms(); // a round trip: a run started by the idle timer would show now
   assertEquals(ran.sort(), ["lax a", "strict a"], "only Enter ran /a for the strict bot; /b waits");
   await alice.pressEnter();
   await until(() => seen(alice, lax) === "lax b", "/b on Enter");
 });
 
 Deno.test("Bot.command() runs a line again only after it changed and was completed again", async () => {
-  await using s = await scene();
+  const clock = new FakeClock(1_000_000);
+  await using s = await scene({}, onFakeTime(clock));
   const { bot, alice } = s;
   let runs = 0;
   bot.command("ping").handle((ctx) => ctx.reply(`Pong ${++runs}`));
   await alice.type("/ping", { cps: 40 });
+  await botSaw(bot, alice, (t) => t === "/ping", "the line");
+  await clock.advance(300); // the idle time
   await until(() => seen(alice, bot) === "Pong 1", "the idle run");
   await alice.pressEnter(); // completing the same line does not run it again
   await until(() => bot.room?.texts.get(alice.userId!)?.endsWith("\n"), "the bot to see Enter");
@@ -78,8 +103,8 @@ Deno.test("Bot.command() runs a line again only after it changed and was complet
   await alice.type("g", { cps: 40 });
   await alice.pressEnter();
   await until(() => seen(alice, bot) === "Pong 2", "the changed and completed line");
-  // Real time is the subject: past the idle time (300 ms), a completed line is not run again.
-  await sleep(500);
+  await clock.advance(500); // past the idle time (300 ms), a completed line is not run again
+  await bot.refreshRooms(); // a round trip: a run started by the idle timer would show now
   assertEquals(runs, 2);
 });
 
@@ -170,13 +195,14 @@ Deno.test("Bot ignores command lines people had before it came, and honours pref
   const id = await alice.createRoom({ name: "Old lines" });
   await alice.joinRoom(id);
   await alice.type("!hello\n!hello", { cps: 40 });
-  await using bot = makeBot(server, { prefix: "!" });
+  const clock = new FakeClock(1_000_000);
+  await using bot = makeBot(server, { prefix: "!", ...onFakeTime(clock) });
   let runs = 0;
   bot.command("hi").alias("hello").handle((ctx) => ctx.reply(`hi ${ctx.user.name} ${++runs}`));
   await bot.start();
   await bot.joinRoom(id);
-  // Real time is the subject: past the idle time, the old lines, complete or not, do not run.
-  await sleep(700);
+  await clock.advance(700); // past the idle time, the old lines, complete or not, do not run
+  await bot.refreshRooms(); // a round trip: a run started by the idle timer would show now
   assertEquals(runs, 0);
   await alice.pressEnter(); // completes the old last line: Enter on a line seen before the bot came
   await alice.type("/hello", { cps: Infinity });

@@ -1,7 +1,8 @@
 // Middleware and composers against the local server, typed by scripted people.
 import { assert, assertEquals, assertStringIncludes, assertThrows } from "@std/assert";
 import { Bot, Composer, HandlerError, type Middleware } from "../../bot/mod.ts";
-import { botSaw, person, scene, seen, sleep, until } from "./_helpers.ts";
+import { botSaw, person, scene, seen, until } from "./_helpers.ts";
+import { settle } from "../_fake_clock.ts";
 import { enter } from "../_support.ts";
 
 /** Types a line and presses Enter. */
@@ -17,7 +18,7 @@ Deno.test("Bot.use() runs middleware in order around a command handler; no next(
   bot.use(tag("a"), tag("b"))
     .use((ctx, next) => "command" in ctx && ctx.args.who === "nobody" ? undefined : next());
   bot.command("hi").param("who").handle(async (ctx, args) => {
-    await sleep(20);
+    await settle(); // an async handler: the middleware after it waits for it
     log.push(`handler ${args.who}`);
     await ctx.reply(`hi ${args.who}`);
   });
@@ -38,7 +39,7 @@ Deno.test("Bot.use() runs middleware once around all message handlers, bot.on() 
   const log: string[] = [];
   const mod = new Composer();
   mod.on("message", async (ctx) => {
-    await sleep(10);
+    await settle();
     log.push(`composer ${ctx.text}`);
   });
   bot.on("message", (ctx) => void log.push(`bot ${ctx.text}`));

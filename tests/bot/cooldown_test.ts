@@ -1,11 +1,13 @@
 // Cooldowns against the local server, commands typed by scripted people.
 import { assertEquals, assertThrows } from "@std/assert";
 import { cooldown } from "../../bot/mod.ts";
-import { person, scene, seen, sleep, until } from "./_helpers.ts";
+import { person, scene, seen, until } from "./_helpers.ts";
+import { FakeClock } from "../_fake_clock.ts";
 import { enter } from "../_support.ts";
 
 Deno.test("cooldown() refuses a command hit twice inside its cooldown, with one reply", async () => {
-  await using s = await scene();
+  const clock = new FakeClock(1_000_000);
+  await using s = await scene({}, { clock, pacing: { sendIntervalMs: 0 } });
   const { bot, alice, server, roomId } = s;
   await using bob = await person(server, "Bob");
   await bob.joinRoom(roomId);
@@ -36,8 +38,7 @@ Deno.test("cooldown() refuses a command hit twice inside its cooldown, with one 
   assertEquals(replies[0] > 0 && replies[0] <= 1000, true);
   assertEquals(messages > 0, true, "message handlers are not held back");
 
-  // Real time is the subject: the 1 s cooldown runs out (the bot's own clock).
-  await sleep(1000);
+  await clock.advance(1000); // the 1 s cooldown runs out (the bot's clock)
   await enter(alice, "/roll");
   await until(() => seen(alice, bot) === "Alice rolled (3)", "a roll after the cooldown");
 });

@@ -1,4 +1,5 @@
 // Events against the local server: what handlers see and in which order.
+import { FakeClock } from "../_fake_clock.ts";
 import {
   assert,
   assertEquals,
@@ -7,16 +8,7 @@ import {
   assertThrows,
 } from "@std/assert";
 import { Bot, PayloadValidationError } from "../../bot/mod.ts";
-import {
-  makeBot,
-  person,
-  quietLogger,
-  scene,
-  seen,
-  sleep,
-  startServer,
-  until,
-} from "./_helpers.ts";
+import { makeBot, person, quietLogger, scene, seen, startServer, until } from "./_helpers.ts";
 
 Deno.test("Bot.on() rejects an unknown event name with the permitted names", () => {
   const bot = new Bot({ username: "X", server: "http://127.0.0.1:1", token: "tk_0" });
@@ -122,7 +114,8 @@ Deno.test("Bot resolves votes the right way round (voter -> target)", async () =
 });
 
 Deno.test("Bot sees a vote kick of someone else as userLeave(kicked), without withdrawals", async () => {
-  await using s = await scene();
+  const clock = new FakeClock(1_000_000);
+  await using s = await scene({}, { clock, pacing: { sendIntervalMs: 0 } });
   const { server, bot, alice, roomId } = s;
   await using bob = await person(server, "Bob");
   await using cat = await person(server, "Cat");
@@ -140,9 +133,9 @@ Deno.test("Bot sees a vote kick of someone else as userLeave(kicked), without wi
   alice.vote(bob.userId!);
   await bot.vote(bob.userId!); // 2 of 3: Bob is voted out
   await until(() => log.includes("leave Bob kicked"), "Bob's kick");
-  // Real time is the subject: the bot's leave window (a timer of its own) passes, and nothing
-  // else is reported.
-  await sleep(400);
+  // The bot's leave window (a timer on its clock) passes, and nothing else is reported.
+  await clock.advance(60_000);
+  await bot.refreshRooms(); // a round trip: anything the server sent before it has arrived
   assertEquals(log, [
     "vote Cat>Alice true",
     "vote Alice>Cat true",

@@ -15,8 +15,7 @@ import { Outbox } from "../../bot/out/outbox.ts";
 import { Life } from "../../bot/out/life.ts";
 import { ActionError } from "../../bot/errors.ts";
 import { fit } from "../../bot/commands/run_command.ts";
-import { sleep } from "./_helpers.ts";
-import { FakeClock } from "../_fake_clock.ts";
+import { FakeClock, settle } from "../_fake_clock.ts";
 
 Deno.test("tokenize() splits like a shell and rejects unclosed quotes", () => {
   assertEquals(tokenize(`a "b c" 'd e' f\\ g`), ["a", "b c", "d e", "f g"]);
@@ -98,8 +97,10 @@ Deno.test("EventBudget grants slots in order, and aborted or declined grants cos
 
 function watcher(idleMs = 50) {
   const ran: string[] = [];
+  const clock = new FakeClock();
   const w = new LineWatcher({
     idleMs,
+    clock,
     isCommand: (line) => /^\s*\/(echo|help|roll)\b/.test(line),
     needsEnter: (line) => line.trim().startsWith("/roll"),
     onLine: (_u, line) => void ran.push(line),
@@ -107,11 +108,11 @@ function watcher(idleMs = 50) {
   const typeInto = (text: string, from = "") => {
     for (let i = from.length + 1; i <= text.length; i++) w.update("u", text.slice(0, i));
   };
-  return { w, ran, typeInto };
+  return { w, ran, typeInto, clock };
 }
 
 Deno.test("LineWatcher runs a line on Enter at once, once, and ignores lines present at join", async () => {
-  const { w, ran, typeInto } = watcher(50);
+  const { w, ran, typeInto, clock } = watcher(50);
   w.baseline("u", "/echo old\n");
   typeInto("/echo old\n/echo new", "/echo old\n");
   assertEquals(ran, []);
@@ -120,33 +121,37 @@ Deno.test("LineWatcher runs a line on Enter at once, once, and ignores lines pre
   w.update("u", "/echo old\n/echo new\nhello");
   w.update("u", "/echo old\n/echo new\nhello\n");
   assertEquals(ran, ["/echo new"]);
-  await sleep(100);
+  await clock.advance(100);
   assertEquals(ran, ["/echo new"]);
   // Changed in place and left alone: completed again, so it runs again.
   w.update("u", "/echo old\n/echo ne\nhello\n");
   w.update("u", "/echo old\n/echo new\nhello\n");
   assertEquals(ran, ["/echo new"]);
-  await sleep(100);
+  await clock.advance(49);
+  assertEquals(ran, ["/echo new"], "not before the idle time");
+  await clock.advance(1);
   assertEquals(ran, ["/echo new", "/echo new"]);
   // A line removed above shifts the others: nothing runs again.
   w.update("u", "/echo new\nhello\n");
-  await sleep(100);
+  await clock.advance(100);
   assertEquals(ran, ["/echo new", "/echo new"]);
   w.clear();
 });
 
 Deno.test("LineWatcher waits out a pause mid-command and runs a line left alone", async () => {
-  const { w, ran, typeInto } = watcher(60);
+  const { w, ran, typeInto, clock } = watcher(60);
   typeInto("/echo hel");
-  await sleep(30); // a pause shorter than the idle time
+  await clock.advance(59); // a pause just shorter than the idle time
   typeInto("/echo hello world", "/echo hel");
   assertEquals(ran, []);
-  await sleep(120);
+  await clock.advance(59);
+  assertEquals(ran, [], "the idle time counts from the last keystroke");
+  await clock.advance(1);
   assertEquals(ran, ["/echo hello world"]);
   w.update("u", "/echo hello world\n"); // Enter after it already ran: not again
   assertEquals(ran, ["/echo hello world"]);
   typeInto("/echo hello world\n/roll 6", "/echo hello world\n");
-  await sleep(120);
+  await clock.advance(120);
   assertEquals(ran, ["/echo hello world"], "a command that requires Enter waits for it");
   w.update("u", "/echo hello world\n/roll 6\n");
   assertEquals(ran, ["/echo hello world", "/roll 6"]);
@@ -154,11 +159,11 @@ Deno.test("LineWatcher waits out a pause mid-command and runs a line left alone"
 });
 
 Deno.test("LineWatcher never runs lines that arrive in bulk, even when edited later", async () => {
-  const { w, ran } = watcher(30);
+  const { w, ran, clock } = watcher(30);
   w.update("u", "Commands:\n/help - Lists the commands\n/echo - Repeats");
   w.update("u", "Commands:\n/help - Lists the commands\n/echo - Repeats your words");
   w.update("u", "Commands:\n/help - Lists the commands\n/echo - Repeats your words\n");
-  await sleep(80);
+  await clock.advance(80);
   assertEquals(ran, []);
   // A line and its Enter merged into one server batch (a lagging server) still runs.
   w.update("v", "/echo late\n");
@@ -181,7 +186,8 @@ Deno.test("tracked() hands unobserved failures over and leaves awaited ones to t
   fail("caught").catch(() => {});
   await Promise.allSettled([fail("settled")]);
   assertEquals(await tracked(Promise.resolve(5), () => reported.push("never")), 5);
-  await sleep(20);
+  await settle(); // tracked() looks after the current macrotask; settle() is the next one
+
   assertEquals(reported, ["ignored"]);
 });
 
@@ -206,6 +212,7 @@ Deno.test("classify() reads every server message the bot acts on", () => {
 });
 
 Deno.test("Outbox: a late answer to a timed-out request is not taken by the next one", async () => {
+  const clock = new FakeClock();
   const emitted: string[] = [];
   const unclaimed: string[] = [];
   const outbox = new Outbox(
@@ -214,18 +221,20 @@ Deno.test("Outbox: a late answer to a timed-out request is not taken by the next
       unclaimed: (f, late) => void unclaimed.push(`${late ? "late " : ""}${f.message}`),
       chatSent: () => {},
     },
-    new EventBudget({ limit: 100, windowMs: 1000 }),
+    new EventBudget({ limit: 100, windowMs: 1000, clock }),
     0,
+    clock,
   );
-  const life = (ms: number) => new Life(ms, []);
+  const life = (ms: number) => new Life(ms, [], clock);
   const first = outbox.request({
     action: "joinRoom",
     context: "Cannot join",
     event: "join room",
     payload: () => ({ roomId: "123456" }),
     match: (e, _payload) => e === "room joined" ? true : undefined,
-  }, life(30));
-  const err = await first.then(() => undefined, (e) => e);
+  }, life(30)).then(() => undefined, (e) => e);
+  await clock.advance(30);
+  const err = await first;
   assert(err instanceof ActionError && err.reason === "timeout", String(err));
   assert(err.message.includes("no answer"), err.message);
   const second = outbox.request({
@@ -234,13 +243,13 @@ Deno.test("Outbox: a late answer to a timed-out request is not taken by the next
     event: "leave room",
     match: (e, _payload) => e === "user left" ? true : undefined,
   }, life(1000));
-  await sleep(5);
+  await settle();
   assertEquals(emitted, ["join room", "get rooms"], "the second request waits for the fence");
   outbox.inbound("room full", {
     error: { code: "ROOM_FULL", message: "Room is full.", replaceDefaultText: false },
   });
   outbox.inbound("initial rooms", []);
-  await sleep(5);
+  await settle();
   assertEquals(emitted, ["join room", "get rooms", "leave room"]);
   outbox.inbound("user left", "me");
   assertEquals(await second, true);
@@ -248,8 +257,9 @@ Deno.test("Outbox: a late answer to a timed-out request is not taken by the next
 });
 
 Deno.test("Outbox: a request whose life ends while waiting for pacing is never sent", async () => {
+  const clock = new FakeClock();
   const emitted: string[] = [];
-  const budget = new EventBudget({ limit: 1, windowMs: 200 });
+  const budget = new EventBudget({ limit: 1, windowMs: 200, clock });
   const outbox = new Outbox(
     {
       emit: (event) => void emitted.push(event),
@@ -258,17 +268,20 @@ Deno.test("Outbox: a request whose life ends while waiting for pacing is never s
     },
     budget,
     0,
+    clock,
   );
   await budget.take(() => true); // the window is full for 200 ms
-  const err = await outbox.request({
+  const pending = outbox.request({
     action: "leaveRoom",
     context: "Cannot leave",
     event: "leave room",
     match: () => undefined,
-  }, new Life(50, [])).then(() => undefined, (e) => e);
+  }, new Life(50, [], clock)).then(() => undefined, (e) => e);
+  await clock.advance(50);
+  const err = await pending;
   assert(err instanceof ActionError && err.reason === "timeout");
   assert(err.message.includes("will not be sent"), err.message);
-  await sleep(250);
+  await clock.advance(250); // the window is free again: a late emission would happen now
   assertEquals(emitted, []);
 });
 

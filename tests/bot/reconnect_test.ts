@@ -1,6 +1,7 @@
 // Staying where the program wants to be: the room option, reconnects, server restarts.
 import { assert, assertEquals } from "@std/assert";
-import { makeBot, person, reasonOf, seen, sleep, startServer, until } from "./_helpers.ts";
+import { makeBot, person, reasonOf, seen, startServer, until } from "./_helpers.ts";
+import { FakeClock } from "../_fake_clock.ts";
 
 Deno.test("Bot reconnects after a lost connection with the same identity, room and text", async () => {
   await using server = await startServer();
@@ -163,14 +164,16 @@ Deno.test("Bot voted out does not go back; an explicit leave ends the wish too",
   const id = await alice.createRoom({ name: "Strict" });
   await alice.joinRoom(id);
   await bob.joinRoom(id);
-  await using bot = makeBot(server, { room: { id } });
+  const clock = new FakeClock(1_000_000);
+  await using bot = makeBot(server, { room: { id }, clock, pacing: { sendIntervalMs: 0 } });
   await bot.start();
   const left: string[] = [];
   bot.on("roomLeft", (ctx) => void left.push(ctx.reason));
   alice.vote(bot.me!.id);
   bob.vote(bot.me!.id);
   await until(() => left.includes("kicked"), "the kick");
-  await sleep(1500); // longer than the first retry
+  await clock.advance(60_000); // far past every placement retry (they wait on the bot's clock)
+  await bot.refreshRooms(); // a round trip behind any join a retry sent
   assertEquals(bot.room, undefined);
   assertEquals(await reasonOf(bot.joinRoom(id)), "banned");
 });

@@ -1,6 +1,7 @@
 // Schedules: bot.every() and bot.after() against the local server.
 import { assert, assertEquals, assertThrows } from "@std/assert";
-import { makeBot, roomWith, scene, seen, sleep, startServer, until } from "./_helpers.ts";
+import { makeBot, roomWith, scene, seen, startServer, until } from "./_helpers.ts";
+import { FakeClock } from "../_fake_clock.ts";
 import { person } from "./_helpers.ts";
 
 Deno.test("bot.every() runs while connected, is paused while disconnected, and stop() ends it", async () => {
@@ -29,7 +30,12 @@ Deno.test("bot.every() runs while connected, is paused while disconnected, and s
   tick.stop();
   assertEquals(tick.active, false);
   const stopped = runs.length;
-  await sleep(200);
+  // A witness on the same clock with the same period, set after stop(): once it ran twice, a
+  // tick still scheduled (its timer set before the witness's) would have run too.
+  let witnessed = 0;
+  const witness = bot.every(40, () => void witnessed++);
+  await until(() => witnessed >= 2, "two runs of the witness");
+  witness.stop();
   assertEquals(runs.length, stopped, "no run after stop()");
 });
 
@@ -41,11 +47,16 @@ Deno.test("bot.every() never overlaps itself and sends its failures to the error
   let active = 0;
   let most = 0;
   let runs = 0;
+  let beats = 0;
+  bot.every(20, () => void beats++); // a witness of elapsed periods
   bot.every(20, async () => {
     active++;
     most = Math.max(most, active);
     runs++;
-    await sleep(90);
+    // A slow run: it lasts several periods (counted by the witness), so an overlapping
+    // schedule would start the next run meanwhile.
+    const at = beats;
+    await until(() => beats >= at + 3, "three periods");
     active--;
     if (runs === 2) throw new Error("second run failed");
   });
@@ -60,25 +71,29 @@ Deno.test("bot.every() never overlaps itself and sends its failures to the error
 Deno.test("bot.after() counts connected time only; stop() ends every schedule", async () => {
   await using server = await startServer();
   await using alice = await person(server, "Alice");
-  const bot = makeBot(server);
+  const clock = new FakeClock();
+  const bot = makeBot(server, { clock });
   try {
     const log: string[] = [];
     const later = bot.after(100, (ctx) => void log.push(`after ${ctx.bot.connected}`));
     const often = bot.every(50, () => void log.push("every"));
-    await sleep(250);
+    await clock.advance(250);
     assertEquals(log, [], "nothing runs before the bot is connected");
     assertEquals(later.active, true);
     await bot.start();
     await roomWith(bot, alice);
-    await until(() => log.includes("after true"), "the delayed run");
-    await sleep(150);
+    await clock.advance(99);
+    assertEquals(log.filter((l) => l.startsWith("after")), [], "connected time only");
+    await clock.advance(1);
+    assert(log.includes("after true"), "the delayed run");
+    await clock.advance(150);
     assertEquals(log.filter((l) => l.startsWith("after")), ["after true"], "once");
     assertEquals(later.active, false, "an after() is over once it ran");
     assert(log.includes("every"));
     await bot.stop();
     assertEquals(often.active, false, "stop() stopped it");
     const count = log.length;
-    await sleep(150);
+    await clock.advance(150);
     assertEquals(log.length, count);
     assertEquals(bot.every(10, () => {}).active, false, "a schedule after stop() never starts");
   } finally {

@@ -8,7 +8,8 @@ import {
   sessionKey,
   type SessionStorage,
 } from "../../bot/mod.ts";
-import { makeBot, person, roomWith, scene, seen, sleep, startServer, until } from "./_helpers.ts";
+import { makeBot, person, roomWith, scene, seen, startServer, until } from "./_helpers.ts";
+import { settle } from "../_fake_clock.ts";
 import { enter } from "../_support.ts";
 
 Deno.test("session() with FileSessionStorage keeps a person's session across a restart of the bot", async () => {
@@ -78,13 +79,13 @@ Deno.test("session() loses no update when handlers of one person run at the same
       most = Math.max(most, running);
       if (running === 6) open();
       await allStarted; // all six run at the same time...
-      await sleep((args.n * 37) % 50); // ...and finish out of order
+      for (let i = (args.n * 37) % 5; i > 0; i--) await settle(); // ...and finish out of order
       ctx.session.added.push(args.n);
       running--;
     });
     bot.on("message", async (ctx) => {
       messages++;
-      await sleep((ctx.text.length * 13) % 40);
+      for (let i = (ctx.text.length * 13) % 4; i > 0; i--) await settle();
       ctx.session.keys++;
     });
     try {
