@@ -330,6 +330,11 @@ function joinCheck(world: World, r: Request, id: string): Reply {
   };
 }
 
+/** JSON has no Infinity: a limiter switched off (`relaxRateLimits`) shows as the largest safe number. */
+function finite(n: number): number {
+  return Number.isFinite(n) ? n : Number.MAX_SAFE_INTEGER;
+}
+
 function configBody(world: World): unknown {
   const { timing: t, rateLimits: rl, limits: l } = world.opts;
   return {
@@ -342,25 +347,25 @@ function configBody(world: World): unknown {
       MAX_ROOM_CAPACITY: l.roomCapacity,
       BASE_MAX_ROOMS: l.baseMaxRooms,
       ROOM_SCALING_INCREMENT: l.roomScalingIncrement,
-      MAX_CONNECTIONS_PER_IP: rl.maxConnectionsPerIp,
-      SOCKET_MAX_REQUESTS_WINDOW: rl.socketHuman.windowMs / 1000,
-      SOCKET_MAX_REQUESTS_PER_WINDOW: rl.socketHuman.points,
-      CHAT_UPDATE_RATE_LIMIT: rl.chatBatch.points,
+      MAX_CONNECTIONS_PER_IP: finite(rl.maxConnectionsPerIp),
+      SOCKET_MAX_REQUESTS_WINDOW: finite(rl.socketHuman.windowMs / 1000),
+      SOCKET_MAX_REQUESTS_PER_WINDOW: finite(rl.socketHuman.points),
+      CHAT_UPDATE_RATE_LIMIT: finite(rl.chatBatch.points),
       TYPING_RATE_LIMIT: 60,
       CONNECTION_DELAY: 100,
       MAX_ID_GEN_ATTEMPTS: 100,
       BATCH_SIZE_LIMIT: 50,
       MAX_ROOMS_PER_USER: 1,
-      BOT_DETECTION_JOIN_THRESHOLD: rl.joinAttemptThreshold,
-      BOT_DETECTION_WINDOW: rl.joinAttemptWindowMs,
-      MAX_REQUESTS_PER_MINUTE: rl.apiHuman.points,
-      MAX_BOT_REQUESTS_PER_MINUTE: rl.apiBot.points,
-      MAX_BOT_TOKENS_PER_IP: rl.maxTokensPerIp,
+      BOT_DETECTION_JOIN_THRESHOLD: finite(rl.joinAttemptThreshold),
+      BOT_DETECTION_WINDOW: finite(rl.joinAttemptWindowMs),
+      MAX_REQUESTS_PER_MINUTE: finite(rl.apiHuman.points),
+      MAX_BOT_REQUESTS_PER_MINUTE: finite(rl.apiBot.points),
+      MAX_BOT_TOKENS_PER_IP: finite(rl.maxTokensPerIp),
       BOT_TOKEN_REQUEST_COOLDOWN: 300000,
       IP_USER_CLEANUP_INTERVAL: 3600000,
       MIN_USERS_FOR_VOTING: l.minUsersForVoting,
       MAX_COMBINING_MARKS: 2,
-      MAX_ROOMS_PER_IP: rl.maxRoomsPerIp,
+      MAX_ROOMS_PER_IP: finite(rl.maxRoomsPerIp),
       IP_ROOM_CREATION_COOLDOWN: t.ipRoomCreationCooldownMs,
       HARD_MAX_ROOMS: l.hardMaxRooms,
       PRESSURE_TIERS: t.pressureTiers.map((p) => ({ threshold: p.threshold, ttl: p.ttlMs })),

@@ -408,3 +408,15 @@ Deno.test("TalkomaticApi works against the local TestServer", async () => {
     await server.close();
   }
 });
+
+Deno.test("TalkomaticApi.config() reads a local server with relaxed rate limits (no Infinity on the wire)", async () => {
+  await using server = await startServer({ relaxRateLimits: true });
+  const api = new TalkomaticApi({
+    baseUrl: server.url,
+    tokenStore: new MemoryTokenStore(),
+    logger: { warn: () => {} },
+  });
+  const config = await api.config();
+  assertEquals(config.limits.BOT_DETECTION_JOIN_THRESHOLD, Number.MAX_SAFE_INTEGER);
+  assertEquals(config.limits.MAX_USERNAME_LENGTH, 15);
+});
