@@ -5,15 +5,10 @@ import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { execFile, spawn } from "node:child_process";
 import { access, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
+import { join } from "node:path";
+import { consumer, exec, freePort, tarball as tarball_ } from "./_consumer.mjs";
 
-const exec = promisify(execFile);
-const here = dirname(fileURLToPath(import.meta.url));
-const root = join(here, "..", "..");
 const temps = [];
 let tarball;
 let full; // tarball + socket.io
@@ -23,17 +18,6 @@ async function temp(prefix) {
   const dir = await mkdtemp(join(tmpdir(), prefix));
   temps.push(dir);
   return dir;
-}
-
-async function install(dir, packages) {
-  await writeFile(
-    join(dir, "package.json"),
-    JSON.stringify({ name: "consumer", private: true, type: "module" }),
-  );
-  await exec("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error", ...packages], {
-    cwd: dir,
-    timeout: 240_000,
-  });
 }
 
 /** Runs the installed bin to its end: { code, stdout, stderr }. */
@@ -116,16 +100,6 @@ async function until(fn, what, timeout = 20_000) {
   throw new Error(`Timed out waiting for ${what}`);
 }
 
-/** A port nobody listens on (it was free a moment ago). */
-function freePort() {
-  return new Promise((resolve) => {
-    const probe = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = probe.address();
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
 function alive(pid) {
   try {
     process.kill(pid, 0);
@@ -137,11 +111,12 @@ function alive(pid) {
 
 describe("the talkomatic command from the npm package", { concurrency: true }, () => {
   before(async () => {
-    const found = (await readdir(join(root, "npm"))).filter((f) => /^talkomatic-.*\.tgz$/.test(f));
-    assert.equal(found.length, 1, "run `deno task build:npm` first");
-    tarball = join(root, "npm", found[0]);
-    [full, lean] = await Promise.all([temp("talkomatic-cli-full-"), temp("talkomatic-cli-lean-")]);
-    await Promise.all([install(full, [tarball, "socket.io@^4.8.1"]), install(lean, [tarball])]);
+    tarball = await tarball_();
+    [full, lean] = await Promise.all([
+      consumer("talkomatic-cli-full-", ["socket.io@^4.8.1"]),
+      consumer("talkomatic-cli-lean-", []),
+    ]);
+    temps.push(full, lean);
   }, { timeout: 300_000 });
 
   after(async () => {

@@ -4,46 +4,21 @@
 // a TypeScript consumer, all in Node.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
-import { cp, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
+import { rm } from "node:fs/promises";
+import { join } from "node:path";
+import { consumer, exec } from "./_consumer.mjs";
 
-const exec = promisify(execFile);
-const here = dirname(fileURLToPath(import.meta.url));
-const root = join(here, "..", "..");
 let project;
 
 // The tests share one installed project and run at the same time (each starts its own server).
 describe("the npm package in Node", { concurrency: true }, () => {
   before(async () => {
-    const tarballs = (await readdir(join(root, "npm"))).filter((f) =>
-      /^talkomatic-.*\.tgz$/.test(f)
-    );
-    assert.equal(
-      tarballs.length,
-      1,
-      "run `deno task build:npm` first: expected one npm/talkomatic-*.tgz",
-    );
-    project = await mkdtemp(join(tmpdir(), "talkomatic-node-"));
-    await writeFile(
-      join(project, "package.json"),
-      JSON.stringify({ name: "consumer", private: true, type: "module" }),
-    );
-    await exec("npm", [
-      "install",
-      "--no-audit",
-      "--no-fund",
-      "--loglevel=error",
-      join(root, "npm", tarballs[0]),
-      // An optional peer dependency: ./testing (the local server) needs it.
+    // socket.io: an optional peer dependency that ./testing (the local server) needs.
+    project = await consumer("talkomatic-node-", [
       "socket.io@^4.8.1",
       "typescript@~5.9.3",
       "@types/node@^20",
-    ], { cwd: project, timeout: 240_000 });
-    await cp(join(here, "fixtures"), project, { recursive: true });
+    ], { fixtures: true });
   }, { timeout: 300_000 });
 
   after(async () => {

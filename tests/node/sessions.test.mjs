@@ -4,29 +4,14 @@
 // consumer, as the package declares it an optional peer).
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { execFile, spawn, spawnSync } from "node:child_process";
-import { cp, mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
-import { connect, createServer } from "node:net";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { promisify } from "node:util";
+import { spawn, spawnSync } from "node:child_process";
+import { rm } from "node:fs/promises";
+import { connect } from "node:net";
+import { consumer, exec, freePort } from "./_consumer.mjs";
 
-const exec = promisify(execFile);
-const here = dirname(fileURLToPath(import.meta.url));
-const root = join(here, "..", "..");
 const noRedis = spawnSync("redis-server", ["--version"]).error;
 if (noRedis) console.log(`Skipping the Redis test: redis-server cannot run (${noRedis.message})`);
 let project;
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    }).on("error", reject);
-  });
-}
 
 async function listening(port) {
   for (const end = Date.now() + 10_000; Date.now() < end;) {
@@ -42,26 +27,10 @@ async function listening(port) {
 
 describe("sessions from the npm package in Node", () => {
   before(async () => {
-    const tarballs = (await readdir(join(root, "npm"))).filter((f) =>
-      /^talkomatic-.*\.tgz$/.test(f)
-    );
-    assert.equal(tarballs.length, 1, "run `deno task build:npm` first");
-    project = await mkdtemp(join(tmpdir(), "talkomatic-node-sessions-"));
-    await writeFile(
-      join(project, "package.json"),
-      JSON.stringify({ name: "consumer", private: true, type: "module" }),
-    );
-    await exec("npm", [
-      "install",
-      "--no-audit",
-      "--no-fund",
-      "--loglevel=error",
-      join(root, "npm", tarballs[0]),
-      "ioredis@^5",
-      // An optional peer dependency: ./testing (the local server) needs it.
-      "socket.io@^4.8.1",
-    ], { cwd: project, timeout: 240_000 });
-    await cp(join(here, "fixtures"), project, { recursive: true });
+    // ioredis and socket.io: optional peers (Redis sessions, the local server).
+    project = await consumer("talkomatic-node-sessions-", ["ioredis@^5", "socket.io@^4.8.1"], {
+      fixtures: true,
+    });
   }, { timeout: 300_000 });
 
   after(async () => {
