@@ -107,9 +107,7 @@ export function failureOf(...[event, payload]: ServerMessage): ServerFailure | u
 
 /** Whether an `afk timeout` message is the single-occupancy closure (§10.2) rather than idleness. */
 export function isRoomClosure(message: string): boolean {
-  // A text not in the table still counts when it speaks of closing (the server may reword it).
-  return recognise("afk timeout", undefined, message)?.name === "ROOM_CLOSED" ||
-    /closed/i.test(message);
+  return recognise("afk timeout", undefined, message)?.name === "ROOM_CLOSED";
 }
 
 /** A handshake refusal (`connect_error` message, §1.4), classified. */

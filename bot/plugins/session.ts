@@ -125,6 +125,24 @@ function typeName(value: unknown): string {
   return value === null ? "null" : Array.isArray(value) ? "array" : typeof value;
 }
 
+/**
+ * A session value as JSON text, for storages that keep text (file, Redis).
+ *
+ * @throws {TypeError} When the value cannot be written as JSON.
+ */
+export function sessionJson(key: string, value: unknown): string {
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(value);
+  } catch (error) {
+    throw new TypeError(`Cannot save session "${key}": ${(error as Error).message}`);
+  }
+  if (text === undefined) {
+    throw new TypeError(`Cannot save session "${key}": ${typeName(value)} is not JSON`);
+  }
+  return text;
+}
+
 interface Entry {
   /** The current value; `undefined` when there is none (or it was deleted). */
   value: unknown;
@@ -527,15 +545,7 @@ export class FileSessionStorage<S = unknown> {
    * @throws {TypeError} When the value cannot be written as JSON.
    */
   async write<T extends S = S>(key: string, value: T): Promise<void> {
-    let text: string | undefined;
-    try {
-      text = JSON.stringify(value);
-    } catch (error) {
-      throw new TypeError(`Cannot save session "${key}": ${(error as Error).message}`);
-    }
-    if (text === undefined) {
-      throw new TypeError(`Cannot save session "${key}": ${typeName(value)} is not JSON`);
-    }
+    const text = sessionJson(key, value);
     await this.#claim();
     const texts = await this.#load();
     if (texts.get(key) === text && !this.#behind) return;

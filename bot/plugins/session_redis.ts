@@ -5,6 +5,8 @@
  * @module
  */
 
+import { sessionJson } from "./session.ts";
+
 /**
  * The part of an `ioredis` client the storage uses (an `ioredis` `Redis`
  * fits; another client with these methods does too).
@@ -65,19 +67,6 @@ return 1
 
 function typeName(value: unknown): string {
   return value === null ? "null" : Array.isArray(value) ? "array" : typeof value;
-}
-
-function toJson(key: string, value: unknown): string {
-  let text: string | undefined;
-  try {
-    text = JSON.stringify(value);
-  } catch (error) {
-    throw new TypeError(`Cannot save session "${key}": ${(error as Error).message}`);
-  }
-  if (text === undefined) {
-    throw new TypeError(`Cannot save session "${key}": ${typeName(value)} is not JSON`);
-  }
-  return text;
 }
 
 /**
@@ -189,7 +178,7 @@ export class RedisSessionStorage<S = unknown> {
    * @throws {TypeError} When the value cannot be written as JSON.
    */
   async write<T extends S = S>(key: string, value: T): Promise<void> {
-    const text = toJson(key, value);
+    const text = sessionJson(key, value);
     await (await this.#open()).eval(SET, 1, this.#prefix + key, text, this.#ttl);
   }
 
@@ -221,7 +210,7 @@ export class RedisSessionStorage<S = unknown> {
     for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       const text = await client.get(k);
       const next = await fn(text === null ? undefined : JSON.parse(text) as T);
-      const nextText = next === undefined ? "" : toJson(key, next);
+      const nextText = next === undefined ? "" : sessionJson(key, next);
       const done = await client.eval(
         COMPARE_AND_SET,
         1,
