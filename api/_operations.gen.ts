@@ -23,20 +23,7 @@ import type {
   RestRoomList,
   RoomId,
 } from "../schemas/types.gen.ts";
-import {
-  BotTokenInfoSchema,
-  BotTokenResponseSchema,
-  CharacterSubstitutionsSchema,
-  ConfigSchema,
-  CreateRoomResponseSchema,
-  EmojiListSchema,
-  HealthSchema,
-  JoinCheckResponseSchema,
-  OffensiveWordsSchema,
-  RestMeSchema,
-  RestRoomListSchema,
-  RestRoomSchema,
-} from "../schemas/validators.gen.ts";
+import { lazyValidators } from "../schemas/lazy.gen.ts";
 
 /**
  * Check whether a room can be joined; remembers a semi-private code in the HTTP session.
@@ -62,7 +49,7 @@ export function checkRoomJoin(
     path: `/api/v1/rooms/${encodeURIComponent(input.id)}/join`,
     auth: "token+key",
     body: input.body,
-    success: { 200: JoinCheckResponseSchema },
+    success: { 200: lazyValidators.JoinCheckResponse },
   }, options);
 }
 
@@ -87,7 +74,7 @@ export function createRoom(
     path: `/api/v1/rooms`,
     auth: "token+key",
     body: input.body,
-    success: { 201: CreateRoomResponseSchema },
+    success: { 201: lazyValidators.CreateRoomResponse },
   }, options);
 }
 
@@ -109,7 +96,7 @@ export function getBotTokenInfo(
     method: "GET",
     path: `/api/v1/bot-tokens/info`,
     auth: "bearer",
-    success: { 200: BotTokenInfoSchema },
+    success: { 200: lazyValidators.BotTokenInfo },
   }, options);
 }
 
@@ -131,7 +118,7 @@ export function getCharacterSubstitutions(
     method: "GET",
     path: `/js/character_substitutions.json`,
     auth: "none",
-    success: { 200: CharacterSubstitutionsSchema },
+    success: { 200: lazyValidators.CharacterSubstitutions },
   }, options);
 }
 
@@ -150,7 +137,7 @@ export function getConfig(transport: Transport, options?: CallOptions): Promise<
     method: "GET",
     path: `/api/v1/config`,
     auth: "token",
-    success: { 200: ConfigSchema },
+    success: { 200: lazyValidators.Config },
   }, options);
 }
 
@@ -169,7 +156,7 @@ export function getEmojiList(transport: Transport, options?: CallOptions): Promi
     method: "GET",
     path: `/js/emojiList.json`,
     auth: "none",
-    success: { 200: EmojiListSchema },
+    success: { 200: lazyValidators.EmojiList },
   }, options);
 }
 
@@ -188,7 +175,7 @@ export function getHealth(transport: Transport, options?: CallOptions): Promise<
     method: "GET",
     path: `/api/v1/health`,
     auth: "token",
-    success: { 200: HealthSchema },
+    success: { 200: lazyValidators.Health },
   }, options);
 }
 
@@ -207,7 +194,7 @@ export function getMe(transport: Transport, options?: CallOptions): Promise<Rest
     method: "GET",
     path: `/api/v1/me`,
     auth: "token",
-    success: { 200: RestMeSchema },
+    success: { 200: lazyValidators.RestMe },
   }, options);
 }
 
@@ -229,7 +216,7 @@ export function getOffensiveWords(
     method: "GET",
     path: `/js/offensive_words.json`,
     auth: "none",
-    success: { 200: OffensiveWordsSchema },
+    success: { 200: lazyValidators.OffensiveWords },
   }, options);
 }
 
@@ -253,7 +240,7 @@ export function getRoom(
     method: "GET",
     path: `/api/v1/rooms/${encodeURIComponent(input.id)}`,
     auth: "token+key",
-    success: { 200: RestRoomSchema },
+    success: { 200: lazyValidators.RestRoom },
   }, options);
 }
 
@@ -272,7 +259,7 @@ export function listRooms(transport: Transport, options?: CallOptions): Promise<
     method: "GET",
     path: `/api/v1/rooms`,
     auth: "token+key",
-    success: { 200: RestRoomListSchema },
+    success: { 200: lazyValidators.RestRoomList },
   }, options);
 }
 
@@ -294,6 +281,6 @@ export function requestBotToken(
     method: "POST",
     path: `/api/v1/bot-tokens/request`,
     auth: "none",
-    success: { 201: BotTokenResponseSchema },
+    success: { 201: lazyValidators.BotTokenResponse },
   }, options);
 }

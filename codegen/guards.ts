@@ -233,24 +233,49 @@ class GuardEmitter {
 }
 
 /**
- * The guard functions of every component, for `schemas/validators.gen.ts`:
- * `function isX(x: unknown): boolean` each, with their helpers.
+ * Generates `schemas/guards.gen.ts`: the guard of every component,
+ * `function isX(x: unknown): boolean` each with its helpers, and the
+ * `guards` record by component name. The module imports nothing but the
+ * key helper of `schemas/guard.ts`, so the bot's way in can say yes to a
+ * payload without loading valibot (see `schemas/lazy.ts`).
  *
  * @param components Every component.
  * @param names The component names, in the order to emit them.
- * @returns The lines of code.
+ * @param header The generated-file header.
+ * @returns The module's code.
  */
-export function generateGuards(components: Components, names: string[]): string[] {
-  const lines: string[] = [];
+export function generateGuards(components: Components, names: string[], header: string): string {
+  const lines: string[] = [
+    header,
+    "/**",
+    " * The guard of every wire shape of `schemas/openapi.yaml` (codegen/guards.ts):",
+    " * plain code applying exactly the rules of its valibot validator in",
+    " * `validators.gen.ts`, without building a copy or an issue list. Loaded",
+    " * without valibot: a valid payload never needs it.",
+    " *",
+    " * @module",
+    " */",
+    'import { ownKey } from "./guard.ts";',
+    "",
+  ];
   for (const name of names) {
     const emitter = new GuardEmitter(components, `is${name}`);
     const body = emitter.body(components[name], componentPointer(name));
     emitter.helper(
       `is${name}`,
       body,
-      `/** Whether a value passes {@linkcode ${name}Schema} (its rules, without a copy or issues). */`,
+      `/** Whether a value passes the validator of {@linkcode ${name}} (its rules, without a copy or issues). */`,
     );
     lines.push(...emitter.out, "");
   }
-  return lines;
+  lines.push(
+    "/** The guard of every wire shape, by component name. */",
+    `export const guards: { readonly [K in ${
+      names.map((n) => JSON.stringify(n)).join(" | ")
+    }]: (x: unknown) => boolean } = {`,
+    ...names.map((name) => `  ${name}: is${name},`),
+    "};",
+    "",
+  );
+  return lines.join("\n");
 }

@@ -8,7 +8,9 @@
  */
 import { loadDocuments } from "./load.ts";
 import { generateTypes } from "./types.ts";
-import { generateValidators } from "./valibot.ts";
+import { dependencyOrder, generateValidators } from "./valibot.ts";
+import { generateGuards } from "./guards.ts";
+import { generateLazy } from "./lazy.ts";
 import { generateRest } from "./rest.ts";
 import { generateEvents } from "./events.ts";
 import { generateLimits } from "./limits.ts";
@@ -46,6 +48,18 @@ async function generate(): Promise<[string, string][]> {
     [
       "schemas/validators.gen.ts",
       generateValidators(docs, header("valibot.ts", "schemas/openapi.yaml")),
+    ],
+    [
+      "schemas/guards.gen.ts",
+      generateGuards(
+        docs.components,
+        dependencyOrder(docs.components),
+        header("guards.ts", "schemas/openapi.yaml"),
+      ),
+    ],
+    [
+      "schemas/lazy.gen.ts",
+      generateLazy(docs, header("lazy.ts", "schemas/openapi.yaml and schemas/events.yaml")),
     ],
     ["schemas/events.gen.ts", generateEvents(docs, header("events.ts", "schemas/events.yaml"))],
     ["schemas/limits.gen.ts", generateLimits(docs, header("limits.ts", "schemas/openapi.yaml"))],

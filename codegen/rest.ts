@@ -1,7 +1,7 @@
 /**
  * Generates `api/_operations.gen.ts`: one typed function per REST operation,
  * each calling a `Transport` with the operation's method, path, auth layer and
- * response validators.
+ * response validators (lazy ones: valibot is loaded only for a body that fails).
  *
  * @module
  */
@@ -16,7 +16,6 @@ function typeName(schema: JsonSchema): string {
 /** Generates the REST operations module. */
 export function generateRest(docs: Documents, header: string): string {
   const types = new Set<string>();
-  const schemas = new Set<string>();
   const functions: string[] = [];
   for (const op of [...docs.operations].sort((a, b) => a.id.localeCompare(b.id))) {
     const inputFields: string[] = [];
@@ -36,8 +35,7 @@ export function generateRest(docs: Documents, header: string): string {
     results.forEach((t) => types.add(t));
     const successEntries = op.success.map((s) => {
       const name = typeName(s.schema);
-      schemas.add(`${name}Schema`);
-      return `${s.status}: ${name}Schema`;
+      return `${s.status}: lazyValidators.${name}`;
     });
     const path = op.path.replace(
       /\{(\w+)\}/g,
@@ -87,7 +85,7 @@ export function generateRest(docs: Documents, header: string): string {
     " */",
     `import type { CallOptions, Transport } from "./_spec.ts";`,
     `import type { ${[...types].sort().join(", ")} } from "../schemas/types.gen.ts";`,
-    `import { ${[...schemas].sort().join(", ")} } from "../schemas/validators.gen.ts";`,
+    `import { lazyValidators } from "../schemas/lazy.gen.ts";`,
     "",
     ...functions,
   ].join("\n");

@@ -15,7 +15,6 @@
  * @module
  */
 import type { Documents } from "./load.ts";
-import { generateGuards } from "./guards.ts";
 import {
   componentPointer,
   type Components,
@@ -148,7 +147,7 @@ function references(schema: unknown, out: Set<string>): Set<string> {
 }
 
 /** Component names in dependency order (a component follows what it references). */
-function dependencyOrder(components: Components): string[] {
+export function dependencyOrder(components: Components): string[] {
   const order: string[] = [];
   const state = new Map<string, "visiting" | "done">();
   const visit = (name: string): void => {
@@ -179,7 +178,7 @@ export function generateValidators(docs: Documents, header: string): string {
     "/**",
     " * valibot validators for every wire shape of `schemas/openapi.yaml`: one",
     " * `<Name>Schema` per component, typed with the generated `<Name>` type.",
-    " * Each validator first asks its guard `is<Name>` (codegen/guards.ts): the",
+    " * Each validator first asks its guard (`guards.gen.ts`, codegen/guards.ts): the",
     " * same rules as plain code, so a valid payload is accepted without valibot's",
     " * copy; any other goes to valibot, which names the issues.",
     " *",
@@ -187,17 +186,17 @@ export function generateValidators(docs: Documents, header: string): string {
     " */",
     'import * as v from "valibot";',
     'import type { Validator } from "./standard.ts";',
-    'import { guarded, ownKey } from "./guard.ts";',
+    'import { guarded } from "./guard.ts";',
+    'import { guards } from "./guards.gen.ts";',
     `import type { ${names.join(", ")} } from "./types.gen.ts";`,
     "",
-    ...generateGuards(components, names),
   ];
   for (const name of names) {
     const code = expression(components[name], components, componentPointer(name));
     lines.push(`const ${name}Object = ${code};`);
     lines.push(docOf(name, components[name]));
     lines.push(
-      `export const ${name}Schema: v.GenericSchema<${name}> = guarded(${name}Object, is${name});`,
+      `export const ${name}Schema: v.GenericSchema<${name}> = guarded(${name}Object, guards.${name});`,
     );
     lines.push("");
   }

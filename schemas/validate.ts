@@ -14,7 +14,7 @@
  *
  * @module
  */
-import type { Validator } from "./standard.ts";
+import type { StandardResult, Validator } from "./standard.ts";
 import { type PayloadDirection, PayloadValidationError } from "./errors.ts";
 
 /** Where a validated payload comes from, for the error's message and fields. */
@@ -63,6 +63,32 @@ export function validate<T>(
   if (result instanceof Promise) {
     throw new TypeError(`Cannot validate "${context.target}": the validator is asynchronous`);
   }
+  return settle(result, value, context);
+}
+
+/**
+ * {@linkcode validate} for a validator that may answer later (a lazy one of
+ * `lazy.ts` while valibot loads): the parsed payload at once when the
+ * validator answers at once, else a promise of it.
+ *
+ * @param schema The validator.
+ * @param value The payload to check.
+ * @param context The direction and the operation or event carrying the payload.
+ * @returns The parsed payload, or a promise of it.
+ * @throws {PayloadValidationError} When the payload does not match (or the promise rejects with it).
+ */
+export function validateSoon<T>(
+  schema: Validator<T>,
+  value: unknown,
+  context: ValidateContext,
+): T | Promise<T> {
+  const result = schema["~standard"].validate(value);
+  return result instanceof Promise
+    ? result.then((r) => settle(r, value, context))
+    : settle(result, value, context);
+}
+
+function settle<T>(result: StandardResult<T>, value: unknown, context: ValidateContext): T {
   if (result.issues === undefined) return result.value;
   const issues = result.issues;
   const first = issues[0];

@@ -3,7 +3,7 @@
 /**
  * valibot validators for every wire shape of `schemas/openapi.yaml`: one
  * `<Name>Schema` per component, typed with the generated `<Name>` type.
- * Each validator first asks its guard `is<Name>` (codegen/guards.ts): the
+ * Each validator first asks its guard (`guards.gen.ts`, codegen/guards.ts): the
  * same rules as plain code, so a valid payload is accepted without valibot's
  * copy; any other goes to valibot, which names the issues.
  *
@@ -11,7 +11,8 @@
  */
 import * as v from "valibot";
 import type { Validator } from "./standard.ts";
-import { guarded, ownKey } from "./guard.ts";
+import { guarded } from "./guard.ts";
+import { guards } from "./guards.gen.ts";
 import type {
   AddDiff,
   AfkTimeout,
@@ -101,1443 +102,26 @@ import type {
   VoteRequest,
 } from "./types.gen.ts";
 
-/** Whether a value passes {@linkcode AddDiffSchema} (its rules, without a copy or issues). */
-function isAddDiff(x: unknown): boolean {
-  if (!(x && typeof x === "object")) return false;
-  const o = x as Record<string, unknown>;
-  const p0 = o["type"];
-  if (!(p0 === "add")) return false;
-  const p1 = o["index"];
-  if (!(typeof p1 === "number" && !Number.isNaN(p1) && p1 >= 0)) return false;
-  const p2 = o["text"];
-  if (!(typeof p2 === "string")) return false;
-  return true;
-}
-
-/** Whether a value passes {@linkcode AfkTimeoutSchema} (its rules, without a copy or issues). */
-function isAfkTimeout(x: unknown): boolean {
-  if (!(x && typeof x === "object")) return false;
-  const o = x as Record<string, unknown>;
-  const p0 = o["message"];
-  if (!(typeof p0 === "string")) return false;
-  const p1 = o["redirectTo"];
-  if (!(typeof p1 === "string")) return false;
-  return true;
-}
-
-/** Whether a value passes {@linkcode AfkWarningSchema} (its rules, without a copy or issues). */
-function isAfkWarning(x: unknown): boolean {
-  if (!(x && typeof x === "object")) return false;
-  const o = x as Record<string, unknown>;
-  const p0 = o["message"];
-  if (!(typeof p0 === "string")) return false;
-  const p1 = o["secondsRemaining"];
-  if (!(typeof p1 === "number" && !Number.isNaN(p1))) return false;
-  return true;
-}
-
-function isApiErrorDetailed_1(x: unknown): boolean {
-  if (!(x && typeof x === "object")) return false;
-  const o = x as Record<string, unknown>;
-  for (const key in o) {
-    if (!ownKey(o, key)) continue;
-    const value = o[key];
-    if (!(typeof value === "string")) return false;
-  }
-  return true;
-}
-function isApiErrorDetailed_2(x: unknown): boolean {
-  if (!(x && typeof x === "object")) return false;
-  const o = x as Record<string, unknown>;
-  const p0 = o["code"];
-  if (!(typeof p0 === "string")) return false;
-  const p1 = o["message"];
-  if (!(typeof p1 === "string")) return false;
-  const p2 = o["replaceDefaultText"];
-  if (!(typeof p2 === "boolean")) return false;
-  const p3 = o["details"];
-  if (p3 !== undefined && !(isApiErrorDetailed_1(p3))) return false;
-  return true;
-}
-/** Whether a value passes {@linkcode ApiErrorDetailedSchema} (its rules, without a copy or issues). */
-function isApiErrorDetailed(x: unknown): boolean {
-  if (!(x && typeof x === "object")) return false;
-  const o = x as Record<string, unknown>;
-  const p0 = o["error"];
-  if (!(isApiErrorDetailed_2(p0))) return false;
-  return true;
-}
-
-function isApiErrorRateLimited_1(x: unknown): boolean {
-  if (!(x && typeof x === "object")) return false;
-  const o = x as Record<string, unknown>;
-  const p0 = o["code"];
-  if (!(p0 === "RATE_LIMITED")) return false;
-  const p1 = o["message"];
-  if (!(typeof p1 === "string")) return false;
-  const p2 = o["retryAfter"];
-  if (!(typeof p2 === "number" && !Number.isNaN(p2))) return false;
-  return true;
-}
-/** Whether a value passes {@linkcode ApiErrorRateLimitedSchema} (its rules, without a copy or issues). */
-function isApiErrorRateLimited(x: unknown): boolean {
-  if (!(x && typeof x === "object")) return false;
-  const o = x as Record<string, unknown>;
-  const p0 = o["error"];
-  if (!(isApiErrorRateLimited_1(p0))) return false;
-  return true;
-}
-
-function isApiErrorSimple_1(x: unknown): boolean {
-  if (!(x && typeof x === "object")) return false;
-  const o = x as Record<string, unknown>;
-  const p0 = o["code"];
-  if (!(typeof p0 === "string")) return false;
-  const p1 = o["message"];
-  if (!(typeof p1 === "string")) return false;
-  return true;
-}
-/** Whether a value passes {@linkcode ApiErrorSimpleSchema} (its rules, without a copy or issues). */
-function isApiErrorSimple(x: unknown): boolean {
-  if (!(x && typeof x === "object")) return false;
-  const o = x as Record<string, unknown>;
-  const p0 = o["error"];
-  if (!(isApiErrorSimple_1(p0))) return false;
-  return true;
-}
-
-/** Whether a value passes {@linkcode ApiErrorTextSchema} (its rules, without a copy or issues). */
-function isApiErrorText(x: unknown): boolean {
-  if (!(x && typeof x === "object")) return false;
-  const o = x as Record<string, unknown>;
-  const p0 = o["error"];
-  if (!(typeof p0 === "string")) return false;
-  return true;
-}
-
-/** Whether a value passes {@linkcode ApiErrorBodySchema} (its rules, without a copy or issues). */
-function isApiErrorBody(x: unknown): boolean {
-  return (isApiErrorRateLimited(x) || isApiErrorDetailed(x) || isApiErrorSimple(x) ||
-    isApiErrorText(x));
-}
-
-/** Whether a value passes {@linkcode TimestampSchema} (its rules, without a copy or issues). */
-function isTimestamp(x: unknown): boolean {
-  return typeof x === "number" && !Number.isNaN(x);
-}
-
-/** Whether a value passes {@linkcode UserIdSchema} (its rules, without a copy or issues). */
-function isUserId(x: unknown): boolean {
-  return typeof x === "string" && x.length >= 1;
-}
-
-/** Whether a value passes {@linkcode BoardChatSchema} (its rules, without a copy or issues). */
-function isBoardChat(x: unknown): boolean {
-  if (!(x && typeof x === "object")) return false;
-  const o = x as Record<string, unknown>;
-  const p0 = o["userId"];
-  if (!(isUserId(p0))) return false;
-  const p1 = o["username"];
-  if (!(typeof p1 === "string")) return false;
-  const p2 = o["text"];
-  if (!(typeof p2 === "string")) return false;
-  const p3 = o["timestamp"];
-  if (!(isTimestamp(p3))) return false;
-  return true;
-}
-
-/** Whether a value passes {@linkcode BoardChatRequestSchema} (its rules, without a copy or issues). */
-function isBoardChatRequest(x: unknown): boolean {
-  if (!(x && typeof x === "object")) return false;
-  const o = x as Record<string, unknown>;
-  const p0 = o["text"];
-  if (!(typeof p0 === "string" && p0.length >= 1)) return false;
-  return true;
-}
-
-/** Whether a value passes {@linkcode BoardCursorSchema} (its rules, without a copy or issues). */
-function isBoardCursor(x: unknown): boolean {
-  if (!(x && typeof x === "object")) return false;
-  const o = x as Record<string, unknown>;
-  const p0 = o["userId"];
-  if (!(isUserId(p0))) return false;
-  const p1 = o["username"];
-  if (!(typeof p1 === "string")) return false;
-  const p2 = o["x"];
-  if (!(typeof p2 === "number" && !Number.isNaN(p2))) return false;
-  const p3 = o["y"];
-  if (!(typeof p3 === "number" && !Number.isNaN(p3))) return false;
-  return true;
-}
-
-/** Whether a value passes {@linkcode BoardCursorRequestSchema} (its rules, without a copy or issues). */
-function isBoardCursorRequest(x: unknown): boolean {
-  if (!(x && typeof x === "object")) return false;
-  const o = x as Record<string, unknown>;
-  const p0 = o["x"];
-  if (!(typeof p0 === "number" && !Number.isNaN(p0))) return false;
-  const p1 = o["y"];
-  if (!(typeof p1 === "number" && !Number.isNaN(p1))) return false;
-  return true;
-}
-
-/** Whether a value passes {@linkcode PointSchema} (its rules, without a copy or issues). */
-function isPoint(x: unknown): boolean {
-  if (!(x && typeof x === "object")) return false;
-  const o = x as Record<string, unknown>;
-  const p0 = o["x"];
-  if (!(typeof p0 === "number" && !Number.isNaN(p0))) return false;
-  const p1 = o["y"];
-  if (!(typeof p1 === "number" && !Number.isNaN(p1))) return false;
-  return true;
-}
-
-function isStroke_1(x: unknown): boolean {
-  if (!Array.isArray(x)) return false;
-  for (let i = 0; i < x.length; i++) {
-    const item: unknown = x[i];
-    if (!(isPoint(item))) return false;
-  }
-  return true;
-}
-/** Whether a value passes {@linkcode StrokeSchema} (its rules, without a copy or issues). */
-function isStroke(x: unknown): boolean {
-  if (!(x && typeof x === "object")) return false;
-  const o = x as Record<string, unknown>;
-  const p0 = o["points"];
-  if (!(isStroke_1(p0))) return false;
-  const p1 = o["color"];
-  if (!(typeof p1 === "string")) return false;
-  const p2 = o["size"];
-  if (!(typeof p2 === "number" && !Number.isNaN(p2))) return false;
-  const p3 = o["eraser"];
-  if (!(typeof p3 === "boolean")) return false;
-  return true;
-}
-
-function isBoardState_1(x: unknown): boolean {
-  if (!Array.isArray(x)) return false;
-  for (let i = 0; i < x.length; i++) {
-    const item: unknown = x[i];
-    if (!(isStroke(item))) return false;
-  }
-  return true;
-}
-function isBoardState_2(x: unknown): boolean {
-  if (!(x && typeof x === "object")) return false;
-  const o = x as Record<string, unknown>;
-  for (const key in o) {
-    if (!ownKey(o, key)) continue;
-    const value = o[key];
-    if (!(isStroke(value))) return false;
-  }
-  return true;
-}
-/** Whether a value passes {@linkcode BoardStateSchema} (its rules, without a copy or issues). */
-function isBoardState(x: unknown): boolean {
-  if (!(x && typeof x === "object")) return false;
-  const o = x as Record<string, unknown>;
-  const p0 = o["strokes"];
-  if (!(isBoardState_1(p0))) return false;
-  const p1 = o["active"];
-  if (!(isBoardState_2(p1))) return false;
-  return true;
-}
-
-/** Whether a value passes {@linkcode BoardStrokeEndSchema} (its rules, without a copy or issues). */
-function isBoardStrokeEnd(x: unknown): boolean {
-  if (!(x && typeof x === "object")) return false;
-  const o = x as Record<string, unknown>;
-  const p0 = o["userId"];
-  if (!(isUserId(p0))) return false;
-  return true;
-}
-
-function isBoardStrokeMove_1(x: unknown): boolean {
-  if (!Array.isArray(x)) return false;
-  for (let i = 0; i < x.length; i++) {
-    const item: unknown = x[i];
-    if (!(isPoint(item))) return false;
-  }
-  return true;
-}
-/** Whether a value passes {@linkcode BoardStrokeMoveSchema} (its rules, without a copy or issues). */
-function isBoardStrokeMove(x: unknown): boolean {
-  if (!(x && typeof x === "object")) return false;
-  const o = x as Record<string, unknown>;
-  const p0 = o["userId"];
-  if (!(isUserId(p0))) return false;
-  const p1 = o["points"];
-  if (!(isBoardStrokeMove_1(p1))) return false;
-  return true;
-}
-
-function isBoardStrokeMoveRequest_1(x: unknown): boolean {
-  if (!Array.isArray(x)) return false;
-  if (x.length > 200) return false;
-  for (let i = 0; i < x.length; i++) {
-    const item: unknown = x[i];
-    if (!(isPoint(item))) return false;
-  }
-  return true;
-}
-/** Whether a value passes {@linkcode BoardStrokeMoveRequestSchema} (its rules, without a copy or issues). */
-function isBoardStrokeMoveRequest(x: unknown): boolean {
-  if (!(x && typeof x === "object")) return false;
-  const o = x as Record<string, unknown>;
-  const p0 = o["points"];
-  if (!(isBoardStrokeMoveRequest_1(p0))) return false;
-  return true;
-}
-
-/** Whether a value passes {@linkcode BoardStrokeStartSchema} (its rules, without a copy or issues). */
-function isBoardStrokeStart(x: unknown): boolean {
-  if (!(x && typeof x === "object")) return false;
-  const o = x as Record<string, unknown>;
-  const p0 = o["userId"];
-  if (!(isUserId(p0))) return false;
-  const p1 = o["color"];
-  if (!(typeof p1 === "string")) return false;
-  const p2 = o["size"];
-  if (!(typeof p2 === "number" && !Number.isNaN(p2))) return false;
-  const p3 = o["eraser"];
-  if (!(typeof p3 === "boolean")) return false;
-  const p4 = o["point"];
-  if (!(isPoint(p4))) return false;
-  return true;
-}
-
-/** Whether a value passes {@linkcode BoardStrokeStartRequestSchema} (its rules, without a copy or issues). */
-function isBoardStrokeStartRequest(x: unknown): boolean {
-  if (!(x && typeof x === "object")) return false;
-  const o = x as Record<string, unknown>;
-  const p0 = o["color"];
-  if (!(typeof p0 === "string")) return false;
-  const p1 = o["size"];
-  if (!(typeof p1 === "number" && !Number.isNaN(p1))) return false;
-  const p2 = o["point"];
-  if (!(isPoint(p2))) return false;
-  const p3 = o["eraser"];
-  if (p3 !== undefined && !(typeof p3 === "boolean")) return false;
-  return true;
-}
-
-/** Whether a value passes {@linkcode BoardUserStatusSchema} (its rules, without a copy or issues). */
-function isBoardUserStatus(x: unknown): boolean {
-  if (!(x && typeof x === "object")) return false;
-  const o = x as Record<string, unknown>;
-  const p0 = o["userId"];
-  if (!(isUserId(p0))) return false;
-  const p1 = o["open"];
-  if (!(typeof p1 === "boolean")) return false;
-  return true;
-}
-
-/** Whether a value passes {@linkcode IsoDateSchema} (its rules, without a copy or issues). */
-function isIsoDate(x: unknown): boolean {
-  return typeof x === "string";
-}
-
-/** Whether a value passes {@linkcode BotTokenInfoSchema} (its rules, without a copy or issues). */
-function isBotTokenInfo(x: unknown): boolean {
-  if (!(x && typeof x === "object")) return false;
-  const o = x as Record<string, unknown>;
-  const p0 = o["valid"];
-  if (!(p0 === true)) return false;
-  const p1 = o["createdAt"];
-  if (!(isIsoDate(p1))) return false;
-  const p2 = o["lastUsed"];
-  if (!(isIsoDate(p2))) return false;
-  const p3 = o["expiresAt"];
-  if (!(isIsoDate(p3))) return false;
-  const p4 = o["uses"];
-  if (!(typeof p4 === "number" && !Number.isNaN(p4) && Number.isInteger(p4) && p4 >= 0)) {
-    return false;
-  }
-  return true;
-}
-
-const BOTTOKENRESPONSE_1 = /^tk_[0-9a-f]{64}$/;
-function isBotTokenResponse_2(x: unknown): boolean {
-  if (!(x && typeof x === "object")) return false;
-  const o = x as Record<string, unknown>;
-  const p0 = o["rateLimit"];
-  if (!(typeof p0 === "string")) return false;
-  const p1 = o["headers"];
-  if (!(typeof p1 === "string")) return false;
-  return true;
-}
-/** Whether a value passes {@linkcode BotTokenResponseSchema} (its rules, without a copy or issues). */
-function isBotTokenResponse(x: unknown): boolean {
-  if (!(x && typeof x === "object")) return false;
-  const o = x as Record<string, unknown>;
-  const p0 = o["token"];
-  if (!(typeof p0 === "string" && BOTTOKENRESPONSE_1.test(p0))) return false;
-  const p1 = o["expiresIn"];
-  if (!(typeof p1 === "number" && !Number.isNaN(p1))) return false;
-  const p2 = o["expiresAt"];
-  if (!(isIsoDate(p2))) return false;
-  const p3 = o["usage"];
-  if (!(isBotTokenResponse_2(p3))) return false;
-  return true;
-}
-
-/** Whether a value passes {@linkcode CharacterSubstitutionsSchema} (its rules, without a copy or issues). */
-function isCharacterSubstitutions(x: unknown): boolean {
-  if (!(x && typeof x === "object")) return false;
-  const o = x as Record<string, unknown>;
-  for (const key in o) {
-    if (!ownKey(o, key)) continue;
-    const value = o[key];
-    if (!(typeof value === "string")) return false;
-  }
-  return true;
-}
-
-/** Whether a value passes {@linkcode DeleteDiffSchema} (its rules, without a copy or issues). */
-function isDeleteDiff(x: unknown): boolean {
-  if (!(x && typeof x === "object")) return false;
-  const o = x as Record<string, unknown>;
-  const p0 = o["type"];
-  if (!(p0 === "delete")) return false;
-  const p1 = o["index"];
-  if (!(typeof p1 === "number" && !Number.isNaN(p1) && p1 >= 0)) return false;
-  const p2 = o["count"];
-  if (!(typeof p2 === "number" && !Number.isNaN(p2) && p2 >= 0)) return false;
-  return true;
-}
-
-/** Whether a value passes {@linkcode FullReplaceDiffSchema} (its rules, without a copy or issues). */
-function isFullReplaceDiff(x: unknown): boolean {
-  if (!(x && typeof x === "object")) return false;
-  const o = x as Record<string, unknown>;
-  const p0 = o["type"];
-  if (!(p0 === "full-replace")) return false;
-  const p1 = o["text"];
-  if (!(typeof p1 === "string")) return false;
-  return true;
-}
-
-/** Whether a value passes {@linkcode ReplaceDiffSchema} (its rules, without a copy or issues). */
-function isReplaceDiff(x: unknown): boolean {
-  if (!(x && typeof x === "object")) return false;
-  const o = x as Record<string, unknown>;
-  const p0 = o["type"];
-  if (!(p0 === "replace")) return false;
-  const p1 = o["index"];
-  if (!(typeof p1 === "number" && !Number.isNaN(p1) && p1 >= 0)) return false;
-  const p2 = o["text"];
-  if (!(typeof p2 === "string")) return false;
-  return true;
-}
-
-/** Whether a value passes {@linkcode DiffSchema} (its rules, without a copy or issues). */
-function isDiff(x: unknown): boolean {
-  return (isFullReplaceDiff(x) || isAddDiff(x) || isDeleteDiff(x) || isReplaceDiff(x));
-}
-
-/** Whether a value passes {@linkcode ChatUpdateSchema} (its rules, without a copy or issues). */
-function isChatUpdate(x: unknown): boolean {
-  if (!(x && typeof x === "object")) return false;
-  const o = x as Record<string, unknown>;
-  const p0 = o["userId"];
-  if (!(isUserId(p0))) return false;
-  const p1 = o["username"];
-  if (!(typeof p1 === "string")) return false;
-  const p2 = o["diff"];
-  if (!(isDiff(p2))) return false;
-  return true;
-}
-
-/** Whether a value passes {@linkcode ChatUpdateRequestSchema} (its rules, without a copy or issues). */
-function isChatUpdateRequest(x: unknown): boolean {
-  if (!(x && typeof x === "object")) return false;
-  const o = x as Record<string, unknown>;
-  const p0 = o["diff"];
-  if (!(isDiff(p0))) return false;
-  const p1 = o["index"];
-  if (p1 !== undefined && !(typeof p1 === "number" && !Number.isNaN(p1))) return false;
-  return true;
-}
-
-/** Whether a value passes {@linkcode ChatWarningSchema} (its rules, without a copy or issues). */
-function isChatWarning(x: unknown): boolean {
-  if (!(x && typeof x === "object")) return false;
-  const o = x as Record<string, unknown>;
-  const p0 = o["type"];
-  if (!(p0 === "warning")) return false;
-  const p1 = o["text"];
-  if (!(typeof p1 === "string")) return false;
-  return true;
-}
-
-/** Whether a value passes {@linkcode FeaturesSchema} (its rules, without a copy or issues). */
-function isFeatures(x: unknown): boolean {
-  if (!(x && typeof x === "object")) return false;
-  const o = x as Record<string, unknown>;
-  const p0 = o["ENABLE_BOT_PROTECTION"];
-  if (p0 !== undefined && !(typeof p0 === "boolean")) return false;
-  const p1 = o["ENABLE_BOT_TOKENS"];
-  if (p1 !== undefined && !(typeof p1 === "boolean")) return false;
-  const p2 = o["ENABLE_DYNAMIC_SCALING"];
-  if (p2 !== undefined && !(typeof p2 === "boolean")) return false;
-  const p3 = o["ENABLE_IP_BASED_USERS"];
-  if (p3 !== undefined && !(typeof p3 === "boolean")) return false;
-  const p4 = o["ENABLE_STRICT_ANTIBOT"];
-  if (p4 !== undefined && !(typeof p4 === "boolean")) return false;
-  const p5 = o["ENABLE_WORD_FILTER"];
-  if (p5 !== undefined && !(typeof p5 === "boolean")) return false;
-  const p6 = o["LOAD_ROOMS_ON_STARTUP"];
-  if (p6 !== undefined && !(typeof p6 === "boolean")) return false;
-  const p7 = o["REQUIRE_USER_AGENT"];
-  if (p7 !== undefined && !(typeof p7 === "boolean")) return false;
-  return true;
-}
-
-/** Whether a value passes {@linkcode PressureTierSchema} (its rules, without a copy or issues). */
-function isPressureTier(x: unknown): boolean {
-  if (!(x && typeof x === "object")) return false;
-  const o = x as Record<string, unknown>;
-  const p0 = o["threshold"];
-  if (!(typeof p0 === "number" && !Number.isNaN(p0) && Number.isInteger(p0) && p0 >= 0)) {
-    return false;
-  }
-  const p1 = o["ttl"];
-  if (!(typeof p1 === "number" && !Number.isNaN(p1))) return false;
-  return true;
-}
-
-function isLimits_1(x: unknown): boolean {
-  if (!Array.isArray(x)) return false;
-  for (let i = 0; i < x.length; i++) {
-    const item: unknown = x[i];
-    if (!(isPressureTier(item))) return false;
-  }
-  return true;
-}
-/** Whether a value passes {@linkcode LimitsSchema} (its rules, without a copy or issues). */
-function isLimits(x: unknown): boolean {
-  if (!(x && typeof x === "object")) return false;
-  const o = x as Record<string, unknown>;
-  const p0 = o["BASE_MAX_ROOMS"];
-  if (p0 !== undefined && !(typeof p0 === "number" && !Number.isNaN(p0) && Number.isInteger(p0))) {
-    return false;
-  }
-  const p1 = o["BATCH_SIZE_LIMIT"];
-  if (p1 !== undefined && !(typeof p1 === "number" && !Number.isNaN(p1) && Number.isInteger(p1))) {
-    return false;
-  }
-  const p2 = o["BOT_DETECTION_JOIN_THRESHOLD"];
-  if (p2 !== undefined && !(typeof p2 === "number" && !Number.isNaN(p2) && Number.isInteger(p2))) {
-    return false;
-  }
-  const p3 = o["BOT_DETECTION_WINDOW"];
-  if (p3 !== undefined && !(typeof p3 === "number" && !Number.isNaN(p3))) return false;
-  const p4 = o["BOT_TOKEN_REQUEST_COOLDOWN"];
-  if (p4 !== undefined && !(typeof p4 === "number" && !Number.isNaN(p4))) return false;
-  const p5 = o["CHAT_UPDATE_RATE_LIMIT"];
-  if (p5 !== undefined && !(typeof p5 === "number" && !Number.isNaN(p5) && Number.isInteger(p5))) {
-    return false;
-  }
-  const p6 = o["CONNECTION_DELAY"];
-  if (p6 !== undefined && !(typeof p6 === "number" && !Number.isNaN(p6))) return false;
-  const p7 = o["HARD_MAX_ROOMS"];
-  if (p7 !== undefined && !(typeof p7 === "number" && !Number.isNaN(p7) && Number.isInteger(p7))) {
-    return false;
-  }
-  const p8 = o["HEALTHY_ROOM_AGE_MS"];
-  if (p8 !== undefined && !(typeof p8 === "number" && !Number.isNaN(p8))) return false;
-  const p9 = o["IP_ROOM_CREATION_COOLDOWN"];
-  if (p9 !== undefined && !(typeof p9 === "number" && !Number.isNaN(p9))) return false;
-  const p10 = o["IP_USER_CLEANUP_INTERVAL"];
-  if (p10 !== undefined && !(typeof p10 === "number" && !Number.isNaN(p10))) return false;
-  const p11 = o["MAX_AFK_TIME"];
-  if (!(typeof p11 === "number" && !Number.isNaN(p11))) return false;
-  const p12 = o["MAX_BOT_REQUESTS_PER_MINUTE"];
-  if (
-    p12 !== undefined && !(typeof p12 === "number" && !Number.isNaN(p12) && Number.isInteger(p12))
-  ) return false;
-  const p13 = o["MAX_BOT_TOKENS_PER_IP"];
-  if (
-    p13 !== undefined && !(typeof p13 === "number" && !Number.isNaN(p13) && Number.isInteger(p13))
-  ) return false;
-  const p14 = o["MAX_COMBINING_MARKS"];
-  if (
-    p14 !== undefined && !(typeof p14 === "number" && !Number.isNaN(p14) && Number.isInteger(p14))
-  ) return false;
-  const p15 = o["MAX_CONNECTIONS_PER_IP"];
-  if (
-    p15 !== undefined && !(typeof p15 === "number" && !Number.isNaN(p15) && Number.isInteger(p15))
-  ) return false;
-  const p16 = o["MAX_ID_GEN_ATTEMPTS"];
-  if (
-    p16 !== undefined && !(typeof p16 === "number" && !Number.isNaN(p16) && Number.isInteger(p16))
-  ) return false;
-  const p17 = o["MAX_LOCATION_LENGTH"];
-  if (!(typeof p17 === "number" && !Number.isNaN(p17) && Number.isInteger(p17))) return false;
-  const p18 = o["MAX_MESSAGE_LENGTH"];
-  if (!(typeof p18 === "number" && !Number.isNaN(p18) && Number.isInteger(p18))) return false;
-  const p19 = o["MAX_REQUESTS_PER_MINUTE"];
-  if (
-    p19 !== undefined && !(typeof p19 === "number" && !Number.isNaN(p19) && Number.isInteger(p19))
-  ) return false;
-  const p20 = o["MAX_ROOMS_PER_IP"];
-  if (
-    p20 !== undefined && !(typeof p20 === "number" && !Number.isNaN(p20) && Number.isInteger(p20))
-  ) return false;
-  const p21 = o["MAX_ROOMS_PER_USER"];
-  if (
-    p21 !== undefined && !(typeof p21 === "number" && !Number.isNaN(p21) && Number.isInteger(p21))
-  ) return false;
-  const p22 = o["MAX_ROOM_CAPACITY"];
-  if (!(typeof p22 === "number" && !Number.isNaN(p22) && Number.isInteger(p22))) return false;
-  const p23 = o["MAX_ROOM_NAME_LENGTH"];
-  if (!(typeof p23 === "number" && !Number.isNaN(p23) && Number.isInteger(p23))) return false;
-  const p24 = o["MAX_USERNAME_LENGTH"];
-  if (!(typeof p24 === "number" && !Number.isNaN(p24) && Number.isInteger(p24))) return false;
-  const p25 = o["MIN_USERS_FOR_VOTING"];
-  if (
-    p25 !== undefined && !(typeof p25 === "number" && !Number.isNaN(p25) && Number.isInteger(p25))
-  ) return false;
-  const p26 = o["PRESSURE_CLEANUP_INTERVAL"];
-  if (p26 !== undefined && !(typeof p26 === "number" && !Number.isNaN(p26))) return false;
-  const p27 = o["PRESSURE_TIERS"];
-  if (!(isLimits_1(p27))) return false;
-  const p28 = o["ROOM_SCALING_INCREMENT"];
-  if (
-    p28 !== undefined && !(typeof p28 === "number" && !Number.isNaN(p28) && Number.isInteger(p28))
-  ) return false;
-  const p29 = o["SOCKET_MAX_REQUESTS_PER_WINDOW"];
-  if (
-    p29 !== undefined && !(typeof p29 === "number" && !Number.isNaN(p29) && Number.isInteger(p29))
-  ) return false;
-  const p30 = o["SOCKET_MAX_REQUESTS_WINDOW"];
-  if (p30 !== undefined && !(typeof p30 === "number" && !Number.isNaN(p30))) return false;
-  const p31 = o["TYPING_RATE_LIMIT"];
-  if (
-    p31 !== undefined && !(typeof p31 === "number" && !Number.isNaN(p31) && Number.isInteger(p31))
-  ) return false;
-  return true;
-}
-
-function isRoomStatistics_1(x: unknown): boolean {
-  if (!(x && typeof x === "object")) return false;
-  const o = x as Record<string, unknown>;
-  const p0 = o["public"];
-  if (!(typeof p0 === "number" && !Number.isNaN(p0) && Number.isInteger(p0) && p0 >= 0)) {
-    return false;
-  }
-  const p1 = o["semi-private"];
-  if (!(typeof p1 === "number" && !Number.isNaN(p1) && Number.isInteger(p1) && p1 >= 0)) {
-    return false;
-  }
-  const p2 = o["private"];
-  if (!(typeof p2 === "number" && !Number.isNaN(p2) && Number.isInteger(p2) && p2 >= 0)) {
-    return false;
-  }
-  return true;
-}
-/** Whether a value passes {@linkcode RoomStatisticsSchema} (its rules, without a copy or issues). */
-function isRoomStatistics(x: unknown): boolean {
-  if (!(x && typeof x === "object")) return false;
-  const o = x as Record<string, unknown>;
-  const p0 = o["totalRooms"];
-  if (!(typeof p0 === "number" && !Number.isNaN(p0) && Number.isInteger(p0) && p0 >= 0)) {
-    return false;
-  }
-  const p1 = o["totalUsers"];
-  if (!(typeof p1 === "number" && !Number.isNaN(p1) && Number.isInteger(p1) && p1 >= 0)) {
-    return false;
-  }
-  const p2 = o["currentLimit"];
-  if (!(typeof p2 === "number" && !Number.isNaN(p2) && Number.isInteger(p2) && p2 >= 0)) {
-    return false;
-  }
-  const p3 = o["healthyRooms"];
-  if (!(typeof p3 === "number" && !Number.isNaN(p3) && Number.isInteger(p3) && p3 >= 0)) {
-    return false;
-  }
-  const p4 = o["soloRooms"];
-  if (!(typeof p4 === "number" && !Number.isNaN(p4) && Number.isInteger(p4) && p4 >= 0)) {
-    return false;
-  }
-  const p5 = o["roomsWithUsers"];
-  if (!(typeof p5 === "number" && !Number.isNaN(p5) && Number.isInteger(p5) && p5 >= 0)) {
-    return false;
-  }
-  const p6 = o["emptyRooms"];
-  if (!(typeof p6 === "number" && !Number.isNaN(p6) && Number.isInteger(p6) && p6 >= 0)) {
-    return false;
-  }
-  const p7 = o["roomTypes"];
-  if (!(isRoomStatistics_1(p7))) return false;
-  const p8 = o["currentSoloTTL"];
-  if (!(typeof p8 === "number" && !Number.isNaN(p8))) return false;
-  const p9 = o["hardCap"];
-  if (!(typeof p9 === "number" && !Number.isNaN(p9) && Number.isInteger(p9))) return false;
-  const p10 = o["utilizationPercentage"];
-  if (!(typeof p10 === "number" && !Number.isNaN(p10) && p10 >= 0)) return false;
-  return true;
-}
-
-function isConfig_1(x: unknown): boolean {
-  if (!(x && typeof x === "object")) return false;
-  const o = x as Record<string, unknown>;
-  const p0 = o["API"];
-  if (!(typeof p0 === "string")) return false;
-  const p1 = o["SERVER"];
-  if (!(typeof p1 === "string")) return false;
-  return true;
-}
-/** Whether a value passes {@linkcode ConfigSchema} (its rules, without a copy or issues). */
-function isConfig(x: unknown): boolean {
-  if (!(x && typeof x === "object")) return false;
-  const o = x as Record<string, unknown>;
-  const p0 = o["limits"];
-  if (!(isLimits(p0))) return false;
-  const p1 = o["features"];
-  if (!(isFeatures(p1))) return false;
-  const p2 = o["versions"];
-  if (!(isConfig_1(p2))) return false;
-  const p3 = o["roomStatistics"];
-  if (!(isRoomStatistics(p3))) return false;
-  return true;
-}
-
-/** Whether a value passes {@linkcode RoomLayoutSchema} (its rules, without a copy or issues). */
-function isRoomLayout(x: unknown): boolean {
-  return (x === "horizontal" || x === "vertical");
-}
-
-/** Whether a value passes {@linkcode RoomTypeSchema} (its rules, without a copy or issues). */
-function isRoomType(x: unknown): boolean {
-  return (x === "public" || x === "semi-private" || x === "private");
-}
-
-const CREATEROOMREQUEST_1 = /^[0-9]{6}$/;
-/** Whether a value passes {@linkcode CreateRoomRequestSchema} (its rules, without a copy or issues). */
-function isCreateRoomRequest(x: unknown): boolean {
-  if (!(x && typeof x === "object")) return false;
-  const o = x as Record<string, unknown>;
-  const p0 = o["name"];
-  if (!(typeof p0 === "string" && p0.length <= 25)) return false;
-  const p1 = o["type"];
-  if (!(isRoomType(p1))) return false;
-  const p2 = o["layout"];
-  if (!(isRoomLayout(p2))) return false;
-  const p3 = o["accessCode"];
-  if (p3 !== undefined && !(typeof p3 === "string" && CREATEROOMREQUEST_1.test(p3))) return false;
-  return true;
-}
-
-const ROOMID_1 = /^[0-9]{6}$/;
-/** Whether a value passes {@linkcode RoomIdSchema} (its rules, without a copy or issues). */
-function isRoomId(x: unknown): boolean {
-  return typeof x === "string" && ROOMID_1.test(x);
-}
-
-/** Whether a value passes {@linkcode CreateRoomResponseSchema} (its rules, without a copy or issues). */
-function isCreateRoomResponse(x: unknown): boolean {
-  if (!(x && typeof x === "object")) return false;
-  const o = x as Record<string, unknown>;
-  const p0 = o["success"];
-  if (!(p0 === true)) return false;
-  const p1 = o["roomId"];
-  if (!(isRoomId(p1))) return false;
-  const p2 = o["currentStatistics"];
-  if (!(isRoomStatistics(p2))) return false;
-  return true;
-}
-
-/** Whether a value passes {@linkcode CurrentRoomDetailsSchema} (its rules, without a copy or issues). */
-function isCurrentRoomDetails(x: unknown): boolean {
-  if (!(x && typeof x === "object")) return false;
-  const o = x as Record<string, unknown>;
-  const p0 = o["currentRoomId"];
-  if (!(isRoomId(p0))) return false;
-  const p1 = o["currentRoomName"];
-  if (!(typeof p1 === "string")) return false;
-  return true;
-}
-
-function isDevContext_1(x: unknown): boolean {
-  if (!(x && typeof x === "object")) return false;
-  const o = x as Record<string, unknown>;
-  const p0 = o["d"];
-  if (!(typeof p0 === "string")) return false;
-  return true;
-}
-/** Whether a value passes {@linkcode DevContextSchema} (its rules, without a copy or issues). */
-function isDevContext(x: unknown): boolean {
-  if (!(x && typeof x === "object")) return false;
-  const o = x as Record<string, unknown>;
-  for (const key in o) {
-    if (!ownKey(o, key)) continue;
-    const value = o[key];
-    if (!(isDevContext_1(value))) return false;
-  }
-  return true;
-}
-
-/** Whether a value passes {@linkcode DevForceKickRequestSchema} (its rules, without a copy or issues). */
-function isDevForceKickRequest(x: unknown): boolean {
-  if (!(x && typeof x === "object")) return false;
-  const o = x as Record<string, unknown>;
-  const p0 = o["targetUserId"];
-  if (!(isUserId(p0))) return false;
-  return true;
-}
-
-/** Whether a value passes {@linkcode DevHideStatusSchema} (its rules, without a copy or issues). */
-function isDevHideStatus(x: unknown): boolean {
-  if (!(x && typeof x === "object")) return false;
-  const o = x as Record<string, unknown>;
-  const p0 = o["isHidden"];
-  if (!(typeof p0 === "boolean")) return false;
-  return true;
-}
-
-/** Whether a value passes {@linkcode DevKickSuccessSchema} (its rules, without a copy or issues). */
-function isDevKickSuccess(x: unknown): boolean {
-  if (!(x && typeof x === "object")) return false;
-  const o = x as Record<string, unknown>;
-  const p0 = o["targetUserId"];
-  if (!(isUserId(p0))) return false;
-  const p1 = o["targetUsername"];
-  if (!(typeof p1 === "string")) return false;
-  const p2 = o["roomId"];
-  if (!(isRoomId(p2))) return false;
-  const p3 = o["roomName"];
-  if (!(typeof p3 === "string")) return false;
-  return true;
-}
-
-/** Whether a value passes {@linkcode DevLobbyContextSchema} (its rules, without a copy or issues). */
-function isDevLobbyContext(x: unknown): boolean {
-  if (!(x && typeof x === "object")) return false;
-  const o = x as Record<string, unknown>;
-  for (const key in o) {
-    if (!ownKey(o, key)) continue;
-    const value = o[key];
-    if (!(typeof value === "string")) return false;
-  }
-  return true;
-}
-
-const DEVSETCOLORREQUEST_1 = /^#[0-9a-fA-F]{6}$/;
-/** Whether a value passes {@linkcode DevSetColorRequestSchema} (its rules, without a copy or issues). */
-function isDevSetColorRequest(x: unknown): boolean {
-  if (!(x && typeof x === "object")) return false;
-  const o = x as Record<string, unknown>;
-  const p0 = o["color"];
-  if (!(typeof p0 === "string" && DEVSETCOLORREQUEST_1.test(p0))) return false;
-  return true;
-}
-
-/** Whether a value passes {@linkcode DevSetHideRequestSchema} (its rules, without a copy or issues). */
-function isDevSetHideRequest(x: unknown): boolean {
-  if (!(x && typeof x === "object")) return false;
-  const o = x as Record<string, unknown>;
-  const p0 = o["isHidden"];
-  if (p0 !== undefined && !(typeof p0 === "boolean")) return false;
-  return true;
-}
-
-/** Whether a value passes {@linkcode DevSetVanishRequestSchema} (its rules, without a copy or issues). */
-function isDevSetVanishRequest(x: unknown): boolean {
-  if (!(x && typeof x === "object")) return false;
-  const o = x as Record<string, unknown>;
-  const p0 = o["isVanished"];
-  if (p0 !== undefined && !(typeof p0 === "boolean")) return false;
-  return true;
-}
-
-/** Whether a value passes {@linkcode DevVanishStatusSchema} (its rules, without a copy or issues). */
-function isDevVanishStatus(x: unknown): boolean {
-  if (!(x && typeof x === "object")) return false;
-  const o = x as Record<string, unknown>;
-  const p0 = o["isVanished"];
-  if (!(typeof p0 === "boolean")) return false;
-  return true;
-}
-
-/** Whether a value passes {@linkcode EmojiListSchema} (its rules, without a copy or issues). */
-function isEmojiList(x: unknown): boolean {
-  if (!(x && typeof x === "object")) return false;
-  const o = x as Record<string, unknown>;
-  for (const key in o) {
-    if (!ownKey(o, key)) continue;
-    const value = o[key];
-    if (!(typeof value === "string")) return false;
-  }
-  return true;
-}
-
-const ERRORCODE_1 = new Set<unknown>([
-  "VALIDATION_ERROR",
-  "SERVER_ERROR",
-  "UNAUTHORIZED",
-  "NOT_FOUND",
-  "RATE_LIMITED",
-  "ROOM_FULL",
-  "BAD_REQUEST",
-  "FORBIDDEN",
-  "CIRCUIT_OPEN",
-  "ROOM_NAME_EXISTS",
-  "ROOM_LIMIT_REACHED",
-  "ACCESS_DENIED",
-  "AFK_WARNING",
-  "AFK_TIMEOUT",
-  "BOT_TOKEN_REQUIRED",
-  "INVALID_BOT_TOKEN",
-  "TOKEN_NOT_ALLOWED_IN_BROWSER",
-  "AUTOMATED_ACCESS_BLOCKED",
-]);
-/** Whether a value passes {@linkcode ErrorCodeSchema} (its rules, without a copy or issues). */
-function isErrorCode(x: unknown): boolean {
-  return ERRORCODE_1.has(x);
-}
-
-function isErrorEnvelope_1(x: unknown): boolean {
-  if (!(x && typeof x === "object")) return false;
-  const o = x as Record<string, unknown>;
-  const p0 = o["code"];
-  if (!(isErrorCode(p0))) return false;
-  const p1 = o["message"];
-  if (!(typeof p1 === "string")) return false;
-  const p2 = o["replaceDefaultText"];
-  if (!(typeof p2 === "boolean")) return false;
-  const p3 = o["details"];
-  if (p3 !== undefined && !(isCurrentRoomDetails(p3))) return false;
-  return true;
-}
-/** Whether a value passes {@linkcode ErrorEnvelopeSchema} (its rules, without a copy or issues). */
-function isErrorEnvelope(x: unknown): boolean {
-  if (!(x && typeof x === "object")) return false;
-  const o = x as Record<string, unknown>;
-  const p0 = o["error"];
-  if (!(isErrorEnvelope_1(p0))) return false;
-  return true;
-}
-
-function isHealth_1(x: unknown): boolean {
-  if (!(x && typeof x === "object")) return false;
-  const o = x as Record<string, unknown>;
-  const p0 = o["active"];
-  if (!(typeof p0 === "number" && !Number.isNaN(p0) && Number.isInteger(p0) && p0 >= 0)) {
-    return false;
-  }
-  return true;
-}
-/** Whether a value passes {@linkcode HealthSchema} (its rules, without a copy or issues). */
-function isHealth(x: unknown): boolean {
-  if (!(x && typeof x === "object")) return false;
-  const o = x as Record<string, unknown>;
-  const p0 = o["status"];
-  if (!(p0 === "ok")) return false;
-  const p1 = o["uptime"];
-  if (!(typeof p1 === "number" && !Number.isNaN(p1))) return false;
-  const p2 = o["timestamp"];
-  if (!(isTimestamp(p2))) return false;
-  const p3 = o["version"];
-  if (!(typeof p3 === "string")) return false;
-  const p4 = o["roomStatistics"];
-  if (!(isRoomStatistics(p4))) return false;
-  const p5 = o["botTokens"];
-  if (!(isHealth_1(p5))) return false;
-  return true;
-}
-
-/** Whether a value passes {@linkcode JoinCheckRequestSchema} (its rules, without a copy or issues). */
-function isJoinCheckRequest(x: unknown): boolean {
-  if (!(x && typeof x === "object")) return false;
-  const o = x as Record<string, unknown>;
-  const p0 = o["accessCode"];
-  if (p0 !== undefined && !(typeof p0 === "string")) return false;
-  return true;
-}
-
-/** Whether a value passes {@linkcode JoinCheckResponseSchema} (its rules, without a copy or issues). */
-function isJoinCheckResponse(x: unknown): boolean {
-  if (!(x && typeof x === "object")) return false;
-  const o = x as Record<string, unknown>;
-  const p0 = o["success"];
-  if (!(p0 === true)) return false;
-  const p1 = o["message"];
-  if (!(typeof p1 === "string")) return false;
-  return true;
-}
-
-/** Whether a value passes {@linkcode JoinLobbyRequestSchema} (its rules, without a copy or issues). */
-function isJoinLobbyRequest(x: unknown): boolean {
-  if (!(x && typeof x === "object")) return false;
-  const o = x as Record<string, unknown>;
-  const p0 = o["username"];
-  if (!(typeof p0 === "string" && p0.length <= 15)) return false;
-  const p1 = o["location"];
-  if (p1 !== undefined && !(typeof p1 === "string" && p1.length <= 20)) return false;
-  return true;
-}
-
-/** Whether a value passes {@linkcode JoinRoomRequestSchema} (its rules, without a copy or issues). */
-function isJoinRoomRequest(x: unknown): boolean {
-  if (!(x && typeof x === "object")) return false;
-  const o = x as Record<string, unknown>;
-  const p0 = o["roomId"];
-  if (!(isRoomId(p0))) return false;
-  const p1 = o["accessCode"];
-  if (p1 !== undefined && !(typeof p1 === "string")) return false;
-  return true;
-}
-
-/** Whether a value passes {@linkcode ListedRoomTypeSchema} (its rules, without a copy or issues). */
-function isListedRoomType(x: unknown): boolean {
-  return (x === "public" || x === "semi-private");
-}
-
-/** Whether a value passes {@linkcode UserViewSchema} (its rules, without a copy or issues). */
-function isUserView(x: unknown): boolean {
-  if (!(x && typeof x === "object")) return false;
-  const o = x as Record<string, unknown>;
-  const p0 = o["id"];
-  if (!(isUserId(p0))) return false;
-  const p1 = o["username"];
-  if (!(typeof p1 === "string")) return false;
-  const p2 = o["location"];
-  if (!(typeof p2 === "string")) return false;
-  const p3 = o["isDev"];
-  if (p3 !== undefined && !(p3 === true)) return false;
-  const p4 = o["devColor"];
-  if (p4 !== undefined && !(typeof p4 === "string")) return false;
-  const p5 = o["isVanished"];
-  if (p5 !== undefined && !(p5 === true)) return false;
-  return true;
-}
-
-function isListedRoom_1(x: unknown): boolean {
-  if (!Array.isArray(x)) return false;
-  for (let i = 0; i < x.length; i++) {
-    const item: unknown = x[i];
-    if (!(isUserView(item))) return false;
-  }
-  return true;
-}
-/** Whether a value passes {@linkcode ListedRoomSchema} (its rules, without a copy or issues). */
-function isListedRoom(x: unknown): boolean {
-  if (!(x && typeof x === "object")) return false;
-  const o = x as Record<string, unknown>;
-  const p0 = o["id"];
-  if (!(isRoomId(p0))) return false;
-  const p1 = o["name"];
-  if (!(typeof p1 === "string")) return false;
-  const p2 = o["type"];
-  if (!(isListedRoomType(p2))) return false;
-  const p3 = o["layout"];
-  if (!(isRoomLayout(p3))) return false;
-  const p4 = o["isFull"];
-  if (!(typeof p4 === "boolean")) return false;
-  const p5 = o["userCount"];
-  if (!(typeof p5 === "number" && !Number.isNaN(p5) && Number.isInteger(p5) && p5 >= 0)) {
-    return false;
-  }
-  const p6 = o["visibleUserCount"];
-  if (!(typeof p6 === "number" && !Number.isNaN(p6) && Number.isInteger(p6) && p6 >= 0)) {
-    return false;
-  }
-  const p7 = o["lastChatActivity"];
-  if (!(isTimestamp(p7))) return false;
-  const p8 = o["createdAt"];
-  if (!(isTimestamp(p8))) return false;
-  const p9 = o["users"];
-  if (!(isListedRoom_1(p9))) return false;
-  return true;
-}
-
-/** Whether a value passes {@linkcode ListedRoomListSchema} (its rules, without a copy or issues). */
-function isListedRoomList(x: unknown): boolean {
-  if (!Array.isArray(x)) return false;
-  for (let i = 0; i < x.length; i++) {
-    const item: unknown = x[i];
-    if (!(isListedRoom(item))) return false;
-  }
-  return true;
-}
-
-/** Whether a value passes {@linkcode MessageMapSchema} (its rules, without a copy or issues). */
-function isMessageMap(x: unknown): boolean {
-  if (!(x && typeof x === "object")) return false;
-  const o = x as Record<string, unknown>;
-  for (const key in o) {
-    if (!ownKey(o, key)) continue;
-    const value = o[key];
-    if (!(typeof value === "string")) return false;
-  }
-  return true;
-}
-
-function isOffensiveWords_1(x: unknown): boolean {
-  if (!Array.isArray(x)) return false;
-  for (let i = 0; i < x.length; i++) {
-    const item: unknown = x[i];
-    if (!(typeof item === "string")) return false;
-  }
-  return true;
-}
-function isOffensiveWords_2(x: unknown): boolean {
-  if (!Array.isArray(x)) return false;
-  for (let i = 0; i < x.length; i++) {
-    const item: unknown = x[i];
-    if (!(typeof item === "string")) return false;
-  }
-  return true;
-}
-/** Whether a value passes {@linkcode OffensiveWordsSchema} (its rules, without a copy or issues). */
-function isOffensiveWords(x: unknown): boolean {
-  if (!(x && typeof x === "object")) return false;
-  const o = x as Record<string, unknown>;
-  const p0 = o["offensive_words"];
-  if (!(isOffensiveWords_1(p0))) return false;
-  const p1 = o["whitelisted_words"];
-  if (!(isOffensiveWords_2(p1))) return false;
-  return true;
-}
-
-/** Whether a value passes {@linkcode RestMeSignedInSchema} (its rules, without a copy or issues). */
-function isRestMeSignedIn(x: unknown): boolean {
-  if (!(x && typeof x === "object")) return false;
-  const o = x as Record<string, unknown>;
-  const p0 = o["isSignedIn"];
-  if (!(p0 === true)) return false;
-  const p1 = o["username"];
-  if (!(typeof p1 === "string")) return false;
-  const p2 = o["location"];
-  if (!(typeof p2 === "string")) return false;
-  const p3 = o["userId"];
-  if (!(isUserId(p3))) return false;
-  const p4 = o["isIPBased"];
-  if (!(typeof p4 === "boolean")) return false;
-  const p5 = o["isBot"];
-  if (!(typeof p5 === "boolean")) return false;
-  return true;
-}
-
-/** Whether a value passes {@linkcode RestMeSignedOutSchema} (its rules, without a copy or issues). */
-function isRestMeSignedOut(x: unknown): boolean {
-  if (!(x && typeof x === "object")) return false;
-  const o = x as Record<string, unknown>;
-  const p0 = o["isSignedIn"];
-  if (!(p0 === false)) return false;
-  const p1 = o["isBot"];
-  if (!(typeof p1 === "boolean")) return false;
-  return true;
-}
-
-/** Whether a value passes {@linkcode RestMeSchema} (its rules, without a copy or issues). */
-function isRestMe(x: unknown): boolean {
-  return (isRestMeSignedIn(x) || isRestMeSignedOut(x));
-}
-
-/** Whether a value passes {@linkcode RestRoomUserSchema} (its rules, without a copy or issues). */
-function isRestRoomUser(x: unknown): boolean {
-  if (!(x && typeof x === "object")) return false;
-  const o = x as Record<string, unknown>;
-  const p0 = o["id"];
-  if (!(isUserId(p0))) return false;
-  const p1 = o["username"];
-  if (!(typeof p1 === "string")) return false;
-  const p2 = o["location"];
-  if (!(typeof p2 === "string")) return false;
-  return true;
-}
-
-function isRestRoom_1(x: unknown): boolean {
-  if (!Array.isArray(x)) return false;
-  for (let i = 0; i < x.length; i++) {
-    const item: unknown = x[i];
-    if (!(isRestRoomUser(item))) return false;
-  }
-  return true;
-}
-/** Whether a value passes {@linkcode RestRoomSchema} (its rules, without a copy or issues). */
-function isRestRoom(x: unknown): boolean {
-  if (!(x && typeof x === "object")) return false;
-  const o = x as Record<string, unknown>;
-  const p0 = o["id"];
-  if (!(isRoomId(p0))) return false;
-  const p1 = o["name"];
-  if (!(typeof p1 === "string")) return false;
-  const p2 = o["type"];
-  if (!(isRoomType(p2))) return false;
-  const p3 = o["users"];
-  if (!(isRestRoom_1(p3))) return false;
-  const p4 = o["isFull"];
-  if (!(typeof p4 === "boolean")) return false;
-  return true;
-}
-
-function isRestRoomListItem_1(x: unknown): boolean {
-  if (!Array.isArray(x)) return false;
-  for (let i = 0; i < x.length; i++) {
-    const item: unknown = x[i];
-    if (!(isRestRoomUser(item))) return false;
-  }
-  return true;
-}
-/** Whether a value passes {@linkcode RestRoomListItemSchema} (its rules, without a copy or issues). */
-function isRestRoomListItem(x: unknown): boolean {
-  if (!(x && typeof x === "object")) return false;
-  const o = x as Record<string, unknown>;
-  const p0 = o["id"];
-  if (!(isRoomId(p0))) return false;
-  const p1 = o["name"];
-  if (!(typeof p1 === "string")) return false;
-  const p2 = o["type"];
-  if (!(isListedRoomType(p2))) return false;
-  const p3 = o["users"];
-  if (!(isRestRoomListItem_1(p3))) return false;
-  const p4 = o["isFull"];
-  if (!(typeof p4 === "boolean")) return false;
-  return true;
-}
-
-/** Whether a value passes {@linkcode RestRoomListSchema} (its rules, without a copy or issues). */
-function isRestRoomList(x: unknown): boolean {
-  if (!Array.isArray(x)) return false;
-  for (let i = 0; i < x.length; i++) {
-    const item: unknown = x[i];
-    if (!(isRestRoomListItem(item))) return false;
-  }
-  return true;
-}
-
-/** Whether a value passes {@linkcode VoteMapSchema} (its rules, without a copy or issues). */
-function isVoteMap(x: unknown): boolean {
-  if (!(x && typeof x === "object")) return false;
-  const o = x as Record<string, unknown>;
-  for (const key in o) {
-    if (!ownKey(o, key)) continue;
-    const value = o[key];
-    if (!(isUserId(value))) return false;
-  }
-  return true;
-}
-
-function isRoomJoined_1(x: unknown): boolean {
-  if (!Array.isArray(x)) return false;
-  for (let i = 0; i < x.length; i++) {
-    const item: unknown = x[i];
-    if (!(isUserView(item))) return false;
-  }
-  return true;
-}
-/** Whether a value passes {@linkcode RoomJoinedSchema} (its rules, without a copy or issues). */
-function isRoomJoined(x: unknown): boolean {
-  if (!(x && typeof x === "object")) return false;
-  const o = x as Record<string, unknown>;
-  const p0 = o["roomId"];
-  if (!(isRoomId(p0))) return false;
-  const p1 = o["userId"];
-  if (!(isUserId(p1))) return false;
-  const p2 = o["username"];
-  if (!(typeof p2 === "string")) return false;
-  const p3 = o["location"];
-  if (!(typeof p3 === "string")) return false;
-  const p4 = o["isDev"];
-  if (!(typeof p4 === "boolean")) return false;
-  const p5 = o["isHidden"];
-  if (!(typeof p5 === "boolean")) return false;
-  const p6 = o["isVanished"];
-  if (!(typeof p6 === "boolean")) return false;
-  const p7 = o["roomName"];
-  if (!(typeof p7 === "string")) return false;
-  const p8 = o["roomType"];
-  if (!(isRoomType(p8))) return false;
-  const p9 = o["users"];
-  if (!(isRoomJoined_1(p9))) return false;
-  const p10 = o["layout"];
-  if (!(isRoomLayout(p10))) return false;
-  const p11 = o["votes"];
-  if (!(isVoteMap(p11))) return false;
-  const p12 = o["currentMessages"];
-  if (!(isMessageMap(p12))) return false;
-  return true;
-}
-
-function isRoomSnapshot_1(x: unknown): boolean {
-  if (!Array.isArray(x)) return false;
-  for (let i = 0; i < x.length; i++) {
-    const item: unknown = x[i];
-    if (!(isUserView(item))) return false;
-  }
-  return true;
-}
-/** Whether a value passes {@linkcode RoomSnapshotSchema} (its rules, without a copy or issues). */
-function isRoomSnapshot(x: unknown): boolean {
-  if (!(x && typeof x === "object")) return false;
-  const o = x as Record<string, unknown>;
-  const p0 = o["id"];
-  if (!(isRoomId(p0))) return false;
-  const p1 = o["name"];
-  if (!(typeof p1 === "string")) return false;
-  const p2 = o["type"];
-  if (!(isRoomType(p2))) return false;
-  const p3 = o["layout"];
-  if (!(isRoomLayout(p3))) return false;
-  const p4 = o["users"];
-  if (!(isRoomSnapshot_1(p4))) return false;
-  const p5 = o["votes"];
-  if (!(isVoteMap(p5))) return false;
-  const p6 = o["currentMessages"];
-  if (!(isMessageMap(p6))) return false;
-  const p7 = o["isFull"];
-  if (!(typeof p7 === "boolean")) return false;
-  const p8 = o["userCount"];
-  if (!(typeof p8 === "number" && !Number.isNaN(p8) && Number.isInteger(p8) && p8 >= 0)) {
-    return false;
-  }
-  const p9 = o["visibleUserCount"];
-  if (!(typeof p9 === "number" && !Number.isNaN(p9) && Number.isInteger(p9) && p9 >= 0)) {
-    return false;
-  }
-  return true;
-}
-
-/** Whether a value passes {@linkcode SigninStatusSignedInSchema} (its rules, without a copy or issues). */
-function isSigninStatusSignedIn(x: unknown): boolean {
-  if (!(x && typeof x === "object")) return false;
-  const o = x as Record<string, unknown>;
-  const p0 = o["isSignedIn"];
-  if (!(p0 === true)) return false;
-  const p1 = o["username"];
-  if (!(typeof p1 === "string")) return false;
-  const p2 = o["location"];
-  if (!(typeof p2 === "string")) return false;
-  const p3 = o["userId"];
-  if (!(isUserId(p3))) return false;
-  const p4 = o["isIPBased"];
-  if (!(typeof p4 === "boolean")) return false;
-  const p5 = o["isBot"];
-  if (!(typeof p5 === "boolean")) return false;
-  const p6 = o["isDev"];
-  if (!(typeof p6 === "boolean")) return false;
-  const p7 = o["isHidden"];
-  if (p7 !== undefined && !(typeof p7 === "boolean")) return false;
-  return true;
-}
-
-/** Whether a value passes {@linkcode SigninStatusSignedOutSchema} (its rules, without a copy or issues). */
-function isSigninStatusSignedOut(x: unknown): boolean {
-  if (!(x && typeof x === "object")) return false;
-  const o = x as Record<string, unknown>;
-  const p0 = o["isSignedIn"];
-  if (!(p0 === false)) return false;
-  const p1 = o["isBot"];
-  if (!(typeof p1 === "boolean")) return false;
-  const p2 = o["isDev"];
-  if (!(typeof p2 === "boolean")) return false;
-  return true;
-}
-
-/** Whether a value passes {@linkcode SigninStatusSchema} (its rules, without a copy or issues). */
-function isSigninStatus(x: unknown): boolean {
-  return (isSigninStatusSignedIn(x) || isSigninStatusSignedOut(x));
-}
-
-/** Whether a value passes {@linkcode TypingRequestSchema} (its rules, without a copy or issues). */
-function isTypingRequest(x: unknown): boolean {
-  if (!(x && typeof x === "object")) return false;
-  const o = x as Record<string, unknown>;
-  const p0 = o["isTyping"];
-  if (!(typeof p0 === "boolean")) return false;
-  return true;
-}
-
-/** Whether a value passes {@linkcode UserJoinedSchema} (its rules, without a copy or issues). */
-function isUserJoined(x: unknown): boolean {
-  if (!(x && typeof x === "object")) return false;
-  const o = x as Record<string, unknown>;
-  const p0 = o["id"];
-  if (!(isUserId(p0))) return false;
-  const p1 = o["username"];
-  if (!(typeof p1 === "string")) return false;
-  const p2 = o["location"];
-  if (!(typeof p2 === "string")) return false;
-  const p3 = o["isDev"];
-  if (p3 !== undefined && !(p3 === true)) return false;
-  const p4 = o["devColor"];
-  if (p4 !== undefined && !(typeof p4 === "string")) return false;
-  const p5 = o["isVanished"];
-  if (p5 !== undefined && !(p5 === true)) return false;
-  const p6 = o["roomName"];
-  if (!(typeof p6 === "string")) return false;
-  const p7 = o["roomType"];
-  if (!(isRoomType(p7))) return false;
-  return true;
-}
-
-/** Whether a value passes {@linkcode UserTypingSchema} (its rules, without a copy or issues). */
-function isUserTyping(x: unknown): boolean {
-  if (!(x && typeof x === "object")) return false;
-  const o = x as Record<string, unknown>;
-  const p0 = o["userId"];
-  if (!(isUserId(p0))) return false;
-  const p1 = o["username"];
-  if (!(typeof p1 === "string")) return false;
-  const p2 = o["isTyping"];
-  if (!(typeof p2 === "boolean")) return false;
-  return true;
-}
-
-/** Whether a value passes {@linkcode ValidationErrorsSchema} (its rules, without a copy or issues). */
-function isValidationErrors(x: unknown): boolean {
-  if (!(x && typeof x === "object")) return false;
-  const o = x as Record<string, unknown>;
-  const p0 = o["username"];
-  if (p0 !== undefined && !(typeof p0 === "string")) return false;
-  const p1 = o["location"];
-  if (p1 !== undefined && !(typeof p1 === "string")) return false;
-  const p2 = o["name"];
-  if (p2 !== undefined && !(typeof p2 === "string")) return false;
-  const p3 = o["type"];
-  if (p3 !== undefined && !(typeof p3 === "string")) return false;
-  const p4 = o["layout"];
-  if (p4 !== undefined && !(typeof p4 === "string")) return false;
-  const p5 = o["accessCode"];
-  if (p5 !== undefined && !(typeof p5 === "string")) return false;
-  const p6 = o["_general"];
-  if (p6 !== undefined && !(typeof p6 === "string")) return false;
-  return true;
-}
-
-/** Whether a value passes {@linkcode VoteRequestSchema} (its rules, without a copy or issues). */
-function isVoteRequest(x: unknown): boolean {
-  if (!(x && typeof x === "object")) return false;
-  const o = x as Record<string, unknown>;
-  const p0 = o["targetUserId"];
-  if (!(isUserId(p0))) return false;
-  return true;
-}
-
 const AddDiffObject = v.looseObject({
   "type": v.literal("add"),
   "index": v.pipe(v.number(), v.minValue(0)),
   "text": v.string(),
 });
 /** Validator for {@linkcode AddDiff}. */
-export const AddDiffSchema: v.GenericSchema<AddDiff> = guarded(AddDiffObject, isAddDiff);
+export const AddDiffSchema: v.GenericSchema<AddDiff> = guarded(AddDiffObject, guards.AddDiff);
 
 const AfkTimeoutObject = v.looseObject({ "message": v.string(), "redirectTo": v.string() });
 /** Validator for {@linkcode AfkTimeout}. Idle removal, or closure of a room that had a single occupant for too long (different message). */
 export const AfkTimeoutSchema: v.GenericSchema<AfkTimeout> = guarded(
   AfkTimeoutObject,
-  isAfkTimeout,
+  guards.AfkTimeout,
 );
 
 const AfkWarningObject = v.looseObject({ "message": v.string(), "secondsRemaining": v.number() });
 /** Validator for {@linkcode AfkWarning}. */
 export const AfkWarningSchema: v.GenericSchema<AfkWarning> = guarded(
   AfkWarningObject,
-  isAfkWarning,
+  guards.AfkWarning,
 );
 
 const ApiErrorDetailedObject = v.looseObject({
@@ -1551,7 +135,7 @@ const ApiErrorDetailedObject = v.looseObject({
 /** Validator for {@linkcode ApiErrorDetailed}. Variant A: route handlers and the API-key check. */
 export const ApiErrorDetailedSchema: v.GenericSchema<ApiErrorDetailed> = guarded(
   ApiErrorDetailedObject,
-  isApiErrorDetailed,
+  guards.ApiErrorDetailed,
 );
 
 const ApiErrorRateLimitedObject = v.looseObject({
@@ -1564,7 +148,7 @@ const ApiErrorRateLimitedObject = v.looseObject({
 /** Validator for {@linkcode ApiErrorRateLimited}. Variant B': the per-minute /api limiter, with retryAfter in seconds. */
 export const ApiErrorRateLimitedSchema: v.GenericSchema<ApiErrorRateLimited> = guarded(
   ApiErrorRateLimitedObject,
-  isApiErrorRateLimited,
+  guards.ApiErrorRateLimited,
 );
 
 const ApiErrorSimpleObject = v.looseObject({
@@ -1573,14 +157,14 @@ const ApiErrorSimpleObject = v.looseObject({
 /** Validator for {@linkcode ApiErrorSimple}. Variant B: token layer, token endpoints, global limiter. */
 export const ApiErrorSimpleSchema: v.GenericSchema<ApiErrorSimple> = guarded(
   ApiErrorSimpleObject,
-  isApiErrorSimple,
+  guards.ApiErrorSimple,
 );
 
 const ApiErrorTextObject = v.looseObject({ "error": v.string() });
 /** Validator for {@linkcode ApiErrorText}. Variant C: a bare string error. */
 export const ApiErrorTextSchema: v.GenericSchema<ApiErrorText> = guarded(
   ApiErrorTextObject,
-  isApiErrorText,
+  guards.ApiErrorText,
 );
 
 const ApiErrorBodyObject = v.union([
@@ -1592,16 +176,19 @@ const ApiErrorBodyObject = v.union([
 /** Validator for {@linkcode ApiErrorBody}. Any JSON error body the REST API sends. */
 export const ApiErrorBodySchema: v.GenericSchema<ApiErrorBody> = guarded(
   ApiErrorBodyObject,
-  isApiErrorBody,
+  guards.ApiErrorBody,
 );
 
 const TimestampObject = v.number();
 /** Validator for {@linkcode Timestamp}. Milliseconds since the Unix epoch. */
-export const TimestampSchema: v.GenericSchema<Timestamp> = guarded(TimestampObject, isTimestamp);
+export const TimestampSchema: v.GenericSchema<Timestamp> = guarded(
+  TimestampObject,
+  guards.Timestamp,
+);
 
 const UserIdObject = v.pipe(v.string(), v.minLength(1));
 /** Validator for {@linkcode UserId}. A user id: the session id, 32 characters over [A-Za-z0-9_-] (or "ip_" + 8 hex with the disabled IP-identity feature). Always a string. */
-export const UserIdSchema: v.GenericSchema<UserId> = guarded(UserIdObject, isUserId);
+export const UserIdSchema: v.GenericSchema<UserId> = guarded(UserIdObject, guards.UserId);
 
 const BoardChatObject = v.looseObject({
   "userId": UserIdSchema,
@@ -1610,13 +197,16 @@ const BoardChatObject = v.looseObject({
   "timestamp": TimestampSchema,
 });
 /** Validator for {@linkcode BoardChat}. */
-export const BoardChatSchema: v.GenericSchema<BoardChat> = guarded(BoardChatObject, isBoardChat);
+export const BoardChatSchema: v.GenericSchema<BoardChat> = guarded(
+  BoardChatObject,
+  guards.BoardChat,
+);
 
 const BoardChatRequestObject = v.looseObject({ "text": v.pipe(v.string(), v.minLength(1)) });
 /** Validator for {@linkcode BoardChatRequest}. */
 export const BoardChatRequestSchema: v.GenericSchema<BoardChatRequest> = guarded(
   BoardChatRequestObject,
-  isBoardChatRequest,
+  guards.BoardChatRequest,
 );
 
 const BoardCursorObject = v.looseObject({
@@ -1628,19 +218,19 @@ const BoardCursorObject = v.looseObject({
 /** Validator for {@linkcode BoardCursor}. */
 export const BoardCursorSchema: v.GenericSchema<BoardCursor> = guarded(
   BoardCursorObject,
-  isBoardCursor,
+  guards.BoardCursor,
 );
 
 const BoardCursorRequestObject = v.looseObject({ "x": v.number(), "y": v.number() });
 /** Validator for {@linkcode BoardCursorRequest}. */
 export const BoardCursorRequestSchema: v.GenericSchema<BoardCursorRequest> = guarded(
   BoardCursorRequestObject,
-  isBoardCursorRequest,
+  guards.BoardCursorRequest,
 );
 
 const PointObject = v.looseObject({ "x": v.number(), "y": v.number() });
 /** Validator for {@linkcode Point}. */
-export const PointSchema: v.GenericSchema<Point> = guarded(PointObject, isPoint);
+export const PointSchema: v.GenericSchema<Point> = guarded(PointObject, guards.Point);
 
 const StrokeObject = v.looseObject({
   "points": v.array(PointSchema),
@@ -1649,7 +239,7 @@ const StrokeObject = v.looseObject({
   "eraser": v.boolean(),
 });
 /** Validator for {@linkcode Stroke}. */
-export const StrokeSchema: v.GenericSchema<Stroke> = guarded(StrokeObject, isStroke);
+export const StrokeSchema: v.GenericSchema<Stroke> = guarded(StrokeObject, guards.Stroke);
 
 const BoardStateObject = v.looseObject({
   "strokes": v.array(StrokeSchema),
@@ -1658,14 +248,14 @@ const BoardStateObject = v.looseObject({
 /** Validator for {@linkcode BoardState}. */
 export const BoardStateSchema: v.GenericSchema<BoardState> = guarded(
   BoardStateObject,
-  isBoardState,
+  guards.BoardState,
 );
 
 const BoardStrokeEndObject = v.looseObject({ "userId": UserIdSchema });
 /** Validator for {@linkcode BoardStrokeEnd}. */
 export const BoardStrokeEndSchema: v.GenericSchema<BoardStrokeEnd> = guarded(
   BoardStrokeEndObject,
-  isBoardStrokeEnd,
+  guards.BoardStrokeEnd,
 );
 
 const BoardStrokeMoveObject = v.looseObject({
@@ -1675,7 +265,7 @@ const BoardStrokeMoveObject = v.looseObject({
 /** Validator for {@linkcode BoardStrokeMove}. */
 export const BoardStrokeMoveSchema: v.GenericSchema<BoardStrokeMove> = guarded(
   BoardStrokeMoveObject,
-  isBoardStrokeMove,
+  guards.BoardStrokeMove,
 );
 
 const BoardStrokeMoveRequestObject = v.looseObject({
@@ -1684,7 +274,7 @@ const BoardStrokeMoveRequestObject = v.looseObject({
 /** Validator for {@linkcode BoardStrokeMoveRequest}. */
 export const BoardStrokeMoveRequestSchema: v.GenericSchema<BoardStrokeMoveRequest> = guarded(
   BoardStrokeMoveRequestObject,
-  isBoardStrokeMoveRequest,
+  guards.BoardStrokeMoveRequest,
 );
 
 const BoardStrokeStartObject = v.looseObject({
@@ -1697,7 +287,7 @@ const BoardStrokeStartObject = v.looseObject({
 /** Validator for {@linkcode BoardStrokeStart}. */
 export const BoardStrokeStartSchema: v.GenericSchema<BoardStrokeStart> = guarded(
   BoardStrokeStartObject,
-  isBoardStrokeStart,
+  guards.BoardStrokeStart,
 );
 
 const BoardStrokeStartRequestObject = v.looseObject({
@@ -1709,19 +299,19 @@ const BoardStrokeStartRequestObject = v.looseObject({
 /** Validator for {@linkcode BoardStrokeStartRequest}. */
 export const BoardStrokeStartRequestSchema: v.GenericSchema<BoardStrokeStartRequest> = guarded(
   BoardStrokeStartRequestObject,
-  isBoardStrokeStartRequest,
+  guards.BoardStrokeStartRequest,
 );
 
 const BoardUserStatusObject = v.looseObject({ "userId": UserIdSchema, "open": v.boolean() });
 /** Validator for {@linkcode BoardUserStatus}. */
 export const BoardUserStatusSchema: v.GenericSchema<BoardUserStatus> = guarded(
   BoardUserStatusObject,
-  isBoardUserStatus,
+  guards.BoardUserStatus,
 );
 
 const IsoDateObject = v.string();
 /** Validator for {@linkcode IsoDate}. An ISO-8601 date-time string. */
-export const IsoDateSchema: v.GenericSchema<IsoDate> = guarded(IsoDateObject, isIsoDate);
+export const IsoDateSchema: v.GenericSchema<IsoDate> = guarded(IsoDateObject, guards.IsoDate);
 
 const BotTokenInfoObject = v.looseObject({
   "valid": v.literal(true),
@@ -1733,7 +323,7 @@ const BotTokenInfoObject = v.looseObject({
 /** Validator for {@linkcode BotTokenInfo}. */
 export const BotTokenInfoSchema: v.GenericSchema<BotTokenInfo> = guarded(
   BotTokenInfoObject,
-  isBotTokenInfo,
+  guards.BotTokenInfo,
 );
 
 const BotTokenResponseObject = v.looseObject({
@@ -1745,14 +335,14 @@ const BotTokenResponseObject = v.looseObject({
 /** Validator for {@linkcode BotTokenResponse}. */
 export const BotTokenResponseSchema: v.GenericSchema<BotTokenResponse> = guarded(
   BotTokenResponseObject,
-  isBotTokenResponse,
+  guards.BotTokenResponse,
 );
 
 const CharacterSubstitutionsObject = v.record(v.string(), v.string());
 /** Validator for {@linkcode CharacterSubstitutions}. Obfuscation mapping used by the word filter. */
 export const CharacterSubstitutionsSchema: v.GenericSchema<CharacterSubstitutions> = guarded(
   CharacterSubstitutionsObject,
-  isCharacterSubstitutions,
+  guards.CharacterSubstitutions,
 );
 
 const DeleteDiffObject = v.looseObject({
@@ -1763,7 +353,7 @@ const DeleteDiffObject = v.looseObject({
 /** Validator for {@linkcode DeleteDiff}. */
 export const DeleteDiffSchema: v.GenericSchema<DeleteDiff> = guarded(
   DeleteDiffObject,
-  isDeleteDiff,
+  guards.DeleteDiff,
 );
 
 const FullReplaceDiffObject = v.looseObject({
@@ -1773,7 +363,7 @@ const FullReplaceDiffObject = v.looseObject({
 /** Validator for {@linkcode FullReplaceDiff}. */
 export const FullReplaceDiffSchema: v.GenericSchema<FullReplaceDiff> = guarded(
   FullReplaceDiffObject,
-  isFullReplaceDiff,
+  guards.FullReplaceDiff,
 );
 
 const ReplaceDiffObject = v.looseObject({
@@ -1784,7 +374,7 @@ const ReplaceDiffObject = v.looseObject({
 /** Validator for {@linkcode ReplaceDiff}. */
 export const ReplaceDiffSchema: v.GenericSchema<ReplaceDiff> = guarded(
   ReplaceDiffObject,
-  isReplaceDiff,
+  guards.ReplaceDiff,
 );
 
 const DiffObject = v.variant("type", [
@@ -1794,7 +384,7 @@ const DiffObject = v.variant("type", [
   ReplaceDiffObject,
 ]);
 /** Validator for {@linkcode Diff}. A change to one user's chat buffer. The server only ever sends full-replace. */
-export const DiffSchema: v.GenericSchema<Diff> = guarded(DiffObject, isDiff);
+export const DiffSchema: v.GenericSchema<Diff> = guarded(DiffObject, guards.Diff);
 
 const ChatUpdateObject = v.looseObject({
   "userId": UserIdSchema,
@@ -1804,7 +394,7 @@ const ChatUpdateObject = v.looseObject({
 /** Validator for {@linkcode ChatUpdate}. "chat update" to the other members: always a full-replace of the sender's sanitised buffer. */
 export const ChatUpdateSchema: v.GenericSchema<ChatUpdate> = guarded(
   ChatUpdateObject,
-  isChatUpdate,
+  guards.ChatUpdate,
 );
 
 const ChatUpdateRequestObject = v.looseObject({
@@ -1814,14 +404,14 @@ const ChatUpdateRequestObject = v.looseObject({
 /** Validator for {@linkcode ChatUpdateRequest}. "chat update" from a client: one diff applied to the sender's buffer. */
 export const ChatUpdateRequestSchema: v.GenericSchema<ChatUpdateRequest> = guarded(
   ChatUpdateRequestObject,
-  isChatUpdateRequest,
+  guards.ChatUpdateRequest,
 );
 
 const ChatWarningObject = v.looseObject({ "type": v.literal("warning"), "text": v.string() });
 /** Validator for {@linkcode ChatWarning}. "message" sent to a chatting socket whose chat-batch limiter is exhausted. */
 export const ChatWarningSchema: v.GenericSchema<ChatWarning> = guarded(
   ChatWarningObject,
-  isChatWarning,
+  guards.ChatWarning,
 );
 
 const FeaturesObject = v.looseObject({
@@ -1835,7 +425,7 @@ const FeaturesObject = v.looseObject({
   "REQUIRE_USER_AGENT": v.optional(v.boolean()),
 });
 /** Validator for {@linkcode Features}. Server FEATURES (docs/protocol.md section 13.2). */
-export const FeaturesSchema: v.GenericSchema<Features> = guarded(FeaturesObject, isFeatures);
+export const FeaturesSchema: v.GenericSchema<Features> = guarded(FeaturesObject, guards.Features);
 
 const PressureTierObject = v.looseObject({
   "threshold": v.pipe(v.number(), v.integer(), v.minValue(0)),
@@ -1844,7 +434,7 @@ const PressureTierObject = v.looseObject({
 /** Validator for {@linkcode PressureTier}. */
 export const PressureTierSchema: v.GenericSchema<PressureTier> = guarded(
   PressureTierObject,
-  isPressureTier,
+  guards.PressureTier,
 );
 
 const LimitsObject = v.looseObject({
@@ -1882,7 +472,7 @@ const LimitsObject = v.looseObject({
   "TYPING_RATE_LIMIT": v.optional(v.pipe(v.number(), v.integer())),
 });
 /** Validator for {@linkcode Limits}. Server LIMITS (docs/protocol.md section 13.1), keys in UPPER_SNAKE_CASE. */
-export const LimitsSchema: v.GenericSchema<Limits> = guarded(LimitsObject, isLimits);
+export const LimitsSchema: v.GenericSchema<Limits> = guarded(LimitsObject, guards.Limits);
 
 const RoomStatisticsObject = v.looseObject({
   "totalRooms": v.pipe(v.number(), v.integer(), v.minValue(0)),
@@ -1904,7 +494,7 @@ const RoomStatisticsObject = v.looseObject({
 /** Validator for {@linkcode RoomStatistics}. */
 export const RoomStatisticsSchema: v.GenericSchema<RoomStatistics> = guarded(
   RoomStatisticsObject,
-  isRoomStatistics,
+  guards.RoomStatistics,
 );
 
 const ConfigObject = v.looseObject({
@@ -1914,18 +504,18 @@ const ConfigObject = v.looseObject({
   "roomStatistics": RoomStatisticsSchema,
 });
 /** Validator for {@linkcode Config}. */
-export const ConfigSchema: v.GenericSchema<Config> = guarded(ConfigObject, isConfig);
+export const ConfigSchema: v.GenericSchema<Config> = guarded(ConfigObject, guards.Config);
 
 const RoomLayoutObject = v.picklist(["horizontal", "vertical"]);
 /** Validator for {@linkcode RoomLayout}. Display-only layout of a room. */
 export const RoomLayoutSchema: v.GenericSchema<RoomLayout> = guarded(
   RoomLayoutObject,
-  isRoomLayout,
+  guards.RoomLayout,
 );
 
 const RoomTypeObject = v.picklist(["public", "semi-private", "private"]);
 /** Validator for {@linkcode RoomType}. Public rooms need an id, semi-private rooms an id and a 6-digit access code, private rooms are unlisted. */
-export const RoomTypeSchema: v.GenericSchema<RoomType> = guarded(RoomTypeObject, isRoomType);
+export const RoomTypeSchema: v.GenericSchema<RoomType> = guarded(RoomTypeObject, guards.RoomType);
 
 const CreateRoomRequestObject = v.looseObject({
   "name": v.pipe(v.string(), v.maxLength(25)),
@@ -1936,12 +526,12 @@ const CreateRoomRequestObject = v.looseObject({
 /** Validator for {@linkcode CreateRoomRequest}. "create room" and POST /api/v1/rooms. accessCode is required (6 digits) for semi-private rooms only. */
 export const CreateRoomRequestSchema: v.GenericSchema<CreateRoomRequest> = guarded(
   CreateRoomRequestObject,
-  isCreateRoomRequest,
+  guards.CreateRoomRequest,
 );
 
 const RoomIdObject = v.pipe(v.string(), v.regex(/^[0-9]{6}$/));
 /** Validator for {@linkcode RoomId}. A room id, exactly 6 decimal digits ("100000".."999999"). Always a string. */
-export const RoomIdSchema: v.GenericSchema<RoomId> = guarded(RoomIdObject, isRoomId);
+export const RoomIdSchema: v.GenericSchema<RoomId> = guarded(RoomIdObject, guards.RoomId);
 
 const CreateRoomResponseObject = v.looseObject({
   "success": v.literal(true),
@@ -1951,7 +541,7 @@ const CreateRoomResponseObject = v.looseObject({
 /** Validator for {@linkcode CreateRoomResponse}. */
 export const CreateRoomResponseSchema: v.GenericSchema<CreateRoomResponse> = guarded(
   CreateRoomResponseObject,
-  isCreateRoomResponse,
+  guards.CreateRoomResponse,
 );
 
 const CurrentRoomDetailsObject = v.looseObject({
@@ -1961,28 +551,28 @@ const CurrentRoomDetailsObject = v.looseObject({
 /** Validator for {@linkcode CurrentRoomDetails}. */
 export const CurrentRoomDetailsSchema: v.GenericSchema<CurrentRoomDetails> = guarded(
   CurrentRoomDetailsObject,
-  isCurrentRoomDetails,
+  guards.CurrentRoomDetails,
 );
 
 const DevContextObject = v.record(v.string(), v.looseObject({ "d": v.string() }));
 /** Validator for {@linkcode DevContext}. Client IP of each visible member, for developer sockets in a room. */
 export const DevContextSchema: v.GenericSchema<DevContext> = guarded(
   DevContextObject,
-  isDevContext,
+  guards.DevContext,
 );
 
 const DevForceKickRequestObject = v.looseObject({ "targetUserId": UserIdSchema });
 /** Validator for {@linkcode DevForceKickRequest}. */
 export const DevForceKickRequestSchema: v.GenericSchema<DevForceKickRequest> = guarded(
   DevForceKickRequestObject,
-  isDevForceKickRequest,
+  guards.DevForceKickRequest,
 );
 
 const DevHideStatusObject = v.looseObject({ "isHidden": v.boolean() });
 /** Validator for {@linkcode DevHideStatus}. */
 export const DevHideStatusSchema: v.GenericSchema<DevHideStatus> = guarded(
   DevHideStatusObject,
-  isDevHideStatus,
+  guards.DevHideStatus,
 );
 
 const DevKickSuccessObject = v.looseObject({
@@ -1994,14 +584,14 @@ const DevKickSuccessObject = v.looseObject({
 /** Validator for {@linkcode DevKickSuccess}. */
 export const DevKickSuccessSchema: v.GenericSchema<DevKickSuccess> = guarded(
   DevKickSuccessObject,
-  isDevKickSuccess,
+  guards.DevKickSuccess,
 );
 
 const DevLobbyContextObject = v.record(v.string(), v.string());
 /** Validator for {@linkcode DevLobbyContext}. Semi-private access code of each room, for developer sockets in the lobby. */
 export const DevLobbyContextSchema: v.GenericSchema<DevLobbyContext> = guarded(
   DevLobbyContextObject,
-  isDevLobbyContext,
+  guards.DevLobbyContext,
 );
 
 const DevSetColorRequestObject = v.looseObject({
@@ -2010,33 +600,36 @@ const DevSetColorRequestObject = v.looseObject({
 /** Validator for {@linkcode DevSetColorRequest}. */
 export const DevSetColorRequestSchema: v.GenericSchema<DevSetColorRequest> = guarded(
   DevSetColorRequestObject,
-  isDevSetColorRequest,
+  guards.DevSetColorRequest,
 );
 
 const DevSetHideRequestObject = v.looseObject({ "isHidden": v.optional(v.boolean()) });
 /** Validator for {@linkcode DevSetHideRequest}. */
 export const DevSetHideRequestSchema: v.GenericSchema<DevSetHideRequest> = guarded(
   DevSetHideRequestObject,
-  isDevSetHideRequest,
+  guards.DevSetHideRequest,
 );
 
 const DevSetVanishRequestObject = v.looseObject({ "isVanished": v.optional(v.boolean()) });
 /** Validator for {@linkcode DevSetVanishRequest}. */
 export const DevSetVanishRequestSchema: v.GenericSchema<DevSetVanishRequest> = guarded(
   DevSetVanishRequestObject,
-  isDevSetVanishRequest,
+  guards.DevSetVanishRequest,
 );
 
 const DevVanishStatusObject = v.looseObject({ "isVanished": v.boolean() });
 /** Validator for {@linkcode DevVanishStatus}. */
 export const DevVanishStatusSchema: v.GenericSchema<DevVanishStatus> = guarded(
   DevVanishStatusObject,
-  isDevVanishStatus,
+  guards.DevVanishStatus,
 );
 
 const EmojiListObject = v.record(v.string(), v.string());
 /** Validator for {@linkcode EmojiList}. Emote code (used in chat as ":code:") -> image URL (absolute or site-relative). */
-export const EmojiListSchema: v.GenericSchema<EmojiList> = guarded(EmojiListObject, isEmojiList);
+export const EmojiListSchema: v.GenericSchema<EmojiList> = guarded(
+  EmojiListObject,
+  guards.EmojiList,
+);
 
 const ErrorCodeObject = v.picklist([
   "VALIDATION_ERROR",
@@ -2059,7 +652,10 @@ const ErrorCodeObject = v.picklist([
   "AUTOMATED_ACCESS_BLOCKED",
 ]);
 /** Validator for {@linkcode ErrorCode}. Socket error codes; several share a code, distinguish them by message. */
-export const ErrorCodeSchema: v.GenericSchema<ErrorCode> = guarded(ErrorCodeObject, isErrorCode);
+export const ErrorCodeSchema: v.GenericSchema<ErrorCode> = guarded(
+  ErrorCodeObject,
+  guards.ErrorCode,
+);
 
 const ErrorEnvelopeObject = v.looseObject({
   "error": v.looseObject({
@@ -2072,7 +668,7 @@ const ErrorEnvelopeObject = v.looseObject({
 /** Validator for {@linkcode ErrorEnvelope}. Socket error envelope ("error", "room not found", "room full"). */
 export const ErrorEnvelopeSchema: v.GenericSchema<ErrorEnvelope> = guarded(
   ErrorEnvelopeObject,
-  isErrorEnvelope,
+  guards.ErrorEnvelope,
 );
 
 const HealthObject = v.looseObject({
@@ -2084,13 +680,13 @@ const HealthObject = v.looseObject({
   "botTokens": v.looseObject({ "active": v.pipe(v.number(), v.integer(), v.minValue(0)) }),
 });
 /** Validator for {@linkcode Health}. */
-export const HealthSchema: v.GenericSchema<Health> = guarded(HealthObject, isHealth);
+export const HealthSchema: v.GenericSchema<Health> = guarded(HealthObject, guards.Health);
 
 const JoinCheckRequestObject = v.looseObject({ "accessCode": v.optional(v.string()) });
 /** Validator for {@linkcode JoinCheckRequest}. */
 export const JoinCheckRequestSchema: v.GenericSchema<JoinCheckRequest> = guarded(
   JoinCheckRequestObject,
-  isJoinCheckRequest,
+  guards.JoinCheckRequest,
 );
 
 const JoinCheckResponseObject = v.looseObject({
@@ -2100,7 +696,7 @@ const JoinCheckResponseObject = v.looseObject({
 /** Validator for {@linkcode JoinCheckResponse}. */
 export const JoinCheckResponseSchema: v.GenericSchema<JoinCheckResponse> = guarded(
   JoinCheckResponseObject,
-  isJoinCheckResponse,
+  guards.JoinCheckResponse,
 );
 
 const JoinLobbyRequestObject = v.looseObject({
@@ -2110,7 +706,7 @@ const JoinLobbyRequestObject = v.looseObject({
 /** Validator for {@linkcode JoinLobbyRequest}. "join lobby": sign in or rename. */
 export const JoinLobbyRequestSchema: v.GenericSchema<JoinLobbyRequest> = guarded(
   JoinLobbyRequestObject,
-  isJoinLobbyRequest,
+  guards.JoinLobbyRequest,
 );
 
 const JoinRoomRequestObject = v.looseObject({
@@ -2120,14 +716,14 @@ const JoinRoomRequestObject = v.looseObject({
 /** Validator for {@linkcode JoinRoomRequest}. */
 export const JoinRoomRequestSchema: v.GenericSchema<JoinRoomRequest> = guarded(
   JoinRoomRequestObject,
-  isJoinRoomRequest,
+  guards.JoinRoomRequest,
 );
 
 const ListedRoomTypeObject = v.picklist(["public", "semi-private"]);
 /** Validator for {@linkcode ListedRoomType}. The room types that appear in lobby and REST lists (private rooms are never listed). */
 export const ListedRoomTypeSchema: v.GenericSchema<ListedRoomType> = guarded(
   ListedRoomTypeObject,
-  isListedRoomType,
+  guards.ListedRoomType,
 );
 
 const UserViewObject = v.looseObject({
@@ -2139,7 +735,7 @@ const UserViewObject = v.looseObject({
   "isVanished": v.optional(v.literal(true)),
 });
 /** Validator for {@linkcode UserView}. A user as seen by one recipient (room lists, "user joined", room snapshots). */
-export const UserViewSchema: v.GenericSchema<UserView> = guarded(UserViewObject, isUserView);
+export const UserViewSchema: v.GenericSchema<UserView> = guarded(UserViewObject, guards.UserView);
 
 const ListedRoomObject = v.looseObject({
   "id": RoomIdSchema,
@@ -2156,21 +752,21 @@ const ListedRoomObject = v.looseObject({
 /** Validator for {@linkcode ListedRoom}. An entry of the lobby list ("initial rooms", "lobby update"). */
 export const ListedRoomSchema: v.GenericSchema<ListedRoom> = guarded(
   ListedRoomObject,
-  isListedRoom,
+  guards.ListedRoom,
 );
 
 const ListedRoomListObject = v.array(ListedRoomSchema);
 /** Validator for {@linkcode ListedRoomList}. The full lobby list, public and semi-private rooms in creation order (never a diff). */
 export const ListedRoomListSchema: v.GenericSchema<ListedRoomList> = guarded(
   ListedRoomListObject,
-  isListedRoomList,
+  guards.ListedRoomList,
 );
 
 const MessageMapObject = v.record(v.string(), v.string());
 /** Validator for {@linkcode MessageMap}. Current text of every visible user in a room, keyed by user id ("" when nothing typed). */
 export const MessageMapSchema: v.GenericSchema<MessageMap> = guarded(
   MessageMapObject,
-  isMessageMap,
+  guards.MessageMap,
 );
 
 const OffensiveWordsObject = v.looseObject({
@@ -2180,7 +776,7 @@ const OffensiveWordsObject = v.looseObject({
 /** Validator for {@linkcode OffensiveWords}. */
 export const OffensiveWordsSchema: v.GenericSchema<OffensiveWords> = guarded(
   OffensiveWordsObject,
-  isOffensiveWords,
+  guards.OffensiveWords,
 );
 
 const RestMeSignedInObject = v.looseObject({
@@ -2194,7 +790,7 @@ const RestMeSignedInObject = v.looseObject({
 /** Validator for {@linkcode RestMeSignedIn}. */
 export const RestMeSignedInSchema: v.GenericSchema<RestMeSignedIn> = guarded(
   RestMeSignedInObject,
-  isRestMeSignedIn,
+  guards.RestMeSignedIn,
 );
 
 const RestMeSignedOutObject = v.looseObject({
@@ -2204,12 +800,12 @@ const RestMeSignedOutObject = v.looseObject({
 /** Validator for {@linkcode RestMeSignedOut}. */
 export const RestMeSignedOutSchema: v.GenericSchema<RestMeSignedOut> = guarded(
   RestMeSignedOutObject,
-  isRestMeSignedOut,
+  guards.RestMeSignedOut,
 );
 
 const RestMeObject = v.variant("isSignedIn", [RestMeSignedInObject, RestMeSignedOutObject]);
 /** Validator for {@linkcode RestMe}. The HTTP session's sign-in state (GET /api/v1/me). */
-export const RestMeSchema: v.GenericSchema<RestMe> = guarded(RestMeObject, isRestMe);
+export const RestMeSchema: v.GenericSchema<RestMe> = guarded(RestMeObject, guards.RestMe);
 
 const RestRoomUserObject = v.looseObject({
   "id": UserIdSchema,
@@ -2219,7 +815,7 @@ const RestRoomUserObject = v.looseObject({
 /** Validator for {@linkcode RestRoomUser}. */
 export const RestRoomUserSchema: v.GenericSchema<RestRoomUser> = guarded(
   RestRoomUserObject,
-  isRestRoomUser,
+  guards.RestRoomUser,
 );
 
 const RestRoomObject = v.looseObject({
@@ -2230,7 +826,7 @@ const RestRoomObject = v.looseObject({
   "isFull": v.boolean(),
 });
 /** Validator for {@linkcode RestRoom}. */
-export const RestRoomSchema: v.GenericSchema<RestRoom> = guarded(RestRoomObject, isRestRoom);
+export const RestRoomSchema: v.GenericSchema<RestRoom> = guarded(RestRoomObject, guards.RestRoom);
 
 const RestRoomListItemObject = v.looseObject({
   "id": RoomIdSchema,
@@ -2242,19 +838,19 @@ const RestRoomListItemObject = v.looseObject({
 /** Validator for {@linkcode RestRoomListItem}. */
 export const RestRoomListItemSchema: v.GenericSchema<RestRoomListItem> = guarded(
   RestRoomListItemObject,
-  isRestRoomListItem,
+  guards.RestRoomListItem,
 );
 
 const RestRoomListObject = v.array(RestRoomListItemSchema);
 /** Validator for {@linkcode RestRoomList}. Public and semi-private rooms (cached up to 10 s by the server; no layout, no counts). */
 export const RestRoomListSchema: v.GenericSchema<RestRoomList> = guarded(
   RestRoomListObject,
-  isRestRoomList,
+  guards.RestRoomList,
 );
 
 const VoteMapObject = v.record(v.string(), UserIdSchema);
 /** Validator for {@linkcode VoteMap}. Votes of a room, keyed by VOTER; the value is the user that voter wants kicked. */
-export const VoteMapSchema: v.GenericSchema<VoteMap> = guarded(VoteMapObject, isVoteMap);
+export const VoteMapSchema: v.GenericSchema<VoteMap> = guarded(VoteMapObject, guards.VoteMap);
 
 const RoomJoinedObject = v.looseObject({
   "roomId": RoomIdSchema,
@@ -2274,7 +870,7 @@ const RoomJoinedObject = v.looseObject({
 /** Validator for {@linkcode RoomJoined}. Sent to the joining socket ("room joined"); note roomId/roomName/roomType and userId. */
 export const RoomJoinedSchema: v.GenericSchema<RoomJoined> = guarded(
   RoomJoinedObject,
-  isRoomJoined,
+  guards.RoomJoined,
 );
 
 const RoomSnapshotObject = v.looseObject({
@@ -2292,7 +888,7 @@ const RoomSnapshotObject = v.looseObject({
 /** Validator for {@linkcode RoomSnapshot}. A full room snapshot ("room update", "room state"). */
 export const RoomSnapshotSchema: v.GenericSchema<RoomSnapshot> = guarded(
   RoomSnapshotObject,
-  isRoomSnapshot,
+  guards.RoomSnapshot,
 );
 
 const SigninStatusSignedInObject = v.looseObject({
@@ -2308,7 +904,7 @@ const SigninStatusSignedInObject = v.looseObject({
 /** Validator for {@linkcode SigninStatusSignedIn}. */
 export const SigninStatusSignedInSchema: v.GenericSchema<SigninStatusSignedIn> = guarded(
   SigninStatusSignedInObject,
-  isSigninStatusSignedIn,
+  guards.SigninStatusSignedIn,
 );
 
 const SigninStatusSignedOutObject = v.looseObject({
@@ -2319,7 +915,7 @@ const SigninStatusSignedOutObject = v.looseObject({
 /** Validator for {@linkcode SigninStatusSignedOut}. */
 export const SigninStatusSignedOutSchema: v.GenericSchema<SigninStatusSignedOut> = guarded(
   SigninStatusSignedOutObject,
-  isSigninStatusSignedOut,
+  guards.SigninStatusSignedOut,
 );
 
 const SigninStatusObject = v.variant("isSignedIn", [
@@ -2329,14 +925,14 @@ const SigninStatusObject = v.variant("isSignedIn", [
 /** Validator for {@linkcode SigninStatus}. */
 export const SigninStatusSchema: v.GenericSchema<SigninStatus> = guarded(
   SigninStatusObject,
-  isSigninStatus,
+  guards.SigninStatus,
 );
 
 const TypingRequestObject = v.looseObject({ "isTyping": v.boolean() });
 /** Validator for {@linkcode TypingRequest}. */
 export const TypingRequestSchema: v.GenericSchema<TypingRequest> = guarded(
   TypingRequestObject,
-  isTypingRequest,
+  guards.TypingRequest,
 );
 
 const UserJoinedObject = v.looseObject({
@@ -2352,7 +948,7 @@ const UserJoinedObject = v.looseObject({
 /** Validator for {@linkcode UserJoined}. Sent to the other members ("user joined"); note `id`, not `userId`. */
 export const UserJoinedSchema: v.GenericSchema<UserJoined> = guarded(
   UserJoinedObject,
-  isUserJoined,
+  guards.UserJoined,
 );
 
 const UserTypingObject = v.looseObject({
@@ -2363,7 +959,7 @@ const UserTypingObject = v.looseObject({
 /** Validator for {@linkcode UserTyping}. */
 export const UserTypingSchema: v.GenericSchema<UserTyping> = guarded(
   UserTypingObject,
-  isUserTyping,
+  guards.UserTyping,
 );
 
 const ValidationErrorsObject = v.looseObject({
@@ -2378,14 +974,14 @@ const ValidationErrorsObject = v.looseObject({
 /** Validator for {@linkcode ValidationErrors}. "validation_error": a flat map field -> message (no envelope). */
 export const ValidationErrorsSchema: v.GenericSchema<ValidationErrors> = guarded(
   ValidationErrorsObject,
-  isValidationErrors,
+  guards.ValidationErrors,
 );
 
 const VoteRequestObject = v.looseObject({ "targetUserId": UserIdSchema });
 /** Validator for {@linkcode VoteRequest}. Toggles the sender's vote against the target. */
 export const VoteRequestSchema: v.GenericSchema<VoteRequest> = guarded(
   VoteRequestObject,
-  isVoteRequest,
+  guards.VoteRequest,
 );
 
 /** Every wire shape, by component name. */

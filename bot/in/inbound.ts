@@ -7,9 +7,10 @@
  * @module
  */
 
-import { guardOf } from "../../schemas/guard.ts";
-import { validate } from "../../schemas/validate.ts";
-import { type ServerEventName, serverEvents, type Validator } from "../../schemas/mod.ts";
+import { validateSoon } from "../../schemas/validate.ts";
+import { serverEventValidators } from "../../schemas/lazy.gen.ts";
+import type { LazyValidator } from "../../schemas/lazy.ts";
+import type { ServerEventName } from "../../schemas/events.gen.ts";
 import type { Actions } from "../out/actions.ts";
 import type { Board } from "../board/board.ts";
 import type { Handlers } from "../handlers.ts";
@@ -47,20 +48,13 @@ export interface InboundHost {
   background(work: Promise<unknown>): void;
 }
 
-/** How each server event comes in: its validator's entry point, and whether it carries a payload. */
-interface Route {
-  readonly schema: Validator<unknown>;
-  /** The schema's generated guard (schemas/guard.ts): a yes without a result object. */
-  readonly guard: ((x: unknown) => boolean) | undefined;
-  readonly none: boolean;
-}
-
-/** Every server event's route, in one map: one lookup per event on the hot path. */
-const ROUTES: ReadonlyMap<string, Route> = new Map(
-  Object.values(serverEvents).map((spec) => {
-    const schema = spec.schema as Validator<unknown>;
-    return [spec.name, { schema, guard: guardOf(schema), none: spec.payload === "none" }];
-  }),
+/**
+ * Every server event's validator (`null`: no payload), in one map: one lookup per event on
+ * the hot path. Each asks its generated guard first; valibot is loaded only when a payload
+ * fails, to name the issues.
+ */
+const ROUTES: ReadonlyMap<string, LazyValidator<unknown> | null> = new Map(
+  Object.entries(serverEventValidators),
 );
 
 /** The bot's way in. */
@@ -82,32 +76,42 @@ export class Inbound implements StateSink {
 
   /** One wire event. */
   receive(event: string, args: readonly unknown[]): void {
-    const { handlers, options, outbox } = this.#host;
     const route = ROUTES.get(event);
-    if (!route) {
+    if (route === undefined) {
+      const { options } = this.#host;
       if (options.debug) options.logger.debug(`ignored unknown event "${event}"`);
       return;
     }
-    const value = route.none ? undefined : args[0];
-    let payload: unknown;
-    if (route.guard?.(value)) payload = value; // valid: the same rules as the validator
-    else {
-      try {
-        payload = validate(route.schema, value, { direction: "inbound", target: event });
-      } catch (error) {
-        return handlers.report(error);
-      }
+    if (route === null) return this.#apply(event as ServerEventName, undefined);
+    const value = args[0];
+    if (route.guard(value)) return this.#apply(event as ServerEventName, value); // valid
+    // Invalid (the guard and the validator apply the same rules): the validator names the
+    // issues, once valibot is loaded (the first time, a moment later).
+    let checked: unknown;
+    try {
+      checked = validateSoon(route, value, { direction: "inbound", target: event });
+    } catch (error) {
+      return this.#host.handlers.report(error);
     }
-    const name = event as ServerEventName;
+    if (!(checked instanceof Promise)) return this.#apply(event as ServerEventName, checked);
+    checked.then(
+      (payload) => this.#apply(event as ServerEventName, payload),
+      (error) => this.#host.handlers.report(error),
+    );
+  }
+
+  /** A validated event: `raw`, state, board, answers to requests. */
+  #apply(name: ServerEventName, payload: unknown): void {
+    const { handlers, options, outbox } = this.#host;
     if (handlers.has("raw")) handlers.emit("raw", { event: name, payload } as never);
-    // `payload` was validated against the schema of `event`: the pair is a ServerMessage
+    // `payload` was validated against the schema of `name`: the pair is a ServerMessage
     // (passed as two arguments typed `never`, so that no array is made per event).
     if (name === "error" && failureOf(name, payload as never)?.dropped) {
       // The server dropped a packet and blocks this socket: stop sending for a while (§1.6).
       this.#host.block(options.pacing.rateLimitBackoffMs);
     }
     this.state.apply(name, payload as never);
-    if (event.startsWith("board ")) this.#host.board.receive(event, payload);
+    if (name.startsWith("board ")) this.#host.board.receive(name, payload);
     outbox.inbound(name as never, payload as never);
   }
 
