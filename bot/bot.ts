@@ -26,10 +26,10 @@ import type {
   MissingContext,
 } from "./commands/composer.ts";
 import type { Dispatch } from "./commands/dispatch.ts";
-import { drain, STOP_GRACE_MS } from "./drain.ts";
 import type { HandlerError } from "./errors.ts";
 import type { BotEventName, CommandContext, EventHandler } from "./events.ts";
 import type { Handlers } from "./handlers.ts";
+import { type BotHooks, type Hooks, STOP_GRACE_MS } from "./hooks.ts";
 import type { Link } from "./link/link.ts";
 import { type BotOptions, type ResolvedBotOptions, resolveOptions } from "./options.ts";
 import type { Board } from "./board/board.ts";
@@ -69,6 +69,7 @@ export class Bot<C extends object = Record<never, never>> {
   readonly #placement: Placement;
   readonly #link: Link;
   readonly #board: Board;
+  readonly #hooks: Hooks;
 
   /**
    * Creates a bot; nothing is sent before `start()` or `run()`.
@@ -80,7 +81,6 @@ export class Bot<C extends object = Record<never, never>> {
   constructor(options: BotOptions) {
     const o = this.#options = resolveOptions(options);
     if (o.server !== undefined) resolveBaseUrl(o.server); // a bad URL in code fails here
-    // Each part gets functions (ports), not its neighbours. A port may call a part built
     const parts = wireParts(this as Bot, o, options.token);
     this.#handlers = parts.handlers;
     this.#state = parts.state;
@@ -90,6 +90,7 @@ export class Bot<C extends object = Record<never, never>> {
     this.#placement = parts.placement;
     this.#link = parts.link;
     this.#board = parts.board;
+    this.#hooks = parts.hooks;
   }
 
   // ------------------------------------------------------------------ state
@@ -508,6 +509,34 @@ export class Bot<C extends object = Record<never, never>> {
     return this.#track(() => this.#actions.refreshRooms(options));
   }
 
+  /**
+   * Installs a plugin's hooks: the public way a plugin (the Box, sessions,
+   * yours) shows the bot's answers and questions somewhere other than its
+   * whole text, and makes `stop()` finish work first. `answer` and
+   * `question`: the newest installed wins. `stopping`: `stop()` runs and
+   * awaits every one, at once, for at most 5 s on the bot's clock, once
+   * disconnected. See {@linkcode BotHooks}.
+   *
+   * @param hooks `answer(text, user)`, `question(text, user, signal)`, `stopping()`: each optional.
+   * @returns A function that removes these hooks (the previous ones, or the default, apply again).
+   * @throws {TypeError} When `hooks` is not an object, names an unknown hook or a hook is not a function.
+   * @example
+   * ```ts
+   * import { Bot } from "@talkomatic/talkomatic/bot";
+   *
+   * const bot = new Bot({ username: "Helper" });
+   * const transcript: string[] = [];
+   * const unhook = bot.hook({
+   *   answer: (text, user) => void transcript.push(user ? `${user.name}: ${text}` : text),
+   *   stopping: async () => console.log(transcript.join("\n")), // say, a last write
+   * });
+   * // unhook(); // answers replace the bot's text again
+   * ```
+   */
+  hook(hooks: BotHooks): () => void {
+    return this.#hooks.install(hooks);
+  }
+
   // -------------------------------------------------------------- lifecycle
 
   /**
@@ -545,15 +574,17 @@ export class Bot<C extends object = Record<never, never>> {
   }
 
   /**
-   * Disconnects for good: waiting actions reject with reason `stopped`.
-   * Session saves of handlers that already answered are finished first (up
-   * to 5 s), so a stop right after an answer loses nothing.
+   * Disconnects for good: waiting actions reject with reason `stopped`. Then
+   * the `stopping` hooks of `hook()` are awaited (up to 5 s): session saves
+   * of handlers that already answered finish, so a stop right after an
+   * answer loses nothing.
    *
    * @returns When stopped.
    */
   async stop(): Promise<void> {
     await this.#link.stop();
-    await drain(this, STOP_GRACE_MS, this.#options.clock);
+    const report = (error: unknown) => this.#handlers.report(error);
+    await this.#hooks.stopping(STOP_GRACE_MS, this.#options.clock, report);
   }
 
   /** Stops the bot (`await using bot = new Bot(...)`). */

@@ -27,6 +27,7 @@ export {
   type TypeOptions,
 } from "./bot.ts";
 export type { Clock } from "./clock.ts";
+export type { BotHooks } from "./hooks.ts";
 export {
   type BotLogger,
   type BotOptions,

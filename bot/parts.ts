@@ -9,12 +9,12 @@
 
 import type { Bot } from "./bot.ts";
 import { Actions } from "./out/actions.ts";
-import { questionShows } from "./commands/ask.ts";
-import { answer } from "./commands/answers.ts";
+import { answerWith } from "./commands/answers.ts";
 import { Dispatch } from "./commands/dispatch.ts";
 import { Schedules } from "./commands/schedule.ts";
 import { contextOf } from "./context.ts";
 import { Handlers } from "./handlers.ts";
+import { Hooks } from "./hooks.ts";
 import { Inbound } from "./in/inbound.ts";
 import { LineWatcher } from "./in/lines.ts";
 import type { BotState } from "./in/state.ts";
@@ -36,6 +36,7 @@ export interface Parts {
   readonly placement: Placement;
   readonly link: Link;
   readonly board: Board;
+  readonly hooks: Hooks;
 }
 
 /** Builds and wires the parts of `bot`. */
@@ -45,7 +46,13 @@ export function wireParts(bot: Bot, o: ResolvedBotOptions, token: string | undef
   const stop = new AbortController();
   const report = (error: unknown) => handlers.report(error);
   const background = (work: Promise<unknown>) => void work.catch(report);
-  const context = <T extends object>(data: T) => contextOf(bot, data);
+  // The plugins' hooks (bot.hook()): where answers and questions show, what stop() awaits.
+  const hooks = new Hooks();
+  const answer = answerWith(
+    () => hooks.newest("answer"),
+    (text, options) => bot.send(text, options),
+  );
+  const context = <T extends object>(data: T) => contextOf(bot, answer, data);
   const budget = new EventBudget({
     limit: o.pacing.eventsPerWindow,
     windowMs: o.pacing.eventWindowMs,
@@ -55,7 +62,7 @@ export function wireParts(bot: Bot, o: ResolvedBotOptions, token: string | undef
   // The user's event bus.
   const handlers: Handlers = new Handlers(
     context,
-    (text, user) => answer(bot, text, user),
+    answer,
     o.logger,
     () => bot.stopped,
   );
@@ -181,8 +188,8 @@ export function wireParts(bot: Bot, o: ResolvedBotOptions, token: string | undef
     handlers,
     roomUser: (id) => state.room?.users.get(id),
     context,
-    answer: (text, user, options) => answer(bot, text, user, options),
-    questionShow: () => questionShows.get(bot),
+    answer,
+    questionHook: () => hooks.newest("question"),
     stopSignal: stop.signal,
   });
   handlers.setMessageChain(dispatch.messageChain());
@@ -212,5 +219,5 @@ export function wireParts(bot: Bot, o: ResolvedBotOptions, token: string | undef
     runBoardLine: (user, line, show) => dispatch.runBoardLine(user, line, show),
   });
 
-  return { handlers, state, actions, dispatch, schedules, placement, link, board };
+  return { handlers, state, actions, dispatch, schedules, placement, link, board, hooks };
 }

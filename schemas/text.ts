@@ -1,8 +1,9 @@
 /**
  * The chat buffer rules of docs/protocol.md §7, shared by the bot (which mirrors
  * buffers) and the local server (which keeps them): applying the four diff
- * types exactly as the server does, and the server's sanitisation of chat
- * buffers and names. Pure functions, no I/O.
+ * types exactly as the server does, the server's sanitisation of chat
+ * buffers and names, and {@linkcode fit} (cutting a text to a length with
+ * "…"). Pure functions, no I/O.
  *
  * @example
  * ```ts
@@ -118,4 +119,24 @@ export function sanitizeChat(text: string, max = MAX_MESSAGE_LENGTH): string {
  */
 export function sanitizeName(text: string, max: number): string {
   return capCombining(text.replace(/[\u202E\r\n\t]/g, "")).trim().slice(0, max);
+}
+
+/**
+ * Cuts a text to `max` UTF-16 code units, ending with "…" when cut; a cut
+ * never splits a surrogate pair (it is then one unit shorter).
+ *
+ * @param text The text.
+ * @param max The length to fit in (default the chat cap, {@linkcode MAX_MESSAGE_LENGTH}).
+ * @returns The text, or its start and "…".
+ * @example
+ * ```ts
+ * import { fit } from "./text.ts";
+ * fit("Hello world", 6); // "Hello…"
+ * ```
+ */
+export function fit(text: string, max: number = MAX_MESSAGE_LENGTH): string {
+  if (text.length <= max) return text;
+  let cut = max - 1;
+  if (/[\uD800-\uDBFF]/.test(text[cut - 1])) cut--; // never split a surrogate pair
+  return text.slice(0, cut) + "…";
 }

@@ -28,16 +28,6 @@ export interface AskOptions {
   readonly retries?: number;
 }
 
-/**
- * Shows a question somewhere other than the bot's whole text (a {@linkcode
- * Box} with a replies section registers one for its bot): one line per
- * person asked. Its signal aborts when the question ends (the line goes).
- */
-export type QuestionShow = (user: User, text: string, signal: AbortSignal) => Promise<unknown>;
-
-/** Where each bot's questions are shown, when not through `reply()` (set by a Box). */
-export const questionShows: WeakMap<object, QuestionShow> = new WeakMap();
-
 /** The default time to wait for an answer. */
 const DEFAULT_ASK_TIMEOUT_MS = 60_000;
 const MAX_TIMER_MS = 2 ** 31 - 1;

@@ -8,7 +8,8 @@
  */
 
 import type { ActionOptions } from "../out/actions.ts";
-import { type AskOptions, Asks, type QuestionShow } from "./ask.ts";
+import { type AskOptions, Asks } from "./ask.ts";
+import type { BotHooks } from "../hooks.ts";
 import { CommandBuilder, type CommandDefinition, helpFor, helpText } from "./commands.ts";
 import { Composer, type Root, rootOfComposer } from "./composer.ts";
 import type { BaseContext, CommandContext } from "../events.ts";
@@ -16,7 +17,8 @@ import type { ContextOf, Handlers, MessageChain } from "../handlers.ts";
 import type { LineWatcherOptions } from "../in/lines.ts";
 import type { ResolvedBotOptions } from "../options.ts";
 import { AskError } from "../errors.ts";
-import { fit, quote, runCommandLine } from "./run_command.ts";
+import { fit } from "../../schemas/text.ts";
+import { quote, runCommandLine } from "./run_command.ts";
 import type { User, UserId } from "../model.ts";
 import { closestName } from "./suggest.ts";
 import { askParsed } from "./prompt.ts";
@@ -32,8 +34,8 @@ export interface DispatchHost {
   readonly context: ContextOf;
   /** Shows an answer to `user` (a box's answer section, or the bot's text). */
   answer(text: string, user: User | undefined, options?: ActionOptions): Promise<void>;
-  /** How the bot's Box shows questions, when it has one. */
-  questionShow(): QuestionShow | undefined;
+  /** The newest `question` hook of `bot.hook()` (a Box's), when one is installed. */
+  questionHook(): BotHooks["question"];
   /** Aborts when the bot stops. */
   readonly stopSignal: AbortSignal;
 }
@@ -114,10 +116,10 @@ export class Dispatch {
       const why = "they are not in the bot's room";
       return Promise.reject(new AskError(`Cannot get an answer from ${who}: ${why}`, "left", id));
     }
-    // A Box shows questions as lines (one per person asked); else `show`, else as an answer.
-    const boxed = this.#host.questionShow();
-    const shown = boxed
-      ? (text: string, signal: AbortSignal) => boxed(found, text, signal)
+    // A question hook (a Box: one line per person asked) shows it; else `show`, else an answer.
+    const hook = this.#host.questionHook();
+    const shown = hook
+      ? async (text: string, signal: AbortSignal) => await hook(text, found, signal)
       : show ??
         ((text: string, signal: AbortSignal) => this.#host.answer(text, found, { signal }));
     return askParsed(

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { MAX_MESSAGE_LENGTH } from "../../schemas/text.ts";
+import { fit } from "../../schemas/text.ts";
 import {
   type CommandDefinition,
   commandNameOf,
@@ -32,14 +32,6 @@ export interface LineRun {
   readonly call: (def: CommandDefinition, ctx: Record<string, unknown>) => Promise<unknown>;
   /** A handler failed. */
   readonly failed: (event: string, error: unknown, ctx: unknown) => void;
-}
-
-/** Cuts a text to the box, ending with "…" when cut. */
-export function fit(text: string, max: number = MAX_MESSAGE_LENGTH): string {
-  if (text.length <= max) return text;
-  let cut = max - 1;
-  if (/[\uD800-\uDBFF]/.test(text[cut - 1])) cut--; // never split a surrogate pair
-  return text.slice(0, cut) + "…";
 }
 
 /** Quotes what a person typed, shortened: `"/xyz…"`. */

@@ -21,13 +21,10 @@
  */
 
 import { MAX_MESSAGE_LENGTH } from "../../schemas/limits.gen.ts";
-import { sanitizeChat } from "../../schemas/text.ts";
+import { fit, sanitizeChat } from "../../schemas/text.ts";
 import type { Bot } from "../bot.ts";
 import type { Middleware } from "../commands/composer.ts";
-import { fit } from "../commands/run_command.ts";
-import { questionShows } from "../commands/ask.ts";
 import type { User } from "../model.ts";
-import { setAnswerSink } from "../commands/answers.ts";
 
 /** A fixed text of a {@linkcode Box}. */
 export interface TextSection {
@@ -232,6 +229,8 @@ export class Box {
   /** Open questions, by user id, shown in `#asking` (the answer or the replies section). */
   readonly #questions = new Map<string, { readonly name: string; readonly text: string }>();
   #asking: TextSection | undefined;
+  /** Removes the box's `question` hook (installed again when questions move to another section). */
+  #unhookQuestions: (() => void) | undefined;
 
   /**
    * Creates an empty box for `bot`, with an answer section (see
@@ -281,16 +280,18 @@ export class Box {
     const { clock } = bot.options;
     let timer: unknown;
     bot.signal.addEventListener("abort", () => clock.clearTimeout(timer), { once: true });
-    setAnswerSink(bot, (text, user) => {
-      const value = checkText(text, "answer");
-      // An answer to a person names them, unless it starts with their name already.
-      section.set(user && !value.startsWith(user.name) ? `${user.name}: ${value}` : value);
-      clock.clearTimeout(timer);
-      if (answerTtlMs <= MAX_TIMER_MS && !bot.stopped) {
-        const shown = section.value;
-        timer = clock.setTimeout(() => section.value === shown && section.clear(), answerTtlMs);
-      }
-      return this.flush();
+    bot.hook({
+      answer: (text, user) => {
+        const value = checkText(text, "answer");
+        // An answer to a person names them, unless it starts with their name already.
+        section.set(user && !value.startsWith(user.name) ? `${user.name}: ${value}` : value);
+        clock.clearTimeout(timer);
+        if (answerTtlMs <= MAX_TIMER_MS && !bot.stopped) {
+          const shown = section.value;
+          timer = clock.setTimeout(() => section.value === shown && section.clear(), answerTtlMs);
+        }
+        return this.flush();
+      },
     });
   }
 
@@ -517,7 +518,10 @@ export class Box {
       return { kind: "lines", header: "", items };
     };
     this.#asking = section;
-    questionShows.set(this.#bot, (user, text, signal) => this.#ask(section, user, text, signal));
+    this.#unhookQuestions?.(); // the newest call wins, for this box as among boxes
+    this.#unhookQuestions = this.#bot.hook({
+      question: (text, user, signal) => this.#ask(section, user, text, signal),
+    });
     this.#changed();
   }
 

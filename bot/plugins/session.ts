@@ -20,7 +20,6 @@ import {
   writeFileAtomic,
 } from "../../api/_platform.ts";
 import type { MiddlewareContext, NextFunction } from "../commands/composer.ts";
-import { holdStop } from "../drain.ts";
 import type { User } from "../model.ts";
 import { lockSessionFile } from "./session_file_lock.ts";
 import type { SessionFlavor, SessionMiddleware, Sessions } from "./sessions.ts";
@@ -329,8 +328,14 @@ export function session<S>(options: SessionOptions<S>): SessionMiddleware<S> {
     current.handlers--;
     try {
       const saving = done(k, current, true);
-      holdStop(ctx.bot, saving); // a stop right after the answer still saves
-      await saving;
+      // A stop right after the answer still saves: stop() awaits this hook (its failure is thrown
+      // below, to the handler's caller, so the hook does not report it again).
+      const unhook = ctx.bot.hook({ stopping: () => saving.catch(() => {}) });
+      try {
+        await saving;
+      } finally {
+        unhook();
+      }
     } catch (error) {
       failure ??= { error };
     }

@@ -5,7 +5,7 @@ import fc from "fast-check";
 import { UsageError } from "../../bot/mod.ts";
 import { parseArgs, tokenize } from "../../bot/commands/parse.ts";
 import { diffTexts, typingFrames } from "../../bot/out/diff.ts";
-import { applyDiff, sanitizeChat } from "../../schemas/text.ts";
+import { applyDiff, fit, sanitizeChat } from "../../schemas/text.ts";
 import { EventBudget } from "../../bot/out/pacer.ts";
 import { LineWatcher } from "../../bot/in/lines.ts";
 import { CommandRegistry, helpFor, helpText } from "../../bot/commands/commands.ts";
@@ -14,7 +14,6 @@ import { classify, failureOf } from "../../bot/in/server_messages.ts";
 import { Outbox } from "../../bot/out/outbox.ts";
 import { Life } from "../../bot/out/life.ts";
 import { ActionError } from "../../bot/errors.ts";
-import { fit } from "../../bot/commands/run_command.ts";
 import { FakeClock, settle } from "../_fake_clock.ts";
 
 Deno.test("tokenize() splits like a shell and rejects unclosed quotes", () => {
