@@ -34,10 +34,20 @@ export type SdkSource =
   | { kind: "tarball"; path: string; version: string }
   | { kind: "published"; version: string };
 
-/** The package root (the folder of cli.ts) when it is on disk. */
+/**
+ * The package root (the folder of cli.ts) when it is on disk: this file's folder or the one
+ * above it (the sources have this file in cli/; the npm build bundles it at the root).
+ */
 function packageRoot(): string | undefined {
-  const url = new URL("../", import.meta.url);
-  return url.protocol === "file:" ? fileURLToPath(url) : undefined;
+  let url = new URL("./", import.meta.url);
+  if (url.protocol !== "file:") return undefined;
+  for (let up = 0; up < 2; up++, url = new URL("../", url)) {
+    const dir = fileURLToPath(url);
+    const name = readJson(join(dir, "deno.json"))?.name ??
+      readJson(join(dir, "package.json"))?.name;
+    if (name === "@talkomatic/talkomatic" || name === "talkomatic") return dir;
+  }
+  return undefined;
 }
 
 function readJson(path: string): Record<string, unknown> | undefined {
