@@ -1,6 +1,7 @@
 // `deno task dev <bot file>` (scripts/dev.ts), run as a person would: a tiny
 // bot in a folder of its own, the printed page address, restarts on save.
 import { assert, assertEquals, assertStringIncludes } from "@std/assert";
+import { sleep } from "../_support.ts";
 
 const ROOT = new URL("../../", import.meta.url);
 const DEV = new URL("scripts/dev.ts", ROOT).pathname;
@@ -56,7 +57,7 @@ class Output {
         clearTimeout(timer);
         resolve([...this.text.matchAll(new RegExp(pattern, "g"))][times - 1]);
       };
-      const timer = setTimeout(() => {
+      const timer = setTimeout(() => { // guard
         this.#waiters.delete(check);
         reject(
           new Error(
@@ -115,7 +116,8 @@ Deno.test({
       // a second, each start after the old bot exited, and ends on the last save.
       for (let i = 3; i <= 22; i++) {
         await Deno.writeTextFile(`${dir}/bot.ts`, bot(`v${i}`));
-        await new Promise((r) => setTimeout(r, 250));
+        // Real time is the subject: dev.ts's restart limit (once a second) runs on its own clock.
+        await sleep(250);
       }
       await out.wait(/ready v22\n/);
       const starts = [...out.text.matchAll(/started bot\.ts \(pid (\d+)\)/g)].map((m) => +m[1]);
