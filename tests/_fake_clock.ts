@@ -41,6 +41,11 @@ export class FakeClock implements Clock {
     return this.#timers.size;
   }
 
+  /** The time left until each pending timer, soonest first. */
+  delays(): number[] {
+    return [...this.#timers.values()].map((t) => t.at - this.#now).sort((a, b) => a - b);
+  }
+
   /** Moves time forward by `ms`, running each timer due on the way. */
   async advance(ms: number): Promise<void> {
     const end = this.#now + ms;
