@@ -2,16 +2,14 @@
 // Timers due by then run in time order (those set for the same time, in the
 // order they were set), with the promise jobs they start settled in between.
 import type { Clock } from "../bot/clock.ts";
+import { settle } from "./_support.ts";
+
+export { settle };
 
 interface Timer {
   readonly at: number;
   readonly seq: number;
   readonly fn: () => void;
-}
-
-/** Lets every promise job that is already queued (and the ones they queue) run. */
-export function settle(): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
 /** A {@linkcode Clock} whose time moves only through {@linkcode FakeClock.advance}. */
@@ -41,6 +39,11 @@ export class FakeClock implements Clock {
   /** Timers set and not yet run or cleared. */
   get pending(): number {
     return this.#timers.size;
+  }
+
+  /** The time left until each pending timer, soonest first. */
+  delays(): number[] {
+    return [...this.#timers.values()].map((t) => t.at - this.#now).sort((a, b) => a - b);
   }
 
   /** Moves time forward by `ms`, running each timer due on the way. */

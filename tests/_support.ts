@@ -19,21 +19,31 @@ export async function enter(user: TestUser, line: string): Promise<void> {
 }
 
 /**
- * Resolves with `check()`'s first truthy result, polling every 10 ms; rejects naming `what`
- * after `timeoutMs` (a guard against hanging, never an assertion on speed).
+ * Resolves with `check()`'s first truthy result (awaited when it is a promise), polling every
+ * 10 ms; rejects naming `what` after `timeoutMs` (a guard against hanging, never an assertion on
+ * speed). The one poll loop of the Deno tests.
  */
 export async function until<T>(
-  check: () => T | undefined | false | null,
+  check: () => T | undefined | false | null | Promise<T | undefined | false | null>,
   what: string,
   timeoutMs = 4000,
 ): Promise<T> {
   const end = Date.now() + timeoutMs;
   for (;;) {
-    const v = check();
+    const v = await check();
     if (v !== undefined && v !== false && v !== null) return v;
     if (Date.now() > end) throw new Error(`Timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 10));
   }
+}
+
+/**
+ * Lets every promise job already queued (and the ones they queue) run, and the timers already due
+ * fire: one macrotask turn (a `setTimeout` of 0 runs after the zero-delay timers set before it).
+ * Not a wait on real time.
+ */
+export function settle(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
 /** A socket that can ask for the lobby and wait for the answer. */
@@ -78,7 +88,8 @@ export async function botSaw(
 
 /**
  * Waits `ms` of real time. Only for tests whose subject is real time (a timer of the server or of
- * the bot that tests cannot inject); each use says why.
+ * the bot that tests cannot inject); each use says why in a comment, and tests/sleeps_test.ts
+ * counts them.
  */
 export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));

@@ -250,7 +250,8 @@ Deno.test("Bot: a failing action nobody awaits reaches the error event, not the 
 
 Deno.test("Bot.stop() ends run(), never reconnects, and rejects later actions", async () => {
   await using server = await startServer();
-  const bot = makeBot(server);
+  const clock = new FakeClock(1_000_000);
+  const bot = makeBot(server, { clock });
   const running = bot.run();
   await until(() => bot.connected, "connected");
   const disconnects: boolean[] = [];
@@ -259,15 +260,19 @@ Deno.test("Bot.stop() ends run(), never reconnects, and rejects later actions", 
   await running;
   assertEquals(disconnects, [false]);
   assertEquals(await reasonOf(bot.joinRoom("123456")), "stopped");
-  // Real time is the subject: longer than the reconnect delays (50–200 ms), no socket comes back.
-  await sleep(300);
+  // The reconnect delays (50–200 ms) run on the bot's clock: nothing is left on it to bring a
+  // socket back, and time passing far beyond them brings none.
+  assertEquals(clock.pending, 0);
+  await clock.advance(60_000);
+  assertEquals(clock.pending, 0);
   assertEquals(server.sockets().length, 0);
 });
 
 Deno.test("Bot.stop() during a cooldown wait: the waiting handler ends quietly as stopped", async () => {
   await using server = await startServer();
   const logger = quietLogger();
-  await using bot = makeBot(server, { logger, pacing: { createCooldownMs: 60_000 } });
+  const clock = new FakeClock(1_000_000);
+  await using bot = makeBot(server, { logger, clock, pacing: { createCooldownMs: 60_000 } });
   const caught: unknown[] = [];
   bot.catch((e) => void caught.push(e));
   await bot.start();
@@ -283,10 +288,11 @@ Deno.test("Bot.stop() during a cooldown wait: the waiting handler ends quietly a
     });
   });
   await bot.joinRoom((await bot.refreshRooms())[0].id);
-  await until(() => handlerRan && !bot.room, "the handler to wait for the cooldown");
-  // Real time: the handler's createRoom() must be waiting in the queue (which holds any round
-  // trip behind it), and nothing outside the queue shows it.
-  await sleep(50);
+  // The handler's createRoom() waits out the cooldown on the bot's clock (time stands still).
+  await until(
+    () => handlerRan && !bot.room && clock.delays().includes(60_000),
+    "the handler to wait for the cooldown",
+  );
   await bot.stop();
   await until(() => handlerError !== undefined, "the waiting handler to end");
   assert(

@@ -5,6 +5,7 @@ import { assert, assertEquals, assertRejects } from "@std/assert";
 import { ActionError, type BoardStroke, type Bot } from "../../bot/mod.ts";
 import type { TestUser } from "../../testing/mod.ts";
 import { scene, until } from "./_helpers.ts";
+import { settle } from "../_support.ts";
 
 type Ev = { name: string; args: unknown[] };
 const pt = (x: number, y: number) => ({ x, y });
@@ -221,6 +222,6 @@ Deno.test("bot.board actions nobody awaits report their failure on the error eve
   const awaited = await bot.board.open().then(() => undefined, (e) => e);
   assert(awaited instanceof ActionError && awaited.reason === "notInRoom");
   await bot.board.cursor(1, 2).catch(() => {});
-  await new Promise((r) => setTimeout(r, 0)); // the tracker looks after the current macrotask
+  await settle(); // a turn: the tracker looks after the current macrotask (its own 0 ms timer)
   assertEquals(errors.length, 3, "awaited failures are not reported again");
 });

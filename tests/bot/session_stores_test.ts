@@ -72,7 +72,7 @@ const me = Deno.args[0];
 for (let i = 0; i < 25; i++) {
   await sessions.update("alice/town", async (s) => {
     const visits = s.visits;
-    await new Promise((r) => setTimeout(r, Math.random() * 3)); // widen the race
+    await new Promise((r) => setTimeout(r, Math.random() * 3)); // jitter: widen the race
     return { visits: [...visits, me + ":" + i] };
   });
 }

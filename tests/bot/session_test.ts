@@ -195,7 +195,7 @@ Deno.test("Bot.stop() right after an answer waits for the session save still in 
   await until(() => seen(alice, bot) === "Alice: 1", "the answer");
   const stopped = bot.stop().then(() => written);
   // Without the wait, stop() has resolved before this macrotask releases the save.
-  await new Promise((resolve) => setTimeout(resolve, 0));
+  await settle();
   release();
   assertEquals(await stopped, true);
   assertEquals(await memory.read("alice/town"), { count: 1 });

@@ -4,7 +4,7 @@
 import { assert, assertEquals, assertRejects, assertThrows } from "@std/assert";
 import { FileSessionStorage, MemorySessionStorage, session } from "../../bot/mod.ts";
 import { makeBot, person, roomWith, seen, startServer, until } from "./_helpers.ts";
-import { enter } from "../_support.ts";
+import { enter, settle } from "../_support.ts";
 
 Deno.test("session().update() from a schedule keeps a poll closed while a handler waits on ctx.ask()", async () => {
   const dir = await Deno.makeTempDir();
@@ -103,7 +103,7 @@ Deno.test("session().update() runs one update after the other; read/update/delet
     Array.from({ length: 20 }, (_, i) =>
       s.update("k", async (v) => {
         const n = v.n;
-        await new Promise((r) => setTimeout(r, (i * 7) % 5));
+        for (let k = (i * 7) % 5; k > 0; k--) await settle(); // each ends after its own turns
         v.n = n + 1; // a read-modify-write across an await: only safe when serialised
       })),
   );

@@ -1,7 +1,7 @@
 // Bot processes sharing one token cache ask the server for one token, not one each.
 import { assert, assertEquals, assertMatch } from "@std/assert";
 import { HttpTransport, MemoryTokenStore } from "../../api/mod.ts";
-import { startServer } from "./_helpers.ts";
+import { startServer, until } from "./_helpers.ts";
 
 const ROOT = new URL("../../", import.meta.url);
 const THREE_TOKENS = {
@@ -11,10 +11,16 @@ const THREE_TOKENS = {
   },
 };
 
-/** A bot process; with `startAt`, all of them start at the same moment. */
-function botProcess(url: string, cache: string, name: string, startAt = 0): Deno.ChildProcess {
+/**
+ * A bot process. With `gate`, it loads, writes `<gate>/<name>` and waits for its stdin to close
+ * before it starts: a starting line for several processes, none of them still compiling.
+ */
+function botProcess(url: string, cache: string, name: string, gate?: string): Deno.ChildProcess {
+  const wait = gate
+    ? `await Deno.writeTextFile("${gate}/${name}", "");\nawait Deno.stdin.read(new Uint8Array(1));`
+    : "";
   const code = `import { Bot, FileTokenStore } from "${new URL("mod.ts", ROOT).href}";
-await new Promise((r) => setTimeout(r, Math.max(0, ${startAt} - Date.now())));
+${wait}
 const tokenStore = new FileTokenStore({ path: "${cache}/talkomatic/tokens.json" });
 const bot = new Bot({ username: "${name}", server: "${url}", tokenStore, reconnect: false });
 bot.on("ready", async ({ bot }) => { console.log("ready", bot.me.id); await bot.stop(); });
@@ -22,6 +28,7 @@ await bot.run();`;
   return new Deno.Command(Deno.execPath(), {
     args: ["eval", "-q", "--config", new URL("deno.json", ROOT).pathname, code],
     env: { NO_COLOR: "1" },
+    stdin: gate ? "piped" : "null",
     stdout: "piped",
     stderr: "piped",
   }).spawn();
@@ -39,8 +46,17 @@ Deno.test("Five bot processes with one empty token cache get in with a single to
   await using server = await startServer(THREE_TOKENS);
   const cache = await Deno.makeTempDir();
   try {
-    const startAt = Date.now() + 3000;
-    const children = [1, 2, 3, 4, 5].map((i) => botProcess(server.url, cache, `Proc${i}`, startAt));
+    const gate = `${cache}/gate`;
+    await Deno.mkdir(gate);
+    const names = [1, 2, 3, 4, 5].map((i) => `Proc${i}`);
+    const children = names.map((name) => botProcess(server.url, cache, name, gate));
+    await until(
+      async () => (await Array.fromAsync(Deno.readDir(gate))).length === names.length,
+      "every process at the starting line",
+      60_000,
+    );
+    // All at once: each process starts when its stdin closes.
+    await Promise.all(children.map((child) => child.stdin.close()));
     const results = await Promise.all(children.map(finish));
     for (const r of results) assertEquals([r.code, r.err], [0, ""], r.out);
     assertEquals(results.filter((r) => r.out.startsWith("ready")).length, 5);

@@ -3,6 +3,7 @@
 // sent to the server.
 import { type Browser, chromium, type Page } from "playwright-core";
 import type { TestServer } from "../../testing/mod.ts";
+import { until } from "../_support.ts";
 
 /** Where Chromium may be: `$CHROMIUM_PATH`, then Debian's and other usual paths. */
 const CANDIDATES = [
@@ -150,24 +151,25 @@ export async function alertText(page: Page): Promise<string> {
   return (await page.getByRole("alert", { includeHidden: true }).textContent())?.trim() ?? "";
 }
 
-/** Polls `fn` until it returns a truthy value. */
+/** Polls `fn` (through the tests' one `until`) until it returns a truthy value; a throw counts as a miss. */
 export async function waitUntil<T>(
   what: string,
   fn: () => Promise<T> | T,
   timeout = 10_000,
 ): Promise<NonNullable<T>> {
-  const end = Date.now() + timeout;
   let last: unknown;
-  while (Date.now() < end) {
+  const check = async () => {
     try {
       last = await fn();
-      if (last) return last as NonNullable<T>;
+      return last ? last as NonNullable<T> : undefined;
     } catch (error) {
       last = error;
+      return undefined;
     }
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error(`Timed out after ${timeout} ms waiting for ${what} (last: ${String(last)})`);
+  };
+  return await until(check, what, timeout).catch(() => {
+    throw new Error(`Timed out after ${timeout} ms waiting for ${what} (last: ${String(last)})`);
+  });
 }
 
 /** The `diff`s of the `chat update` events a page sent. */

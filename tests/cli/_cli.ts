@@ -1,5 +1,6 @@
 // Runs the `talkomatic` command (cli.ts) as a subprocess under Deno, as a user would.
 import { fileURLToPath } from "node:url";
+import { until as poll } from "../_support.ts";
 
 /** The checkout's root folder. */
 export const ROOT: string = fileURLToPath(new URL("../../", import.meta.url));
@@ -60,7 +61,7 @@ export class Output {
         clearTimeout(timer);
         resolve(m);
       };
-      const timer = setTimeout(() => {
+      const timer = setTimeout(() => { // guard
         this.#waiters.delete(check);
         reject(
           new Error(
@@ -106,26 +107,20 @@ export class Running {
     let timer: ReturnType<typeof setTimeout> | undefined;
     await Promise.race([
       Promise.all([this.out.done, this.err.done]),
-      new Promise((r) => timer = setTimeout(r, 5000)),
+      new Promise((r) => timer = setTimeout(r, 5000)), // guard
     ]);
     clearTimeout(timer);
     return status.code;
   }
 }
 
-/** Polls `fn` until it returns a value (not undefined), or throws after `timeout`. */
-export async function until<T>(
-  fn: () => T | undefined,
+/** Polls `fn` until it returns a truthy value, or throws after `timeout` (the tests' one `until`). */
+export function until<T>(
+  fn: () => T | undefined | false,
   what: string,
   timeout = 20_000,
 ): Promise<T> {
-  const end = Date.now() + timeout;
-  while (Date.now() < end) {
-    const value = fn();
-    if (value !== undefined) return value;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error(`Timed out waiting for ${what}`);
+  return poll(fn, what, timeout);
 }
 
 /** Whether process `pid` is alive (not a zombie). */

@@ -8,6 +8,7 @@ import { access, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { consumer, exec, freePort, tarball as tarball_ } from "./_consumer.mjs";
+import { until } from "./fixtures/_wait.mjs";
 
 const temps = [];
 let tarball;
@@ -79,7 +80,7 @@ function running(command, args, options) {
           clearTimeout(timer);
           resolve(m);
         };
-        const timer = setTimeout(() => {
+        const timer = setTimeout(() => { // guard
           waiters.delete(check);
           reject(new Error(`no ${pattern} within ${timeout} ms:\n${out}\nstderr:\n${err}`));
         }, timeout);
@@ -88,16 +89,6 @@ function running(command, args, options) {
       });
     },
   };
-}
-
-async function until(fn, what, timeout = 20_000) {
-  const end = Date.now() + timeout;
-  while (Date.now() < end) {
-    const value = fn();
-    if (value !== undefined) return value;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error(`Timed out waiting for ${what}`);
 }
 
 function alive(pid) {
@@ -273,7 +264,7 @@ await bot.run();
       alice = await TestUser.connect(url, { username: "Alice", location: "Node" });
       await alice.joinRoom(roomId);
       const shows = (text) =>
-        until(() => Object.values(alice.texts).includes(text) || undefined, `"${text}"`);
+        until(() => Object.values(alice.texts).includes(text), `"${text}"`, 20_000);
       await alice.type("/hi");
       await alice.pressEnter();
       await shows("hi v1");

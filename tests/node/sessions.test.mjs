@@ -8,21 +8,19 @@ import { spawn, spawnSync } from "node:child_process";
 import { rm } from "node:fs/promises";
 import { connect } from "node:net";
 import { consumer, exec, freePort } from "./_consumer.mjs";
+import { until } from "./fixtures/_wait.mjs";
 
 const noRedis = spawnSync("redis-server", ["--version"]).error;
 if (noRedis) console.log(`Skipping the Redis test: redis-server cannot run (${noRedis.message})`);
 let project;
 
-async function listening(port) {
-  for (const end = Date.now() + 10_000; Date.now() < end;) {
-    const ok = await new Promise((resolve) => {
+function listening(port) {
+  const accepts = () =>
+    new Promise((resolve) => {
       const socket = connect(port, "127.0.0.1", () => (socket.end(), resolve(true)));
       socket.on("error", () => resolve(false));
     });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error(`redis-server did not listen on ${port}`);
+  return until(accepts, `redis-server to listen on ${port}`, 10_000);
 }
 
 describe("sessions from the npm package in Node", () => {

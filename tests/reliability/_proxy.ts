@@ -117,7 +117,7 @@ export class StallProxy {
       p.frozen = true;
       // The server notices the dead peer after its ping timeout. With real pings the
       // client's side stays open (half-open): only the client's own check can notice.
-      p.killer ??= setTimeout(() => {
+      p.killer ??= setTimeout(() => { // model: the server's ping timeout, not a wait
         if (!this.#realPings) return this.#close(p);
         try {
           p.server.close();

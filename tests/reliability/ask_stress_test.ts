@@ -6,22 +6,32 @@ import { type AskError, Box } from "../../bot/mod.ts";
 import { makeBot, person, roomWith, startServer, until } from "../bot/_helpers.ts";
 import { pick } from "./_config.ts";
 
-/** Records unhandled rejections (and keeps them from ending the test run). */
-function recordUnhandled(): { seen: unknown[]; [Symbol.dispose](): void } {
+/**
+ * Records unhandled rejections (and keeps them from ending the test run). `fence()` is their
+ * fence: it leaves one rejection of its own unhandled and waits for its report. Deno reports
+ * unhandled rejections in the order they happened, so once that one is in, every rejection left
+ * unhandled before it has been reported too.
+ */
+function recordUnhandled(): { seen: unknown[]; fence(): Promise<void>; [Symbol.dispose](): void } {
   const seen: unknown[] = [];
+  const fences = new Set<unknown>();
   const listener = (event: PromiseRejectionEvent) => {
     event.preventDefault();
+    if (fences.delete(event.reason)) return;
     seen.push(event.reason);
   };
   globalThis.addEventListener("unhandledrejection", listener);
   return {
     seen,
+    async fence() {
+      const marker = new Error("the fence");
+      fences.add(marker);
+      void Promise.reject(marker);
+      await until(() => !fences.has(marker), "the fence's own rejection to be reported");
+    },
     [Symbol.dispose]: () => globalThis.removeEventListener("unhandledrejection", listener),
   };
 }
-
-/** Lets every pending unhandled-rejection check run (they fire after a macrotask). */
-const settle = () => new Promise((r) => setTimeout(r, 50));
 
 Deno.test("bot.ask() three times to one person, each caught, leaves no unhandled rejection", async () => {
   using unhandled = recordUnhandled();
@@ -39,7 +49,7 @@ Deno.test("bot.ask() three times to one person, each caught, leaves no unhandled
       ),
     );
     assertEquals(reasons, ["replaced", "replaced", "timeout"]);
-    await settle();
+    await unhandled.fence();
   } finally {
     await bot.stop();
     await alice.close();
@@ -69,7 +79,7 @@ Deno.test("ctx.ask() when the person leaves right after the command: caught, no 
     await mallory.leaveRoom();
     await until(() => reasons.length === 1, "the question's end");
     assertEquals(reasons, ["left"]);
-    await settle();
+    await unhandled.fence();
   } finally {
     await bot.stop();
     await alice.close();
@@ -140,10 +150,10 @@ Deno.test("random asks, leaves, replacements, timeouts, aborts, reconnects and s
         } else {
           void bot.send(`status ${step}`, { timeoutMs: 5 + rand() * 100 });
         }
-        if (rand() < 0.5) await new Promise((r) => setTimeout(r, rand() * 40));
+        if (rand() < 0.5) await new Promise((r) => setTimeout(r, rand() * 40)); // jitter
       }
       await bot.stop();
-      await settle();
+      await unhandled.fence();
     } finally {
       await bot.stop();
       for (const p of people) await p.close();

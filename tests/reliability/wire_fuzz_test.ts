@@ -170,6 +170,7 @@ Deno.test("Server and Bot survive thousands of random and malformed events from 
       await Promise.all(
         sockets.filter((s) => s.connected).map((s) =>
           new Promise<void>((resolve, reject) => {
+            // guard: fires only when the server stopped answering
             const timer = setTimeout(
               () => reject(new Error("The server stopped answering")),
               30_000,

@@ -226,7 +226,7 @@ Deno.test("deno task server --no-token --relax-limits --afk --no-startup-purge -
     const started = Date.now();
     while (Date.now() - started < 2500) {
       socket.emit("afk response");
-      await sleep(100);
+      await sleep(100); // the purge's timer runs in the server's process: no clock to inject
     }
     const [, health] = await json(`${url}/api/v1/health`);
     assertEquals(

@@ -1,6 +1,6 @@
 import { assertEquals } from "@std/assert";
 import { TestUser } from "../../testing/mod.ts";
-import { createRoom, fence, join, reset, signedIn, sleep, startServer, test } from "./_helpers.ts";
+import { createRoom, fence, join, reset, signedIn, startServer, test } from "./_helpers.ts";
 
 const err = (code: string, message: string) => ({
   error: { code, message, replaceDefaultText: false },
@@ -82,14 +82,23 @@ test("TestServer broadcasts typing with an automatic false after the typing time
   await c.until("user typing", stopped);
   b.emit("typing", { isTyping: true });
   b.emit("typing", { isTyping: false });
-  // Real time is the subject: the server's typing timer (80 ms) was cleared by the explicit false,
-  // so no automatic false follows; the server's timers take no injected clock.
-  await sleep(150);
+  // The explicit false cleared Bob's typing timer (80 ms), so no automatic false follows. The
+  // fence for it is a timer of the same length started later: Alice's typing, once Bob's events
+  // were handled. The server's timers of one length fire in the order they were set, so when
+  // Alice's automatic false reaches Carol, Bob's would have reached everyone before it.
+  await fence(b);
+  a.emit("typing", { isTyping: true });
+  const alice = (p: unknown) => (p as { userId: string }).userId === a.userId;
+  await c.until("user typing", (p) => alice(p) && stopped(p));
   await fence(...all);
   const t = (isTyping: boolean) => ["user typing", { userId: b.userId, username: "Bob", isTyping }];
+  const tA = (isTyping: boolean) => [
+    "user typing",
+    { userId: a.userId, username: "Alice", isTyping },
+  ];
   assertEquals(a.take(), [t(true), t(false), t(true), t(false)]);
-  assertEquals(c.take(), [t(true), t(false), t(true), t(false)]);
-  assertEquals(b.take(), []);
+  assertEquals(c.take(), [t(true), t(false), t(true), t(false), tA(true), tA(false)]);
+  assertEquals(b.take(), [tA(true), tA(false)]);
   for (const x of all) x.close();
 });
 
