@@ -83,15 +83,19 @@ export class Dispatch {
   lineOptions(): Omit<LineWatcherOptions, "idleMs"> {
     const o = this.#host.options;
     const asks = this.#asks;
+    const wantsLines = () =>
+      this.#host.handlers.has("line") || this.#tree.wantsMessage(false, "line");
     return {
       isCommand: (line, userId) => {
         if (asks.waiting(userId)) return line.trim() !== "";
+        // Plain text (most of what people type): only `line` handlers want it.
+        if (!line.trimStart().startsWith(o.prefix)) return wantsLines() && line.trim() !== "";
         if (this.#commandOf(line) !== undefined) return true;
         if (line.trim() === "") return false;
         if (this.#typedName(line) !== undefined) {
           return o.unknownCommands === "suggest" || this.#host.handlers.has("unknownCommand");
         }
-        return this.#host.handlers.has("line") || this.#tree.wantsMessage(false, "line");
+        return wantsLines();
       },
       needsEnter: (line, userId) =>
         o.requireEnter || (!asks.waiting(userId) && this.#commandOf(line)?.requireEnter === true),

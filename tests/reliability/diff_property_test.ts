@@ -157,6 +157,15 @@ Deno.test("Diff application never throws for any numbers, even negative or NaN",
   );
 });
 
+Deno.test("Chat sanitisation: every UTF-16 unit, three in a row, as the model says (the fast scan misses none)", () => {
+  for (let c = 0; c <= 0xffff; c++) {
+    const t = String.fromCharCode(c).repeat(3) + "x";
+    if (sanitizeChat(t) !== modelSanitize(t)) {
+      assertEquals(sanitizeChat(t), modelSanitize(t), `U+${c.toString(16).padStart(4, "0")}`);
+    }
+  }
+});
+
 Deno.test("Chat sanitisation matches the protocol model and is idempotent and capped", () => {
   fc.assert(
     fc.property(text, (t) => {
