@@ -4,8 +4,9 @@
 // line arrives on stdin, and prints what it measured as one JSON line.
 //
 // usage: <runtime> listen.mjs <bot|raw> <url> <token> <name> [warmupMs]
-// The first `warmupMs` (1000) of events after the first one are handled but
-// not measured: a bot runs for hours, its code long optimised by the JIT.
+// The first `warmupMs` (default 1000; the benchmark passes 3000) of events
+// after the first one are handled but not measured: a bot runs for hours, its
+// code long optimised by the JIT.
 // env:   BENCH_SDK = the module to import the Bot from ("talkomatic" in Node).
 //
 // Besides the process's CPU time, it measures the listener's own handling of
