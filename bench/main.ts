@@ -49,7 +49,7 @@ const CONFIG = quick
     inboundPath: { events: 20_000, runs: 40 },
     latency: { rounds: 30, runs: 3 },
     many: { sizes: [500], runs: 3, window: 20 },
-    startupRuns: 5,
+    startupRuns: 11,
   };
 
 interface ManyRun {

@@ -73,7 +73,6 @@ const npmPackages = Object.entries(deno.imports)
 await run(Deno.execPath(), [
   "bundle",
   "--code-splitting",
-  "--keep-names",
   "--format=esm",
   "--packages=external",
   ...npmPackages,
