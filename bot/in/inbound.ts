@@ -100,19 +100,27 @@ export class Inbound implements StateSink {
     );
   }
 
-  /** A validated event: `raw`, state, board, answers to requests. */
+  /**
+   * A validated event: `raw`, state, board, answers to requests. A failure on the way (a bug,
+   * never a handler's: those are caught where they run) is reported, never thrown into the
+   * socket: nothing a server or a person sends may end the process.
+   */
   #apply(name: ServerEventName, payload: unknown): void {
     const { handlers, options, outbox } = this.#host;
-    if (handlers.has("raw")) handlers.emit("raw", { event: name, payload } as never);
-    // `payload` was validated against the schema of `name`: the pair is a ServerMessage
-    // (passed as two arguments typed `never`, so that no array is made per event).
-    if (name === "error" && failureOf(name, payload as never)?.dropped) {
-      // The server dropped a packet and blocks this socket: stop sending for a while (§1.6).
-      this.#host.block(options.pacing.rateLimitBackoffMs);
+    try {
+      if (handlers.has("raw")) handlers.emit("raw", { event: name, payload } as never);
+      // `payload` was validated against the schema of `name`: the pair is a ServerMessage
+      // (passed as two arguments typed `never`, so that no array is made per event).
+      if (name === "error" && failureOf(name, payload as never)?.dropped) {
+        // The server dropped a packet and blocks this socket: stop sending for a while (§1.6).
+        this.#host.block(options.pacing.rateLimitBackoffMs);
+      }
+      this.state.apply(name, payload as never);
+      if (name.startsWith("board ")) this.#host.board.receive(name, payload);
+      outbox.inbound(name as never, payload as never);
+    } catch (error) {
+      handlers.report(error);
     }
-    this.state.apply(name, payload as never);
-    if (name.startsWith("board ")) this.#host.board.receive(name, payload);
-    outbox.inbound(name as never, payload as never);
   }
 
   /** A failure no request was waiting for (or a late answer). */
