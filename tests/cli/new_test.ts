@@ -47,8 +47,14 @@ Deno.test({
       assertEquals(test.code, 0, said);
       assertStringIncludes(said, "/hello greets the person who asked ... ok");
 
-      // Its dev task: the page, the bot answering a person, a restart on save, Ctrl+C.
-      dev = new Running(Deno.execPath(), ["task", "-q", "dev", "--port", "0"], { cwd: dir, env });
+      // Its dev task: the page, the bot answering a person, a restart on save, Ctrl+C. The task's
+      // command runs as it is, without `deno task` around it: a Ctrl+C in a terminal reaches
+      // every process of the group, a test can signal one process only, and through `deno task`
+      // (which forwards a lone SIGINT to its child) this test saw exit code 130 twice in full
+      // runs under load, never alone. What is tested is the dev command's own Ctrl+C.
+      const [deno, ...devArgs] = config.tasks.dev.split(" ");
+      assertEquals(deno, "deno");
+      dev = new Running(Deno.execPath(), [...devArgs, "--port", "0"], { cwd: dir, env });
       const [, url] = await dev.out.wait(
         /Open (http:\/\/127\.0\.0\.1:\d+)\/ to talk to your bot\n/,
       );
@@ -80,9 +86,10 @@ Deno.test({
       await botText("Welcome, Alice!");
 
       const pids = starts().map((m) => Number(m[1]));
-      assertEquals(await dev.stop("SIGINT"), 0);
-      assertEquals(pids.filter(alive), [], "Ctrl+C stopped the bot too");
+      const code = await dev.stop("SIGINT");
       assertStringIncludes(dev.out.text, `[dev] stopped bot.ts (pid ${pids[1]})`);
+      assertEquals(code, 0, dev.out.text);
+      assertEquals(pids.filter(alive), [], "Ctrl+C stopped the bot too");
       assert(!alive(dev.child.pid), "and dev itself");
     } finally {
       await alice?.close();
