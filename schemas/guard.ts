@@ -2,8 +2,8 @@
  * The fast way to say yes: a generated guard (codegen/guards.ts) in front of
  * a valibot validator. The guard applies the validator's rules as plain code;
  * a value it accepts is returned as it is, without valibot's copy, and any
- * other value goes to valibot, which reports the issues. Used by
- * `validators.gen.ts` only.
+ * other value goes to valibot, which reports the issues. Used by the
+ * generated `guards.gen.ts` and `validators.gen.ts` only.
  *
  * @module
  */
@@ -21,22 +21,7 @@ import type * as v from "valibot";
 export function guarded<S extends v.GenericSchema>(schema: S, guard: (x: unknown) => boolean): S {
   const slow = schema["~standard"];
   const validate = (value: unknown) => guard(value) ? { value } : slow.validate(value);
-  const fast = { ...schema, "~standard": { ...slow, validate } } as S;
-  GUARDS.set(fast, guard);
-  return fast;
-}
-
-const GUARDS = new WeakMap<object, (x: unknown) => boolean>();
-
-/**
- * The guard in front of a validator made by {@linkcode guarded}, for a caller
- * that needs only a yes (the bot's inbound path: no result object per event).
- *
- * @param schema A validator.
- * @returns Its guard, or `undefined` when it has none.
- */
-export function guardOf(schema: object): ((x: unknown) => boolean) | undefined {
-  return GUARDS.get(schema);
+  return { ...schema, "~standard": { ...slow, validate } } as S;
 }
 
 /** A key valibot's records look at: own, and not `__proto__`, `prototype` or `constructor`. */

@@ -19,13 +19,28 @@ import type { WireShapes } from "./validators.gen.ts";
 /** The valibot validators of every wire shape, by component name. */
 type Validators = { readonly [K in keyof WireShapes]: Validator<WireShapes[K]> };
 
+/**
+ * `load` run once: later calls share its promise while it is pending or once it resolved; after a
+ * failure (a broken install, say) the next call tries again.
+ *
+ * @param load What to run.
+ * @returns The shared loader.
+ */
+export function loadOnce<T>(load: () => Promise<T>): () => Promise<T> {
+  let pending: Promise<T> | undefined;
+  return () =>
+    pending ??= load().catch((error) => {
+      pending = undefined;
+      throw error;
+    });
+}
+
 let loaded: Validators | undefined;
-let loading: Promise<Validators> | undefined;
 
 /** Imports `validators.gen.ts` (and valibot) once; later calls share the import. */
-export function loadValidators(): Promise<Validators> {
-  return loading ??= import("./validators.gen.ts").then((m) => loaded = m.validators);
-}
+export const loadValidators: () => Promise<Validators> = loadOnce(() =>
+  import("./validators.gen.ts").then((m) => loaded = m.validators)
+);
 
 /** The valibot validators when they were loaded already, else `undefined`. */
 export function loadedValidators(): Validators | undefined {

@@ -1,7 +1,8 @@
 // valibot is loaded only when a payload fails: the bot's way in and the REST
 // client validate through the generated guards (schemas/lazy.ts), and their
 // static import graphs do not reach valibot or validators.gen.ts.
-import { assert, assertEquals } from "@std/assert";
+import { assert, assertEquals, assertRejects } from "@std/assert";
+import { loadOnce } from "../../schemas/lazy.ts";
 
 interface InfoModule {
   specifier: string;
@@ -81,4 +82,16 @@ Deno.test("a lazy validator answers at once for a valid value and loads valibot 
     secondIsPromise: false,
     secondIssues: true,
   });
+});
+
+Deno.test("loadOnce shares one load, and tries again after a failed one", async () => {
+  let calls = 0;
+  const load = loadOnce(() => {
+    calls++;
+    return calls === 1 ? Promise.reject(new Error("broken install")) : Promise.resolve(calls);
+  });
+  await assertRejects(() => load(), Error, "broken install");
+  assertEquals(await Promise.all([load(), load()]), [2, 2]);
+  assertEquals(await load(), 2);
+  assertEquals(calls, 2);
 });
