@@ -84,12 +84,20 @@ export async function nodeRuntime(): Promise<Runtime | { missing: string }> {
       join(dir, "package.json"),
       JSON.stringify({ name: "talkomatic-bench", private: true, type: "module" }),
     );
+    // The raw clients import socket.io-client itself, at the version the package bundles.
+    const lock = JSON.parse(await Deno.readTextFile(join(ROOT, "deno.lock"))) as {
+      specifiers: Record<string, string>;
+    };
+    const client = Object.entries(lock.specifiers)
+      .find(([spec]) => spec.startsWith("npm:socket.io-client@"))?.[1];
+    if (client === undefined) throw new Error("deno.lock has no socket.io-client");
     await run("npm", [
       "install",
       "--no-audit",
       "--no-fund",
       "--loglevel=error",
       join(ROOT, "npm", tarball),
+      `socket.io-client@${client}`,
     ], dir);
   }
   for (const entry of Deno.readDirSync(CLIENTS)) {

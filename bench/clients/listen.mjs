@@ -18,9 +18,9 @@
 // mean and counted; the garbage collector's work shows in the CPU figure.
 
 import process from "node:process";
-import { Socket } from "socket.io-client";
 import { startListener } from "./listener.mjs";
 import { clockCostMs } from "./_clock.mjs";
+import { socketClass } from "./_socket.mjs";
 
 const [kind, url, token, name, warmupArg] = process.argv.slice(2);
 const warmupMs = Number(warmupArg ?? "1000");
@@ -39,7 +39,7 @@ let paused = 0;
 let first = -1;
 let t0 = 0;
 let c0 = 0;
-const proto = /** @type {any} */ (Socket.prototype);
+const proto = /** @type {any} */ ((await socketClass(kind)).prototype);
 if (typeof proto.emitEvent !== "function") throw new Error("socket.io-client has no emitEvent");
 const emitEvent = proto.emitEvent;
 proto.emitEvent = function (/** @type {unknown[]} */ args) {

@@ -18,9 +18,9 @@
 // quickest run of each is the one least disturbed by the machine's other work.
 
 import process from "node:process";
-import { Socket } from "socket.io-client";
 import { startListener } from "./listener.mjs";
 import { clockCostMs } from "./_clock.mjs";
+import { socketClass } from "./_socket.mjs";
 
 const [kind, url, token, name, eventsArg, runsArg, coldArg] = process.argv.slice(2);
 const events = Number(eventsArg);
@@ -32,9 +32,9 @@ function evict() {
   for (let i = 0; i < other.length; i += 64) other[i]++;
 }
 
-/** @type {Socket | undefined} */
+/** @type {any} */
 let socket;
-const proto = /** @type {any} */ (Socket.prototype);
+const proto = /** @type {any} */ ((await socketClass(kind)).prototype);
 const emitEvent = proto.emitEvent;
 proto.emitEvent = function (/** @type {unknown[]} */ args) {
   socket = this;

@@ -2,6 +2,7 @@
 // that `deno task build:npm` made into a temporary Node project, then run the
 // echo bot against the local server, call every REST function, and type-check
 // a TypeScript consumer, all in Node.
+import process from "node:process";
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import { rm } from "node:fs/promises";
@@ -70,6 +71,17 @@ describe("the npm package in Node", { concurrency: true }, () => {
     );
     delete out.invalid;
     assert.deepEqual(out, { signedIn: true, before: false, after: false });
+  });
+
+  test("the bundled socket.io-client logs through debug: DEBUG=socket.io-client:* works", async () => {
+    const { stdout, stderr } = await exec("node", ["debug_log.mjs"], {
+      cwd: project,
+      timeout: 60_000,
+      env: { ...process.env, DEBUG: "socket.io-client:*", DEBUG_COLORS: "0" },
+    });
+    assert.deepEqual(JSON.parse(stdout.trim().split("\n").pop()), { signedIn: true });
+    assert.match(stderr, /socket\.io-client:manager opening http:\/\/127\.0\.0\.1:\d+/);
+    assert.match(stderr, /socket\.io-client:socket transport is open - connecting/);
   });
 
   test("middleware, composers, file sessions, cooldowns, ask, schedules and the box work in Node", async () => {
