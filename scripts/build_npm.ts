@@ -122,11 +122,11 @@ const npmFile =
 // same text for JavaScript: Node decodes a source with one such character more slowly, and V8
 // then holds it as two bytes per character (esbuild's default; deno bundle writes UTF-8).
 const ascii = (code: string) =>
-  code.replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  code.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
 for await (const file of files(pkgDir)) {
   if (!file.endsWith(".js")) continue;
   const text = await Deno.readTextFile(file);
-  if (text.includes("String.raw") || /\\[^\x00-\x7f]/.test(text)) {
+  if (text.includes("String.raw") || /\\[\u0080-\uffff]/.test(text)) {
     throw new Error(`${file}: String.raw, or a \\ before a character beyond ASCII`);
   }
   const named = ascii(text).replace(
