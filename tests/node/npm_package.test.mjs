@@ -84,6 +84,15 @@ describe("the npm package in Node", { concurrency: true }, () => {
     assert.match(stderr, /socket\.io-client:socket transport is open - connecting/);
   });
 
+  test("the bundled socket.io-client reconnects: after a dropped connection and a server restart", async () => {
+    const { stdout } = await exec("node", ["reconnect.mjs"], { cwd: project, timeout: 60_000 });
+    assert.deepEqual(JSON.parse(stdout.trim().split("\n").pop()), {
+      dropped: { sameId: true, room: "Sticky" },
+      restarted: { newId: true, room: "Sticky" },
+      errors: [],
+    });
+  });
+
   test("middleware, composers, file sessions, cooldowns, ask, schedules and the box work in Node", async () => {
     const { stdout } = await exec("node", ["composition.mjs"], { cwd: project, timeout: 60_000 });
     assert.deepEqual(JSON.parse(stdout.trim().split("\n").pop()), {
