@@ -112,12 +112,11 @@ await Deno.writeTextFile(
 );
 await Deno.remove(join(pkgDir, "scripts"), { recursive: true });
 
-// The bundled packages, from the comments that name each module's file (a path relative to
-// the working directory, the root): such a comment gets the package's name and version
-// instead of the build machine's npm cache path.
+// The bundled packages, from the comments that name each module's file: a path relative to the
+// working directory (the root) into Deno's npm cache, `<cache>/<registry>/<name>/<version>/…`.
+// Such a comment gets the package's name and version instead of the build machine's path.
 const bundled = new Map<string, { version: string; dir: string }>();
-const npmFile =
-  /^\/\/ ((?:\.\.\/)*.*?registry\.npmjs\.org\/)((?:@[^/]+\/)?[^/]+)\/([^/]+)\/(.*)$/gm;
+const npmFile = /^\/\/ (\S*?\/)((?:@[^/\s]+\/)?[^/\s]+)\/(\d+\.\d+\.\d+[^/\s]*)\/(\S+)$/gm;
 // Every character beyond ASCII (in our comments, mostly) is written as its \u escape, the
 // same text for JavaScript: Node decodes a source with one such character more slowly, and V8
 // then holds it as two bytes per character (esbuild's default; deno bundle writes UTF-8).
@@ -245,7 +244,7 @@ for await (const file of files(pkgDir)) {
   if (rel.endsWith(".map")) throw new Error(`Source map in the package: ${rel}`);
   if (/\.(js|d\.ts)$/.test(rel)) {
     const text = await Deno.readTextFile(file);
-    if (text.includes(root) || text.includes("file://") || text.includes("registry.npmjs.org")) {
+    if (text.includes(root) || text.includes("file://") || /^\/\/ \.\.\//m.test(text)) {
       throw new Error(`Build-machine path in ${rel}`);
     }
   }
