@@ -269,12 +269,17 @@ for await (const file of files(pkgDir)) {
     }
   }
 }
+// The REST client does not load the bundled socket.io-client either.
 for (const entry of ["mod.js", "bot/mod.js", "api/mod.js"]) {
   const seen = new Set([entry]);
   const queue = [entry];
   while (queue.length > 0) {
     const file = queue.pop()!;
-    for (const spec of staticImports(await Deno.readTextFile(join(pkgDir, file)))) {
+    const code = await Deno.readTextFile(join(pkgDir, file));
+    if (entry === "api/mod.js" && code.includes("\n// socket.io-client@")) {
+      throw new Error(`api/mod.js loads socket.io-client (through ${file})`);
+    }
+    for (const spec of staticImports(code)) {
       if (spec === "valibot") throw new Error(`${entry} loads valibot at start (through ${file})`);
       if (!spec.startsWith(".")) continue;
       const next = relative(pkgDir, join(pkgDir, file, "..", spec));
