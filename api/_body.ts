@@ -7,6 +7,7 @@
  * @module
  */
 
+import { fit } from "../schemas/text.ts";
 import { TransportError } from "./errors.ts";
 
 /** The default limit of one answer's body: far above any real answer. */
@@ -43,20 +44,11 @@ export function redirected(url: URL, status: number, location: string | null): T
   } catch {
     // keep the header as it came
   }
-  const where = target === "" ? "another address" : `"${cut(target, 500)}"`;
+  const where = target === "" ? "another address" : `"${fit(target, 500)}"`;
   return new TransportError(
     `Server at "${url.origin}" redirected "${url.href}" (${status}) to ${where}: set TALKOMATIC_URL to the final address`,
-    { kind: "redirect", url: url.href, ...(target === "" ? {} : { location: cut(target, 500) }) },
+    { kind: "redirect", url: url.href, ...(target === "" ? {} : { location: fit(target, 500) }) },
   );
-}
-
-/** Cuts `text` to at most `max` characters (then ending with "…"), never splitting a surrogate pair. */
-export function cut(text: string, max: number): string {
-  if (text.length <= max) return text;
-  let end = max - 1;
-  const code = text.charCodeAt(end - 1);
-  if (code >= 0xd800 && code <= 0xdbff) end--;
-  return `${text.slice(0, end)}…`;
 }
 
 /**

@@ -4,11 +4,13 @@
  *
  * @module
  */
-import { cut } from "./_body.ts";
+import { fit } from "../schemas/text.ts";
 import { ApiError, type ApiErrorVariant } from "./errors.ts";
 
 /** How much of a non-JSON body is kept. */
 const SNIPPET_LENGTH = 200;
+/** How much of a text body the snippet reads. */
+const SNIPPET_INPUT = 8192;
 /** How much of a server's `message`, `code` or detail reaches errors and logs. */
 const FIELD_LENGTH = 500;
 
@@ -43,7 +45,7 @@ function stringRecord(value: unknown): Record<string, string> | undefined {
   if (!isRecord(value)) return undefined;
   const out: Record<string, string> = {};
   for (const [key, item] of Object.entries(value)) {
-    out[cut(key, FIELD_LENGTH)] = cut(
+    out[fit(key, FIELD_LENGTH)] = fit(
       typeof item === "string" ? item : JSON.stringify(item) ?? String(item),
       FIELD_LENGTH,
     );
@@ -53,7 +55,9 @@ function stringRecord(value: unknown): Record<string, string> | undefined {
 
 /** Shortens a text body to a one-line readable snippet (tags stripped, spaces collapsed). */
 function snippet(text: string): string {
-  const readable = text
+  // Only the start is shown: the expressions below never see more than a few KiB (a hostile
+  // body of unclosed `<script` tags made the first one slow on the whole 1 MiB).
+  const readable = text.slice(0, SNIPPET_INPUT)
     .replace(/<(script|style)[\s\S]*?<\/\1>/gi, " ")
     .replace(/<br\s*\/?>/gi, " ")
     .replace(/<[^>]*>/g, " ")
@@ -65,7 +69,7 @@ function snippet(text: string): string {
     .replace(/&amp;/g, "&")
     .replace(/\s+/g, " ")
     .trim();
-  return readable.length > SNIPPET_LENGTH ? `${readable.slice(0, SNIPPET_LENGTH)}…` : readable;
+  return fit(readable, SNIPPET_LENGTH + 1);
 }
 
 /** Builds the {@linkcode ApiError} for a response whose status is not a documented success. */
@@ -78,7 +82,7 @@ export function toApiError(response: ErrorResponse): ApiError {
     body = JSON.parse(text);
   } catch (cause) {
     const shown = snippet(text);
-    const kept = text.length > SNIPPET_LENGTH ? `${text.slice(0, SNIPPET_LENGTH)}…` : text;
+    const kept = fit(text, SNIPPET_LENGTH + 1);
     return new ApiError(
       `Server answered ${status} to "${operation}" with a body that is not JSON${
         shown === "" ? "" : `: "${shown}"`
@@ -97,7 +101,7 @@ export function toApiError(response: ErrorResponse): ApiError {
   }
   const error = isRecord(body) ? body.error : undefined;
   if (typeof error === "string") {
-    return new ApiError(cut(error, FIELD_LENGTH), {
+    return new ApiError(fit(error, FIELD_LENGTH), {
       status,
       code: fallbackCode,
       body,
@@ -116,9 +120,9 @@ export function toApiError(response: ErrorResponse): ApiError {
       : typeof error.replaceDefaultText === "boolean"
       ? "detailed"
       : "simple";
-    return new ApiError(cut(error.message, FIELD_LENGTH), {
+    return new ApiError(fit(error.message, FIELD_LENGTH), {
       status,
-      code: cut(error.code, FIELD_LENGTH),
+      code: fit(error.code, FIELD_LENGTH),
       body,
       variant,
       operation,

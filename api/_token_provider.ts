@@ -20,6 +20,7 @@
  * @module
  */
 import { ApiError } from "./errors.ts";
+import { SharedRequest } from "./_shared.ts";
 import type { StoredToken, TokenStore } from "./token_store.ts";
 
 /** Options of {@linkcode TokenProvider}. */
@@ -54,9 +55,8 @@ export class TokenProvider {
   #now: () => number;
   #margin: number;
   #current: StoredToken | undefined;
-  #pending: Promise<StoredToken> | undefined;
-  /** The callers waiting for `#pending`, and what aborts its request when none is left. */
-  #waiting: { count: number; controller: AbortController } | undefined;
+  /** The request in flight, shared by concurrent callers. */
+  readonly #shared = new SharedRequest<StoredToken>();
   #warn: ((message: string) => void) | undefined;
   /** The given token was refused: the next one obtained is told to `warn`. */
   #givenRefused = false;
@@ -94,24 +94,7 @@ export class TokenProvider {
     if (signal?.aborted) throw signal.reason;
     if (this.#given !== undefined) return this.#given;
     if (this.#current !== undefined && this.#fresh(this.#current)) return this.#current.token;
-    if (this.#pending === undefined) {
-      const waiting = this.#waiting = { count: 0, controller: new AbortController() };
-      this.#pending = this.#obtain(waiting.controller.signal).finally(() => {
-        this.#pending = undefined;
-        if (this.#waiting === waiting) this.#waiting = undefined;
-      });
-      // Every waiter may have given up (aborted); the outcome is still consumed.
-      this.#pending.catch(() => {});
-    }
-    const waiting = this.#waiting;
-    if (waiting) waiting.count++;
-    try {
-      const token = await abortable(this.#pending, signal);
-      return token.token;
-    } finally {
-      // The last waiter gave up: the request stops too (a Ctrl+C does not wait for it).
-      if (waiting && --waiting.count === 0 && signal?.aborted) waiting.controller.abort();
-    }
+    return (await this.#shared.get((shared) => this.#obtain(shared), signal)).token;
   }
 
   /**
@@ -198,14 +181,4 @@ function explainRefusal(error: unknown, server: string): unknown {
     error,
     { cause: error },
   );
-}
-
-function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (signal === undefined) return promise;
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
-  });
 }

@@ -32,6 +32,7 @@ import {
 } from "./_body.ts";
 import { ApiError, PayloadValidationError, TransportError } from "./errors.ts";
 import { consoleLogger, type Logger } from "./logger.ts";
+import { SharedRequest } from "./_shared.ts";
 import { TokenProvider } from "./_token_provider.ts";
 import { FileTokenStore, type StoredToken, type TokenStore } from "./token_store.ts";
 import { validateSoon } from "../schemas/validate.ts";
@@ -127,6 +128,15 @@ function setCookies(headers: Headers): string[] {
   return joined === null ? [] : [joined];
 }
 
+/** The request that gets a session cookie: the emoji list, the cheapest page that sets one. */
+const COOKIE_SPEC: OperationSpec<unknown> = {
+  id: "getEmojiList",
+  method: "GET",
+  path: "/js/emojiList.json",
+  auth: "none",
+  success: { 200: anyValue },
+};
+
 /**
  * The HTTP layer under {@linkcode TalkomaticApi}: one per server, holding the
  * bot token and the session cookie. Share one between clients with the
@@ -206,7 +216,7 @@ export class HttpTransport {
   #apiKey: string;
   #logger: Logger;
   #cookie: string | undefined;
-  #cookiePending: Promise<string> | undefined;
+  readonly #cookieRequest = new SharedRequest<string>();
 
   /**
    * Creates a transport.
@@ -272,13 +282,20 @@ export class HttpTransport {
    * ```
    */
   async ensureSessionCookie(options?: CallOptions): Promise<string> {
-    options ??= {};
     const held = this.sessionCookie;
     if (held !== undefined) return held;
-    this.#cookiePending ??= this.#fetchCookie(options).finally(() => {
-      this.#cookiePending = undefined;
-    });
-    return await this.#cookiePending;
+    const signal = options?.signal;
+    try {
+      // Shared with concurrent callers: each gives up on its own signal; the timeout of the
+      // caller that started the request applies.
+      const timeoutMs = options?.timeoutMs;
+      return await this.#cookieRequest.get(
+        (shared) => this.#fetchCookie({ signal: shared, timeoutMs }),
+        signal,
+      );
+    } catch (error) {
+      throw this.#ownAbort(this.#url(COOKIE_SPEC), signal, error);
+    }
   }
 
   /**
@@ -346,10 +363,7 @@ export class HttpTransport {
     try {
       return await this.tokens.get(options.signal);
     } catch (error) {
-      if (options.signal?.aborted && error === options.signal.reason) {
-        throw this.#aborted(this.#url(spec), error);
-      }
-      throw error;
+      throw this.#ownAbort(this.#url(spec), options.signal, error);
     }
   }
 
@@ -364,13 +378,7 @@ export class HttpTransport {
   }
 
   async #fetchCookie(options: CallOptions): Promise<string> {
-    const spec: OperationSpec<unknown> = {
-      id: "getEmojiList",
-      method: "GET",
-      path: "/js/emojiList.json",
-      auth: "none",
-      success: { 200: anyValue },
-    };
+    const spec = COOKIE_SPEC;
     // On Node, without a fetch of the caller's, the cookie comes through node:http (see nodeGet).
     const url = this.#url(spec);
     const headers = { "accept": "application/json", "user-agent": USER_AGENT };
@@ -418,6 +426,11 @@ export class HttpTransport {
     if (spec.auth === "token+key") headers.set("x-api-key", this.#apiKey);
     if (this.#cookie !== undefined) headers.set("cookie", `${SESSION_COOKIE_NAME}=${this.#cookie}`);
     return headers;
+  }
+
+  /** What a shared request rejected a caller with: its own abort as a TransportError. */
+  #ownAbort(url: URL, signal: AbortSignal | undefined, error: unknown): unknown {
+    return signal?.aborted && error === signal.reason ? this.#aborted(url, error) : error;
   }
 
   #aborted(url: URL, cause: unknown): TransportError {

@@ -133,6 +133,17 @@ Deno.test("HttpTransport.call() keeps only the start of a long non-JSON body", a
   });
 });
 
+Deno.test("HttpTransport.call() reads only the start of a hostile error page of unclosed <script tags", async () => {
+  // 900 KB under the 1 MiB limit: the tag-stripping expressions once ran on all of it, which
+  // took about 30 s (quadratic) and held the event loop, socket included.
+  await withTestServer(async (server, make) => {
+    await answer(server, new Response("<script ".repeat(100_000), { status: 500 }));
+    const error = await assertRejects(() => make().call(emojiSpec), ApiError);
+    assertEquals([error.code, error.variant], ["HTTP_500", "notJson"]);
+    assertEquals(error.body, `${"<script ".repeat(25)}…`);
+  });
+});
+
 Deno.test("HttpTransport.call() maps invalid JSON on an error status", async () => {
   await withTestServer(async (server, make) => {
     await answer(

@@ -326,6 +326,20 @@ Deno.test("HttpTransport.ensureSessionCookie() fetches the emoji list once and o
   });
 });
 
+Deno.test("HttpTransport.ensureSessionCookie(): a caller that gives up does not fail the others waiting with it", async () => {
+  await withServer(async (server, make) => {
+    const transport = make();
+    const controller = new AbortController();
+    const first = transport.ensureSessionCookie({ signal: controller.signal });
+    const second = transport.ensureSessionCookie();
+    controller.abort(new Error("Ctrl+C"));
+    const error = await assertRejects(() => first, TransportError);
+    assertEquals(error.kind, "aborted");
+    assertStringIncludes(await second, "connect.sid=");
+    assertEquals(server.requests().length, 1, "one request, shared");
+  });
+});
+
 Deno.test("HttpTransport.ensureSessionCookie() fails when the server sets no cookie", async () => {
   await withServer(async (server, make) => {
     await answer(server, new Response("{}", { headers: { "set-cookie": "other=1; Path=/" } }));
