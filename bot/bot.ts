@@ -70,6 +70,7 @@ export class Bot<C extends object = Record<never, never>> {
   readonly #link: Link;
   readonly #board: Board;
   readonly #hooks: Hooks;
+  #stopping: Promise<void> | undefined;
 
   /**
    * Creates a bot; nothing is sent before `start()` or `run()`.
@@ -579,12 +580,16 @@ export class Bot<C extends object = Record<never, never>> {
    * of handlers that already answered finish, so a stop right after an
    * answer loses nothing.
    *
+   * A second call (Ctrl+C, then `await bot.stop()`) returns the same promise.
+   *
    * @returns When stopped.
    */
-  async stop(): Promise<void> {
-    await this.#link.stop();
-    const report = (error: unknown) => this.#handlers.report(error);
-    await this.#hooks.stopping(STOP_GRACE_MS, this.#options.clock, report);
+  stop(): Promise<void> {
+    return this.#stopping ??= (async () => {
+      await this.#link.stop();
+      const report = (error: unknown) => this.#handlers.report(error);
+      await this.#hooks.stopping(STOP_GRACE_MS, this.#options.clock, report);
+    })();
   }
 
   /** Stops the bot (`await using bot = new Bot(...)`). */

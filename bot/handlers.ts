@@ -161,7 +161,12 @@ export class Handlers {
       return; // a handler still waiting on an action (or an answer) when the bot was stopped
     }
     const wrapped = error instanceof HandlerError ? error : new HandlerError(event, error, ctx);
-    if (!this.#catch || event === "catch") return this.#logger.error(wrapped.message, error);
+    if (!this.#catch || event === "catch") {
+      // A question that ended unanswered (the person left, a newer question, the time ran out)
+      // is how conversations go, not a bug: one line, without a stack.
+      if (error instanceof AskError) return this.#logger.warn(wrapped.message);
+      return this.#logger.error(wrapped.message, error);
+    }
     this.run("catch", () => this.#catch!(wrapped), ctx);
   }
 

@@ -114,12 +114,16 @@ export class Dispatch {
     if (typeof id !== "string") {
       throw new TypeError("Cannot ask: pass a user in the room or a user id");
     }
+    const gone = (name: string) =>
+      Promise.reject(
+        new AskError(
+          `Cannot get an answer from ${JSON.stringify(name)}: they are not in the bot's room`,
+          "left",
+          id,
+        ),
+      );
     const found = this.#host.roomUser(id);
-    if (!found) {
-      const who = JSON.stringify(typeof user === "string" ? id : user.name);
-      const why = "they are not in the bot's room";
-      return Promise.reject(new AskError(`Cannot get an answer from ${who}: ${why}`, "left", id));
-    }
+    if (!found) return gone(typeof user === "string" ? id : user.name);
     // A question hook (a Box: one line per person asked) shows it; else `show`, else an answer.
     const hook = this.#host.questionHook();
     const shown = hook
@@ -127,7 +131,9 @@ export class Dispatch {
       : show ??
         ((text: string, signal: AbortSignal) => this.#host.answer(text, found, { signal }));
     return askParsed(
-      (q) => this.#asks.ask(found, q, options, shown),
+      // Asked again after an answer that did not parse: the person may have left meanwhile (a
+      // `parse` function of the user's may take its time).
+      (q) => this.#host.roomUser(id) ? this.#asks.ask(found, q, options, shown) : gone(found.name),
       found,
       question,
       options,

@@ -36,6 +36,9 @@ export function closestName(typed: string, names: Iterable<string>): string | un
   for (const name of names) {
     const n = name.toLowerCase();
     const limit = Math.max(n.length, t.length) <= 4 ? 1 : 2;
+    // The lengths alone tell when a name is too far: a person's 5000-letter `/aaaa…` costs no
+    // distance table.
+    if (Math.abs(n.length - t.length) > limit) continue;
     const d = editDistance(t, n);
     if (d <= limit && d < bestDistance) {
       best = name;

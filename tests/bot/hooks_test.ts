@@ -1,7 +1,7 @@
 // bot.hook(): the one public way a plugin shows the bot's answers and questions and makes stop()
 // finish work first. The plugin below is written as a third party would write it: it imports
 // only from @talkomatic/talkomatic/bot (the scaffolding around it uses the test helpers).
-import { assert, assertEquals, assertThrows } from "@std/assert";
+import { assert, assertEquals, assertStrictEquals, assertThrows } from "@std/assert";
 import { Bot, type User } from "@talkomatic/talkomatic/bot";
 import { FakeClock, settle } from "../_fake_clock.ts";
 import { enter, quietLogger, scene, seen, until } from "./_helpers.ts";
@@ -120,6 +120,17 @@ Deno.test("Bot.stop() awaits every stopping hook; one that never ends is cut aft
   await clock.advance(1);
   await stopping;
   assertEquals(clock.pending, 0);
+});
+
+Deno.test("Bot.stop() called twice (Ctrl+C, then the program's own stop) runs the stopping hooks once", async () => {
+  const bot = new Bot({ username: "Keeper", logger: quietLogger() });
+  let runs = 0;
+  bot.hook({ stopping: () => void runs++ });
+  const first = bot.stop();
+  assertStrictEquals(bot.stop(), first);
+  await first;
+  await bot.stop();
+  assertEquals(runs, 1);
 });
 
 Deno.test("Bot.stop() reports a failing stopping hook and waits for no removed one", async () => {

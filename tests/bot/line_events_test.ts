@@ -130,6 +130,7 @@ Deno.test("closestName() takes one edit for short names, two for longer ones, sw
   assertEquals(editDistance("hepl", "help"), 1);
   assertEquals(editDistance("kitten", "sitting"), 3);
   assertEquals(closestName("hepl", ["vote", "help"]), "help");
+  assertEquals(closestName("h".repeat(5000), ["help", "hhhhhh"]), undefined);
   assertEquals(closestName("HELP", ["help"]), "help");
   assertEquals(closestName("rsults", ["results", "vote"]), "results");
   assertEquals(closestName("xy", ["help"]), undefined);

@@ -4,7 +4,7 @@
 import { assertEquals, assertInstanceOf, assertRejects } from "@std/assert";
 import { AskError } from "../../bot/mod.ts";
 import { parserOf } from "../../bot/commands/prompt.ts";
-import { scene, seen, until } from "./_helpers.ts";
+import { quietLogger, scene, seen, until } from "./_helpers.ts";
 import { enter } from "../_support.ts";
 
 Deno.test("ctx.ask() with parse re-asks with the reason and resolves with a typed value", async () => {
@@ -112,6 +112,53 @@ Deno.test("ctx.ask() rejects with reason invalid after the retries; bad parse op
     RangeError,
     "retries must be an integer from 0 to 100, got -1",
   );
+});
+
+Deno.test("ctx.ask() with a slow parse: a person who left meanwhile is not asked again", async () => {
+  await using s = await scene();
+  const { bot, alice } = s;
+  let release!: () => void;
+  const gate = new Promise<void>((r) => release = r);
+  let parsing = false;
+  let reason: string | undefined;
+  bot.command("slow").handle(async (ctx) => {
+    try {
+      await ctx.ask("A number?", {
+        timeoutMs: 30_000,
+        parse: async () => {
+          parsing = true;
+          await gate;
+          throw new Error("Not a number.");
+        },
+      });
+    } catch (error) {
+      reason = (error as AskError).reason;
+    }
+  });
+  await enter(alice, "/slow");
+  await until(() => seen(alice, bot) === "A number?", "the question");
+  await enter(alice, "nope");
+  await until(() => parsing, "the answer being parsed");
+  const id = alice.userId!;
+  await alice.leaveRoom();
+  await until(() => !bot.users.has(id), "the bot seeing Alice leave");
+  release();
+  await until(() => reason, "the question's end");
+  assertEquals(reason, "left");
+});
+
+Deno.test("a question a handler leaves uncaught is logged as one warning when the person leaves", async () => {
+  const logger = quietLogger();
+  await using s = await scene({}, { logger });
+  const { bot, alice } = s;
+  bot.command("quiz").handle(async (ctx) => void await ctx.ask("Capital of France?"));
+  await enter(alice, "/quiz");
+  await until(() => seen(alice, bot) === "Capital of France?", "the question");
+  await alice.leaveRoom();
+  await until(() => logger.lines.some((l) => l.includes("threw")), "the log line");
+  assertEquals(logger.lines.filter((l) => l.includes("threw")), [
+    'warn Handler for "/quiz" threw: Cannot get an answer from "Alice": they left the room',
+  ]);
 });
 
 Deno.test("parserOf() reads integers, numbers, yes/no and choices strictly", () => {
