@@ -88,14 +88,11 @@ export class Dispatch {
     return {
       isCommand: (line, userId) => {
         if (asks.waiting(userId)) return line.trim() !== "";
-        // Plain text (most of what people type): only `line` handlers want it.
-        if (!line.trimStart().startsWith(o.prefix)) return wantsLines() && line.trim() !== "";
-        if (this.#commandOf(line) !== undefined) return true;
-        if (line.trim() === "") return false;
-        if (this.#typedName(line) !== undefined) {
-          return o.unknownCommands === "suggest" || this.#host.handlers.has("unknownCommand");
-        }
-        return wantsLines();
+        // Plain text (most of what people type), or a prefix alone: only `line` handlers want it.
+        const name = this.#typedName(line);
+        if (name === undefined) return wantsLines() && line.trim() !== "";
+        if (this.#find(name) !== undefined) return true;
+        return o.unknownCommands === "suggest" || this.#host.handlers.has("unknownCommand");
       },
       needsEnter: (line, userId) =>
         o.requireEnter || (!asks.waiting(userId) && this.#commandOf(line)?.requireEnter === true),
@@ -153,14 +150,10 @@ export class Dispatch {
     return this.#help && !this.#tree.find("help") ? [this.#help, ...all] : all;
   }
 
+  /** The command a line names, if the bot has it. */
   #commandOf(line: string): CommandDefinition | undefined {
-    const t = line.trimStart();
-    const prefix = this.#host.options.prefix;
-    if (!t.startsWith(prefix) || t.length === prefix.length || /\s/.test(t[prefix.length])) {
-      return undefined;
-    }
-    const word = /^[^\s]*/.exec(t.slice(prefix.length))![0];
-    return this.#find(word);
+    const name = this.#typedName(line);
+    return name === undefined ? undefined : this.#find(name);
   }
 
   /**
