@@ -13,6 +13,7 @@ import {
   type BotEventData,
   type BotEventName,
 } from "./events.ts";
+import type { Answer } from "./commands/answers.ts";
 import type { BotLogger } from "./options.ts";
 import type { User } from "./model.ts";
 
@@ -35,9 +36,6 @@ function isStopped(error: unknown): boolean {
 
 /** Builds a handler context (`bot`, `room`, `reply`) around an event's data. */
 export type ContextOf = <T extends object>(data: T) => BaseContext & T;
-
-/** Shows an answer to `user` (in a box's answer section, or as the bot's text). */
-export type Answer = (text: string, user: User | undefined) => Promise<void>;
 
 /** The event handlers of one bot. */
 export class Handlers {
