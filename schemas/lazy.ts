@@ -38,7 +38,7 @@ export function loadOnce<T>(load: () => Promise<T>): () => Promise<T> {
 let loaded: Validators | undefined;
 
 /** Imports `validators.gen.ts` (and valibot) once; later calls share the import. */
-export const loadValidators: () => Promise<Validators> = loadOnce(() =>
+const loadValidators: () => Promise<Validators> = loadOnce(() =>
   import("./validators.gen.ts").then((m) => loaded = m.validators)
 );
 

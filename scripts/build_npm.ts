@@ -131,6 +131,10 @@ for await (const file of files(pkgDir)) {
   const named = ascii(text).replace(
     npmFile,
     (_, cache: string, name: string, version: string, rest) => {
+      const seen = bundled.get(name);
+      if (seen !== undefined && seen.version !== version) {
+        throw new Error(`The bundle holds ${name} twice: ${seen.version} and ${version}`);
+      }
       bundled.set(name, { version, dir: join(root, cache, name, version) });
       return `// ${name}@${version}/${rest}`;
     },
@@ -260,6 +264,8 @@ const declared = new Set([...Object.keys(manifest.dependencies), ...Object.keys(
 for await (const file of files(pkgDir)) {
   if (!file.endsWith(".js")) continue;
   const code = await Deno.readTextFile(file);
+  // A CommonJS module bundled with a require() of a package left outside would throw in ESM.
+  if (/\b__require\(/.test(code)) throw new Error(`${relative(pkgDir, file)} calls __require()`);
   const dynamic = [...code.matchAll(/\bimport\("([^"]+)"\)/g)].map((m) => m[1]);
   for (const spec of [...staticImports(code), ...dynamic]) {
     if (spec.startsWith(".") || spec.startsWith("node:") || spec.includes("{{")) continue;
@@ -276,8 +282,9 @@ for (const entry of ["mod.js", "bot/mod.js", "api/mod.js"]) {
   while (queue.length > 0) {
     const file = queue.pop()!;
     const code = await Deno.readTextFile(join(pkgDir, file));
-    if (entry === "api/mod.js" && code.includes("\n// socket.io-client@")) {
-      throw new Error(`api/mod.js loads socket.io-client (through ${file})`);
+    const client = BUNDLED.find((name) => code.includes(`\n// ${name}@`));
+    if (entry === "api/mod.js" && client !== undefined) {
+      throw new Error(`api/mod.js loads ${client} (through ${file})`);
     }
     for (const spec of staticImports(code)) {
       if (spec === "valibot") throw new Error(`${entry} loads valibot at start (through ${file})`);

@@ -8,7 +8,7 @@ import type { IncomingMessage, Server as HttpServer, ServerResponse } from "node
 import type { Duplex } from "node:stream";
 
 /** Whether a Host header value names this loopback server (any port). */
-export function hostAllowed(host: string | undefined, given: string): boolean {
+function hostAllowed(host: string | undefined, given: string): boolean {
   if (host === undefined) return true; // no browser omits it: not a rebinding
   const name = (/^\[[^\]]*\]/.exec(host)?.[0] ?? host.replace(/:\d*$/, "")).toLowerCase();
   if (name === "localhost" || name.endsWith(".localhost") || name === "[::1]") return true;

@@ -24,7 +24,7 @@ import { finalizeStroke } from "./_board.ts";
 import { checkSoloRooms, startupPurge, sweepEmptyRooms, sweepGhosts } from "./_sweeps.ts";
 
 export type { Diff };
-export type { Conn, Room, RoomUser, SocketLike, Stroke, WorldPort } from "./_model.ts";
+export type { Conn, Room } from "./_model.ts";
 import type { Conn, Room, WorldPort } from "./_model.ts";
 
 /** Everything that dies with a restart. */
