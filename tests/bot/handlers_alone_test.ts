@@ -4,7 +4,8 @@
 // awaited reaches the `error` event or else the logger (a stopped action
 // after stop(): nowhere).
 import { assert, assertEquals, assertInstanceOf } from "@std/assert";
-import { type Answer, type ContextOf, Handlers } from "../../bot/handlers.ts";
+import type { Answer } from "../../bot/commands/answers.ts";
+import { type ContextOf, Handlers } from "../../bot/handlers.ts";
 import { ActionError, HandlerError } from "../../bot/errors.ts";
 import type { Bot } from "../../bot/bot.ts";
 import type { BotEventName, EventHandler } from "../../bot/events.ts";
