@@ -168,21 +168,14 @@ const CHAT_EVENTS_PER_SECOND = 40;
     showAlert(Object.values(errors).join(" "));
   });
 
-  socket.on("error", (/** @type {any} */ payload) => {
-    const message = payload && payload.error && payload.error.message;
-    showAlert(typeof message === "string" ? message : "The server reported an error.");
-    joining = null;
-  });
-
-  socket.on("room not found", () => {
-    showAlert("Room not found.");
-    joining = null;
-  });
-
-  socket.on("room full", () => {
-    showAlert("Room is full.");
-    joining = null;
-  });
+  // The three carry the server's error envelope: its text is shown, never one written here.
+  for (const event of ["error", "room not found", "room full"]) {
+    socket.on(event, (/** @type {any} */ payload) => {
+      const message = payload && payload.error && payload.error.message;
+      showAlert(typeof message === "string" ? message : "The server reported an error.");
+      joining = null;
+    });
+  }
 
   socket.on("message", (/** @type {any} */ payload) => {
     if (payload && typeof payload.text === "string") showAlert(payload.text);

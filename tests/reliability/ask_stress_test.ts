@@ -3,7 +3,7 @@
 // every unhandled rejection the process sees.
 import { assertEquals } from "@std/assert";
 import { type AskError, Box } from "../../bot/mod.ts";
-import { makeBot, person, roomWith, startServer, until } from "../bot/_helpers.ts";
+import { botSaw, makeBot, person, roomWith, startServer, until } from "../bot/_helpers.ts";
 import { pick } from "./_config.ts";
 
 /**
@@ -76,6 +76,9 @@ Deno.test("ctx.ask() when the person leaves right after the command: caught, no 
     await bot.send("Hello");
     await mallory.type("/quiz", { cps: Infinity });
     await mallory.pressEnter();
+    // The server drops a leaving person's chat still in its batch: the bot must have the line
+    // (and its command started) before Mallory leaves, with the question still waiting its turn.
+    await botSaw(bot, mallory, (t) => t.endsWith("/quiz\n"), "the /quiz line at the bot");
     await mallory.leaveRoom();
     await until(() => reasons.length === 1, "the question's end");
     assertEquals(reasons, ["left"]);

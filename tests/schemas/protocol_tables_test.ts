@@ -70,19 +70,23 @@ Deno.test("the bot's pacing and the local server's limiters start from the schem
   assertEquals(options.apiKey, PUBLIC_API_KEY);
 });
 
+/** The code of every .ts/.js file under `dirs`, however deep, but the generated (*.gen.*) ones. */
 async function sources(dirs: string[]): Promise<[string, string][]> {
   const out: [string, string][] = [];
-  for (const dir of dirs) {
+  const walk = async (dir: string): Promise<void> => {
     for await (const entry of Deno.readDir(new URL(dir, root))) {
+      const path = `${dir}${entry.name}`;
+      if (entry.isDirectory) {
+        await walk(`${path}/`);
+        continue;
+      }
       if (!entry.isFile || !/\.(ts|js)$/.test(entry.name) || entry.name.includes(".gen.")) continue;
-      const code = await Deno.readTextFile(new URL(`${dir}${entry.name}`, root));
+      const code = await Deno.readTextFile(new URL(path, root));
       // Comments and doc examples may quote the server; code may not.
-      out.push([
-        `${dir}${entry.name}`,
-        code.replace(/\/\*[\s\S]*?\*\//g, "").replace(/^\s*\/\/.*$/gm, ""),
-      ]);
+      out.push([path, code.replace(/\/\*[\s\S]*?\*\//g, "").replace(/^\s*\/\/.*$/gm, "")]);
     }
-  }
+  };
+  for (const dir of dirs) await walk(dir);
   return out;
 }
 
