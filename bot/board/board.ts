@@ -152,6 +152,7 @@ export class Board {
           action: "board.open",
           context,
           event: "board open",
+          payload: () => undefined,
           match: (event, _payload) => event === "board state" ? true : undefined,
         }, life);
       } finally {

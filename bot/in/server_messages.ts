@@ -95,12 +95,16 @@ const FAILURES: {
   }),
 };
 
+/** The names of {@linkcode FAILURES}. */
+const FAILURE_EVENTS: ReadonlySet<string> = new Set(Object.keys(FAILURES));
+
 /** The failure a wire event reports, or `undefined` for other events. */
 export function failureOf<K extends ServerEventName>(
   event: K,
   payload: ServerEvents[K],
 ): ServerFailure | undefined {
-  return FAILURES[event]?.(payload);
+  // One set lookup for every event; the handler table is read only for failures.
+  return FAILURE_EVENTS.has(event) ? FAILURES[event]?.(payload) : undefined;
 }
 
 /** Whether an `afk timeout` message is the single-occupancy closure (§10.2) rather than idleness. */
