@@ -29,7 +29,12 @@ import { endedError, type Life } from "../out/life.ts";
 import type { Outbox } from "../out/outbox.ts";
 import type { ResolvedPacing } from "../out/pacer.ts";
 import type { User, UserId } from "../model.ts";
-import type { ClientEventName, ClientEvents } from "../../schemas/events.gen.ts";
+import type {
+  ClientEventName,
+  ClientEvents,
+  ServerEventName,
+  ServerEvents,
+} from "../../schemas/events.gen.ts";
 
 export type { BoardPoint, BoardStroke, BoardStyle };
 
@@ -147,6 +152,7 @@ export class Board {
           action: "board.open",
           context,
           event: "board open",
+          payload: () => undefined,
           match: (event, _payload) => event === "board state" ? true : undefined,
         }, life);
       } finally {
@@ -431,7 +437,7 @@ export class Board {
   // ------------------------------------------------------------ internal
 
   /** A board event came in. */
-  receive(event: string, payload: unknown): void {
+  receive<K extends ServerEventName>(event: K, payload: ServerEvents[K]): void {
     const me = this.#host.me();
     for (const change of this.#model.apply(event, payload, me)) {
       if (!("userId" in change && change.userId === me)) this.#host.changed(change);

@@ -8,7 +8,7 @@
  */
 
 import { MAX_BOARD_STROKES, MAX_STROKE_POINTS } from "../../schemas/limits.gen.ts";
-import type { ServerEvents } from "../../schemas/mod.ts";
+import type { ServerEventName, ServerEvents } from "../../schemas/events.gen.ts";
 import type { UserId } from "../model.ts";
 
 /** How a stroke looks. */
@@ -61,6 +61,15 @@ export type BoardChange =
     readonly x: number;
     readonly y: number;
   };
+
+/** A handler per board event, given the payload its name carries; other events have none. */
+type BoardHandlers = {
+  readonly [E in ServerEventName]?: (
+    model: BoardModel,
+    payload: ServerEvents[E],
+    me: UserId | undefined,
+  ) => BoardChange[];
+};
 
 interface Drawing {
   points: BoardPoint[];
@@ -142,69 +151,70 @@ export class BoardModel {
     return this.#finish(userId);
   }
 
-  /** Applies one board event; `me` is the bot's id. */
-  apply(event: string, payload: unknown, me: UserId | undefined): BoardChange[] {
-    switch (event) {
-      case "board state": {
-        const p = payload as ServerEvents["board state"];
-        this.#open = true;
-        this.#me = me;
-        this.#strokes = p.strokes.slice(-MAX_BOARD_STROKES).map((s) => freeze(s));
-        this.#strokesView = undefined;
-        this.#active.clear();
-        for (const [id, s] of Object.entries(p.active)) {
-          this.#active.set(id, { ...s, points: s.points.slice() });
-        }
-        return [];
-      }
-      case "board user status": {
-        const p = payload as ServerEvents["board user status"];
-        if (p.open) {
-          this.#viewers.add(p.userId);
-          return [{ kind: "open", userId: p.userId }];
-        }
-        this.#viewers.delete(p.userId);
-        return [...this.#finish(p.userId), { kind: "close", userId: p.userId }];
-      }
-      case "board stroke start": {
-        const p = payload as ServerEvents["board stroke start"];
-        const finished = this.#finish(p.userId);
-        this.#active.set(p.userId, {
-          points: [{ x: p.point.x, y: p.point.y }],
-          color: p.color,
-          size: p.size,
-          eraser: p.eraser,
-        });
-        return finished;
-      }
-      case "board stroke move": {
-        const p = payload as ServerEvents["board stroke move"];
-        const s = this.#active.get(p.userId);
-        if (!s) return [];
-        for (const pt of p.points) s.points.push({ x: pt.x, y: pt.y });
-        if (s.points.length > MAX_STROKE_POINTS) {
-          s.points.splice(0, s.points.length - MAX_STROKE_POINTS);
-        }
-        return [];
-      }
-      case "board stroke end":
-        return this.#finish((payload as ServerEvents["board stroke end"]).userId);
-      case "board chat": {
-        const p = payload as ServerEvents["board chat"];
-        return [{ kind: "chat", userId: p.userId, username: p.username, text: p.text }];
-      }
-      case "board cursor": {
-        const p = payload as ServerEvents["board cursor"];
-        return [{ kind: "cursor", userId: p.userId, username: p.username, x: p.x, y: p.y }];
-      }
-      case "board clear":
-        this.#strokes = [];
-        this.#strokesView = undefined;
-        this.#active.clear();
-        return [{ kind: "clear" }];
-    }
-    return [];
+  /** Applies one wire event (events other than the board's change nothing); `me` is the bot's id. */
+  apply<K extends ServerEventName>(
+    event: K,
+    payload: ServerEvents[K],
+    me: UserId | undefined,
+  ): BoardChange[] {
+    return BoardModel.#ON[event]?.(this, payload, me) ?? [];
   }
+
+  /** What each board event does, typed by the event table: the name gives the payload's type. */
+  static readonly #ON: BoardHandlers = {
+    "board state": (m, p, me) => {
+      m.#open = true;
+      m.#me = me;
+      m.#strokes = p.strokes.slice(-MAX_BOARD_STROKES).map((s) => freeze(s));
+      m.#strokesView = undefined;
+      m.#active.clear();
+      for (const [id, s] of Object.entries(p.active)) {
+        m.#active.set(id, { ...s, points: s.points.slice() });
+      }
+      return [];
+    },
+    "board user status": (m, p) => {
+      if (p.open) {
+        m.#viewers.add(p.userId);
+        return [{ kind: "open", userId: p.userId }];
+      }
+      m.#viewers.delete(p.userId);
+      return [...m.#finish(p.userId), { kind: "close", userId: p.userId }];
+    },
+    "board stroke start": (m, p) => {
+      const finished = m.#finish(p.userId);
+      m.#active.set(p.userId, {
+        points: [{ x: p.point.x, y: p.point.y }],
+        color: p.color,
+        size: p.size,
+        eraser: p.eraser,
+      });
+      return finished;
+    },
+    "board stroke move": (m, p) => {
+      const s = m.#active.get(p.userId);
+      if (!s) return [];
+      for (const pt of p.points) s.points.push({ x: pt.x, y: pt.y });
+      if (s.points.length > MAX_STROKE_POINTS) {
+        s.points.splice(0, s.points.length - MAX_STROKE_POINTS);
+      }
+      return [];
+    },
+    "board stroke end": (m, p) => m.#finish(p.userId),
+    "board chat": (
+      _m,
+      p,
+    ) => [{ kind: "chat", userId: p.userId, username: p.username, text: p.text }],
+    "board cursor": (_m, p) => [
+      { kind: "cursor", userId: p.userId, username: p.username, x: p.x, y: p.y },
+    ],
+    "board clear": (m) => {
+      m.#strokes = [];
+      m.#strokesView = undefined;
+      m.#active.clear();
+      return [{ kind: "clear" }];
+    },
+  };
 
   /** Moves a user's active stroke into the history; the finished stroke, if any. */
   #finish(userId: UserId): BoardChange[] {

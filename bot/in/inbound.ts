@@ -10,7 +10,8 @@
 import { validateSoon } from "../../schemas/validate.ts";
 import { serverEventValidators } from "../../schemas/lazy.gen.ts";
 import type { LazyValidator } from "../../schemas/lazy.ts";
-import type { ServerEventName } from "../../schemas/events.gen.ts";
+import type { ServerEventName, ServerEvents } from "../../schemas/events.gen.ts";
+import type { RawEvent } from "../events.ts";
 import type { Actions } from "../out/actions.ts";
 import type { Board } from "../board/board.ts";
 import type { Handlers } from "../handlers.ts";
@@ -82,9 +83,9 @@ export class Inbound implements StateSink {
       if (options.debug) options.logger.debug(`ignored unknown event "${event}"`);
       return;
     }
-    if (route === null) return this.#apply(event as ServerEventName, undefined);
+    if (route === null) return this.#apply(event, undefined);
     const value = args[0];
-    if (route.guard(value)) return this.#apply(event as ServerEventName, value); // valid
+    if (route.guard(value)) return this.#apply(event, value); // valid
     // Invalid (the guard and the validator apply the same rules): the validator names the
     // issues, once valibot is loaded (the first time, a moment later).
     let checked: unknown;
@@ -93,9 +94,9 @@ export class Inbound implements StateSink {
     } catch (error) {
       return this.#host.handlers.report(error);
     }
-    if (!(checked instanceof Promise)) return this.#apply(event as ServerEventName, checked);
+    if (!(checked instanceof Promise)) return this.#apply(event, checked);
     checked.then(
-      (payload) => this.#apply(event as ServerEventName, payload),
+      (payload) => this.#apply(event, payload),
       (error) => this.#host.handlers.report(error),
     );
   }
@@ -104,20 +105,29 @@ export class Inbound implements StateSink {
    * A validated event: `raw`, state, board, answers to requests. A failure on the way (a bug,
    * never a handler's: those are caught where they run) is reported, never thrown into the
    * socket: nothing a server or a person sends may end the process.
+   *
+   * The validation boundary, the one place in bot/ where a payload becomes typed: `event` has a
+   * route (it is a server event name) and `value` passed that route's guard or validator, so
+   * the pair is a `ServerMessage` (bot/wire.ts). A guard picked by a name known only at run time
+   * cannot narrow statically, hence the casts, on the lines marked `wire-boundary` (checked by
+   * tests/bot/casts_test.ts). Past them everything is typed `<K>(name: K, payload:
+   * ServerEvents[K])`; the pair travels as two arguments, so no array is made per event.
    */
-  #apply(name: ServerEventName, payload: unknown): void {
+  #apply(event: string, value: unknown): void {
+    const name = event as ServerEventName; // wire-boundary: a routed event is a server event
+    const payload = value as ServerEvents[ServerEventName]; // wire-boundary: validated above
     const { handlers, options, outbox } = this.#host;
     try {
-      if (handlers.has("raw")) handlers.emit("raw", { event: name, payload } as never);
-      // `payload` was validated against the schema of `name`: the pair is a ServerMessage
-      // (passed as two arguments typed `never`, so that no array is made per event).
-      if (name === "error" && failureOf(name, payload as never)?.dropped) {
+      if (handlers.has("raw")) {
+        handlers.emit("raw", { event: name, payload } as RawEvent); // wire-boundary: the same pair
+      }
+      if (name === "error" && failureOf<ServerEventName>(name, payload)?.dropped) {
         // The server dropped a packet and blocks this socket: stop sending for a while (§1.6).
         this.#host.block(options.pacing.rateLimitBackoffMs);
       }
-      this.state.apply(name, payload as never);
+      this.state.apply(name, payload);
       if (name.startsWith("board ")) this.#host.board.receive(name, payload);
-      outbox.inbound(name as never, payload as never);
+      outbox.inbound(name, payload);
     } catch (error) {
       handlers.report(error);
     }

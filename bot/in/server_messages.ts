@@ -14,7 +14,7 @@ export type { ServerFailure };
 import { recognise, type ServerMessageName } from "../../schemas/messages.ts";
 import { RATE_LIMITS } from "../../schemas/protocol.gen.ts";
 import { MAX_CONNECTIONS_PER_IP } from "../../schemas/limits.gen.ts";
-import type { ServerMessage } from "../wire.ts";
+import type { ServerEventName, ServerEvents } from "../../schemas/events.gen.ts";
 
 /** What a recognised error text means for the action. */
 interface Meaning {
@@ -72,37 +72,39 @@ export function classify(code: string, message: string): ServerFailure {
   return { code, message, reason: Object.hasOwn(BY_CODE, code) ? BY_CODE[code] : "serverError" };
 }
 
-/** The socket events that report a failure (docs/protocol.md §5.8). */
-const FAILURE_EVENTS: ReadonlySet<string> = new Set([
-  "error",
-  "validation_error",
-  "room not found",
-  "room full",
-  "access code required",
-]);
+/**
+ * The socket events that report a failure (docs/protocol.md §5.8), each read from the payload
+ * its name carries.
+ */
+const FAILURES: {
+  readonly [E in ServerEventName]?: (payload: ServerEvents[E]) => ServerFailure;
+} = {
+  "error": (p) => classify(p.error.code, p.error.message),
+  "room not found": (p) => classify(p.error.code, p.error.message),
+  "room full": (p) => classify(p.error.code, p.error.message),
+  "access code required": () => ({
+    code: "ACCESS_CODE_REQUIRED",
+    message: "Access code required.",
+    reason: "accessCodeRequired",
+  }),
+  "validation_error": (fields) => ({
+    code: "VALIDATION_ERROR",
+    message: Object.values(fields).join(" "),
+    reason: "validation",
+    fields,
+  }),
+};
+
+/** The names of {@linkcode FAILURES}. */
+const FAILURE_EVENTS: ReadonlySet<string> = new Set(Object.keys(FAILURES));
 
 /** The failure a wire event reports, or `undefined` for other events. */
-export function failureOf(...[event, payload]: ServerMessage): ServerFailure | undefined {
-  if (!FAILURE_EVENTS.has(event)) return undefined;
-  if (event === "access code required") {
-    return {
-      code: "ACCESS_CODE_REQUIRED",
-      message: "Access code required.",
-      reason: "accessCodeRequired",
-    };
-  }
-  if (event === "validation_error") {
-    const fields = payload;
-    return {
-      code: "VALIDATION_ERROR",
-      message: Object.values(fields).join(" "),
-      reason: "validation",
-      fields,
-    };
-  }
-  if (event !== "error" && event !== "room not found" && event !== "room full") return undefined;
-  const { code, message } = payload.error;
-  return classify(code, message);
+export function failureOf<K extends ServerEventName>(
+  event: K,
+  payload: ServerEvents[K],
+): ServerFailure | undefined {
+  // One set lookup for every event; the handler table is read only for failures.
+  return FAILURE_EVENTS.has(event) ? FAILURES[event]?.(payload) : undefined;
 }
 
 /** Whether an `afk timeout` message is the single-occupancy closure (§10.2) rather than idleness. */

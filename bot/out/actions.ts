@@ -319,6 +319,7 @@ export class Actions {
       action: "leaveRoom",
       context: `Cannot leave room "${roomId}"`,
       event: "leave room",
+      payload: () => undefined,
       prepare: () => {
         state.pendingLeave = "left";
         return Promise.resolve();
@@ -453,6 +454,7 @@ export class Actions {
       action: "refreshRooms",
       context: "Cannot list rooms",
       event: "get rooms",
+      payload: () => undefined,
       match: (event, _payload) => event === "initial rooms" ? this.#host.state.rooms : undefined,
     }, options);
   }

@@ -51,17 +51,30 @@ export type RequestSpec<T, K extends ClientEventName = ClientEventName> = {
   readonly event: K;
   /** Waits (cooldowns) inside the turn, before the budget. */
   readonly prepare?: (life: Life) => Promise<void>;
+  /** The payload, built when it is emitted (`() => undefined` for events that carry none). */
+  readonly payload: () => ClientEvents[K];
   /** The answer, or `undefined` for events that are not it. */
   readonly match: (...message: ServerMessage) => T | undefined;
-} & PayloadOf<K>;
+};
 
-/** The payload, built when it is emitted; optional only for events that carry none. */
-type PayloadOf<K extends ClientEventName> = undefined extends ClientEvents[K]
-  ? { readonly payload?: () => ClientEvents[K] }
-  : { readonly payload: () => ClientEvents[K] };
+/** A request's `match` as the way in calls it: with the typed pair, as two arguments. */
+type Match = <E extends ServerEventName>(event: E, payload: ServerEvents[E]) => unknown;
+
+/**
+ * `match` as the way in calls it. A function of every `ServerMessage` takes every typed pair
+ * `(E, ServerEvents[E])`, but TypeScript cannot correlate a generic pair with that union: the way
+ * out's one cast (made once per request, never per event; checked by tests/bot/casts_test.ts).
+ */
+const typedMatch = (match: (...message: ServerMessage) => unknown): Match => match as Match; // wire-boundary: every real pair is a ServerMessage
+
+/** The answer to a fence: the room list. */
+const fenceAnswer = (event: ServerEventName): true | undefined =>
+  event === "initial rooms" ? true : undefined;
 
 interface Pending {
   readonly spec: RequestSpec<unknown, ClientEventName>;
+  /** `spec.match`, typed for the way in. */
+  readonly match: Match;
   readonly resolve: (value: unknown) => void;
   readonly reject: (error: unknown) => void;
   /** A fence: failures before its answer belong to an earlier request. */
@@ -175,17 +188,17 @@ export class Outbox {
 
   /** Offers an inbound event to the waiting request; `true` when it was its answer. */
   inbound<E extends ServerEventName>(event: E, payload: ServerEvents[E]): boolean {
-    // `event` and `payload` are one ServerMessage pair; passed on as two arguments (typed
-    // `never`: TypeScript cannot correlate a generic pair), so that no array is made per event.
+    // `event` and `payload` are one ServerMessage pair, passed on as two arguments so that no
+    // array is made per event.
     if (event === "initial rooms" && this.#roomsAsked.shift() === "probe") return false;
     const pending = this.#current;
-    const failure = failureOf(event as never, payload as never);
+    const failure = failureOf(event, payload);
     if (failure?.dropped) this.#sent = undefined; // a chat update may be lost: send whole texts
     if (!pending) {
       if (failure) this.#wire.unclaimed(failure, false);
       return false;
     }
-    const answer = pending.spec.match(event as never, payload as never);
+    const answer = pending.match(event, payload);
     if (answer !== undefined) {
       this.#current = undefined;
       pending.resolve(answer);
@@ -235,6 +248,7 @@ export class Outbox {
     return new Promise<T>((resolve, reject) => {
       const pending: Pending = {
         spec,
+        match: typedMatch(spec.match),
         resolve: resolve as (v: unknown) => void,
         reject,
         fence: false,
@@ -248,7 +262,7 @@ export class Outbox {
       this.#slot(spec.event, life.signal, () => {
         this.#current = pending;
         try {
-          this.#wire.emit<K>(spec.event, spec.payload?.() as ClientEvents[K]);
+          this.#wire.emit<K>(spec.event, spec.payload());
           if (spec.event === "get rooms") this.#roomsAsked.push("request");
         } catch (error) {
           this.#current = undefined;
@@ -269,8 +283,10 @@ export class Outbox {
           action: "fence",
           context: "Cannot continue",
           event: "get rooms",
-          match: (event, _payload) => event === "initial rooms" ? true : undefined,
+          payload: () => undefined,
+          match: (event, _payload) => fenceAnswer(event),
         },
+        match: fenceAnswer,
         resolve: () => {
           this.#fence = false;
           resolve();

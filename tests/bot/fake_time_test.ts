@@ -85,6 +85,7 @@ Deno.test("Outbox on fake time: an action's life times out on the clock and its 
     action: "leaveRoom",
     context: "Cannot leave",
     event: "leave room",
+    payload: () => undefined,
     match: () => undefined,
   }, new Life(1000, [], clock)).then(() => undefined, (error) => error);
   await clock.advance(999);

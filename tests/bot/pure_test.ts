@@ -240,6 +240,7 @@ Deno.test("Outbox: a late answer to a timed-out request is not taken by the next
     action: "leaveRoom",
     context: "Cannot leave",
     event: "leave room",
+    payload: () => undefined,
     match: (e, _payload) => e === "user left" ? true : undefined,
   }, life(1000));
   await settle();
@@ -274,6 +275,7 @@ Deno.test("Outbox: a request whose life ends while waiting for pacing is never s
     action: "leaveRoom",
     context: "Cannot leave",
     event: "leave room",
+    payload: () => undefined,
     match: () => undefined,
   }, new Life(50, [], clock)).then(() => undefined, (e) => e);
   await clock.advance(50);
