@@ -139,12 +139,12 @@ Deno.test("Board alone: someone leaving mid-stroke finishes it; the bot leaving 
 
 Deno.test("Board alone: board chat runs as a command line only with boardCommands, answering in the board chat", async () => {
   const off = boardAlone();
-  off.board.receive("board chat", { userId: "u2", username: "Alice", text: "/roll" });
+  off.board.receive("board chat", { userId: "u2", username: "Alice", text: "/roll", timestamp: 1 });
   assertEquals(off.events(), [["boardChat", { user: ALICE, text: "/roll" }]]);
   assertEquals(off.boardLines, []);
 
   const on = boardAlone({ boardCommands: true });
-  on.board.receive("board chat", { userId: "u2", username: "Alice", text: "/roll" });
+  on.board.receive("board chat", { userId: "u2", username: "Alice", text: "/roll", timestamp: 1 });
   assertEquals(on.boardLines, ["Alice: /roll"]);
   // The command's answer: one board chat line, its lines joined.
   await assertRejects(() => on.show()!("rolled\n  4"), Error, "no server here");
